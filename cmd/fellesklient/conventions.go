@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/maskinporten"
+)
+
+// serviceFlags is --env test|prod / --base-url URL, for commands that talk to a service.
+type serviceFlags struct {
+	env     string
+	baseURL string
+}
+
+func (s *serviceFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.env, "env", "test", "service environment: test or prod")
+	fs.StringVar(&s.baseURL, "base-url", "", "service base URL (overrides --env; https, or http for loopback)")
+}
+
+// resolve returns the base URL to use, given the service's test and prod URLs.
+func (s *serviceFlags) resolve(testURL, prodURL string) (string, error) {
+	if s.baseURL != "" {
+		if err := maskinporten.CheckEndpointURL(s.baseURL); err != nil {
+			return "", usageErr("--base-url: %v", err)
+		}
+		return strings.TrimSuffix(s.baseURL, "/"), nil
+	}
+	switch s.env {
+	case "test":
+		return testURL, nil
+	case "prod":
+		return prodURL, nil
+	}
+	return "", usageErr("--env must be test or prod, not %q", s.env)
+}
+
+// tokenFlags are the maskinporten flags; any command that needs a bearer token embeds them.
+type tokenFlags struct {
+	issuer       string
+	clientID     string
+	scope        string
+	keyFile      string
+	kid          string
+	p12PassEnv   string
+	resources    multiFlag
+	consumerOrg  string
+	alg          string
+	defaultScope string
+}
+
+func (t *tokenFlags) register(fs *flag.FlagSet, defaultScope string) {
+	t.defaultScope = defaultScope
+	fs.StringVar(&t.issuer, "issuer", "", "Maskinporten: test, prod or an issuer URL")
+	fs.StringVar(&t.clientID, "client-id", "", "Maskinporten client id")
+	fs.StringVar(&t.scope, "scope", defaultScope, "scopes, space separated")
+	fs.StringVar(&t.keyFile, "key", "", "key file: PEM, JWK JSON or .p12")
+	fs.StringVar(&t.kid, "kid", "", "key id of a registered key (default: the JWK's kid; none for a .p12 with certificate)")
+	fs.StringVar(&t.p12PassEnv, "p12-password-env", "", "name of the environment variable holding the .p12 password")
+	fs.Var(&t.resources, "resource", "audience-restricted token for this resource URI (repeatable)")
+	fs.StringVar(&t.consumerOrg, "consumer-org", "", "organisasjonsnummer of the consumer (Altinn API delegation)")
+	fs.StringVar(&t.alg, "alg", "RS256", "grant signature algorithm: RS256, RS384 or RS512")
+}
+
+// request returns the maskinporten request the flags describe.
+func (t *tokenFlags) request() maskinporten.Request {
+	return maskinporten.Request{Scopes: strings.Fields(t.scope), Resource: t.resources, ConsumerOrg: t.consumerOrg}
+}
+
+// client builds a maskinporten client from the flags.
+func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
+	if t.issuer == "" {
+		return nil, usageErr("--issuer is required (test, prod or a URL)")
+	}
+	if t.clientID == "" {
+		return nil, usageErr("--client-id is required")
+	}
+	if t.keyFile == "" {
+		return nil, usageErr("--key is required")
+	}
+	if strings.TrimSpace(t.scope) == "" {
+		return nil, usageErr("--scope is required")
+	}
+	issuer, err := maskinporten.ParseEnvironment(t.issuer)
+	if err != nil {
+		return nil, usageErr("--issuer: %v", err)
+	}
+	data, err := os.ReadFile(t.keyFile)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, ioErr(fmt.Errorf("reading key: %v", pe.Err))
+		}
+		return nil, ioErr(fmt.Errorf("reading key: %w", err))
+	}
+	password := ""
+	if t.p12PassEnv != "" {
+		v := e.getenv(t.p12PassEnv)
+		if v == "" {
+			return nil, usageErr("environment variable %s (from --p12-password-env) is empty or not set", t.p12PassEnv)
+		}
+		password = v
+	}
+	key, err := maskinporten.ParseKey(data, password)
+	if err != nil {
+		return nil, noErr(err)
+	}
+	if t.kid != "" {
+		key.KeyID = t.kid
+		key.Certificates = nil // an explicit kid means a registered key: send kid, not x5c
+	}
+	opts := maskinporten.Options{
+		Environment: issuer,
+		ClientID:    t.clientID,
+		Key:         key,
+		Algorithm:   maskinporten.Algorithm(t.alg),
+		HTTPClient:  e.httpClient,
+		UserAgent:   "fellesklient-cli",
+	}
+	c, err := maskinporten.New(opts)
+	if err != nil {
+		return nil, noErr(err)
+	}
+	return c, nil
+}
+
+// tokenSource returns MASKINPORTEN_TOKEN when it is set, otherwise a maskinporten source
+// from the flags.
+func (t *tokenFlags) tokenSource(e *env) (auth.TokenSource, error) {
+	if v := e.getenv("MASKINPORTEN_TOKEN"); v != "" {
+		return auth.Static(v), nil
+	}
+	c, err := t.client(e)
+	if err != nil {
+		return nil, err
+	}
+	ts, err := c.TokenSource(t.request())
+	if err != nil {
+		return nil, noErr(err)
+	}
+	return ts, nil
+}
+
+// outputFlags is --json.
+type outputFlags struct{ json bool }
+
+func (o *outputFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&o.json, "json", false, "print JSON instead of text")
+}
+
+func writeJSON(e *env, v any) error {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return ioErr(err)
+	}
+	return nil
+}
+
+// serviceErr classifies an error from a client call: a context error or a local problem is
+// exit 2, anything the service said is exit 1.
+func serviceErr(err error) error {
+	if errors.Is(err, context.Canceled) {
+		return ioErr(err)
+	}
+	return noErr(err)
+}

@@ -1,0 +1,156 @@
+// Command fellesklient is a command-line tool over the fellesklient packages, for debugging
+// integrations and for scripts.
+//
+// Conventions shared by every subcommand:
+//
+//   - --env test|prod or --base-url URL selects the service (https; http only for loopback).
+//   - FIKS commands read FIKS_INTEGRASJON_ID and FIKS_INTEGRASJON_PASSORD from the
+//     environment.
+//   - A bearer token comes from MASKINPORTEN_TOKEN when it is set, otherwise from the
+//     maskinporten flags (--issuer, --client-id, --key, ...).
+//   - Output is human-readable by default, JSON with --json.
+//   - Exit codes: 0 success, 1 the service or the input said no, 2 usage or local I/O error.
+//
+// Usage:
+//
+//	fellesklient maskinporten token --issuer test --client-id ID --scope "A B" --key FILE
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// env is what a command may touch of the outside world, so tests can run it in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// httpClient, when set, is used for every request (tests).
+	httpClient *http.Client
+}
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitNo    = 1 // the service or the input said no
+	exitUsage = 2 // usage or local I/O error
+)
+
+// exitError carries an exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageErr(format string, a ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, a...)}
+}
+func ioErr(err error) error { return &exitError{code: exitUsage, err: err} }
+func noErr(err error) error { return &exitError{code: exitNo, err: err} }
+
+// command is a node of the command tree. Add a subcommand by adding it to commands().
+type command struct {
+	name    string
+	summary string
+	subs    []*command
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+func commands() *command {
+	return &command{name: "fellesklient", subs: []*command{
+		{name: "maskinporten", summary: "Maskinporten tokens", subs: []*command{
+			{name: "token", summary: "get an access token with the JWT-bearer grant", run: runMaskinportenToken},
+		}},
+	}}
+}
+
+func run(ctx context.Context, e *env, args []string) int {
+	err := dispatch(ctx, e, commands(), args, "fellesklient")
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	fmt.Fprintln(e.stderr, "fellesklient: "+oneLine(err.Error()))
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitNo
+}
+
+func dispatch(ctx context.Context, e *env, c *command, args []string, path string) error {
+	if c.run != nil {
+		return c.run(ctx, e, args)
+	}
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printHelp(e.stderr, c, path)
+		if len(args) == 0 {
+			return usageErr("%s: missing subcommand", path)
+		}
+		return flag.ErrHelp
+	}
+	for _, s := range c.subs {
+		if s.name == args[0] {
+			return dispatch(ctx, e, s, args[1:], path+" "+s.name)
+		}
+	}
+	printHelp(e.stderr, c, path)
+	return usageErr("%s: unknown subcommand %q", path, args[0])
+}
+
+func printHelp(w io.Writer, c *command, path string) {
+	fmt.Fprintf(w, "usage: %s <command> [flags]\n\ncommands:\n", path)
+	subs := append([]*command(nil), c.subs...)
+	sort.Slice(subs, func(i, j int) bool { return subs[i].name < subs[j].name })
+	for _, s := range subs {
+		fmt.Fprintf(w, "  %-14s %s\n", s.name, s.summary)
+	}
+}
+
+// newFlagSet returns a FlagSet that reports usage errors as exit code 2.
+func newFlagSet(e *env, name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &exitError{code: exitUsage, err: err}
+	}
+	return nil
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// multiFlag is a repeatable string flag.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }

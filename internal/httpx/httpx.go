@@ -1,0 +1,242 @@
+// Package httpx is the HTTP plumbing shared by every client of fellesklient: the transport
+// stack (retry → auth → extra headers → the user's transport), request bodies that are
+// reopened for each attempt instead of buffered, capped and redacted error bodies, the
+// User-Agent, and default transport timeouts.
+package httpx
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/internal/retry"
+)
+
+// Version is the module version reported in the User-Agent.
+const Version = "0.1.0"
+
+// DefaultUserAgent is sent on every request; Options.UserAgent is appended to it.
+const DefaultUserAgent = "fellesklient-go/" + Version
+
+// MaxErrorBody is how much of an error response body is read and kept.
+const MaxErrorBody = 64 << 10
+
+// NewTransport returns the default transport: bounded dial, TLS handshake and
+// response-header waits, pooled keep-alive connections, HTTP/2, and the standard
+// HTTP(S)_PROXY handling of net/http. There is deliberately no overall timeout: a call is
+// bounded by its context, so that large documents can take the time they need.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   10 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: 2 * time.Minute,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// Options configures a Client.
+type Options struct {
+	// HTTPClient is the user's client. Its Transport, CheckRedirect, Jar and Timeout are
+	// used; the client itself is never modified. Nil: a client on NewTransport().
+	HTTPClient *http.Client
+	// Token, when set, authorizes every request (auth.Transport).
+	Token auth.TokenSource
+	// Header is added to every request below the auth layer (FIKS integration headers).
+	// It is copied; never shown in logs or errors.
+	Header http.Header
+	// MaxAttempts: see retry.Policy.
+	MaxAttempts int
+	// Logger gets debug lines about retries. Nil: silent.
+	Logger *slog.Logger
+	// UserAgent is appended to DefaultUserAgent.
+	UserAgent string
+	// Sleep replaces the retry wait (tests).
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Client sends requests through the stack.
+type Client struct {
+	retry *retry.Client
+	hc    *http.Client
+	ua    []string
+}
+
+// NewClient builds the stack. It never modifies opts.HTTPClient.
+func NewClient(opts Options) *Client {
+	var base http.RoundTripper
+	hc := &http.Client{}
+	if opts.HTTPClient != nil {
+		base = opts.HTTPClient.Transport
+		hc.CheckRedirect = opts.HTTPClient.CheckRedirect
+		hc.Jar = opts.HTTPClient.Jar
+		hc.Timeout = opts.HTTPClient.Timeout
+	}
+	if base == nil {
+		if opts.HTTPClient != nil {
+			base = http.DefaultTransport
+		} else {
+			base = NewTransport()
+		}
+	}
+	if len(opts.Header) > 0 {
+		base = &headerTransport{header: opts.Header.Clone(), base: base}
+	}
+	if opts.Token != nil {
+		base = &auth.Transport{Source: opts.Token, Base: base}
+	}
+	hc.Transport = base
+	ua := DefaultUserAgent
+	if opts.UserAgent != "" {
+		ua += " " + opts.UserAgent
+	}
+	return &Client{
+		hc: hc,
+		retry: retry.New(hc, retry.Policy{
+			MaxAttempts: opts.MaxAttempts,
+			Logger:      opts.Logger,
+			Redact:      Redact,
+			Sleep:       opts.Sleep,
+		}),
+		ua: []string{ua},
+	}
+}
+
+// HTTPClient returns the client at the bottom of the retry loop (auth and headers applied).
+func (c *Client) HTTPClient() *http.Client { return c.hc }
+
+// Request is one call.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	// Body opens the body for each attempt. See Bytes, Form and Opener.
+	Body retry.BodyFunc
+	// Idempotent marks a POST/PATCH as safe to retry.
+	Idempotent bool
+}
+
+// Do sends r. The response is returned whatever its status; the caller checks it (see
+// ReadError). Transport errors are redacted and keep their chain for errors.Is.
+func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
+	if err != nil {
+		return nil, &url.Error{Op: r.Method, URL: RedactURL(r.URL), Err: errors.New("invalid request")}
+	}
+	for k, v := range r.Header {
+		req.Header[k] = v
+	}
+	req.Header["User-Agent"] = c.ua
+	resp, err := c.retry.Do(req, retry.Call{Body: r.Body, Idempotent: r.Idempotent})
+	if err != nil {
+		return nil, redactError(err)
+	}
+	return resp, nil
+}
+
+// Bytes is a BodyFunc over an in-memory body (small JSON and form bodies).
+func Bytes(b []byte) retry.BodyFunc {
+	return func() (io.ReadCloser, int64, error) {
+		return io.NopCloser(bytes.NewReader(b)), int64(len(b)), nil
+	}
+}
+
+// ReadError reads at most MaxErrorBody bytes of resp's body, drains a bounded rest, and
+// closes it. The bytes are returned unredacted for parsing; redact before keeping them.
+func ReadError(resp *http.Response) []byte {
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, MaxErrorBody))
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 256<<10))
+	return b
+}
+
+// RedactURL returns u without userinfo and with query values that may hold secrets or
+// identity numbers redacted.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Redact(raw)
+	}
+	u.User = nil
+	return Redact(u.String())
+}
+
+// redactedError keeps the chain (errors.Is(err, context.DeadlineExceeded) etc.) but prints
+// the redacted message.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
+
+func redactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	red := Redact(msg)
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		// Drop the query from URLs in transport errors; paths may carry identifiers and
+		// are redacted by Redact.
+		if i := strings.IndexByte(red, '?'); i >= 0 {
+			if j := strings.Index(red[i:], "\": "); j >= 0 {
+				red = red[:i] + red[i+j:]
+			}
+		}
+	}
+	if red == msg {
+		return err
+	}
+	return &redactedError{msg: red, err: err}
+}
+
+// RedactError is the exported form of the error redaction, for packages that wrap errors
+// they did not produce here.
+func RedactError(err error) error { return redactError(err) }
+
+// headerTransport adds fixed headers to a clone of each request.
+type headerTransport struct {
+	header http.Header
+	base   http.RoundTripper
+}
+
+func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := new(http.Request)
+	*r = *req
+	r.Header = make(http.Header, len(req.Header)+len(t.header))
+	for k, v := range req.Header {
+		r.Header[k] = v
+	}
+	for k, v := range t.header {
+		r.Header[k] = v
+	}
+	return t.base.RoundTrip(r)
+}
+
+// String never shows the header values (they are credentials).
+func (t *headerTransport) String() string {
+	keys := make([]string, 0, len(t.header))
+	for k := range t.header {
+		keys = append(keys, k)
+	}
+	return fmt.Sprintf("headerTransport%v", keys)
+}

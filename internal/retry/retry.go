@@ -1,0 +1,355 @@
+// Package retry is fellesklient's retry policy around hashicorp/go-retryablehttp.
+//
+// The policy, in one place for every client:
+//   - GET, HEAD, OPTIONS, PUT and DELETE are retried on transport errors and on 429, 502, 503
+//     and 504; reads (GET, HEAD, OPTIONS) also on 500.
+//   - Any other method (POST, PATCH) is retried only when the call is marked idempotent, or
+//     when the request provably never left this process (the connection was never obtained,
+//     or no header was written on it).
+//   - Retry-After (seconds or HTTP date) is honoured; otherwise the wait is exponential with
+//     full jitter, capped.
+//   - No retry once ctx is done, nor when ctx's deadline comes before the next wait ends.
+//   - Every attempt gets a freshly opened body from the caller's opener (a file is reopened,
+//     a grant re-signed), so a body is never buffered whole to make it replayable.
+//   - Nothing is written to stderr: retryablehttp's log lines go to an *slog.Logger at debug
+//     level, through the caller's redactor.
+//
+// Types of this package never appear in a public signature.
+package retry
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Policy configures a Client. The zero value gives the documented defaults.
+type Policy struct {
+	// MaxAttempts is the most attempts per call, the first included. 0: 3. 1: no retries.
+	MaxAttempts int
+	// WaitMin is the base of the exponential backoff. 0: 250 ms.
+	WaitMin time.Duration
+	// WaitMax caps one wait, Retry-After included. 0: 10 s.
+	WaitMax time.Duration
+	// Logger gets retryablehttp's lines and one line per retry at debug level. Nil: silent.
+	Logger *slog.Logger
+	// Redact is applied to every logged string. Nil: identity.
+	Redact func(string) string
+	// Sleep waits d or until ctx is done. Nil: a timer. For tests.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Client runs requests with the policy.
+type Client struct {
+	rc     *retryablehttp.Client
+	policy Policy
+}
+
+// BodyFunc opens a request body for one attempt. It returns the body and its length, or -1
+// when the length is unknown. It is called once per attempt.
+type BodyFunc func() (io.ReadCloser, int64, error)
+
+// Call describes one call.
+type Call struct {
+	// Body opens the body for each attempt. Nil: no body.
+	Body BodyFunc
+	// Idempotent marks a call as safe to repeat although its method is not (for example a
+	// POST whose body is re-created with a fresh nonce on every attempt).
+	Idempotent bool
+}
+
+// New returns a Client that sends with hc. hc is used as it is (never modified).
+func New(hc *http.Client, p Policy) *Client {
+	if p.MaxAttempts <= 0 {
+		p.MaxAttempts = 3
+	}
+	if p.WaitMin <= 0 {
+		p.WaitMin = 250 * time.Millisecond
+	}
+	if p.WaitMax <= 0 {
+		p.WaitMax = 10 * time.Second
+	}
+	if p.WaitMax < p.WaitMin {
+		p.WaitMax = p.WaitMin
+	}
+	if p.Redact == nil {
+		p.Redact = func(s string) string { return s }
+	}
+	if p.Sleep == nil {
+		p.Sleep = sleep
+	}
+	c := &Client{policy: p}
+	c.rc = &retryablehttp.Client{
+		HTTPClient:     hc,
+		RetryMax:       p.MaxAttempts - 1,
+		CheckRetry:     c.checkRetry,
+		Backoff:        func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
+		RequestLogHook: beforeAttempt,
+		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+	}
+	if p.Logger != nil && p.Logger.Enabled(context.Background(), slog.LevelDebug) {
+		c.rc.Logger = slogAdapter{l: p.Logger, redact: p.Redact}
+	}
+	return c
+}
+
+type stateKey struct{}
+
+// state is the per-call state, carried in the request's context.
+type state struct {
+	call    Call
+	method  string
+	attempt int          // attempts started
+	bodyErr error        // the opener failed: not retryable
+	gotConn atomic.Bool  // a connection was obtained in this attempt
+	wrote   atomic.Bool  // a header was written in this attempt
+	traced  bool         // the trace hooks are installed
+	last    atomic.Int64 // length of the last wait, for tests and logs
+}
+
+// Do sends req with retries. req's Body must be nil: the body comes from call.Body. The
+// response of the last attempt is returned as it is (any status); the error is the last
+// transport error, ctx's error, or the body opener's error.
+func (c *Client) Do(req *http.Request, call Call) (*http.Response, error) {
+	st := &state{call: call, method: req.Method}
+	ctx := req.Context()
+	if !call.Idempotent && !idempotentMethod(req.Method) {
+		st.traced = true
+		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GotConn:      func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
+			WroteHeaders: func() { st.wrote.Store(true) },
+		})
+	}
+	rreq, err := retryablehttp.FromRequest(req.WithContext(context.WithValue(ctx, stateKey{}, st)))
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.rc.Do(rreq)
+	if st.bodyErr != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
+		return nil, st.bodyErr
+	}
+	return resp, err
+}
+
+// beforeAttempt runs before every attempt: it counts it and opens a fresh body.
+func beforeAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
+	st, _ := r.Context().Value(stateKey{}).(*state)
+	if st == nil {
+		return
+	}
+	st.attempt++
+	st.gotConn.Store(false)
+	st.wrote.Store(false)
+	if st.call.Body == nil {
+		return
+	}
+	body, n, err := st.call.Body()
+	if err != nil {
+		st.bodyErr = err
+		r.Body, r.ContentLength = errBody{err}, -1
+		return
+	}
+	r.Body, r.ContentLength = body, n
+	r.GetBody = func() (io.ReadCloser, error) {
+		b, _, err := st.call.Body()
+		return b, err
+	}
+	if n == 0 {
+		body.Close()
+		r.Body = http.NoBody
+	}
+}
+
+type errBody struct{ err error }
+
+func (e errBody) Read([]byte) (int, error) { return 0, e.err }
+func (e errBody) Close() error             { return nil }
+
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	st, _ := ctx.Value(stateKey{}).(*state)
+	if st == nil || st.bodyErr != nil || st.attempt >= c.policy.MaxAttempts {
+		return false, nil
+	}
+	if !c.retryable(st, resp, err) {
+		return false, nil
+	}
+	wait := c.wait(st.attempt, resp)
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+		return false, nil
+	}
+	st.last.Store(int64(wait))
+	if c.policy.Logger != nil {
+		attrs := []slog.Attr{slog.String("method", st.method), slog.Int("attempt", st.attempt), slog.Duration("wait", wait)}
+		if resp != nil {
+			attrs = append(attrs, slog.Int("status", resp.StatusCode))
+		} else if err != nil {
+			attrs = append(attrs, slog.String("error", c.policy.Redact(err.Error())))
+		}
+		c.policy.Logger.LogAttrs(ctx, slog.LevelDebug, "fellesklient: retrying request", attrs...)
+	}
+	if resp != nil {
+		// Give the connection back before waiting.
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+	}
+	if err := c.policy.Sleep(ctx, wait); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func (c *Client) retryable(st *state, resp *http.Response, err error) bool {
+	safe := st.call.Idempotent || idempotentMethod(st.method)
+	if err != nil {
+		if permanentTransportError(err) {
+			return false
+		}
+		if !safe && !(st.traced && (!st.gotConn.Load() || !st.wrote.Load())) {
+			return false
+		}
+		return true
+	}
+	if !safe {
+		return false
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	case http.StatusInternalServerError:
+		return readMethod(st.method)
+	}
+	return false
+}
+
+// wait is the pause before the attempt after attempt number n (1-based).
+func (c *Client) wait(n int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return min(d, c.policy.WaitMax)
+		}
+	}
+	// Exponential with full jitter: uniform in [WaitMin, WaitMin*2^(n-1)], capped.
+	ceil := c.policy.WaitMin << min(n-1, 20)
+	if ceil > c.policy.WaitMax || ceil <= 0 {
+		ceil = c.policy.WaitMax
+	}
+	span := ceil - c.policy.WaitMin
+	if span <= 0 {
+		return ceil
+	}
+	return c.policy.WaitMin + rand.N(span+1)
+}
+
+// RetryAfter parses a Retry-After header value: delay-seconds or an HTTP date. A date in
+// the past gives 0.
+func RetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		if secs > int64(24*time.Hour/time.Second) {
+			secs = int64(24 * time.Hour / time.Second)
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+func idempotentMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+func readMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// permanentTransportError reports errors that another attempt will not cure: TLS
+// verification, bad URLs, redirect policy.
+func permanentTransportError(err error) bool {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		hostErr     x509.HostnameError
+		certInvalid x509.CertificateInvalidError
+		verifyErr   *tls.CertificateVerificationError
+		recordErr   tls.RecordHeaderError
+	)
+	if errors.As(err, &unknownCA) || errors.As(err, &hostErr) || errors.As(err, &certInvalid) ||
+		errors.As(err, &verifyErr) || errors.As(err, &recordErr) {
+		return true
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+		return true
+	}
+	var ae *net.AddrError
+	return errors.As(err, &ae)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// slogAdapter is retryablehttp's LeveledLogger on an *slog.Logger: everything at debug,
+// every string value through the redactor.
+type slogAdapter struct {
+	l      *slog.Logger
+	redact func(string) string
+}
+
+func (a slogAdapter) log(msg string, kv []any) {
+	for i, v := range kv {
+		switch v := v.(type) {
+		case string:
+			kv[i] = a.redact(v)
+		case error:
+			kv[i] = a.redact(v.Error())
+		case interface{ String() string }:
+			kv[i] = a.redact(v.String())
+		}
+	}
+	a.l.Debug("retryablehttp: "+msg, kv...)
+}
+
+func (a slogAdapter) Error(msg string, kv ...any) { a.log(msg, kv) }
+func (a slogAdapter) Info(msg string, kv ...any)  { a.log(msg, kv) }
+func (a slogAdapter) Debug(msg string, kv ...any) { a.log(msg, kv) }
+func (a slogAdapter) Warn(msg string, kv ...any)  { a.log(msg, kv) }

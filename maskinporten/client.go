@@ -1,0 +1,428 @@
+package maskinporten
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/internal/httpx"
+)
+
+// Options configures a [Client]. Environment, ClientID and Key are required; the zero
+// value of every other field means the documented default.
+type Options struct {
+	// Environment is Prod, Test or the issuer URL of another server (https; http only for
+	// loopback hosts).
+	Environment Environment
+	// ClientID is the Maskinporten client id ("integrasjonens identifikator"), the grant's iss.
+	ClientID string
+	// Key signs the grants. See [Key] and [ParseKey].
+	Key Key
+	// Algorithm signs the grants. Default RS256.
+	Algorithm Algorithm
+	// GrantLifetime is exp − iat of each grant. Default 60 s; at most 120 s.
+	GrantLifetime time.Duration
+
+	// TokenURL overrides the token endpoint and turns discovery off.
+	TokenURL string
+	// DisableDiscovery turns metadata discovery off: the documented endpoints are used for
+	// Prod and Test, issuer + "token" for others.
+	DisableDiscovery bool
+	// MetadataTTL is how long discovered metadata is kept. Default 1 h.
+	MetadataTTL time.Duration
+	// MetadataFailureTTL is how long a failed discovery is remembered before it is tried
+	// again; in that time Prod and Test use their documented endpoints and other issuers
+	// fail at once. Default 30 s.
+	MetadataFailureTTL time.Duration
+
+	// Cache configures the token caches of TokenSource. Default: auth.CacheOptions{}.
+	Cache auth.CacheOptions
+
+	// HTTPClient sends the requests; it is never modified. Nil: a client with bounded
+	// timeouts.
+	HTTPClient *http.Client
+	// MaxAttempts per token request, the first included. 0: 3; 1: no retries. Each
+	// attempt carries a freshly signed grant (new jti).
+	MaxAttempts int
+	// Logger gets debug lines (token fetched, retries) and warnings (discovery fell back).
+	// Tokens, grants and pid are never logged. Nil: silent.
+	Logger *slog.Logger
+	// UserAgent is appended to the module's User-Agent.
+	UserAgent string
+	// Now returns the current time. Nil: time.Now. For tests.
+	Now func() time.Time
+}
+
+// Client fetches Maskinporten tokens with the JWT-bearer grant (RFC 7523). It is safe for
+// concurrent use; create one per Maskinporten client id and share it.
+type Client struct {
+	env      Environment
+	tokenURL string // fixed, or "" for discovery
+	signer   *signer
+	http     *httpx.Client
+	opts     Options
+	now      func() time.Time
+	logger   *slog.Logger
+
+	mu       sync.Mutex
+	md       *Metadata // last good metadata
+	mdGood   time.Time // when md was fetched
+	mdErr    error     // last failure, remembered for MetadataFailureTTL
+	mdFailed time.Time
+	caches map[string]*auth.Cache
+}
+
+// New validates opts and returns a Client. Nothing is sent.
+func New(opts Options) (*Client, error) {
+	if err := opts.Environment.validate(); err != nil {
+		return nil, err
+	}
+	if opts.ClientID == "" {
+		return nil, &ValidationError{Field: "ClientID", Reason: "missing"}
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	if err := opts.Key.validate(now()); err != nil {
+		return nil, err
+	}
+	if opts.GrantLifetime == 0 {
+		opts.GrantLifetime = 60 * time.Second
+	}
+	if opts.GrantLifetime < 0 || opts.GrantLifetime > 120*time.Second {
+		return nil, &ValidationError{Field: "GrantLifetime", Reason: "must be at most 120 s (Maskinporten rejects longer grants)"}
+	}
+	if opts.TokenURL != "" {
+		if err := CheckEndpointURL(opts.TokenURL); err != nil {
+			return nil, &ValidationError{Field: "TokenURL", Reason: err.Error()}
+		}
+	}
+	if opts.MetadataTTL <= 0 {
+		opts.MetadataTTL = time.Hour
+	}
+	if opts.MetadataFailureTTL <= 0 {
+		opts.MetadataFailureTTL = 30 * time.Second
+	}
+	s, err := newSigner(opts.ClientID, opts.Key, opts.Algorithm, opts.GrantLifetime)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Cache.Now == nil {
+		opts.Cache.Now = now
+	}
+	if opts.Cache.Logger == nil {
+		opts.Cache.Logger = opts.Logger
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Client{
+		env:      opts.Environment,
+		tokenURL: opts.TokenURL,
+		signer:   s,
+		http: httpx.NewClient(httpx.Options{
+			HTTPClient:  opts.HTTPClient,
+			MaxAttempts: opts.MaxAttempts,
+			Logger:      opts.Logger,
+			UserAgent:   opts.UserAgent,
+		}),
+		opts:   opts,
+		now:    now,
+		logger: logger,
+		caches: map[string]*auth.Cache{},
+	}, nil
+}
+
+// TokenSource returns the cached token source for req: the same one for every call with an
+// equal Request (scopes in any order). It fails at once if req is invalid. The source
+// implements [auth.Invalidator], so [auth.Transport] can drop a token a server rejected.
+func (c *Client) TokenSource(req Request) (auth.TokenSource, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	req = cloneRequest(req)
+	key := req.cacheKey()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tc, ok := c.caches[key]; ok {
+		return tc, nil
+	}
+	tc := auth.NewCache(auth.TokenSourceFunc(func(ctx context.Context) (*auth.Token, error) {
+		return c.Fetch(ctx, req)
+	}), c.opts.Cache)
+	c.caches[key] = tc
+	return tc, nil
+}
+
+func cloneRequest(r Request) Request {
+	r.Scopes = append([]string(nil), r.Scopes...)
+	r.Resource = append([]string(nil), r.Resource...)
+	if r.SystemUser != nil {
+		su := *r.SystemUser
+		r.SystemUser = &su
+	}
+	r.AuthorizationDetails = append(json.RawMessage(nil), r.AuthorizationDetails...)
+	return r
+}
+
+// Grant returns a freshly signed JWT grant for req, as Fetch would send it. The grant is a
+// credential: treat it as a secret. For debugging and for tools that post it themselves.
+func (c *Client) Grant(ctx context.Context, req Request) (string, error) {
+	if err := req.validate(); err != nil {
+		return "", err
+	}
+	issuer, _, err := c.endpoints(ctx)
+	if err != nil {
+		return "", err
+	}
+	return c.sign(issuer, req)
+}
+
+func (c *Client) sign(issuer string, req Request) (string, error) {
+	now := c.now()
+	if len(c.opts.Key.Certificates) > 0 {
+		if err := checkValidity(c.opts.Key.Certificates[0], now); err != nil {
+			return "", err
+		}
+	}
+	g, err := c.signer.sign(issuer, req, now)
+	if err != nil {
+		return "", httpx.RedactError(err)
+	}
+	return g, nil
+}
+
+// tokenResponse is the success body of the token endpoint.
+type tokenResponse struct {
+	AccessToken string          `json:"access_token"`
+	TokenType   string          `json:"token_type"`
+	ExpiresIn   json.RawMessage `json:"expires_in"`
+	Scope       string          `json:"scope"`
+}
+
+// Fetch asks the token endpoint for a new token, without caching. Most callers want
+// [Client.TokenSource] instead.
+//
+// Maskinporten: POST {token_endpoint} with grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer
+// (https://docs.digdir.no/docs/Maskinporten/maskinporten_protocol_token). Retried on
+// transport errors, 429 and 5xx, each attempt with a freshly signed grant, so a retry can
+// never be refused as a reused grant (MP-012).
+func (c *Client) Fetch(ctx context.Context, req Request) (*auth.Token, error) {
+	if err := req.validate(); err != nil {
+		return nil, err
+	}
+	issuer, tokenURL, err := c.endpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Sign the first grant now, so that a key or certificate problem fails before any I/O.
+	first, err := c.sign(issuer, req)
+	if err != nil {
+		return nil, err
+	}
+	var signErr error
+	body := func() (io.ReadCloser, int64, error) {
+		g := first
+		first = ""
+		if g == "" {
+			if g, signErr = c.sign(issuer, req); signErr != nil {
+				return nil, 0, signErr
+			}
+		}
+		form := "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer&assertion=" + url.QueryEscape(g)
+		return io.NopCloser(strings.NewReader(form)), int64(len(form)), nil
+	}
+	start := c.now()
+	resp, err := c.http.Do(ctx, &httpx.Request{
+		Method:     http.MethodPost,
+		URL:        tokenURL,
+		Header:     formHeader,
+		Body:       body,
+		Idempotent: true,
+	})
+	if err != nil {
+		if signErr != nil {
+			return nil, signErr
+		}
+		return nil, fmt.Errorf("maskinporten: token request: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		e := parseError(resp.StatusCode, resp.Header, httpx.ReadError(resp))
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "maskinporten: token request refused",
+			slog.Int("status", e.StatusCode), slog.String("error", e.Code), slog.String("mp_code", e.MPCode),
+			slog.String("trace_id", e.TraceID), slog.String("scope", strings.Join(req.Scopes, " ")))
+		return nil, e
+	}
+	defer resp.Body.Close()
+	var tr tokenResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil {
+		return nil, &Error{StatusCode: resp.StatusCode, Code: "invalid_response", Description: "token response is not valid JSON"}
+	}
+	tok, err := tr.token(start)
+	if err != nil {
+		return nil, err
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "maskinporten: token fetched",
+		slog.String("scope", tok.Scope), slog.Time("expiry", tok.Expiry))
+	return tok, nil
+}
+
+var formHeader = http.Header{
+	"Content-Type": {"application/x-www-form-urlencoded"},
+	"Accept":       {"application/json"},
+}
+
+// token converts the response; start is when the request began, so that the expiry errs
+// on the early side.
+func (tr *tokenResponse) token(start time.Time) (*auth.Token, error) {
+	if tr.AccessToken == "" {
+		return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: "token response has no access_token"}
+	}
+	if tr.TokenType != "" && !equalFold(tr.TokenType, "Bearer") {
+		return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: fmt.Sprintf("unsupported token_type %q", tr.TokenType)}
+	}
+	tok := &auth.Token{Value: tr.AccessToken, Type: "Bearer", Scope: tr.Scope}
+	if len(tr.ExpiresIn) > 0 && string(tr.ExpiresIn) != "null" {
+		raw := string(tr.ExpiresIn)
+		if raw[0] == '"' {
+			raw = raw[1 : len(raw)-1]
+		}
+		secs, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil || secs <= 0 {
+			return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: "token response has an invalid expires_in"}
+		}
+		tok.Expiry = start.Add(time.Duration(secs) * time.Second)
+	}
+	return tok, nil
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i]|0x20, b[i]|0x20
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// Metadata is the authorization server metadata (RFC 8414) that matters to a client.
+type Metadata struct {
+	Issuer                                     string   `json:"issuer"`
+	TokenEndpoint                              string   `json:"token_endpoint"`
+	JWKSURI                                    string   `json:"jwks_uri"`
+	GrantTypesSupported                        []string `json:"grant_types_supported,omitempty"`
+	TokenEndpointAuthMethodsSupported          []string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	TokenEndpointAuthSigningAlgValuesSupported []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
+	AuthorizationDetailsTypesSupported         []string `json:"authorization_details_types_supported,omitempty"`
+}
+
+// staleMetadataLimit is how long the last good metadata is served while discovery fails.
+const staleMetadataLimit = 24 * time.Hour
+
+// Metadata returns the server's metadata from /.well-known/oauth-authorization-server,
+// cached for MetadataTTL; a failure is remembered for MetadataFailureTTL, and while
+// discovery fails the last good metadata (up to a day old) is served.
+//
+// The metadata's issuer must equal the configured Environment exactly (RFC 8414 §3.3).
+func (c *Client) Metadata(ctx context.Context) (*Metadata, error) {
+	c.mu.Lock()
+	now := c.now()
+	if c.md != nil && now.Sub(c.mdGood) < c.opts.MetadataTTL {
+		md := c.md
+		c.mu.Unlock()
+		return md, nil
+	}
+	if c.mdErr != nil && now.Sub(c.mdFailed) < c.opts.MetadataFailureTTL {
+		md, err := c.md, c.mdErr
+		c.mu.Unlock()
+		if md != nil && now.Sub(c.mdGood) < staleMetadataLimit {
+			return md, nil
+		}
+		return nil, err
+	}
+	c.mu.Unlock()
+
+	md, err := c.fetchMetadata(ctx)
+	if err != nil && ctx.Err() != nil {
+		return nil, err // the caller gave up: do not remember that as an outage
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now = c.now()
+	if err != nil {
+		c.mdErr, c.mdFailed = err, now
+		if c.md != nil && now.Sub(c.mdGood) < staleMetadataLimit {
+			// Keep serving the last good metadata through an outage.
+			return c.md, nil
+		}
+		return nil, err
+	}
+	c.md, c.mdGood, c.mdErr = md, now, nil
+	return md, nil
+}
+
+func (c *Client) fetchMetadata(ctx context.Context) (*Metadata, error) {
+	resp, err := c.http.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: c.env.metadataURL(), Header: jsonHeader})
+	if err != nil {
+		return nil, fmt.Errorf("maskinporten: metadata: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, parseError(resp.StatusCode, resp.Header, httpx.ReadError(resp))
+	}
+	defer resp.Body.Close()
+	var md Metadata
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&md); err != nil {
+		return nil, &Error{StatusCode: resp.StatusCode, Code: "invalid_metadata", Description: "metadata is not valid JSON"}
+	}
+	if err := md.check(c.env); err != nil {
+		return nil, err
+	}
+	return &md, nil
+}
+
+var jsonHeader = http.Header{"Accept": {"application/json"}}
+
+func (md *Metadata) check(env Environment) error {
+	if md.Issuer != env.Issuer() {
+		return &Error{StatusCode: http.StatusOK, Code: "invalid_metadata", Description: fmt.Sprintf("metadata issuer %q does not equal the configured issuer %q", md.Issuer, env.Issuer())}
+	}
+	if err := CheckEndpointURL(md.TokenEndpoint); err != nil {
+		return &Error{StatusCode: http.StatusOK, Code: "invalid_metadata", Description: "token_endpoint: " + err.Error()}
+	}
+	return nil
+}
+
+// endpoints returns the issuer (the grant's aud) and the token endpoint.
+func (c *Client) endpoints(ctx context.Context) (issuer, tokenURL string, err error) {
+	if c.tokenURL != "" {
+		return c.env.Issuer(), c.tokenURL, nil
+	}
+	if c.opts.DisableDiscovery {
+		return c.env.Issuer(), c.env.staticTokenURL(), nil
+	}
+	md, err := c.Metadata(ctx)
+	if err == nil {
+		return md.Issuer, md.TokenEndpoint, nil
+	}
+	if c.env.known() && ctx.Err() == nil {
+		c.logger.LogAttrs(ctx, slog.LevelWarn, "maskinporten: metadata discovery failed; using the documented endpoints",
+			slog.String("issuer", c.env.Issuer()), slog.String("error", err.Error()))
+		return c.env.Issuer(), c.env.staticTokenURL(), nil
+	}
+	return "", "", err
+}

@@ -1,0 +1,270 @@
+package maskinporten
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lestrrat-go/jwx/v3/jwk"
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// Key is what signs the grant, and how Maskinporten finds the public half.
+//
+// Exactly one of KeyID and Certificates must be set:
+//   - KeyID: the kid of a key (or certificate) registered on the client in Samarbeidsportalen
+//     or through the self-service API. The grant carries "kid".
+//   - Certificates: a virksomhetssertifikat (or eIDAS eSeal) chain, leaf first. The grant
+//     carries "x5c". Maskinporten rejects kid with a certificate that is not registered, so
+//     set only one.
+//
+// Signer may be any [crypto.Signer] with an RSA public key of at least 2048 bits, so that a
+// key in an HSM or a cloud KMS never has to leave it.
+type Key struct {
+	Signer       crypto.Signer
+	KeyID        string
+	Certificates []*x509.Certificate
+}
+
+// String describes the key without any key material.
+func (k Key) String() string {
+	var parts []string
+	if pub, ok := k.publicKey(); ok {
+		parts = append(parts, fmt.Sprintf("RSA-%d", pub.N.BitLen()))
+	} else {
+		parts = append(parts, "no RSA key")
+	}
+	if k.KeyID != "" {
+		parts = append(parts, "kid "+k.KeyID)
+	}
+	if len(k.Certificates) > 0 {
+		parts = append(parts, fmt.Sprintf("x5c %q (%d in chain)", k.Certificates[0].Subject.String(), len(k.Certificates)))
+	}
+	return "maskinporten.Key{" + strings.Join(parts, ", ") + "}"
+}
+
+// GoString is like String.
+func (k Key) GoString() string { return k.String() }
+
+func (k Key) publicKey() (*rsa.PublicKey, bool) {
+	if k.Signer == nil {
+		return nil, false
+	}
+	pub, ok := k.Signer.Public().(*rsa.PublicKey)
+	return pub, ok
+}
+
+// validate checks the rules of Key at now.
+func (k Key) validate(now time.Time) error {
+	if k.Signer == nil {
+		return &ValidationError{Field: "Key.Signer", Reason: "missing", Err: ErrKey}
+	}
+	pub, ok := k.publicKey()
+	if !ok {
+		return &ValidationError{Field: "Key.Signer", Reason: fmt.Sprintf("Maskinporten needs an RSA key, got %T", k.Signer.Public()), Err: ErrKey}
+	}
+	if pub.N.BitLen() < 2048 {
+		return &ValidationError{Field: "Key.Signer", Reason: fmt.Sprintf("RSA key of %d bits; at least 2048 are needed", pub.N.BitLen()), Err: ErrKey}
+	}
+	switch {
+	case k.KeyID != "" && len(k.Certificates) > 0:
+		return &ValidationError{Field: "Key", Reason: "both KeyID and Certificates are set; use kid for a registered key or x5c for a virksomhetssertifikat, not both", Err: ErrKey}
+	case k.KeyID == "" && len(k.Certificates) == 0:
+		return &ValidationError{Field: "Key", Reason: "neither KeyID (registered key) nor Certificates (virksomhetssertifikat) is set", Err: ErrKey}
+	}
+	if len(k.Certificates) > 0 {
+		leaf := k.Certificates[0]
+		if leaf == nil {
+			return &ValidationError{Field: "Key.Certificates", Reason: "nil certificate", Err: ErrKey}
+		}
+		lpub, ok := leaf.PublicKey.(*rsa.PublicKey)
+		if !ok || !lpub.Equal(pub) {
+			return &ValidationError{Field: "Key.Certificates", Reason: "the first certificate does not belong to the signing key", Err: ErrKey}
+		}
+		if err := checkValidity(leaf, now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkValidity(c *x509.Certificate, now time.Time) error {
+	if now.After(c.NotAfter) {
+		return &ValidationError{Field: "Key.Certificates", Reason: fmt.Sprintf("certificate %q expired %s", c.Subject.CommonName, c.NotAfter.UTC().Format(time.RFC3339)), Err: ErrCertificateExpired}
+	}
+	if now.Before(c.NotBefore) {
+		return &ValidationError{Field: "Key.Certificates", Reason: fmt.Sprintf("certificate %q is not valid before %s", c.Subject.CommonName, c.NotBefore.UTC().Format(time.RFC3339)), Err: ErrCertificateExpired}
+	}
+	return nil
+}
+
+// ParseKey reads a key in any supported form, recognised by its content: PEM (PKCS#1 or
+// PKCS#8 private key, optionally followed by CERTIFICATE blocks), a JWK or JWK set (JSON, or
+// that JSON base64-encoded as some platforms store it), or PKCS#12 (.p12/.pfx) opened with
+// password. Passwords are used only for PKCS#12.
+func ParseKey(data []byte, password string) (Key, error) {
+	trimmed := bytes.TrimSpace(data)
+	switch {
+	case len(trimmed) == 0:
+		return Key{}, &ValidationError{Field: "key", Reason: "empty key data", Err: ErrKey}
+	case bytes.HasPrefix(trimmed, []byte("-----BEGIN")) || bytes.Contains(trimmed, []byte("\n-----BEGIN")):
+		return ParsePEM(trimmed)
+	case trimmed[0] == '{':
+		return ParseJWK(trimmed)
+	}
+	if dec, err := base64.StdEncoding.DecodeString(string(trimmed)); err == nil {
+		if d := bytes.TrimSpace(dec); len(d) > 0 && d[0] == '{' {
+			return ParseJWK(d)
+		}
+	}
+	return ParsePKCS12(data, password)
+}
+
+// ParsePEM reads a PEM private key (PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY") and
+// any CERTIFICATE blocks (the chain for x5c, leaf first). Encrypted PEM is not supported:
+// use PKCS#12 or a crypto.Signer.
+func ParsePEM(data []byte) (Key, error) {
+	var k Key
+	rest := data
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		switch block.Type {
+		case "RSA PRIVATE KEY":
+			if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck // only to report it
+				return Key{}, &ValidationError{Field: "key", Reason: "encrypted PEM keys are not supported; use PKCS#12 or an unencrypted PKCS#8 key", Err: ErrKey}
+			}
+			priv, err := x509.ParsePKCS1PrivateKey(block.Bytes)
+			if err != nil {
+				return Key{}, &ValidationError{Field: "key", Reason: "unreadable PKCS#1 private key", Err: ErrKey}
+			}
+			k.Signer = priv
+		case "PRIVATE KEY":
+			priv, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+			if err != nil {
+				return Key{}, &ValidationError{Field: "key", Reason: "unreadable PKCS#8 private key", Err: ErrKey}
+			}
+			s, ok := priv.(crypto.Signer)
+			if !ok {
+				return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
+			}
+			k.Signer = s
+		case "ENCRYPTED PRIVATE KEY":
+			return Key{}, &ValidationError{Field: "key", Reason: "encrypted PKCS#8 keys are not supported; use PKCS#12 or an unencrypted key", Err: ErrKey}
+		case "CERTIFICATE":
+			c, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return Key{}, &ValidationError{Field: "key", Reason: "unreadable certificate", Err: ErrKey}
+			}
+			k.Certificates = append(k.Certificates, c)
+		}
+	}
+	if k.Signer == nil {
+		return Key{}, &ValidationError{Field: "key", Reason: "no private key found in PEM data", Err: ErrKey}
+	}
+	if _, ok := k.publicKey(); !ok {
+		return Key{}, &ValidationError{Field: "key", Reason: "Maskinporten needs an RSA key", Err: ErrKey}
+	}
+	return k, nil
+}
+
+// ParseJWK reads a private RSA JWK, or a JWK set holding exactly one private RSA key. The
+// JWK's kid becomes Key.KeyID.
+func ParseJWK(data []byte) (Key, error) {
+	var probe struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return Key{}, &ValidationError{Field: "key", Reason: "not valid JSON", Err: ErrKey}
+	}
+	raw := data
+	if probe.Keys != nil {
+		var private []json.RawMessage
+		for _, k := range probe.Keys {
+			var m map[string]any
+			if json.Unmarshal(k, &m) == nil && m["d"] != nil {
+				private = append(private, k)
+			}
+		}
+		if len(private) != 1 {
+			return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("the JWK set has %d private keys; exactly one is needed", len(private)), Err: ErrKey}
+		}
+		raw = private[0]
+	}
+	key, err := jwk.ParseKey(raw)
+	if err != nil {
+		return Key{}, &ValidationError{Field: "key", Reason: "unreadable JWK", Err: ErrKey}
+	}
+	var priv rsa.PrivateKey
+	if err := jwk.Export(key, &priv); err != nil {
+		return Key{}, &ValidationError{Field: "key", Reason: "the JWK is not a private RSA key", Err: ErrKey}
+	}
+	if err := priv.Validate(); err != nil {
+		return Key{}, &ValidationError{Field: "key", Reason: "the JWK's RSA parameters are inconsistent", Err: ErrKey}
+	}
+	kid, _ := key.KeyID()
+	return Key{Signer: &priv, KeyID: kid}, nil
+}
+
+// ParsePKCS12 opens a PKCS#12 file (.p12/.pfx, such as a virksomhetssertifikat from Buypass
+// or Commfides) with password. Both OpenSSL 3's default encryption (PBES2/AES) and the
+// legacy RC2/3DES form are read. The certificate chain becomes Key.Certificates (leaf
+// first) so that the grant carries x5c.
+func ParsePKCS12(data []byte, password string) (Key, error) {
+	priv, leaf, cas, err := pkcs12.DecodeChain(data, password)
+	if err != nil {
+		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+			return Key{}, &ValidationError{Field: "key", Reason: "the PKCS#12 password is wrong", Err: ErrPassword}
+		}
+		return Key{}, &ValidationError{Field: "key", Reason: "not a readable PKCS#12, PEM or JWK key", Err: ErrKey}
+	}
+	s, ok := priv.(crypto.Signer)
+	if !ok {
+		return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
+	}
+	k := Key{Signer: s, Certificates: append([]*x509.Certificate{leaf}, orderChain(leaf, cas)...)}
+	if _, ok := k.publicKey(); !ok {
+		return Key{}, &ValidationError{Field: "key", Reason: "Maskinporten needs an RSA key", Err: ErrKey}
+	}
+	return k, nil
+}
+
+// orderChain returns the CA certificates from the leaf's issuer upwards, as far as they
+// link, then any others. x5c wants the chain in order.
+func orderChain(leaf *x509.Certificate, cas []*x509.Certificate) []*x509.Certificate {
+	var out []*x509.Certificate
+	used := make([]bool, len(cas))
+	cur := leaf
+	for {
+		next := -1
+		for i, c := range cas {
+			if !used[i] && bytes.Equal(cur.RawIssuer, c.RawSubject) && !bytes.Equal(cur.Raw, c.Raw) {
+				next = i
+				break
+			}
+		}
+		if next < 0 {
+			break
+		}
+		used[next] = true
+		out = append(out, cas[next])
+		cur = cas[next]
+	}
+	for i, c := range cas {
+		if !used[i] {
+			out = append(out, c)
+		}
+	}
+	return out
+}
