@@ -3,8 +3,10 @@ module github.com/fellesklient/fellesklient
 go 1.25.0
 
 require (
+	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/lestrrat-go/jwx/v3 v3.3.0
+	github.com/stretchr/testify v1.12.1
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
@@ -20,6 +22,7 @@ require (
 	github.com/lestrrat-go/option/v2 v2.0.0 // indirect
 	github.com/segmentio/asm v1.2.1 // indirect
 	github.com/valyala/fastjson v1.6.10 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
 	golang.org/x/sys v0.47.0 // indirect
 )

@@ -35,7 +35,7 @@ func run(w io.Writer) error {
 	// 1. A fake Maskinporten with one registered client (a supplier's integration).
 	mp := maskinportentest.NewServer(maskinportentest.Options{})
 	defer mp.Close()
-	opts := mp.NewClient("quickstart-client", "910000017", "ks:fiks")
+	opts := mp.NewClient("quickstart-client", "910000020", "ks:fiks")
 	fmt.Fprintf(w, "fake Maskinporten at %s\n", mp.Environment())
 
 	// 2. A protected API that accepts only Maskinporten tokens with scope ks:fiks.
