@@ -78,7 +78,7 @@ type Client struct {
 	mdGood   time.Time // when md was fetched
 	mdErr    error     // last failure, remembered for MetadataFailureTTL
 	mdFailed time.Time
-	caches map[string]*auth.Cache
+	caches   map[string]*auth.Cache
 }
 
 // New validates opts and returns a Client. Nothing is sent.

@@ -48,7 +48,7 @@ func registeredKey(t *testing.T, s *maskinportentest.Server, id string, scopes .
 	t.Helper()
 	key := testutil.Key(t, 2048, 0)
 	s.AddClient(maskinportentest.Client{ID: id, Org: orgSupplier, Scopes: scopes,
-		Keys: map[string]*rsa.PublicKey{"kid-1": &key.PublicKey},
+		Keys:        map[string]*rsa.PublicKey{"kid-1": &key.PublicKey},
 		Delegations: map[string][]string{orgConsumer: {"ks:fiks"}},
 		SystemUsers: []maskinportentest.SystemUser{{ID: "su-1", Org: orgConsumer, ExternalRef: "ref-1", SystemID: "sys"}}})
 	return maskinporten.Options{Environment: s.Environment(), ClientID: id,
