@@ -1,12 +1,13 @@
 module github.com/fellesklient/fellesklient
 
-go 1.25.0
+go 1.26.0
 
 require (
 	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/hashicorp/go-retryablehttp v0.7.8
 	github.com/lestrrat-go/jwx/v3 v3.3.0
 	github.com/stretchr/testify v1.12.1
+	golang.org/x/oauth2 v0.37.0
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 
