@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/fellesklient/fellesklient/internal/testutil"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, vars map[string]string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
+	code := run(context.Background(), e, args)
+	return result{code, out.String(), errb.String()}
+}
+
+func TestMaskinportenToken(t *testing.T) {
+	s := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
+	t.Cleanup(s.Close)
+	dir := t.TempDir()
+	key := testutil.Key(t, 2048, 0)
+	s.AddClient(maskinportentest.Client{ID: "cli", Org: "910000020", Scopes: []string{"ks:fiks", "a:b"}, Keys: map[string]*rsa.PublicKey{"kid-cli": &key.PublicKey}})
+
+	pemFile := filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(pemFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	key.Precompute()
+	b64 := func(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+	jwk, _ := json.Marshal(map[string]string{"kty": "RSA", "kid": "kid-cli", "n": b64(key.N.Bytes()), "e": "AQAB", "d": b64(key.D.Bytes()),
+		"p": b64(key.Primes[0].Bytes()), "q": b64(key.Primes[1].Bytes()), "dp": b64(key.Precomputed.Dp.Bytes()),
+		"dq": b64(key.Precomputed.Dq.Bytes()), "qi": b64(key.Precomputed.Qinv.Bytes())})
+	jwkFile := filepath.Join(dir, "key.json")
+	require.NoError(t, os.WriteFile(jwkFile, jwk, 0o600))
+
+	certKey := testutil.Key(t, 2048, 1)
+	cert := testutil.Cert(t, certKey, "CLI kommune", "910000020", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	s.AddClient(maskinportentest.Client{ID: "cli-cert", Org: "910000020", Scopes: []string{"ks:fiks"}, Certificates: []*x509.Certificate{cert}})
+	p12, err := pkcs12.Modern.Encode(certKey, cert, nil, "p12-hemmelig")
+	require.NoError(t, err)
+	p12File := filepath.Join(dir, "virksomhet.p12")
+	require.NoError(t, os.WriteFile(p12File, p12, 0o600))
+
+	issuer := s.URL() + "/"
+	t.Run("PEM with kid", func(t *testing.T) {
+		r := runCLI(t, nil, "maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--scope", "ks:fiks a:b", "--key", pemFile, "--kid", "kid-cli")
+		require.Equal(t, 0, r.code, r.stderr)
+		var out map[string]any
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+		assert.Equal(t, "Bearer", out["token_type"])
+		assert.Equal(t, "ks:fiks a:b", out["scope"])
+		assert.InDelta(t, 120, out["expires_in"], 2)
+		_, err := s.VerifyToken(out["access_token"].(string))
+		assert.NoError(t, err)
+	})
+	t.Run("JWK", func(t *testing.T) {
+		r := runCLI(t, nil, "maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--scope", "ks:fiks", "--key", jwkFile, "--alg", "RS512")
+		require.Equal(t, 0, r.code, r.stderr)
+	})
+	t.Run("p12", func(t *testing.T) {
+		r := runCLI(t, map[string]string{"P12_PW": "p12-hemmelig"}, "maskinporten", "token", "--issuer", issuer, "--client-id", "cli-cert", "--scope", "ks:fiks", "--key", p12File, "--p12-password-env", "P12_PW")
+		require.Equal(t, 0, r.code, r.stderr)
+	})
+	t.Run("wrong p12 password", func(t *testing.T) {
+		r := runCLI(t, map[string]string{"P12_PW": "feil-passord"}, "maskinporten", "token", "--issuer", issuer, "--client-id", "cli-cert", "--scope", "ks:fiks", "--key", p12File, "--p12-password-env", "P12_PW")
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "password is wrong")
+		assert.NotContains(t, r.stderr, "feil-passord")
+		assert.Equal(t, 1, strings.Count(r.stderr, "\n"), "one line")
+		assert.Empty(t, r.stdout)
+	})
+	t.Run("service says no", func(t *testing.T) {
+		r := runCLI(t, nil, "maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--scope", "not:registered", "--key", jwkFile)
+		assert.Equal(t, 1, r.code)
+		assert.Contains(t, r.stderr, "MP-200")
+	})
+	usage := [][]string{
+		{"maskinporten", "token", "--client-id", "cli", "--scope", "a", "--key", pemFile},
+		{"maskinporten", "token", "--issuer", issuer, "--scope", "a", "--key", pemFile},
+		{"maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--key", pemFile},
+		{"maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--scope", "a"},
+		{"maskinporten", "token", "--issuer", "http://maskinporten.example.no/", "--client-id", "cli", "--scope", "a", "--key", pemFile},
+		{"maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--scope", "a", "--key", filepath.Join(dir, "missing.pem")},
+		{"maskinporten", "token", "--issuer", issuer, "--client-id", "cli", "--scope", "a", "--key", p12File, "--p12-password-env", "UNSET"},
+		{"maskinporten", "token", "--bogus"},
+		{"maskinporten", "nope"},
+		{},
+	}
+	for _, args := range usage {
+		r := runCLI(t, nil, args...)
+		assert.Equal(t, 2, r.code, "%v: %s", args, r.stderr)
+	}
+	r := runCLI(t, nil, "help")
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.stderr, "maskinporten")
+}
+
+func TestServiceFlags(t *testing.T) {
+	sf := serviceFlags{env: "prod"}
+	u, err := sf.resolve("https://t", "https://p")
+	require.NoError(t, err)
+	assert.Equal(t, "https://p", u)
+	sf = serviceFlags{env: "test", baseURL: "http://127.0.0.1:9/x/"}
+	u, err = sf.resolve("https://t", "https://p")
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:9/x", u)
+	for _, bad := range []serviceFlags{{env: "stage"}, {baseURL: "http://example.no"}} {
+		_, err := bad.resolve("https://t", "https://p")
+		var ee *exitError
+		require.ErrorAs(t, err, &ee)
+		assert.Equal(t, exitUsage, ee.code)
+	}
+	tf := tokenFlags{}
+	ts, err := tf.tokenSource(&env{getenv: func(k string) string {
+		if k == "MASKINPORTEN_TOKEN" {
+			return "from-env"
+		}
+		return ""
+	}})
+	require.NoError(t, err)
+	tok, err := ts.Token(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, "from-env", tok.Value)
+}
