@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync/atomic"
 )
 
 // Transport is an [http.RoundTripper] that sets the Authorization header from a
@@ -17,6 +18,13 @@ type Transport struct {
 	Source TokenSource
 	// Base is the transport the authorized request is sent with. Nil: http.DefaultTransport.
 	Base http.RoundTripper
+
+	last atomic.Pointer[authHeader] // the header value of the last token, reused while it lasts
+}
+
+type authHeader struct {
+	tok   *Token
+	value []string
 }
 
 // RoundTrip implements [http.RoundTripper].
@@ -38,7 +46,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeBody()
 		return nil, err
 	}
-	resp, err := t.base().RoundTrip(authorized(req, tok))
+	resp, err := t.base().RoundTrip(t.authorized(req, tok))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
@@ -57,7 +65,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// No better token to try: hand back the 401 as it is.
 		return resp, nil
 	}
-	retry := authorized(req, fresh)
+	retry := t.authorized(req, fresh)
 	if req.GetBody != nil && req.Body != nil && req.Body != http.NoBody {
 		body, berr := req.GetBody()
 		if berr != nil {
@@ -70,9 +78,22 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.base().RoundTrip(retry)
 }
 
-func authorized(req *http.Request, tok *Token) *http.Request {
-	r := req.Clone(req.Context())
-	r.Header.Set("Authorization", tok.TypeOrDefault()+" "+tok.Value)
+// authorized returns a shallow copy of req with its own header map holding the
+// Authorization header. The header value slice is shared between requests with the same
+// token; net/http never modifies header values in place.
+func (t *Transport) authorized(req *http.Request, tok *Token) *http.Request {
+	h := t.last.Load()
+	if h == nil || h.tok != tok {
+		h = &authHeader{tok: tok, value: []string{tok.TypeOrDefault() + " " + tok.Value}}
+		t.last.Store(h)
+	}
+	r := new(http.Request)
+	*r = *req
+	r.Header = make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		r.Header[k] = v
+	}
+	r.Header["Authorization"] = h.value
 	return r
 }
 

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -58,8 +57,9 @@ type Options struct {
 	HTTPClient *http.Client
 	// Token, when set, authorizes every request (auth.Transport).
 	Token auth.TokenSource
-	// Header is added to every request below the auth layer (FIKS integration headers).
-	// It is copied; never shown in logs or errors.
+	// Header is added to every request (FIKS integration headers). It is copied and never
+	// shown in logs or errors. The headers are set on the request httpx builds, so the
+	// user's transport sees them as it sees the Authorization header.
 	Header http.Header
 	// MaxAttempts: see retry.Policy.
 	MaxAttempts int
@@ -73,9 +73,10 @@ type Options struct {
 
 // Client sends requests through the stack.
 type Client struct {
-	retry *retry.Client
-	hc    *http.Client
-	ua    []string
+	retry  *retry.Client
+	hc     *http.Client
+	ua     []string
+	header http.Header
 }
 
 // NewClient builds the stack. It never modifies opts.HTTPClient.
@@ -95,9 +96,6 @@ func NewClient(opts Options) *Client {
 			base = NewTransport()
 		}
 	}
-	if len(opts.Header) > 0 {
-		base = &headerTransport{header: opts.Header.Clone(), base: base}
-	}
 	if opts.Token != nil {
 		base = &auth.Transport{Source: opts.Token, Base: base}
 	}
@@ -114,7 +112,8 @@ func NewClient(opts Options) *Client {
 			Redact:      Redact,
 			Sleep:       opts.Sleep,
 		}),
-		ua: []string{ua},
+		ua:     []string{ua},
+		header: opts.Header.Clone(),
 	}
 }
 
@@ -135,15 +134,19 @@ type Request struct {
 // Do sends r. The response is returned whatever its status; the caller checks it (see
 // ReadError). Transport errors are redacted and keep their chain for errors.Is.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, r.Method, r.URL, nil)
+	call := retry.Call{Body: r.Body, Idempotent: r.Idempotent}
+	req, err := http.NewRequestWithContext(retry.WithCall(ctx, r.Method, call), r.Method, r.URL, nil)
 	if err != nil {
 		return nil, &url.Error{Op: r.Method, URL: RedactURL(r.URL), Err: errors.New("invalid request")}
 	}
 	for k, v := range r.Header {
 		req.Header[k] = v
 	}
+	for k, v := range c.header {
+		req.Header[k] = v
+	}
 	req.Header["User-Agent"] = c.ua
-	resp, err := c.retry.Do(req, retry.Call{Body: r.Body, Idempotent: r.Idempotent})
+	resp, err := c.retry.Do(req, call)
 	if err != nil {
 		return nil, redactError(err)
 	}
@@ -212,31 +215,3 @@ func redactError(err error) error {
 // RedactError is the exported form of the error redaction, for packages that wrap errors
 // they did not produce here.
 func RedactError(err error) error { return redactError(err) }
-
-// headerTransport adds fixed headers to a clone of each request.
-type headerTransport struct {
-	header http.Header
-	base   http.RoundTripper
-}
-
-func (t *headerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := new(http.Request)
-	*r = *req
-	r.Header = make(http.Header, len(req.Header)+len(t.header))
-	for k, v := range req.Header {
-		r.Header[k] = v
-	}
-	for k, v := range t.header {
-		r.Header[k] = v
-	}
-	return t.base.RoundTrip(r)
-}
-
-// String never shows the header values (they are credentials).
-func (t *headerTransport) String() string {
-	keys := make([]string, 0, len(t.header))
-	for k := range t.header {
-		keys = append(keys, k)
-	}
-	return fmt.Sprintf("headerTransport%v", keys)
-}

@@ -107,32 +107,56 @@ func New(hc *http.Client, p Policy) *Client {
 
 type stateKey struct{}
 
+// callCtx carries the per-call state in the request's context: one allocation for both.
+type callCtx struct {
+	context.Context
+	st state
+}
+
+func (c *callCtx) Value(key any) any {
+	if key == (stateKey{}) {
+		return &c.st
+	}
+	return c.Context.Value(key)
+}
+
+// WithCall returns ctx prepared for a call of method, so that Do does not have to copy
+// the request to attach its state. Optional: Do prepares the context itself otherwise.
+func WithCall(ctx context.Context, method string, call Call) context.Context {
+	cc := &callCtx{Context: ctx}
+	cc.st.call, cc.st.method = call, method
+	if !call.Idempotent && !idempotentMethod(method) {
+		st := &cc.st
+		st.traced = true
+		cc.Context = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			GotConn:      func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
+			WroteHeaders: func() { st.wrote.Store(true) },
+		})
+	}
+	return cc
+}
+
 // state is the per-call state, carried in the request's context.
 type state struct {
 	call    Call
 	method  string
-	attempt int          // attempts started
-	bodyErr error        // the opener failed: not retryable
-	gotConn atomic.Bool  // a connection was obtained in this attempt
-	wrote   atomic.Bool  // a header was written in this attempt
-	traced  bool         // the trace hooks are installed
-	last    atomic.Int64 // length of the last wait, for tests and logs
+	attempt int         // attempts started
+	bodyErr error       // the opener failed: not retryable
+	gotConn atomic.Bool // a connection was obtained in this attempt
+	wrote   atomic.Bool // a header was written in this attempt
+	traced  bool        // the trace hooks are installed
 }
 
 // Do sends req with retries. req's Body must be nil: the body comes from call.Body. The
 // response of the last attempt is returned as it is (any status); the error is the last
 // transport error, ctx's error, or the body opener's error.
 func (c *Client) Do(req *http.Request, call Call) (*http.Response, error) {
-	st := &state{call: call, method: req.Method}
-	ctx := req.Context()
-	if !call.Idempotent && !idempotentMethod(req.Method) {
-		st.traced = true
-		ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			GotConn:      func(httptrace.GotConnInfo) { st.gotConn.Store(true) },
-			WroteHeaders: func() { st.wrote.Store(true) },
-		})
+	st, _ := req.Context().Value(stateKey{}).(*state)
+	if st == nil || st.method != req.Method {
+		req = req.WithContext(WithCall(req.Context(), req.Method, call))
+		st = req.Context().Value(stateKey{}).(*state)
 	}
-	rreq, err := retryablehttp.FromRequest(req.WithContext(context.WithValue(ctx, stateKey{}, st)))
+	rreq, err := retryablehttp.FromRequest(req)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +219,6 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return false, nil
 	}
-	st.last.Store(int64(wait))
 	if c.policy.Logger != nil {
 		attrs := []slog.Attr{slog.String("method", st.method), slog.Int("attempt", st.attempt), slog.Duration("wait", wait)}
 		if resp != nil {
