@@ -1,0 +1,60 @@
+package maskinporten
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// FuzzParseError: any error body yields an *Error; nothing panics; the description is
+// bounded.
+func FuzzParseError(f *testing.F) {
+	f.Add(400, []byte(`{"error":"invalid_grant","error_description":"MP-012: Grant is used before (trace_id: abc123def)"}`))
+	f.Add(503, []byte(`<html>down</html>`))
+	f.Add(429, []byte(``))
+	f.Add(400, []byte(`{"error":1}`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := parseError(status, http.Header{"Retry-After": {"5"}}, body)
+		if e == nil || e.StatusCode != status {
+			t.Fatal("no error")
+		}
+		if len(e.Description) > 1100 {
+			t.Fatalf("description not bounded: %d", len(e.Description))
+		}
+		_ = e.Error()
+	})
+}
+
+// FuzzTokenResponse: the token endpoint's success body is decoded or refused, never
+// panicking, never a token without a value.
+func FuzzTokenResponse(f *testing.F) {
+	f.Add([]byte(`{"access_token":"x","token_type":"Bearer","expires_in":120,"scope":"a"}`))
+	f.Add([]byte(`{"access_token":"x","expires_in":"599"}`))
+	f.Add([]byte(`{"access_token":"","expires_in":-1}`))
+	f.Add([]byte(`{"access_token":"x","expires_in":"}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var tr tokenResponse
+		if json.Unmarshal(body, &tr) != nil {
+			return
+		}
+		tok, err := tr.token(time.Unix(0, 0))
+		if err == nil && (tok == nil || tok.Value == "") {
+			t.Fatal("token without value")
+		}
+	})
+}
+
+// FuzzParseKey: arbitrary bytes never panic the key parsers.
+func FuzzParseKey(f *testing.F) {
+	f.Add([]byte("-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"), "")
+	f.Add([]byte(`{"kty":"RSA","n":"AQAB","e":"AQAB","d":"AQAB"}`), "")
+	f.Add([]byte(`{"keys":[]}`), "")
+	f.Add([]byte{0x30, 0x82, 0x01, 0x00}, "pw")
+	f.Fuzz(func(t *testing.T, data []byte, pw string) {
+		k, err := ParseKey(data, pw)
+		if err == nil && k.Signer == nil {
+			t.Fatal("key without signer")
+		}
+	})
+}
