@@ -376,8 +376,21 @@ func (c *Client) Metadata(ctx context.Context) (*Metadata, error) {
 	return md, nil
 }
 
+// FetchMetadata reads env's metadata document once, without a client or key: for tools
+// and health checks. hc may be nil. A [Client] caches metadata itself; see [Client.Metadata].
+func FetchMetadata(ctx context.Context, env Environment, hc *http.Client) (*Metadata, error) {
+	if err := env.validate(); err != nil {
+		return nil, err
+	}
+	return fetchMetadata(ctx, httpx.NewClient(httpx.Options{HTTPClient: hc, UserAgent: "maskinporten-metadata"}), env)
+}
+
 func (c *Client) fetchMetadata(ctx context.Context) (*Metadata, error) {
-	resp, err := c.http.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: c.env.metadataURL(), Header: jsonHeader})
+	return fetchMetadata(ctx, c.http, c.env)
+}
+
+func fetchMetadata(ctx context.Context, hc *httpx.Client, env Environment) (*Metadata, error) {
+	resp, err := hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: env.metadataURL(), Header: jsonHeader})
 	if err != nil {
 		return nil, fmt.Errorf("maskinporten: metadata: %w", err)
 	}
@@ -389,7 +402,7 @@ func (c *Client) fetchMetadata(ctx context.Context) (*Metadata, error) {
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&md); err != nil {
 		return nil, &Error{StatusCode: resp.StatusCode, Code: "invalid_metadata", Description: "metadata is not valid JSON"}
 	}
-	if err := md.check(c.env); err != nil {
+	if err := md.check(env); err != nil {
 		return nil, err
 	}
 	return &md, nil

@@ -142,7 +142,7 @@ func ParsePEM(data []byte) (Key, error) {
 		}
 		switch block.Type {
 		case "RSA PRIVATE KEY":
-			if x509.IsEncryptedPEMBlock(block) { //nolint:staticcheck // only to report it
+			if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
 				return Key{}, &ValidationError{Field: "key", Reason: "encrypted PEM keys are not supported; use PKCS#12 or an unencrypted PKCS#8 key", Err: ErrKey}
 			}
 			priv, err := x509.ParsePKCS1PrivateKey(block.Bytes)

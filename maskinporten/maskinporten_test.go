@@ -95,7 +95,7 @@ func TestGrantIndependentJOSE(t *testing.T) {
 			g2, err := c.Grant(context.Background(), tc.req)
 			require.NoError(t, err)
 
-			jws, err := jose.ParseSigned(g1, []jose.SignatureAlgorithm{tc.jose})
+			jws, err := jose.ParseSignedCompact(g1, []jose.SignatureAlgorithm{tc.jose})
 			require.NoError(t, err)
 			payload, err := jws.Verify(&key.PublicKey)
 			require.NoError(t, err, "go-jose must verify the signature")
@@ -174,7 +174,7 @@ func TestX5CChain(t *testing.T) {
 	assert.Equal(t, base64.StdEncoding.EncodeToString(leaf.Raw), x5c[0])
 	assert.Equal(t, base64.StdEncoding.EncodeToString(ca.Raw), x5c[1])
 
-	jws, err := jose.ParseSigned(g, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(g, []jose.SignatureAlgorithm{jose.RS256})
 	require.NoError(t, err)
 	roots := x509.NewCertPool()
 	roots.AddCert(ca)
@@ -430,6 +430,8 @@ func TestKeySources(t *testing.T) {
 		{"PEM without key", []byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), maskinporten.ErrKey},
 		{"public JWK", publicJWK(key, "x"), maskinporten.ErrKey},
 		{"JWKS with two private keys", []byte(`{"keys":[` + string(jwk) + `,` + string(jwk) + `]}`), maskinporten.ErrKey},
+		{"encrypted PEM", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Headers: map[string]string{"Proc-Type": "4,ENCRYPTED", "DEK-Info": "AES-256-CBC,00"}, Bytes: []byte{1}}), maskinporten.ErrKey},
+		{"encrypted PKCS#8", pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: []byte{1}}), maskinporten.ErrKey},
 		{"broken PKCS#1", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: []byte{1, 2, 3}}), maskinporten.ErrKey},
 	}
 	for _, tc := range bad {

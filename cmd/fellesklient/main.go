@@ -14,6 +14,7 @@
 // Usage:
 //
 //	fellesklient maskinporten token --issuer test --client-id ID --scope "A B" --key FILE
+//	fellesklient maskinporten metadata --issuer test [--json]
 package main
 
 import (
@@ -79,6 +80,7 @@ func commands() *command {
 	return &command{name: "fellesklient", subs: []*command{
 		{name: "maskinporten", summary: "Maskinporten tokens", subs: []*command{
 			{name: "token", summary: "get an access token with the JWT-bearer grant", run: runMaskinportenToken},
+			{name: "metadata", summary: "show the authorization server metadata", run: runMaskinportenMetadata},
 		}},
 	}}
 }

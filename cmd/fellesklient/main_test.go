@@ -114,6 +114,36 @@ func TestMaskinportenToken(t *testing.T) {
 	assert.Contains(t, r.stderr, "maskinporten")
 }
 
+func TestMaskinportenMetadata(t *testing.T) {
+	s := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
+	t.Cleanup(s.Close)
+	r := runCLI(t, nil, "maskinporten", "metadata", "--issuer", s.URL()+"/")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "token endpoint:  "+s.URL()+"/token")
+	r = runCLI(t, nil, "maskinporten", "metadata", "--issuer", s.URL()+"/", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var md map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &md))
+	assert.Equal(t, s.URL()+"/", md["issuer"])
+	r = runCLI(t, nil, "maskinporten", "metadata", "--issuer", "http://127.0.0.1:1/")
+	assert.Equal(t, 1, r.code, "the service did not answer")
+}
+
+// TestConventionFlags parses the shared flags as every service command will.
+func TestConventionFlags(t *testing.T) {
+	e := &env{stderr: &bytes.Buffer{}}
+	fs := newFlagSet(e, "x")
+	var sf serviceFlags
+	var of outputFlags
+	sf.register(fs)
+	of.register(fs)
+	require.NoError(t, parseFlags(fs, []string{"--env", "prod", "--json"}))
+	assert.True(t, of.json)
+	u, err := sf.resolve("https://t", "https://p")
+	require.NoError(t, err)
+	assert.Equal(t, "https://p", u)
+}
+
 func TestServiceFlags(t *testing.T) {
 	sf := serviceFlags{env: "prod"}
 	u, err := sf.resolve("https://t", "https://p")

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
+
+	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
 // runMaskinportenToken: fellesklient maskinporten token.
@@ -35,4 +39,33 @@ func runMaskinportenToken(ctx context.Context, e *env, args []string) error {
 		out.ExpiresIn = int64(tok.Expiry.Sub(start).Round(time.Second) / time.Second)
 	}
 	return writeJSON(e, out)
+}
+
+// runMaskinportenMetadata: fellesklient maskinporten metadata. It needs no credentials.
+func runMaskinportenMetadata(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient maskinporten metadata")
+	issuerFlag := fs.String("issuer", "test", "Maskinporten: test, prod or an issuer URL")
+	var of outputFlags
+	of.register(fs)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	issuer, err := maskinporten.ParseEnvironment(*issuerFlag)
+	if err != nil {
+		return usageErr("--issuer: %v", err)
+	}
+	md, err := maskinporten.FetchMetadata(ctx, issuer, e.httpClient)
+	if err != nil {
+		return serviceErr(err)
+	}
+	if of.json {
+		return writeJSON(e, md)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "issuer:          %s\n", md.Issuer)
+	fmt.Fprintf(w, "token endpoint:  %s\n", md.TokenEndpoint)
+	fmt.Fprintf(w, "jwks:            %s\n", md.JWKSURI)
+	fmt.Fprintf(w, "grant signing:   %s\n", strings.Join(md.TokenEndpointAuthSigningAlgValuesSupported, ", "))
+	fmt.Fprintf(w, "authz details:   %s\n", strings.Join(md.AuthorizationDetailsTypesSupported, ", "))
+	return nil
 }

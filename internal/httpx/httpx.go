@@ -215,3 +215,16 @@ func redactError(err error) error {
 // RedactError is the exported form of the error redaction, for packages that wrap errors
 // they did not produce here.
 func RedactError(err error) error { return redactError(err) }
+
+// Opener is a BodyFunc that calls open for every attempt, so a large document is streamed
+// from its source each time and never held in memory. size is the body's length, or -1
+// when unknown (the body is then sent chunked).
+func Opener(open func() (io.ReadCloser, error), size int64) retry.BodyFunc {
+	return func() (io.ReadCloser, int64, error) {
+		rc, err := open()
+		if err != nil {
+			return nil, 0, err
+		}
+		return rc, size, nil
+	}
+}

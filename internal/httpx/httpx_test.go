@@ -158,3 +158,32 @@ func TestRetryLoggingRedacted(t *testing.T) {
 	resp.Body.Close()
 	assert.Empty(t, quiet.String(), "info-level loggers get no retry chatter")
 }
+
+// TestOpenerStreams: a 32 MiB body is streamed from its opener on each attempt (a 503
+// forces a second one) and is never held in memory by the client.
+func TestOpenerStreams(t *testing.T) {
+	const size = 32 << 20
+	var got []int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got = append(got, n)
+		if len(got) == 1 {
+			w.WriteHeader(503)
+		}
+	}))
+	defer srv.Close()
+	opens := 0
+	c := httpx.NewClient(httpx.Options{HTTPClient: srv.Client(), Sleep: func(context.Context, time.Duration) error { return nil }})
+	resp, err := c.Do(context.Background(), &httpx.Request{Method: http.MethodPut, URL: srv.URL, Body: httpx.Opener(func() (io.ReadCloser, error) {
+		opens++
+		return io.NopCloser(io.LimitReader(zeros{}, size)), nil
+	}, size)})
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, 2, opens)
+	assert.Equal(t, []int64{size, size}, got)
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
