@@ -14,6 +14,8 @@ import (
 	"github.com/lestrrat-go/jwx/v3/cert"
 	"github.com/lestrrat-go/jwx/v3/jwa"
 	"github.com/lestrrat-go/jwx/v3/jws"
+
+	"github.com/fellesklient/fellesklient/ident"
 )
 
 // Algorithm is the grant's signature algorithm. Maskinporten accepts RS256, RS384 and
@@ -50,9 +52,9 @@ type Request struct {
 	// ConsumerOrg is the organisasjonsnummer of the consumer a supplier acts for through
 	// an Altinn API delegation (grant claim consumer_org).
 	ConsumerOrg string
-	// Pid restricts the token to one end user (fødselsnummer). Personal data: never
-	// logged, never shown by String.
-	Pid string
+	// Pid restricts the token to one end user. Personal data: it prints masked, and the
+	// full number goes only into the signed grant.
+	Pid ident.Foedselsnummer
 	// SystemUser asks for an Altinn system-user token (authorization_details of type
 	// urn:altinn:systemuser). Only one party per request.
 	SystemUser *SystemUser
@@ -79,8 +81,8 @@ func (r Request) String() string {
 	if r.ConsumerOrg != "" {
 		b.WriteString(" consumer_org=" + r.ConsumerOrg)
 	}
-	if r.Pid != "" {
-		b.WriteString(" pid=[redacted]")
+	if !r.Pid.IsZero() {
+		b.WriteString(" pid=" + r.Pid.String())
 	}
 	if r.SystemUser != nil {
 		b.WriteString(" systemuser_org=" + r.SystemUser.Organisasjonsnummer)
@@ -107,18 +109,17 @@ func (r Request) validate() error {
 			return &ValidationError{Field: "Request.Resource", Reason: fmt.Sprintf("%q is not an absolute URI", res)}
 		}
 	}
-	if r.ConsumerOrg != "" && !validOrgnr(r.ConsumerOrg) {
-		return &ValidationError{Field: "Request.ConsumerOrg", Reason: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.ConsumerOrg)}
-	}
-	if r.Pid != "" && !validPid(r.Pid) {
-		return &ValidationError{Field: "Request.Pid", Reason: "not a valid fødselsnummer or D-nummer (11 digits with two check digits)"}
+	if r.ConsumerOrg != "" {
+		if _, err := ident.ParseOrganisasjonsnummer(r.ConsumerOrg); err != nil {
+			return &ValidationError{Field: "Request.ConsumerOrg", Reason: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.ConsumerOrg), Err: err}
+		}
 	}
 	if r.SystemUser != nil {
 		if len(r.AuthorizationDetails) > 0 {
 			return &ValidationError{Field: "Request.SystemUser", Reason: "set SystemUser or AuthorizationDetails, not both"}
 		}
-		if !validOrgnr(r.SystemUser.Organisasjonsnummer) {
-			return &ValidationError{Field: "Request.SystemUser.Organisasjonsnummer", Reason: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.SystemUser.Organisasjonsnummer)}
+		if _, err := ident.ParseOrganisasjonsnummer(r.SystemUser.Organisasjonsnummer); err != nil {
+			return &ValidationError{Field: "Request.SystemUser.Organisasjonsnummer", Reason: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.SystemUser.Organisasjonsnummer), Err: err}
 		}
 	}
 	if len(r.AuthorizationDetails) > 0 {
@@ -142,7 +143,7 @@ func (r Request) cacheKey() string {
 	scopes = slices.Compact(scopes)
 	res := slices.Clone(r.Resource)
 	slices.Sort(res)
-	parts := []string{strings.Join(scopes, " "), strings.Join(res, " "), r.ConsumerOrg, r.Pid, "", "", string(r.AuthorizationDetails)}
+	parts := []string{strings.Join(scopes, " "), strings.Join(res, " "), r.ConsumerOrg, r.Pid.Unmasked(), "", "", string(r.AuthorizationDetails)}
 	if r.SystemUser != nil {
 		parts[4], parts[5] = r.SystemUser.Organisasjonsnummer, r.SystemUser.ExternalRef
 	}
@@ -219,7 +220,7 @@ func (s *signer) sign(issuer string, req Request, now time.Time) (string, error)
 		Jti:         newJTI(),
 		Resource:    req.Resource,
 		ConsumerOrg: req.ConsumerOrg,
-		Pid:         req.Pid,
+		Pid:         req.Pid.Unmasked(),
 	}
 	if req.SystemUser != nil {
 		d := systemUserDetail{
@@ -266,58 +267,4 @@ func newJTI() string {
 	out[23] = '-'
 	hex.Encode(out[24:], b[10:])
 	return string(out[:])
-}
-
-// validOrgnr checks an organisasjonsnummer: 9 digits, mod-11 check digit with weights
-// 3 2 7 6 5 4 3 2.
-func validOrgnr(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	w := [8]int{3, 2, 7, 6, 5, 4, 3, 2}
-	sum := 0
-	for i := 0; i < 9; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		if i < 8 {
-			sum += int(s[i]-'0') * w[i]
-		}
-	}
-	c := 11 - sum%11
-	if c == 11 {
-		c = 0
-	}
-	return c != 10 && c == int(s[8]-'0')
-}
-
-// validPid checks the two mod-11 check digits of an 11-digit national identity number
-// (fødselsnummer, D-nummer and the synthetic test variants alike).
-func validPid(s string) bool {
-	if len(s) != 11 {
-		return false
-	}
-	var d [11]int
-	for i := 0; i < 11; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-		d[i] = int(s[i] - '0')
-	}
-	k1w := [9]int{3, 7, 6, 1, 8, 9, 4, 5, 2}
-	k2w := [10]int{5, 4, 3, 2, 7, 6, 5, 4, 3, 2}
-	sum := 0
-	for i, w := range k1w {
-		sum += d[i] * w
-	}
-	k1 := (11 - sum%11) % 11
-	if k1 == 10 || k1 != d[9] {
-		return false
-	}
-	sum = 0
-	for i, w := range k2w {
-		sum += d[i] * w
-	}
-	k2 := (11 - sum%11) % 11
-	return k2 != 10 && k2 == d[10]
 }

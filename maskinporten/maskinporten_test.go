@@ -26,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/maskinporten"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
@@ -83,7 +84,7 @@ func TestGrantIndependentJOSE(t *testing.T) {
 			maskinporten.Request{Scopes: []string{"altinn:x"}, SystemUser: &maskinporten.SystemUser{Organisasjonsnummer: orgConsumer, ExternalRef: "ref-1"}},
 			map[string]any{"authorization_details": []any{map[string]any{"type": "urn:altinn:systemuser",
 				"systemuser_org": map[string]any{"authority": "iso6523-actorid-upis", "ID": "0192:" + orgConsumer}, "externalRef": "ref-1"}}}},
-		{"pid", maskinporten.RS256, jose.RS256, maskinporten.Request{Scopes: []string{"a:b"}, Pid: "01017012345"[:0] + validPid}, map[string]any{"pid": validPid}},
+		{"pid", maskinporten.RS256, jose.RS256, maskinporten.Request{Scopes: []string{"a:b"}, Pid: ident.MustParseFoedselsnummer(validPid)}, map[string]any{"pid": validPid}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -357,7 +358,6 @@ func TestValidationBeforeRequest(t *testing.T) {
 		{"missing scope", maskinporten.Request{}, "Request.Scopes"},
 		{"scope with space", maskinporten.Request{Scopes: []string{"a b"}}, "Request.Scopes"},
 		{"bad consumer_org", maskinporten.Request{Scopes: []string{"a"}, ConsumerOrg: "123456789"}, "Request.ConsumerOrg"},
-		{"bad pid", maskinporten.Request{Scopes: []string{"a"}, Pid: "12345678901"}, "Request.Pid"},
 		{"relative resource", maskinporten.Request{Scopes: []string{"a"}, Resource: []string{"/api"}}, "Request.Resource"},
 		{"bad system user org", maskinporten.Request{Scopes: []string{"a"}, SystemUser: &maskinporten.SystemUser{Organisasjonsnummer: "1"}}, "Request.SystemUser.Organisasjonsnummer"},
 		{"raw details not array", maskinporten.Request{Scopes: []string{"a"}, AuthorizationDetails: json.RawMessage(`{"type":"x"}`)}, "Request.AuthorizationDetails"},
@@ -706,7 +706,7 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 
 	var secrets []string
 	var errs []error
-	tok, err := c.Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}, Pid: validPid})
+	tok, err := c.Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}, Pid: ident.MustParseFoedselsnummer(validPid)})
 	require.NoError(t, err)
 	secrets = append(secrets, tok.Value, validPid)
 	g, err := c.Grant(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}})
@@ -714,9 +714,9 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	secrets = append(secrets, g, strings.Split(g, ".")[2])
 
 	s.FailNext(3, http.StatusBadGateway, 0)
-	_, err = c.Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}, Pid: validPid})
+	_, err = c.Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}, Pid: ident.MustParseFoedselsnummer(validPid)})
 	errs = append(errs, err)
-	_, err = c.Fetch(ctx, maskinporten.Request{Scopes: []string{"nope"}, Pid: validPid})
+	_, err = c.Fetch(ctx, maskinporten.Request{Scopes: []string{"nope"}, Pid: ident.MustParseFoedselsnummer(validPid)})
 	errs = append(errs, err)
 	s.DropNext(3)
 	_, err = c.Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}})
@@ -728,7 +728,7 @@ func TestNoSecretsInErrorsOrLogs(t *testing.T) {
 	key := testutil.Key(t, 2048, 0)
 	secrets = append(secrets, base64.RawURLEncoding.EncodeToString(key.D.Bytes())[:24], key.D.String()[:24])
 	errs = append(errs, errors.New(maskinporten.Key{Signer: key, KeyID: "k"}.String()))
-	errs = append(errs, errors.New(tok.String()), errors.New((maskinporten.Request{Scopes: []string{"a"}, Pid: validPid}).String()))
+	errs = append(errs, errors.New(tok.String()), errors.New((maskinporten.Request{Scopes: []string{"a"}, Pid: ident.MustParseFoedselsnummer(validPid)}).String()))
 
 	out := logs.String()
 	for _, e := range errs {

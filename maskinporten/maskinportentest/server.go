@@ -45,6 +45,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
@@ -520,7 +521,7 @@ func (s *Server) check(g *Grant) (map[string]any, error) {
 	}
 	if pid, present := g.Claims["pid"]; present {
 		p, _ := pid.(string)
-		if len(p) != 11 || strings.Trim(p, "0123456789") != "" {
+		if _, err := ident.ParseFoedselsnummer(p); err != nil || len(p) != 11 {
 			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "Invalid pid"}
 		}
 		token["pid"] = p
@@ -799,21 +800,8 @@ func stringOrStrings(v any) ([]string, bool) {
 }
 
 func validOrgnr(s string) bool {
-	if len(s) != 9 {
-		return false
-	}
-	w := []int{3, 2, 7, 6, 5, 4, 3, 2}
-	sum := 0
-	for i, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-		if i < 8 {
-			sum += int(c-'0') * w[i]
-		}
-	}
-	k := (11 - sum%11) % 11
-	return k != 10 && k == int(s[8]-'0')
+	_, err := ident.ParseOrganisasjonsnummer(s)
+	return err == nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
