@@ -164,6 +164,14 @@ func writeJSON(e *env, v any) error {
 	return nil
 }
 
+// writeJSONLine prints v as one line of JSON Lines.
+func writeJSONLine(e *env, v any) error {
+	if err := json.NewEncoder(e.stdout).Encode(v); err != nil {
+		return ioErr(err)
+	}
+	return nil
+}
+
 // serviceErr classifies an error from a client call: a context error or a local problem is
 // exit 2, anything the service said is exit 1.
 func serviceErr(err error) error {

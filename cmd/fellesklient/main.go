@@ -15,6 +15,7 @@
 //
 //	fellesklient maskinporten token --issuer test --client-id ID --scope "A B" --key FILE
 //	fellesklient maskinporten metadata --issuer test [--json]
+//	fellesklient id [--json] VALUE...
 package main
 
 import (
@@ -78,6 +79,7 @@ type command struct {
 
 func commands() *command {
 	return &command{name: "fellesklient", subs: []*command{
+		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "maskinporten", summary: "Maskinporten tokens", subs: []*command{
 			{name: "token", summary: "get an access token with the JWT-bearer grant", run: runMaskinportenToken},
 			{name: "metadata", summary: "show the authorization server metadata", run: runMaskinportenMetadata},

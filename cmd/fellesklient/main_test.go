@@ -171,3 +171,23 @@ func TestServiceFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "from-env", tok.Value)
 }
+
+func TestID(t *testing.T) {
+	r := runCLI(t, nil, "id", "13097248022", "974 760 673", "53097248016")
+	assert.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "130972*****\tfoedselsnummer")
+	assert.Contains(t, r.stdout, "974760673\torganisasjonsnummer")
+	assert.NotContains(t, r.stdout, "48022")
+
+	r = runCLI(t, nil, "id", "--json", "13097248023", "974760673")
+	assert.Equal(t, 1, r.code)
+	assert.NotContains(t, r.stdout+r.stderr, "13097248023")
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 2)
+	var first map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &first))
+	assert.Equal(t, false, first["valid"])
+	assert.Contains(t, first["reason"], "check digit")
+
+	assert.Equal(t, 2, runCLI(t, nil, "id").code)
+}
