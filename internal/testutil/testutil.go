@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -13,6 +14,7 @@ import (
 	"math/big"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +55,7 @@ func Cert(t testing.TB, key *rsa.PrivateKey, cn, orgnr string, parent *x509.Cert
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		BasicConstraintsValid: true,
 		IsCA:                  isCA,
+		SubjectKeyId:          ski(&key.PublicKey),
 	}
 	if parent == nil {
 		parent, parentKey = tmpl, key
@@ -104,4 +107,39 @@ func (b *LogBuffer) String() string {
 // Logger returns a debug-level JSON logger writing to b.
 func (b *LogBuffer) Logger() *slog.Logger {
 	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// SharedFile returns the path of a file under ../shared (beside the module root), for
+// example SharedFile(t, "specs/fiks/kryptering/testdata/EncryptedData.txt"). Without the
+// file the test is skipped, except in CI (CI=true), where it fails.
+func SharedFile(t testing.TB, rel string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("testutil: module root not found")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is missing; CI needs ../shared beside the checkout", p)
+		}
+		t.Skipf("%s is missing (../shared is not beside this checkout)", p)
+	}
+	return p
+}
+
+func ski(pub *rsa.PublicKey) []byte {
+	der := x509.MarshalPKCS1PublicKey(pub)
+	sum := sha1.Sum(der)
+	return sum[:]
 }

@@ -1,0 +1,565 @@
+package kryptering
+
+import (
+	"bufio"
+	"bytes"
+	"crypto"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/asn1"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Errors of the reader, for errors.Is.
+var (
+	// ErrNoRecipient: none of the message's recipients matches the key.
+	ErrNoRecipient = errors.New("kryptering: the data is not encrypted to this key")
+	// ErrIntegrity: the content is corrupt or truncated (bad padding, failed GCM tag,
+	// missing end of data). Plaintext read before this error must be discarded.
+	ErrIntegrity = errors.New("kryptering: the encrypted data is corrupt or truncated")
+	// ErrFormat: the input is not CMS EnvelopedData or AuthEnvelopedData.
+	ErrFormat = errors.New("kryptering: not CMS EnvelopedData")
+)
+
+// NewDecrypter reads CMS EnvelopedData (or AuthEnvelopedData with AES-GCM) from src, DER
+// or BER with indefinite lengths and constructed octet strings, and returns a reader of
+// the plaintext. It reads the message header at once: the recipient that matches key
+// (by issuer and serial number or subject key identifier of key.Certificate, or, without
+// a certificate, every RSA recipient in turn), the content key (RSA-OAEP with SHA-1 or
+// SHA-256, or PKCS#1 v1.5), and the content algorithm (AES-128/192/256-CBC, or AES-GCM).
+//
+// The plaintext is then streamed: memory stays a few tens of KiB whatever the size. The
+// last block is released only after the padding (CBC) or the tag (GCM) and the end of the
+// structure have been verified, so a truncated or corrupt input ends in an error wrapping
+// ErrIntegrity, never in io.EOF. As with any stream, plaintext read before an error must
+// be discarded.
+func NewDecrypter(src io.Reader, key Key) (io.Reader, error) {
+	if key.Decrypter == nil {
+		return nil, errors.New("kryptering: no private key")
+	}
+	r := &reader{r: bufio.NewReaderSize(src, 64<<10)}
+	d := &decrypter{in: r}
+	if err := d.readHeader(key); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+type open struct {
+	indefinite bool
+	end        int64
+}
+
+type decrypter struct {
+	in    *reader
+	outer []open // ContentInfo, [0], EnvelopedData, EncryptedContentInfo: closed after the content
+	auth  bool   // AuthEnvelopedData
+
+	content contentStream
+	cbc     cipher.BlockMode
+	gcm     *gcmStream
+
+	cbuf  []byte // ciphertext buffer
+	out   []byte // plaintext ready to hand out
+	held  []byte // last decrypted block, held back (CBC)
+	done  bool
+	err   error
+	plain []byte // backing array of out
+}
+
+func (d *decrypter) fail(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrFormat}, a...)...)
+}
+
+func (d *decrypter) openOuter(h header) {
+	o := open{indefinite: h.length < 0}
+	if !o.indefinite {
+		o.end = d.in.n + h.length
+	}
+	d.outer = append(d.outer, o)
+}
+
+func (d *decrypter) element(class, tag int, what string) (header, []byte, error) {
+	h, err := readHeader(d.in)
+	if err != nil {
+		return h, nil, d.truncated(err)
+	}
+	if !h.is(class, tag) {
+		return h, nil, d.fail("expected %s", what)
+	}
+	der, err := readDER(d.in, h, 0)
+	if err != nil {
+		return h, nil, d.truncated(err)
+	}
+	return h, der, nil
+}
+
+func (d *decrypter) truncated(err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errTruncated) {
+		return fmt.Errorf("%w (%v)", ErrIntegrity, errTruncated)
+	}
+	if errors.Is(err, ErrFormat) || errors.Is(err, ErrIntegrity) {
+		return err
+	}
+	return fmt.Errorf("%w: %v", ErrFormat, err)
+}
+
+func (d *decrypter) readHeader(key Key) error {
+	h, err := readHeader(d.in)
+	if err != nil {
+		return d.truncated(err)
+	}
+	if !h.is(classUniversal, tagSequence) || !h.constructed {
+		return d.fail("expected a ContentInfo SEQUENCE")
+	}
+	d.openOuter(h)
+	_, der, err := d.element(classUniversal, tagOID, "a content type")
+	if err != nil {
+		return err
+	}
+	var ct asn1.ObjectIdentifier
+	if _, err := asn1.Unmarshal(der, &ct); err != nil {
+		return d.fail("bad content type")
+	}
+	switch {
+	case ct.Equal(oidEnvelopedData):
+	case ct.Equal(oidAuthEnvelopedData):
+		d.auth = true
+	default:
+		return &UnsupportedAlgorithmError{Role: "content type", OID: ct}
+	}
+	if h, err = readHeader(d.in); err != nil {
+		return d.truncated(err)
+	}
+	if !h.is(classContext, 0) || !h.constructed {
+		return d.fail("expected [0] content")
+	}
+	d.openOuter(h)
+	if h, err = readHeader(d.in); err != nil {
+		return d.truncated(err)
+	}
+	if !h.is(classUniversal, tagSequence) {
+		return d.fail("expected EnvelopedData")
+	}
+	d.openOuter(h)
+	if _, _, err = d.element(classUniversal, tagInteger, "version"); err != nil {
+		return err
+	}
+
+	// [0] originatorInfo (skipped), then recipientInfos.
+	h, err = readHeader(d.in)
+	if err != nil {
+		return d.truncated(err)
+	}
+	if h.is(classContext, 0) {
+		if _, err := readDER(d.in, h, 0); err != nil {
+			return d.truncated(err)
+		}
+		if h, err = readHeader(d.in); err != nil {
+			return d.truncated(err)
+		}
+	}
+	if !h.is(classUniversal, tagSet) {
+		return d.fail("expected recipientInfos")
+	}
+	ris, err := readDER(d.in, h, 0)
+	if err != nil {
+		return d.truncated(err)
+	}
+
+	// EncryptedContentInfo.
+	if h, err = readHeader(d.in); err != nil {
+		return d.truncated(err)
+	}
+	if !h.is(classUniversal, tagSequence) {
+		return d.fail("expected EncryptedContentInfo")
+	}
+	d.openOuter(h)
+	if _, _, err = d.element(classUniversal, tagOID, "content type"); err != nil {
+		return err
+	}
+	_, der, err = d.element(classUniversal, tagSequence, "content encryption algorithm")
+	if err != nil {
+		return err
+	}
+	var alg pkix.AlgorithmIdentifier
+	if _, err := asn1.Unmarshal(der, &alg); err != nil {
+		return d.fail("bad content encryption algorithm")
+	}
+	// The content key is decrypted once its length is known from the content algorithm:
+	// PKCS#1 v1.5 decryption must be told the length to stay free of a padding oracle.
+	keyLen := max(cbcKeySize(alg.Algorithm), gcmKeySize(alg.Algorithm))
+	if keyLen == 0 {
+		return &UnsupportedAlgorithmError{Role: "content encryption", OID: alg.Algorithm}
+	}
+	cek, err := contentKey(ris, key, keyLen)
+	if err != nil {
+		return err
+	}
+	defer clear(cek)
+	if err := d.setupCipher(alg, cek); err != nil {
+		return err
+	}
+
+	// [0] IMPLICIT encryptedContent.
+	if h, err = readHeader(d.in); err != nil {
+		return d.truncated(err)
+	}
+	if !h.is(classContext, 0) {
+		return d.fail("no encrypted content (detached content is not supported)")
+	}
+	d.content = contentStream{in: d.in}
+	if h.constructed {
+		d.content.push(h, d.in.n)
+	} else {
+		d.content.remaining = h.length
+		d.content.primitive = true
+	}
+	return nil
+}
+
+func (d *decrypter) setupCipher(alg pkix.AlgorithmIdentifier, cek []byte) error {
+	if n := cbcKeySize(alg.Algorithm); n > 0 {
+		if d.auth {
+			return &UnsupportedAlgorithmError{Role: "content encryption (CBC in AuthEnvelopedData)", OID: alg.Algorithm}
+		}
+		var iv []byte
+		if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &iv); err != nil || len(iv) != aes.BlockSize {
+			return d.fail("bad AES-CBC IV")
+		}
+		if len(cek) != n {
+			return fmt.Errorf("%w: content key has the wrong length", ErrNoRecipient)
+		}
+		block, err := aes.NewCipher(cek)
+		if err != nil {
+			return err
+		}
+		d.cbc = cipher.NewCBCDecrypter(block, iv)
+		return nil
+	}
+	if n := gcmKeySize(alg.Algorithm); n > 0 {
+		if !d.auth {
+			return &UnsupportedAlgorithmError{Role: "content encryption (GCM outside AuthEnvelopedData)", OID: alg.Algorithm}
+		}
+		var p gcmParams
+		if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &p); err != nil || len(p.Nonce) == 0 || p.ICVLen < 12 || p.ICVLen > 16 {
+			return d.fail("bad AES-GCM parameters")
+		}
+		if len(cek) != n {
+			return fmt.Errorf("%w: content key has the wrong length", ErrNoRecipient)
+		}
+		g, err := newGCMStream(cek, p.Nonce, p.ICVLen)
+		if err != nil {
+			return err
+		}
+		d.gcm = g
+		return nil
+	}
+	return &UnsupportedAlgorithmError{Role: "content encryption", OID: alg.Algorithm}
+}
+
+// contentKey finds the recipient for key and decrypts the content-encryption key.
+func contentKey(setDER []byte, key Key, keyLen int) ([]byte, error) {
+	_, off := splitHeader(setDER)
+	rest := setDER[off:]
+	var lastErr error
+	tried := 0
+	for len(rest) > 0 {
+		var raw asn1.RawValue
+		var err error
+		rest, err = asn1.Unmarshal(rest, &raw)
+		if err != nil {
+			return nil, fmt.Errorf("%w: bad recipientInfos", ErrFormat)
+		}
+		if raw.Class != classUniversal || raw.Tag != tagSequence {
+			continue // KeyAgree, KEK, password or other recipients: not for an RSA key
+		}
+		var ktri keyTransRecipientInfo
+		if _, err := asn1.Unmarshal(raw.FullBytes, &ktri); err != nil {
+			continue
+		}
+		if key.Certificate != nil && !ridMatches(ktri.Rid, key.Certificate) {
+			continue
+		}
+		tried++
+		cek, err := decryptKey(ktri, key.Decrypter, keyLen)
+		if err == nil {
+			return cek, nil
+		}
+		lastErr = err
+	}
+	var ua *UnsupportedAlgorithmError
+	if errors.As(lastErr, &ua) {
+		return nil, lastErr
+	}
+	if tried == 0 {
+		return nil, ErrNoRecipient
+	}
+	return nil, fmt.Errorf("%w: %d recipient(s) tried", ErrNoRecipient, tried)
+}
+
+func ridMatches(rid asn1.RawValue, c *x509.Certificate) bool {
+	if rid.Class == classContext && rid.Tag == 0 {
+		return len(c.SubjectKeyId) > 0 && bytes.Equal(rid.Bytes, c.SubjectKeyId)
+	}
+	var ias issuerAndSerial
+	if _, err := asn1.Unmarshal(rid.FullBytes, &ias); err != nil {
+		return false
+	}
+	return bytes.Equal(ias.Issuer.FullBytes, c.RawIssuer) && ias.Serial != nil && ias.Serial.Cmp(c.SerialNumber) == 0
+}
+
+func decryptKey(ktri keyTransRecipientInfo, dec crypto.Decrypter, keyLen int) ([]byte, error) {
+	alg := ktri.KeyEncryptionAlgorithm
+	switch {
+	case alg.Algorithm.Equal(oidRSAEncryption):
+		// SessionKeyLen: a wrong key yields a random key instead of an error (no padding
+		// oracle, RFC 3218); the content then fails its padding or tag check.
+		k, err := dec.Decrypt(rand.Reader, ktri.EncryptedKey, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: keyLen})
+		if err != nil {
+			return nil, ErrNoRecipient
+		}
+		return k, nil
+	case alg.Algorithm.Equal(oidRSAESOAEP):
+		hash, mgf := crypto.SHA1, crypto.SHA1
+		var label []byte
+		if len(alg.Parameters.FullBytes) > 0 {
+			var p oaepParams
+			if _, err := asn1.Unmarshal(alg.Parameters.FullBytes, &p); err != nil {
+				return nil, fmt.Errorf("%w: bad RSAES-OAEP parameters", ErrFormat)
+			}
+			if p.Hash.Algorithm != nil {
+				h, ok := hashByOID(p.Hash.Algorithm)
+				if !ok {
+					return nil, &UnsupportedAlgorithmError{Role: "OAEP hash", OID: p.Hash.Algorithm}
+				}
+				hash = h
+			}
+			if p.MGF.Algorithm != nil {
+				if !p.MGF.Algorithm.Equal(oidMGF1) {
+					return nil, &UnsupportedAlgorithmError{Role: "OAEP mask generation", OID: p.MGF.Algorithm}
+				}
+				var mh pkix.AlgorithmIdentifier
+				if _, err := asn1.Unmarshal(p.MGF.Parameters.FullBytes, &mh); err != nil {
+					return nil, fmt.Errorf("%w: bad MGF1 parameters", ErrFormat)
+				}
+				h, ok := hashByOID(mh.Algorithm)
+				if !ok {
+					return nil, &UnsupportedAlgorithmError{Role: "MGF1 hash", OID: mh.Algorithm}
+				}
+				mgf = h
+			}
+			if p.Source.Algorithm != nil {
+				if !p.Source.Algorithm.Equal(oidPSpecified) {
+					return nil, &UnsupportedAlgorithmError{Role: "OAEP label source", OID: p.Source.Algorithm}
+				}
+				if _, err := asn1.Unmarshal(p.Source.Parameters.FullBytes, &label); err != nil {
+					return nil, fmt.Errorf("%w: bad OAEP label", ErrFormat)
+				}
+			}
+		}
+		k, err := dec.Decrypt(rand.Reader, ktri.EncryptedKey, &rsa.OAEPOptions{Hash: hash, MGFHash: mgf, Label: label})
+		if err != nil || len(k) != keyLen {
+			return nil, ErrNoRecipient
+		}
+		return k, nil
+	}
+	return nil, &UnsupportedAlgorithmError{Role: "key transport", OID: alg.Algorithm}
+}
+
+// contentStream yields the bytes of the encrypted content, primitive or constructed,
+// definite or indefinite, nested.
+type contentStream struct {
+	in        *reader
+	primitive bool
+	remaining int64  // bytes left in the current primitive chunk
+	stack     []open // open constructed octet strings
+	eof       bool
+}
+
+func (c *contentStream) push(h header, pos int64) {
+	o := open{indefinite: h.length < 0}
+	if !o.indefinite {
+		o.end = pos + h.length
+	}
+	c.stack = append(c.stack, o)
+}
+
+func (c *contentStream) Read(p []byte) (int, error) {
+	for c.remaining == 0 {
+		if c.eof || c.primitive {
+			c.eof = true
+			return 0, io.EOF
+		}
+		// Close definite constructed strings that are complete.
+		for len(c.stack) > 0 && !c.stack[len(c.stack)-1].indefinite && c.in.n >= c.stack[len(c.stack)-1].end {
+			if c.in.n > c.stack[len(c.stack)-1].end {
+				return 0, fmt.Errorf("%w: octet string chunk overruns its parent", ErrIntegrity)
+			}
+			c.stack = c.stack[:len(c.stack)-1]
+		}
+		if len(c.stack) == 0 {
+			c.eof = true
+			return 0, io.EOF
+		}
+		h, err := readHeader(c.in)
+		if err != nil {
+			return 0, fmt.Errorf("%w (%v)", ErrIntegrity, errTruncated)
+		}
+		switch {
+		case h.isEOC():
+			if !c.stack[len(c.stack)-1].indefinite {
+				return 0, fmt.Errorf("%w: unexpected end-of-contents", ErrIntegrity)
+			}
+			c.stack = c.stack[:len(c.stack)-1]
+		case h.is(classUniversal, tagOctetString) && h.constructed:
+			if len(c.stack) >= maxDepth {
+				return 0, fmt.Errorf("%w: nesting too deep", ErrFormat)
+			}
+			c.push(h, c.in.n)
+		case h.is(classUniversal, tagOctetString):
+			c.remaining = h.length
+		default:
+			return 0, fmt.Errorf("%w: unexpected element in encrypted content", ErrFormat)
+		}
+	}
+	if int64(len(p)) > c.remaining {
+		p = p[:c.remaining]
+	}
+	n, err := c.in.Read(p)
+	c.remaining -= int64(n)
+	if err == io.EOF {
+		if c.remaining > 0 {
+			return n, fmt.Errorf("%w (%v)", ErrIntegrity, errTruncated)
+		}
+		err = nil
+	}
+	return n, err
+}
+
+const readChunk = 32 << 10
+
+func (d *decrypter) Read(p []byte) (int, error) {
+	for len(d.out) == 0 {
+		if d.err != nil {
+			return 0, d.err
+		}
+		if d.done {
+			return 0, io.EOF
+		}
+		d.err = d.fill()
+	}
+	n := copy(p, d.out)
+	d.out = d.out[n:]
+	return n, nil
+}
+
+// fill decrypts the next piece of ciphertext into d.out.
+func (d *decrypter) fill() error {
+	if d.cbuf == nil {
+		d.cbuf = make([]byte, readChunk+aes.BlockSize)
+		d.plain = make([]byte, 0, readChunk+2*aes.BlockSize)
+	}
+	n, err := io.ReadAtLeast(&d.content, d.cbuf[:readChunk], aes.BlockSize)
+	eof := false
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		eof = true
+	default:
+		return err
+	}
+	if d.gcm != nil {
+		return d.fillGCM(n, eof)
+	}
+	// CBC: whole blocks only; a partial block is completed by the next read.
+	for n%aes.BlockSize != 0 && !eof {
+		m, err := d.content.Read(d.cbuf[n : n+aes.BlockSize-n%aes.BlockSize])
+		n += m
+		if err == io.EOF {
+			eof = true
+		} else if err != nil {
+			return err
+		}
+	}
+	if n%aes.BlockSize != 0 {
+		return fmt.Errorf("%w: content is not a whole number of blocks", ErrIntegrity)
+	}
+	out := d.plain[:0]
+	out = append(out, d.held...)
+	start := len(out)
+	out = append(out, d.cbuf[:n]...)
+	d.cbc.CryptBlocks(out[start:], out[start:])
+	if !eof {
+		// Hold back the last block: it may be the padded one.
+		if len(out) >= aes.BlockSize {
+			d.held = append(d.held[:0], out[len(out)-aes.BlockSize:]...)
+			out = out[:len(out)-aes.BlockSize]
+		}
+		d.out = out
+		return nil
+	}
+	if len(out) == 0 {
+		return fmt.Errorf("%w: no encrypted content", ErrIntegrity)
+	}
+	pad := int(out[len(out)-1])
+	if pad == 0 || pad > aes.BlockSize || pad > len(out) {
+		return fmt.Errorf("%w: bad padding", ErrIntegrity)
+	}
+	for _, b := range out[len(out)-pad:] {
+		if int(b) != pad {
+			return fmt.Errorf("%w: bad padding", ErrIntegrity)
+		}
+	}
+	if err := d.finish(); err != nil {
+		return err
+	}
+	d.out = out[:len(out)-pad]
+	d.held = nil
+	d.done = true
+	return nil
+}
+
+// finish reads what follows the content ([1] attributes, the GCM tag, end markers) and
+// checks that every open element is properly closed.
+func (d *decrypter) finish() error {
+	for i := len(d.outer) - 1; i >= 0; i-- {
+		o := d.outer[i]
+		for {
+			if !o.indefinite && d.in.n >= o.end {
+				if d.in.n > o.end {
+					return fmt.Errorf("%w: element overruns its parent", ErrIntegrity)
+				}
+				break
+			}
+			h, err := readHeader(d.in)
+			if err != nil {
+				return fmt.Errorf("%w (%v)", ErrIntegrity, errTruncated)
+			}
+			if o.indefinite && h.isEOC() {
+				break
+			}
+			der, err := readDER(d.in, h, 0)
+			if err != nil {
+				return fmt.Errorf("%w (%v)", ErrIntegrity, err)
+			}
+			if d.gcm != nil && i == len(d.outer)-2 && h.is(classUniversal, tagOctetString) {
+				var mac []byte
+				if _, err := asn1.Unmarshal(der, &mac); err != nil {
+					return fmt.Errorf("%w: bad GCM tag", ErrIntegrity)
+				}
+				d.gcm.tag = mac
+			}
+			if d.gcm != nil && h.is(classContext, 1) {
+				return &UnsupportedAlgorithmError{Role: "authenticated attributes in AuthEnvelopedData", OID: oidAuthEnvelopedData}
+			}
+		}
+	}
+	return nil
+}

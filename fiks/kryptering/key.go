@@ -1,0 +1,154 @@
+package kryptering
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+
+	"software.sslmate.com/src/go-pkcs12"
+)
+
+// Key is a recipient's private key, for NewDecrypter.
+type Key struct {
+	// Decrypter is the RSA private key: an *rsa.PrivateKey, or an HSM/KMS key behind
+	// crypto.Decrypter that supports RSA-OAEP and PKCS#1 v1.5 decryption.
+	Decrypter crypto.Decrypter
+	// Certificate, when set, selects the recipient by issuer and serial number (or subject
+	// key identifier). Without it every RSA recipient is tried.
+	Certificate *x509.Certificate
+}
+
+// String describes the key without key material.
+func (k Key) String() string {
+	s := "kryptering.Key{"
+	if pub, ok := k.publicKey(); ok {
+		s += fmt.Sprintf("RSA-%d", pub.N.BitLen())
+	}
+	if k.Certificate != nil {
+		s += fmt.Sprintf(", certificate %q", k.Certificate.Subject.String())
+	}
+	return s + "}"
+}
+
+func (k Key) publicKey() (*rsa.PublicKey, bool) {
+	if k.Decrypter == nil {
+		return nil, false
+	}
+	pub, ok := k.Decrypter.Public().(*rsa.PublicKey)
+	return pub, ok
+}
+
+// ErrKey is returned for key data that cannot be used; ErrPassword for a wrong PKCS#12
+// password.
+var (
+	ErrKey      = errors.New("kryptering: unusable key")
+	ErrPassword = errors.New("kryptering: wrong PKCS#12 password")
+)
+
+// ParseKey reads a private key: PEM (PKCS#1 or PKCS#8, optionally with its CERTIFICATE)
+// or PKCS#12 (.p12/.pfx) opened with password.
+func ParseKey(data []byte, password string) (Key, error) {
+	if bytes.Contains(data, []byte("-----BEGIN")) {
+		return parsePEMKey(data)
+	}
+	priv, cert, _, err := pkcs12.DecodeChain(data, password)
+	if err != nil {
+		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
+			return Key{}, ErrPassword
+		}
+		return Key{}, fmt.Errorf("%w: not a readable PEM or PKCS#12 key", ErrKey)
+	}
+	dec, ok := priv.(crypto.Decrypter)
+	if !ok {
+		return Key{}, fmt.Errorf("%w: %T cannot decrypt", ErrKey, priv)
+	}
+	k := Key{Decrypter: dec, Certificate: cert}
+	if _, ok := k.publicKey(); !ok {
+		return Key{}, fmt.Errorf("%w: the KS profile needs an RSA key", ErrKey)
+	}
+	return k, nil
+}
+
+func parsePEMKey(data []byte) (Key, error) {
+	var k Key
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		switch b.Type {
+		case "RSA PRIVATE KEY":
+			p, err := x509.ParsePKCS1PrivateKey(b.Bytes)
+			if err != nil {
+				return Key{}, fmt.Errorf("%w: unreadable PKCS#1 key", ErrKey)
+			}
+			k.Decrypter = p
+		case "PRIVATE KEY":
+			p, err := x509.ParsePKCS8PrivateKey(b.Bytes)
+			if err != nil {
+				return Key{}, fmt.Errorf("%w: unreadable PKCS#8 key", ErrKey)
+			}
+			rk, ok := p.(*rsa.PrivateKey)
+			if !ok {
+				return Key{}, fmt.Errorf("%w: the KS profile needs an RSA key, got %T", ErrKey, p)
+			}
+			k.Decrypter = rk
+		case "CERTIFICATE":
+			if k.Certificate == nil {
+				c, err := x509.ParseCertificate(b.Bytes)
+				if err != nil {
+					return Key{}, fmt.Errorf("%w: unreadable certificate", ErrKey)
+				}
+				k.Certificate = c
+			}
+		case "ENCRYPTED PRIVATE KEY":
+			return Key{}, fmt.Errorf("%w: encrypted PEM keys are not supported; use PKCS#12", ErrKey)
+		}
+	}
+	if k.Decrypter == nil {
+		return Key{}, fmt.Errorf("%w: no private key in the PEM data", ErrKey)
+	}
+	if k.Certificate != nil {
+		if pub, ok := k.publicKey(); !ok || !pub.Equal(k.Certificate.PublicKey) {
+			return Key{}, fmt.Errorf("%w: the certificate does not belong to the key", ErrKey)
+		}
+	}
+	return k, nil
+}
+
+// ParseCertificates reads one or more PEM or DER certificates (recipients for
+// NewEncrypter).
+func ParseCertificates(data []byte) ([]*x509.Certificate, error) {
+	if !bytes.Contains(data, []byte("-----BEGIN")) {
+		c, err := x509.ParseCertificate(data)
+		if err != nil {
+			return nil, fmt.Errorf("kryptering: not a PEM or DER certificate")
+		}
+		return []*x509.Certificate{c}, nil
+	}
+	var out []*x509.Certificate
+	for rest := data; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("kryptering: unreadable certificate")
+		}
+		out = append(out, c)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("kryptering: no certificate found")
+	}
+	return out, nil
+}
