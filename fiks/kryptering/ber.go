@@ -44,7 +44,6 @@ type header struct {
 	constructed bool
 	tag         int
 	length      int64 // -1: indefinite
-	raw         []byte
 }
 
 func (h header) is(class, tag int) bool { return h.class == class && h.tag == tag }
@@ -71,7 +70,6 @@ func readHeader(r *reader) (header, error) {
 		}
 		return h, err
 	}
-	h.raw = append(h.raw, b)
 	h.class = int(b >> 6)
 	h.constructed = b&0x20 != 0
 	h.tag = int(b & 0x1f)
@@ -85,7 +83,6 @@ func readHeader(r *reader) (header, error) {
 			if err != nil {
 				return h, errTruncated
 			}
-			h.raw = append(h.raw, b)
 			h.tag = h.tag<<7 | int(b&0x7f)
 			if b&0x80 == 0 {
 				break
@@ -96,7 +93,6 @@ func readHeader(r *reader) (header, error) {
 	if err != nil {
 		return h, errTruncated
 	}
-	h.raw = append(h.raw, b)
 	switch {
 	case b < 0x80:
 		h.length = int64(b)
@@ -116,7 +112,6 @@ func readHeader(r *reader) (header, error) {
 			if err != nil {
 				return h, errTruncated
 			}
-			h.raw = append(h.raw, b)
 			l = l<<8 | int64(b)
 		}
 		if l < 0 {
@@ -227,12 +222,14 @@ func appendHeader(out []byte, class int, constructed bool, tag int, length int64
 	case length < 0x80:
 		out = append(out, byte(length))
 	default:
-		var l []byte
+		n := 0
 		for v := length; v > 0; v >>= 8 {
-			l = append([]byte{byte(v)}, l...)
+			n++
 		}
-		out = append(out, 0x80|byte(len(l)))
-		out = append(out, l...)
+		out = append(out, 0x80|byte(n))
+		for i := n - 1; i >= 0; i-- {
+			out = append(out, byte(length>>(8*i)))
+		}
 	}
 	return out
 }
