@@ -1,0 +1,150 @@
+package fiks
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/fellesklient/fellesklient/internal/httpx"
+)
+
+// Sentinels by status class, for errors.Is on an [*Error].
+var (
+	ErrNotFound     = errors.New("fiks: not found")    // 404
+	ErrUnauthorized = errors.New("fiks: unauthorized") // 401 (either kind)
+	ErrForbidden    = errors.New("fiks: forbidden")    // 403: the integrasjon lacks the privilege
+	ErrConflict     = errors.New("fiks: conflict")     // 409
+	ErrRateLimited  = errors.New("fiks: rate limited") // 429
+	ErrUnavailable  = errors.New("fiks: unavailable")  // 502, 503, 504
+	ErrBadRequest   = errors.New("fiks: bad request")  // 400, 422
+	ErrServerError  = errors.New("fiks: server error") // other 5xx
+
+	// ErrTokenRejected: 401 "Klarte ikke å validere access_token": the Maskinporten token
+	// is expired, from the wrong environment or lacks scope ks:fiks. A fresh token may help.
+	ErrTokenRejected = errors.New("fiks: the access token was rejected")
+	// ErrIntegrasjonRejected: 401 "Autentisering feilet for integrasjon ...": the token is
+	// fine, but the integrasjon id or password is wrong, or the token's organisation
+	// (consumer) is not the integrasjon's authorised organisation. FIKS does not say which.
+	ErrIntegrasjonRejected = errors.New("fiks: the integrasjon credentials were rejected")
+)
+
+// Error is an error answer from a FIKS API, with the fields of FIKS's error body.
+type Error struct {
+	// Operation is the client method, for example "svarut.Send".
+	Operation string
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// ErrorID is FIKS's id of this error: quote it to KS support.
+	ErrorID string
+	// ErrorCode is FIKS's machine-readable code, if any.
+	ErrorCode string
+	// Message is the error message, redacted.
+	Message string
+	// Path is the request path FIKS reports, redacted.
+	Path string
+	// Timestamp as FIKS gave it.
+	Timestamp string
+	// Body is the raw body, capped and redacted, for bodies that are not FIKS's shape.
+	Body string
+}
+
+type errorBody struct {
+	Timestamp json.RawMessage `json:"timestamp"`
+	Status    int             `json:"status"`
+	Error     string          `json:"error"`
+	ErrorID   string          `json:"errorId"`
+	ErrorCode string          `json:"errorCode"`
+	Message   string          `json:"message"`
+	Path      string          `json:"path"`
+}
+
+// NewError reads a non-2xx response into an *Error (body capped and closed).
+func NewError(operation string, resp *http.Response) *Error {
+	return ParseError(operation, resp.StatusCode, httpx.ReadError(resp))
+}
+
+// ParseError builds an *Error from a status and body. It never fails.
+func ParseError(operation string, status int, body []byte) *Error {
+	e := &Error{Operation: operation, StatusCode: status}
+	var eb errorBody
+	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "") {
+		e.ErrorID, e.ErrorCode = eb.ErrorID, eb.ErrorCode
+		e.Message = httpx.Redact(firstNonEmpty(eb.Message, eb.Error))
+		e.Path = httpx.Redact(eb.Path)
+		e.Timestamp = strings.Trim(string(eb.Timestamp), `"`)
+	} else if len(body) > 0 {
+		s := string(body)
+		if len(s) > 1024 {
+			s = s[:1024] + "…"
+		}
+		e.Body = httpx.Redact(s)
+	}
+	return e
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Operation != "" {
+		b.WriteString(e.Operation + ": ")
+	} else {
+		b.WriteString("fiks: ")
+	}
+	fmt.Fprintf(&b, "%d %s", e.StatusCode, http.StatusText(e.StatusCode))
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	} else if e.Body != "" {
+		b.WriteString(": " + e.Body)
+	}
+	if e.ErrorCode != "" {
+		b.WriteString(" [" + e.ErrorCode + "]")
+	}
+	if e.ErrorID != "" {
+		b.WriteString(" (errorId " + e.ErrorID + ")")
+	}
+	return b.String()
+}
+
+// HTTPStatusCode returns the HTTP status.
+func (e *Error) HTTPStatusCode() int { return e.StatusCode }
+
+// Temporary reports whether the same request may succeed later: 429 and 5xx.
+func (e *Error) Temporary() bool {
+	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// Is matches the sentinels by status class, and the two kinds of 401 by FIKS's message.
+func (e *Error) Is(target error) bool {
+	s := e.StatusCode
+	switch target {
+	case ErrNotFound:
+		return s == http.StatusNotFound
+	case ErrUnauthorized:
+		return s == http.StatusUnauthorized
+	case ErrTokenRejected:
+		return s == http.StatusUnauthorized && strings.Contains(strings.ToLower(e.Message+e.Body), "access_token")
+	case ErrIntegrasjonRejected:
+		return s == http.StatusUnauthorized && strings.Contains(strings.ToLower(e.Message+e.Body), "integrasjon")
+	case ErrForbidden:
+		return s == http.StatusForbidden
+	case ErrConflict:
+		return s == http.StatusConflict
+	case ErrRateLimited:
+		return s == http.StatusTooManyRequests
+	case ErrUnavailable:
+		return s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout
+	case ErrBadRequest:
+		return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
+	case ErrServerError:
+		return s >= 500
+	}
+	return false
+}

@@ -1,0 +1,157 @@
+package fiks_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/internal/httpx"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+func TestEndpoints(t *testing.T) {
+	p, err := fiks.Prod.Endpoints()
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.fiks.ks.no", p.API)
+	assert.Equal(t, "https://svarut.ks.no", p.SvarUt)
+	assert.Equal(t, "io.fiks.ks.no:5671", p.FiksIOAMQP)
+	tt, err := fiks.Test.Endpoints()
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.fiks.test.ks.no", tt.API)
+	assert.Equal(t, "io.fiks.test.ks.no:5671", tt.FiksIOAMQP)
+	_, err = fiks.Environment("stage").Endpoints()
+	assert.Error(t, err)
+}
+
+func TestCredentials(t *testing.T) {
+	c := fiks.Credentials{Token: auth.Static("t"), IntegrasjonID: "id-1", IntegrasjonPassord: "hemmelig-passord"}
+	require.NoError(t, c.Validate())
+	for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v", c, c, c)} {
+		assert.NotContains(t, s, "hemmelig-passord")
+		assert.Contains(t, s, "id-1")
+	}
+	assert.Error(t, fiks.Credentials{}.Validate())
+	assert.Error(t, fiks.Credentials{Token: auth.Static("t")}.Validate())
+	assert.Error(t, fiks.Credentials{Token: auth.Static("t"), IntegrasjonID: "x"}.Validate())
+}
+
+func TestParseError(t *testing.T) {
+	body := `{"timestamp":"2026-11-22T12:00:00Z","status":404,"error":"Not Found","errorId":"e-123","errorCode":"FORSENDELSE_IKKE_FUNNET","path":"/folkeregister/api/v1/r/v1/personer/13097248022","message":"Fant ikke 13097248022"}`
+	e := fiks.ParseError("folkeregister.Person", 404, []byte(body))
+	assert.Equal(t, "e-123", e.ErrorID)
+	assert.Equal(t, "FORSENDELSE_IKKE_FUNNET", e.ErrorCode)
+	assert.NotContains(t, e.Error(), "13097248022")
+	assert.NotContains(t, e.Path, "13097248022")
+	assert.Contains(t, e.Error(), "errorId e-123")
+	assert.ErrorIs(t, e, fiks.ErrNotFound)
+	assert.False(t, e.Temporary())
+
+	cases := []struct {
+		status int
+		msg    string
+		is     []error
+		not    []error
+	}{
+		{401, fikstest.MessageBadToken, []error{fiks.ErrUnauthorized, fiks.ErrTokenRejected}, []error{fiks.ErrIntegrasjonRejected}},
+		{401, fikstest.MessageBadIntegrasjon + "abc", []error{fiks.ErrUnauthorized, fiks.ErrIntegrasjonRejected}, []error{fiks.ErrTokenRejected}},
+		{403, "mangler tilgang", []error{fiks.ErrForbidden}, []error{fiks.ErrUnauthorized}},
+		{409, "x", []error{fiks.ErrConflict}, nil},
+		{429, "x", []error{fiks.ErrRateLimited}, []error{fiks.ErrServerError}},
+		{503, "x", []error{fiks.ErrUnavailable, fiks.ErrServerError}, nil},
+		{500, "x", []error{fiks.ErrServerError}, []error{fiks.ErrUnavailable}},
+		{400, "x", []error{fiks.ErrBadRequest}, nil},
+	}
+	for _, tc := range cases {
+		e := fiks.ParseError("op", tc.status, []byte(`{"status":`+fmt.Sprint(tc.status)+`,"message":"`+tc.msg+`","errorId":"id"}`))
+		for _, s := range tc.is {
+			assert.ErrorIs(t, e, s, "%d %s", tc.status, tc.msg)
+		}
+		for _, s := range tc.not {
+			assert.NotErrorIs(t, e, s, "%d %s", tc.status, tc.msg)
+		}
+		assert.Equal(t, tc.status == 429 || tc.status >= 500, e.Temporary())
+	}
+
+	raw := fiks.ParseError("op", 502, []byte("<html>Bad gateway for Bearer abc.def</html>"))
+	assert.Contains(t, raw.Error(), "Bad gateway")
+	assert.NotContains(t, raw.Error(), "abc.def")
+	var fe *fiks.Error
+	assert.True(t, errors.As(error(raw), &fe))
+}
+
+// TestFikstestAuth drives the three credential checks end to end: maskinporten client →
+// httpx stack → fikstest.Require.
+func TestFikstestAuth(t *testing.T) {
+	mp := maskinportentest.NewServer(maskinportentest.Options{})
+	t.Cleanup(mp.Close)
+	opts := mp.NewClient("leverandor", "910000020", fiks.Scope, "annet:scope")
+	mpc, err := maskinporten.New(opts)
+	require.NoError(t, err)
+	tokens, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
+	require.NoError(t, err)
+	wrongScope, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{"annet:scope"}})
+	require.NoError(t, err)
+
+	fa := fikstest.NewAuth(mp,
+		fikstest.Integrasjon{ID: "int-1", Passord: "pw-1", Org: "910000020", Privileges: []string{"svarut:konto:k1"}},
+		fikstest.Integrasjon{ID: "int-2", Passord: "pw-2", Org: "974760673"})
+	var faults fikstest.Faults
+	api := httptest.NewTLSServer(faults.Wrap(fa.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, ok := fikstest.CallerFrom(r.Context())
+		require.True(t, ok)
+		fmt.Fprintf(w, "%s %v", c.Token.Consumer, c.HasPrivilege("svarut:konto:k1"))
+	}))))
+	t.Cleanup(api.Close)
+
+	call := func(creds fiks.Credentials) (string, error) {
+		c := httpx.NewClient(httpx.Options{HTTPClient: api.Client(), Token: creds.Token, Header: creds.Header()})
+		resp, err := c.Do(context.Background(), &httpx.Request{Method: http.MethodGet, URL: api.URL + "/x"})
+		if err != nil {
+			return "", err
+		}
+		if resp.StatusCode != 200 {
+			return "", fiks.NewError("test.Call", resp)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b), nil
+	}
+	good := fiks.Credentials{Token: tokens, IntegrasjonID: "int-1", IntegrasjonPassord: "pw-1"}
+	out, err := call(good)
+	require.NoError(t, err)
+	assert.Equal(t, "910000020 true", out)
+
+	_, err = call(fiks.Credentials{Token: tokens, IntegrasjonID: "int-1", IntegrasjonPassord: "feil"})
+	require.ErrorIs(t, err, fiks.ErrIntegrasjonRejected)
+	_, err = call(fiks.Credentials{Token: tokens, IntegrasjonID: "int-2", IntegrasjonPassord: "pw-2"})
+	require.ErrorIs(t, err, fiks.ErrIntegrasjonRejected, "token consumer is not the integrasjon's organisation")
+	_, err = call(fiks.Credentials{Token: wrongScope, IntegrasjonID: "int-1", IntegrasjonPassord: "pw-1"})
+	require.ErrorIs(t, err, fiks.ErrTokenRejected)
+	_, err = call(fiks.Credentials{Token: auth.Static("not-a-jwt"), IntegrasjonID: "int-1", IntegrasjonPassord: "pw-1"})
+	require.ErrorIs(t, err, fiks.ErrTokenRejected)
+	var fe *fiks.Error
+	require.ErrorAs(t, err, &fe)
+	assert.NotEmpty(t, fe.ErrorID)
+	assert.NotContains(t, err.Error(), "pw-1")
+
+	faults.FailNext(2, 503, 0)
+	out, err = call(good)
+	require.NoError(t, err, "a GET is retried through 503s")
+	assert.Equal(t, "910000020 true", out)
+	faults.FailNext(3, 503, 0)
+	_, err = call(good)
+	require.ErrorIs(t, err, fiks.ErrUnavailable)
+	require.ErrorAs(t, err, &fe)
+	assert.True(t, fe.Temporary())
+}

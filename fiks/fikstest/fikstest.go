@@ -1,0 +1,255 @@
+// Package fikstest holds helpers shared by the in-process FIKS fakes (svaruttest,
+// folkeregistertest, ...), and usable by anyone faking a FIKS API: it checks the three
+// FIKS credentials as FIKS does, writes FIKS error bodies, and injects faults.
+package fikstest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+// Integrasjon is a Fiks-integrasjon as configured in Fiks forvaltning.
+type Integrasjon struct {
+	ID      string
+	Passord string
+	// Org is the authorised organisation: the token's consumer must be this
+	// organisasjonsnummer.
+	Org string
+	// Privileges the integrasjon has, checked by the fakes with HasPrivilege (for
+	// example "svarut:konto:<id>" or "folkeregister:rolle:<id>"). Nil: none.
+	Privileges []string
+}
+
+// Auth checks FIKS credentials against a maskinportentest server and a set of integrasjoner.
+type Auth struct {
+	mp *maskinportentest.Server
+	mu sync.Mutex
+	in map[string]Integrasjon
+}
+
+// NewAuth returns an Auth that trusts tokens from mp.
+func NewAuth(mp *maskinportentest.Server, integrasjoner ...Integrasjon) *Auth {
+	a := &Auth{mp: mp, in: map[string]Integrasjon{}}
+	for _, i := range integrasjoner {
+		a.Add(i)
+	}
+	return a
+}
+
+// Add registers (or replaces) an integrasjon.
+func (a *Auth) Add(i Integrasjon) {
+	a.mu.Lock()
+	a.in[i.ID] = i
+	a.mu.Unlock()
+}
+
+// The 401 texts FIKS uses; the client tells them apart (fiks.ErrTokenRejected,
+// fiks.ErrIntegrasjonRejected).
+const (
+	MessageBadToken       = "Klarte ikke å validere access_token"
+	MessageBadIntegrasjon = "Autentisering feilet for integrasjon med id "
+)
+
+type ctxKey struct{}
+
+// Caller is what Require found out about a request.
+type Caller struct {
+	Integrasjon Integrasjon
+	Token       *maskinportentest.AccessToken
+}
+
+// CallerFrom returns the caller of a request that passed Require.
+func CallerFrom(ctx context.Context) (Caller, bool) {
+	c, ok := ctx.Value(ctxKey{}).(Caller)
+	return c, ok
+}
+
+// HasPrivilege reports whether the caller's integrasjon has p.
+func (c Caller) HasPrivilege(p string) bool { return slices.Contains(c.Integrasjon.Privileges, p) }
+
+// Require wraps next with FIKS's checks: a Maskinporten bearer token from mp with scope
+// ks:fiks (else 401 "Klarte ikke å validere access_token"), and IntegrasjonId and
+// IntegrasjonPassord headers naming a known integrasjon with that password whose
+// organisation is the token's consumer (else 401 "Autentisering feilet for integrasjon
+// med id ..."). Both answers have FIKS's error body.
+func (a *Auth) Require(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw := r.Header.Get("Authorization")
+		const prefix = "Bearer "
+		if len(raw) <= len(prefix) || raw[:len(prefix)] != prefix {
+			WriteError(w, r, http.StatusUnauthorized, MessageBadToken)
+			return
+		}
+		at, err := a.mp.VerifyToken(raw[len(prefix):])
+		if err != nil || !slices.Contains(at.Scopes, fiks.Scope) {
+			WriteError(w, r, http.StatusUnauthorized, MessageBadToken)
+			return
+		}
+		id := r.Header.Get("IntegrasjonId")
+		a.mu.Lock()
+		in, ok := a.in[id]
+		a.mu.Unlock()
+		if !ok || in.Passord != r.Header.Get("IntegrasjonPassord") || in.Org != at.Consumer {
+			WriteError(w, r, http.StatusUnauthorized, MessageBadIntegrasjon+id)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, Caller{Integrasjon: in, Token: at})))
+	})
+}
+
+// ErrorBody is FIKS's error body.
+type ErrorBody struct {
+	Timestamp string `json:"timestamp"`
+	Status    int    `json:"status"`
+	Error     string `json:"error"`
+	ErrorID   string `json:"errorId"`
+	ErrorCode string `json:"errorCode,omitempty"`
+	Path      string `json:"path"`
+	Message   string `json:"message"`
+}
+
+// WriteError answers with FIKS's error body.
+func WriteError(w http.ResponseWriter, r *http.Request, status int, message string) {
+	WriteErrorCode(w, r, status, "", message)
+}
+
+// WriteErrorCode is WriteError with an errorCode.
+func WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	var id [8]byte
+	_, _ = rand.Read(id[:])
+	b, _ := json.Marshal(ErrorBody{
+		Timestamp: time.Now().UTC().Format(time.RFC3339Nano),
+		Status:    status,
+		Error:     http.StatusText(status),
+		ErrorID:   hex.EncodeToString(id[:]),
+		ErrorCode: code,
+		Path:      r.URL.Path,
+		Message:   message,
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// Fault is one injected failure.
+type Fault struct {
+	// Status answers with this status and a FIKS error body, without processing.
+	Status int
+	// RetryAfter sets Retry-After (seconds) with Status.
+	RetryAfter int
+	// Drop closes the connection before processing.
+	Drop bool
+	// DropAfter processes the request fully, then closes the connection without an
+	// answer: the request took effect, the client cannot know it.
+	DropAfter bool
+	// Match limits the fault to requests it returns true for. Nil: the next request.
+	Match func(*http.Request) bool
+}
+
+// Faults is fault injection for a fake's handler.
+type Faults struct {
+	mu      sync.Mutex
+	queue   []Fault
+	latency time.Duration
+}
+
+// Add queues a fault.
+func (f *Faults) Add(ft Fault) {
+	f.mu.Lock()
+	f.queue = append(f.queue, ft)
+	f.mu.Unlock()
+}
+
+// FailNext fails the next n requests with status.
+func (f *Faults) FailNext(n, status, retryAfter int) {
+	for range n {
+		f.Add(Fault{Status: status, RetryAfter: retryAfter})
+	}
+}
+
+// SetLatency delays every answer by d.
+func (f *Faults) SetLatency(d time.Duration) {
+	f.mu.Lock()
+	f.latency = d
+	f.mu.Unlock()
+}
+
+// Clear removes queued faults and latency.
+func (f *Faults) Clear() {
+	f.mu.Lock()
+	f.queue, f.latency = nil, 0
+	f.mu.Unlock()
+}
+
+func (f *Faults) next(r *http.Request) (Fault, bool, time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, ft := range f.queue {
+		if ft.Match == nil || ft.Match(r) {
+			f.queue = slices.Delete(f.queue, i, i+1)
+			return ft, true, f.latency
+		}
+	}
+	return Fault{}, false, f.latency
+}
+
+// Wrap applies the faults in front of next.
+func (f *Faults) Wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ft, ok, lat := f.next(r)
+		if lat > 0 {
+			t := time.NewTimer(lat)
+			select {
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		switch {
+		case !ok:
+			next.ServeHTTP(w, r)
+		case ft.Drop:
+			hijackClose(w)
+		case ft.DropAfter:
+			next.ServeHTTP(discard{h: http.Header{}}, r)
+			hijackClose(w)
+		case ft.Status != 0:
+			if ft.RetryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(ft.RetryAfter))
+			}
+			WriteError(w, r, ft.Status, "injected fault")
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+func hijackClose(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	conn.Close()
+}
+
+type discard struct{ h http.Header }
+
+func (d discard) Header() http.Header         { return d.h }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
