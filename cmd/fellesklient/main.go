@@ -16,6 +16,8 @@
 //	fellesklient maskinporten token --issuer test --client-id ID --scope "A B" --key FILE
 //	fellesklient maskinporten metadata --issuer test [--json]
 //	fellesklient id [--json] VALUE...
+//	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
+//	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
 package main
 
 import (
@@ -80,6 +82,10 @@ type command struct {
 func commands() *command {
 	return &command{name: "fellesklient", subs: []*command{
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
+		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{
+			{name: "encrypt", summary: "encrypt stdin to recipient certificates (CMS, KS profile) on stdout", run: runKrypteringEncrypt},
+			{name: "decrypt", summary: "decrypt CMS from stdin with a private key to stdout", run: runKrypteringDecrypt},
+		}},
 		{name: "maskinporten", summary: "Maskinporten tokens", subs: []*command{
 			{name: "token", summary: "get an access token with the JWT-bearer grant", run: runMaskinportenToken},
 			{name: "metadata", summary: "show the authorization server metadata", run: runMaskinportenMetadata},

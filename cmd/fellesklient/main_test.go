@@ -191,3 +191,63 @@ func TestID(t *testing.T) {
 
 	assert.Equal(t, 2, runCLI(t, nil, "id").code)
 }
+
+func runCLIStdin(t *testing.T, stdin []byte, vars map[string]string, args ...string) (int, []byte, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	e := &env{stdin: bytes.NewReader(stdin), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }}
+	code := run(context.Background(), e, args)
+	return code, out.Bytes(), errb.String()
+}
+
+func TestKryptering(t *testing.T) {
+	dir := t.TempDir()
+	key := testutil.Key(t, 2048, 3)
+	cert := testutil.Cert(t, key, "mottaker", "910000020", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	crt := filepath.Join(dir, "m.crt")
+	require.NoError(t, os.WriteFile(crt, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
+	kf := filepath.Join(dir, "m.key")
+	require.NoError(t, os.WriteFile(kf, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: mustPKCS8(t, key)}), 0o600))
+	p12, err := pkcs12.Modern.Encode(key, cert, nil, "pw")
+	require.NoError(t, err)
+	p12f := filepath.Join(dir, "m.p12")
+	require.NoError(t, os.WriteFile(p12f, p12, 0o600))
+
+	plain := bytes.Repeat([]byte("vedtak om tildeling av barnehageplass\n"), 3000)
+	code, ct, stderr := runCLIStdin(t, plain, nil, "kryptering", "encrypt", "--cert", crt)
+	require.Equal(t, 0, code, stderr)
+	code, got, stderr := runCLIStdin(t, ct, nil, "kryptering", "decrypt", "--key", kf)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, plain, got)
+	code, got, stderr = runCLIStdin(t, ct, map[string]string{"PW": "pw"}, "kryptering", "decrypt", "--key", p12f, "--p12-password-env", "PW")
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, plain, got)
+
+	code, _, stderr = runCLIStdin(t, ct[:len(ct)-30], nil, "kryptering", "decrypt", "--key", kf)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "discard the output")
+	other := testutil.Key(t, 2048, 4)
+	of := filepath.Join(dir, "o.key")
+	require.NoError(t, os.WriteFile(of, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(other)}), 0o600))
+	code, _, stderr = runCLIStdin(t, ct, nil, "kryptering", "decrypt", "--key", of)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "not encrypted to this key")
+	code, _, _ = runCLIStdin(t, ct, map[string]string{"PW": "feil"}, "kryptering", "decrypt", "--key", p12f, "--p12-password-env", "PW")
+	assert.Equal(t, 1, code)
+
+	for _, args := range [][]string{
+		{"kryptering", "encrypt"},
+		{"kryptering", "encrypt", "--cert", filepath.Join(dir, "missing.crt")},
+		{"kryptering", "decrypt"},
+		{"kryptering", "decrypt", "--key", filepath.Join(dir, "missing.key")},
+	} {
+		code, _, stderr := runCLIStdin(t, nil, nil, args...)
+		assert.Equal(t, 2, code, "%v: %s", args, stderr)
+	}
+}
+
+func mustPKCS8(t *testing.T, k any) []byte {
+	b, err := x509.MarshalPKCS8PrivateKey(k)
+	require.NoError(t, err)
+	return b
+}
