@@ -210,6 +210,8 @@ func TestWeDecryptOpenSSL(t *testing.T) {
 		{"oaep sha256", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256"}},
 		{"oaep sha256 mgf1 sha1", []string{"-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha1"}},
 		{"oaep sha256 stream", []string{"-aes256", "-stream", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256"}},
+		{"KS profile as openssl writes it", []string{"-stream", "-aes256", "-keyopt", "rsa_padding_mode:oaep", "-keyopt", "rsa_oaep_md:sha256", "-keyopt", "rsa_mgf1_md:sha256"}},
+		{"pkcs1 stream", []string{"-aes256", "-stream"}},
 		{"aes256 gcm (AuthEnvelopedData)", []string{"-aes-256-gcm"}},
 		{"aes128 gcm stream", []string{"-aes-128-gcm", "-stream"}},
 		{"subject key id", []string{"-aes256", "-keyid"}},
