@@ -18,16 +18,6 @@ import (
 	"github.com/fellesklient/fellesklient/internal/testutil"
 )
 
-type patternReader struct{ n uint64 }
-
-func (p *patternReader) Read(b []byte) (int, error) {
-	for i := range b {
-		b[i] = byte(p.n*131 + p.n>>9)
-		p.n++
-	}
-	return len(b), nil
-}
-
 // TestCLIMemory pipes 256 MiB through the real binary: encrypt | decrypt, and checks the
 // output and that each process's peak resident memory stays under 64 MiB.
 func TestCLIMemory(t *testing.T) {
@@ -59,7 +49,7 @@ func TestCLIMemory(t *testing.T) {
 	require.NoError(t, enc.Start())
 	require.NoError(t, dec.Start())
 	go func() {
-		_, _ = io.CopyN(in, &patternReader{}, size)
+		_, _ = io.CopyN(in, &testutil.Pattern{}, size)
 		in.Close()
 	}()
 	h := sha256.New()
@@ -69,7 +59,7 @@ func TestCLIMemory(t *testing.T) {
 	require.NoError(t, dec.Wait())
 	require.Equal(t, int64(size), n)
 	want := sha256.New()
-	_, _ = io.CopyN(want, &patternReader{}, size)
+	_, _ = io.CopyN(want, &testutil.Pattern{}, size)
 	assert.Equal(t, want.Sum(nil), h.Sum(nil))
 
 	for name, ps := range map[string]*os.ProcessState{"encrypt": enc.ProcessState, "decrypt": dec.ProcessState} {

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/internal/fakefault"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
@@ -157,18 +158,14 @@ type Fault struct {
 	Match func(*http.Request) bool
 }
 
-// Faults is fault injection for a fake's handler.
+// Faults is fault injection for a fake's handler. The zero value is ready.
 type Faults struct {
-	mu      sync.Mutex
-	queue   []Fault
-	latency time.Duration
+	in fakefault.Injector
 }
 
 // Add queues a fault.
 func (f *Faults) Add(ft Fault) {
-	f.mu.Lock()
-	f.queue = append(f.queue, ft)
-	f.mu.Unlock()
+	f.in.Add(fakefault.Fault{Status: ft.Status, RetryAfter: ft.RetryAfter, Drop: ft.Drop, DropAfter: ft.DropAfter, Match: ft.Match})
 }
 
 // FailNext fails the next n requests with status.
@@ -179,77 +176,14 @@ func (f *Faults) FailNext(n, status, retryAfter int) {
 }
 
 // SetLatency delays every answer by d.
-func (f *Faults) SetLatency(d time.Duration) {
-	f.mu.Lock()
-	f.latency = d
-	f.mu.Unlock()
-}
+func (f *Faults) SetLatency(d time.Duration) { f.in.SetLatency(d) }
 
 // Clear removes queued faults and latency.
-func (f *Faults) Clear() {
-	f.mu.Lock()
-	f.queue, f.latency = nil, 0
-	f.mu.Unlock()
-}
+func (f *Faults) Clear() { f.in.Clear() }
 
-func (f *Faults) next(r *http.Request) (Fault, bool, time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	for i, ft := range f.queue {
-		if ft.Match == nil || ft.Match(r) {
-			f.queue = slices.Delete(f.queue, i, i+1)
-			return ft, true, f.latency
-		}
-	}
-	return Fault{}, false, f.latency
-}
-
-// Wrap applies the faults in front of next.
+// Wrap applies the faults in front of next; injected statuses get FIKS's error body.
 func (f *Faults) Wrap(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ft, ok, lat := f.next(r)
-		if lat > 0 {
-			t := time.NewTimer(lat)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		switch {
-		case !ok:
-			next.ServeHTTP(w, r)
-		case ft.Drop:
-			hijackClose(w)
-		case ft.DropAfter:
-			next.ServeHTTP(discard{h: http.Header{}}, r)
-			hijackClose(w)
-		case ft.Status != 0:
-			if ft.RetryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(ft.RetryAfter))
-			}
-			WriteError(w, r, ft.Status, "injected fault")
-		default:
-			next.ServeHTTP(w, r)
-		}
+	return f.in.Wrap(next, func(w http.ResponseWriter, r *http.Request, status int) {
+		WriteError(w, r, status, "injected fault")
 	})
 }
-
-func hijackClose(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	conn.Close()
-}
-
-type discard struct{ h http.Header }
-
-func (d discard) Header() http.Header         { return d.h }
-func (d discard) Write(b []byte) (int, error) { return len(b), nil }
-func (d discard) WriteHeader(int)             {}

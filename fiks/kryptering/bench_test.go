@@ -27,7 +27,7 @@ func BenchmarkCMS(b *testing.B) {
 	key := testutil.Key(b, 2048, 0)
 	cert := testutil.Cert(b, key, "mottaker", "910000020", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour), false)
 	plain := make([]byte, size)
-	_, _ = io.ReadFull(&pattern{}, plain)
+	_, _ = io.ReadFull(&testutil.Pattern{}, plain)
 	var ct bytes.Buffer
 	w, _ := kryptering.NewEncrypter(&ct, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}})
 	_, _ = w.Write(plain)

@@ -19,17 +19,6 @@ import (
 	"github.com/fellesklient/fellesklient/internal/testutil"
 )
 
-// pattern is an endless deterministic plaintext.
-type pattern struct{ n uint64 }
-
-func (p *pattern) Read(b []byte) (int, error) {
-	for i := range b {
-		b[i] = byte(p.n*31 + p.n>>8)
-		p.n++
-	}
-	return len(b), nil
-}
-
 // TestBoundedMemory encrypts 512 MiB into a pipe and decrypts it on the other end, and
 // checks that the heap never grows with the document (sampled while streaming).
 func TestBoundedMemory(t *testing.T) {
@@ -47,7 +36,7 @@ func TestBoundedMemory(t *testing.T) {
 			pw.CloseWithError(err)
 			return
 		}
-		if _, err := io.CopyN(w, &pattern{}, size); err != nil {
+		if _, err := io.CopyN(w, &testutil.Pattern{}, size); err != nil {
 			pw.CloseWithError(err)
 			return
 		}
@@ -86,7 +75,7 @@ func TestBoundedMemory(t *testing.T) {
 	require.Equal(t, int64(size), n)
 
 	want := sha256.New()
-	_, _ = io.CopyN(want, &pattern{}, size)
+	_, _ = io.CopyN(want, &testutil.Pattern{}, size)
 	assert.Equal(t, want.Sum(nil), h.Sum(nil))
 
 	growth := int64(peak.Load()) - int64(base.HeapInuse)

@@ -143,3 +143,15 @@ func ski(pub *rsa.PublicKey) []byte {
 	sum := sha1.Sum(der)
 	return sum[:]
 }
+
+// Pattern is an endless deterministic byte stream for large-payload tests: two Patterns
+// produce the same bytes.
+type Pattern struct{ n uint64 }
+
+func (p *Pattern) Read(b []byte) (int, error) {
+	for i := range b {
+		b[i] = byte(p.n*131 + p.n>>9)
+		p.n++
+	}
+	return len(b), nil
+}

@@ -2,8 +2,9 @@ package maskinportentest
 
 import (
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/fellesklient/fellesklient/internal/fakefault"
 )
 
 // Fault is one injected failure, consumed by the next request to /token (metadata and
@@ -39,95 +40,32 @@ func (s *Server) DropNext(n int) {
 
 // InjectFault queues a fault.
 func (s *Server) InjectFault(f Fault) {
-	s.mu.Lock()
-	s.faults = append(s.faults, f)
-	s.mu.Unlock()
+	ff := fakefault.Fault{Status: f.Status, RetryAfter: f.RetryAfter, Drop: f.Drop, DropAfter: f.DropAfter}
+	if !f.AllPaths {
+		ff.Match = func(r *http.Request) bool { return r.URL.Path == "/token" }
+	}
+	s.faults.Add(ff)
 }
 
 // SetLatency delays every answer by d (the request's context still ends it early).
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	s.latency = d
-	s.mu.Unlock()
-}
+func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
 
 // ClearFaults removes queued faults and latency.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	s.faults, s.latency = nil, 0
-	s.mu.Unlock()
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
-func (s *Server) nextFault(path string) (Fault, bool, time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	lat := s.latency
-	if len(s.faults) == 0 {
-		return Fault{}, false, lat
-	}
-	f := s.faults[0]
-	if path != "/token" && !f.AllPaths {
-		return Fault{}, false, lat
-	}
-	s.faults = s.faults[1:]
-	return f, true, lat
-}
-
+// withFaults counts token requests (faults included) and applies the faults.
 func (s *Server) withFaults(next http.Handler) http.Handler {
+	h := s.faults.Wrap(next, func(w http.ResponseWriter, r *http.Request, status int) {
+		code := "server_error"
+		if status == http.StatusTooManyRequests {
+			code = "slow_down"
+		}
+		s.writeError(w, &oauthError{status: status, code: code, desc: "injected fault"})
+	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/token" {
 			s.tokenRequests.Add(1)
 		}
-		f, ok, lat := s.nextFault(r.URL.Path)
-		if lat > 0 {
-			t := time.NewTimer(lat)
-			select {
-			case <-r.Context().Done():
-				t.Stop()
-				return
-			case <-t.C:
-			}
-		}
-		if !ok {
-			next.ServeHTTP(w, r)
-			return
-		}
-		switch {
-		case f.Drop:
-			hijackClose(w)
-		case f.DropAfter:
-			next.ServeHTTP(discard{}, r)
-			hijackClose(w)
-		case f.Status != 0:
-			if f.RetryAfter > 0 {
-				w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
-			}
-			code := "server_error"
-			if f.Status == http.StatusTooManyRequests {
-				code = "slow_down"
-			}
-			s.writeError(w, &oauthError{status: f.Status, code: code, desc: "injected fault"})
-		default:
-			next.ServeHTTP(w, r)
-		}
+		h.ServeHTTP(w, r)
 	})
 }
-
-func hijackClose(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	conn.Close()
-}
-
-// discard is a ResponseWriter that throws the answer away.
-type discard struct{}
-
-func (discard) Header() http.Header         { return http.Header{} }
-func (discard) Write(b []byte) (int, error) { return len(b), nil }
-func (discard) WriteHeader(int)             {}

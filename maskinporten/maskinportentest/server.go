@@ -46,6 +46,7 @@ import (
 	"time"
 
 	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/fakefault"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
@@ -103,9 +104,8 @@ type Server struct {
 	now     func() time.Time
 	clients map[string]*Client
 	jtis    map[string]time.Time
-	faults  []Fault
-	latency time.Duration
 	reqs    []Request
+	faults  fakefault.Injector
 
 	tokenRequests atomic.Int64
 	tokensIssued  atomic.Int64

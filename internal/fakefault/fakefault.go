@@ -1,0 +1,117 @@
+// Package fakefault is the fault injection shared by the module's in-process fakes
+// (maskinportentest, fikstest and the service fakes built on it). Each fake supplies how
+// an injected status is answered (its own error body).
+package fakefault
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Fault is one injected failure.
+type Fault struct {
+	// Status answers with this status, without processing.
+	Status int
+	// RetryAfter sets Retry-After (seconds) with Status.
+	RetryAfter int
+	// Drop closes the connection before processing.
+	Drop bool
+	// DropAfter processes the request fully, then closes the connection without an answer.
+	DropAfter bool
+	// Match limits the fault to requests it returns true for. Nil: any request.
+	Match func(*http.Request) bool
+}
+
+// Injector queues faults and applies them in front of a handler. The zero value is ready.
+type Injector struct {
+	mu      sync.Mutex
+	queue   []Fault
+	latency time.Duration
+}
+
+// Add queues a fault.
+func (in *Injector) Add(f Fault) {
+	in.mu.Lock()
+	in.queue = append(in.queue, f)
+	in.mu.Unlock()
+}
+
+// SetLatency delays every answer by d.
+func (in *Injector) SetLatency(d time.Duration) {
+	in.mu.Lock()
+	in.latency = d
+	in.mu.Unlock()
+}
+
+// Clear removes queued faults and latency.
+func (in *Injector) Clear() {
+	in.mu.Lock()
+	in.queue, in.latency = nil, 0
+	in.mu.Unlock()
+}
+
+func (in *Injector) next(r *http.Request) (Fault, bool, time.Duration) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for i, f := range in.queue {
+		if f.Match == nil || f.Match(r) {
+			in.queue = slices.Delete(in.queue, i, i+1)
+			return f, true, in.latency
+		}
+	}
+	return Fault{}, false, in.latency
+}
+
+// Wrap applies the faults in front of next; writeStatus answers an injected Status (after
+// Retry-After has been set).
+func (in *Injector) Wrap(next http.Handler, writeStatus func(w http.ResponseWriter, r *http.Request, status int)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f, ok, lat := in.next(r)
+		if lat > 0 {
+			t := time.NewTimer(lat)
+			select {
+			case <-r.Context().Done():
+				t.Stop()
+				return
+			case <-t.C:
+			}
+		}
+		switch {
+		case !ok:
+			next.ServeHTTP(w, r)
+		case f.Drop:
+			hijackClose(w)
+		case f.DropAfter:
+			next.ServeHTTP(discard{h: http.Header{}}, r)
+			hijackClose(w)
+		case f.Status != 0:
+			if f.RetryAfter > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
+			}
+			writeStatus(w, r, f.Status)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+func hijackClose(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	conn.Close()
+}
+
+type discard struct{ h http.Header }
+
+func (d discard) Header() http.Header         { return d.h }
+func (d discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d discard) WriteHeader(int)             {}
