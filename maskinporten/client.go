@@ -289,7 +289,7 @@ func (tr *tokenResponse) token(start time.Time) (*auth.Token, error) {
 	if tr.AccessToken == "" {
 		return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: "token response has no access_token"}
 	}
-	if tr.TokenType != "" && !equalFold(tr.TokenType, "Bearer") {
+	if tr.TokenType != "" && !strings.EqualFold(tr.TokenType, "Bearer") {
 		return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: fmt.Sprintf("unsupported token_type %q", tr.TokenType)}
 	}
 	tok := &auth.Token{Value: tr.AccessToken, Type: "Bearer", Scope: tr.Scope}
@@ -305,19 +305,6 @@ func (tr *tokenResponse) token(start time.Time) (*auth.Token, error) {
 		tok.Expiry = start.Add(time.Duration(secs) * time.Second)
 	}
 	return tok, nil
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i]|0x20, b[i]|0x20
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // Metadata is the authorization server metadata (RFC 8414) that matters to a client.

@@ -74,7 +74,6 @@ type Options struct {
 // Client sends requests through the stack.
 type Client struct {
 	retry  *retry.Client
-	hc     *http.Client
 	ua     []string
 	header http.Header
 }
@@ -105,7 +104,6 @@ func NewClient(opts Options) *Client {
 		ua += " " + opts.UserAgent
 	}
 	return &Client{
-		hc: hc,
 		retry: retry.New(hc, retry.Policy{
 			MaxAttempts: opts.MaxAttempts,
 			Logger:      opts.Logger,
@@ -116,9 +114,6 @@ func NewClient(opts Options) *Client {
 		header: opts.Header.Clone(),
 	}
 }
-
-// HTTPClient returns the client at the bottom of the retry loop (auth and headers applied).
-func (c *Client) HTTPClient() *http.Client { return c.hc }
 
 // Request is one call.
 type Request struct {
@@ -195,17 +190,17 @@ func redactError(err error) error {
 		return nil
 	}
 	msg := err.Error()
-	red := Redact(msg)
+	red := msg
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		// Drop the query from URLs in transport errors; paths may carry identifiers and
-		// are redacted by Redact.
-		if i := strings.IndexByte(red, '?'); i >= 0 {
-			if j := strings.Index(red[i:], "\": "); j >= 0 {
-				red = red[:i] + red[i+j:]
-			}
+		// Drop the query and user info from the URL of a transport error; paths may carry
+		// identifiers and are redacted by Redact below.
+		if u, perr := url.Parse(ue.URL); perr == nil && (u.RawQuery != "" || u.User != nil) {
+			u.RawQuery, u.User = "", nil
+			red = strings.Replace(red, ue.URL, u.String(), 1)
 		}
 	}
+	red = Redact(red)
 	if red == msg {
 		return err
 	}

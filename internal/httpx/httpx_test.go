@@ -187,3 +187,15 @@ func TestOpenerStreams(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestURLQueryDroppedOnce: only the URL's query goes; a '?' later in the message stays.
+func TestURLQueryDroppedOnce(t *testing.T) {
+	c := httpx.NewClient(httpx.Options{MaxAttempts: 1, HTTPClient: &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return nil, errors.New("is the server up?")
+	})}})
+	_, err := c.Do(context.Background(), &httpx.Request{Method: http.MethodGet, URL: "https://api.example.no/sok?navn=ola"})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "navn=ola")
+	assert.Contains(t, err.Error(), "https://api.example.no/sok")
+	assert.Contains(t, err.Error(), "is the server up?")
+}
