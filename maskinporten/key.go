@@ -7,14 +7,14 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/lestrrat-go/jwx/v3/jwk"
-	"software.sslmate.com/src/go-pkcs12"
+
+	"github.com/fellesklient/fellesklient/internal/keyfile"
 )
 
 // Key is what signs the grant, and how Maskinporten finds the public half.
@@ -132,47 +132,20 @@ func ParseKey(data []byte, password string) (Key, error) {
 // any CERTIFICATE blocks (the chain for x5c, leaf first). Encrypted PEM is not supported:
 // use PKCS#12 or a crypto.Signer.
 func ParsePEM(data []byte) (Key, error) {
-	var k Key
-	rest := data
-	for {
-		var block *pem.Block
-		block, rest = pem.Decode(rest)
-		if block == nil {
-			break
-		}
-		switch block.Type {
-		case "RSA PRIVATE KEY":
-			if strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
-				return Key{}, &ValidationError{Field: "key", Reason: "encrypted PEM keys are not supported; use PKCS#12 or an unencrypted PKCS#8 key", Err: ErrKey}
-			}
-			priv, err := x509.ParsePKCS1PrivateKey(block.Bytes)
-			if err != nil {
-				return Key{}, &ValidationError{Field: "key", Reason: "unreadable PKCS#1 private key", Err: ErrKey}
-			}
-			k.Signer = priv
-		case "PRIVATE KEY":
-			priv, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-			if err != nil {
-				return Key{}, &ValidationError{Field: "key", Reason: "unreadable PKCS#8 private key", Err: ErrKey}
-			}
-			s, ok := priv.(crypto.Signer)
-			if !ok {
-				return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
-			}
-			k.Signer = s
-		case "ENCRYPTED PRIVATE KEY":
-			return Key{}, &ValidationError{Field: "key", Reason: "encrypted PKCS#8 keys are not supported; use PKCS#12 or an unencrypted key", Err: ErrKey}
-		case "CERTIFICATE":
-			c, err := x509.ParseCertificate(block.Bytes)
-			if err != nil {
-				return Key{}, &ValidationError{Field: "key", Reason: "unreadable certificate", Err: ErrKey}
-			}
-			k.Certificates = append(k.Certificates, c)
-		}
+	priv, certs, err := keyfile.ParsePEM(data)
+	if err != nil {
+		return Key{}, &ValidationError{Field: "key", Reason: err.Error(), Err: ErrKey}
 	}
-	if k.Signer == nil {
-		return Key{}, &ValidationError{Field: "key", Reason: "no private key found in PEM data", Err: ErrKey}
+	return signerKey(priv, certs)
+}
+
+// signerKey checks that priv is an RSA signer and makes a Key of it.
+func signerKey(priv crypto.PrivateKey, certs []*x509.Certificate) (Key, error) {
+	s, ok := priv.(crypto.Signer)
+	if !ok {
+		return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
 	}
+	k := Key{Signer: s, Certificates: certs}
 	if _, ok := k.publicKey(); !ok {
 		return Key{}, &ValidationError{Field: "key", Reason: "Maskinporten needs an RSA key", Err: ErrKey}
 	}
@@ -222,49 +195,12 @@ func ParseJWK(data []byte) (Key, error) {
 // legacy RC2/3DES form are read. The certificate chain becomes Key.Certificates (leaf
 // first) so that the grant carries x5c.
 func ParsePKCS12(data []byte, password string) (Key, error) {
-	priv, leaf, cas, err := pkcs12.DecodeChain(data, password)
+	priv, certs, err := keyfile.ParsePKCS12(data, password)
+	if errors.Is(err, keyfile.ErrPassword) {
+		return Key{}, &ValidationError{Field: "key", Reason: "the PKCS#12 password is wrong", Err: ErrPassword}
+	}
 	if err != nil {
-		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
-			return Key{}, &ValidationError{Field: "key", Reason: "the PKCS#12 password is wrong", Err: ErrPassword}
-		}
 		return Key{}, &ValidationError{Field: "key", Reason: "not a readable PKCS#12, PEM or JWK key", Err: ErrKey}
 	}
-	s, ok := priv.(crypto.Signer)
-	if !ok {
-		return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
-	}
-	k := Key{Signer: s, Certificates: append([]*x509.Certificate{leaf}, orderChain(leaf, cas)...)}
-	if _, ok := k.publicKey(); !ok {
-		return Key{}, &ValidationError{Field: "key", Reason: "Maskinporten needs an RSA key", Err: ErrKey}
-	}
-	return k, nil
-}
-
-// orderChain returns the CA certificates from the leaf's issuer upwards, as far as they
-// link, then any others. x5c wants the chain in order.
-func orderChain(leaf *x509.Certificate, cas []*x509.Certificate) []*x509.Certificate {
-	var out []*x509.Certificate
-	used := make([]bool, len(cas))
-	cur := leaf
-	for {
-		next := -1
-		for i, c := range cas {
-			if !used[i] && bytes.Equal(cur.RawIssuer, c.RawSubject) && !bytes.Equal(cur.Raw, c.Raw) {
-				next = i
-				break
-			}
-		}
-		if next < 0 {
-			break
-		}
-		used[next] = true
-		out = append(out, cas[next])
-		cur = cas[next]
-	}
-	for i, c := range cas {
-		if !used[i] {
-			out = append(out, c)
-		}
-	}
-	return out
+	return signerKey(priv, certs)
 }

@@ -9,7 +9,7 @@ import (
 	"errors"
 	"fmt"
 
-	"software.sslmate.com/src/go-pkcs12"
+	"github.com/fellesklient/fellesklient/internal/keyfile"
 )
 
 // Key is a recipient's private key, for NewDecrypter.
@@ -52,71 +52,30 @@ var (
 // ParseKey reads a private key: PEM (PKCS#1 or PKCS#8, optionally with its CERTIFICATE)
 // or PKCS#12 (.p12/.pfx) opened with password.
 func ParseKey(data []byte, password string) (Key, error) {
+	var priv crypto.PrivateKey
+	var certs []*x509.Certificate
+	var err error
 	if bytes.Contains(data, []byte("-----BEGIN")) {
-		return parsePEMKey(data)
+		priv, certs, err = keyfile.ParsePEM(data)
+	} else {
+		priv, certs, err = keyfile.ParsePKCS12(data, password)
 	}
-	priv, cert, _, err := pkcs12.DecodeChain(data, password)
-	if err != nil {
-		if errors.Is(err, pkcs12.ErrIncorrectPassword) {
-			return Key{}, ErrPassword
-		}
-		return Key{}, fmt.Errorf("%w: not a readable PEM or PKCS#12 key", ErrKey)
+	switch {
+	case errors.Is(err, keyfile.ErrPassword):
+		return Key{}, ErrPassword
+	case err != nil:
+		return Key{}, fmt.Errorf("%w: %v", ErrKey, err)
 	}
-	dec, ok := priv.(crypto.Decrypter)
+	rk, ok := priv.(*rsa.PrivateKey)
 	if !ok {
-		return Key{}, fmt.Errorf("%w: %T cannot decrypt", ErrKey, priv)
+		return Key{}, fmt.Errorf("%w: the KS profile needs an RSA key, got %T", ErrKey, priv)
 	}
-	k := Key{Decrypter: dec, Certificate: cert}
-	if _, ok := k.publicKey(); !ok {
-		return Key{}, fmt.Errorf("%w: the KS profile needs an RSA key", ErrKey)
-	}
-	return k, nil
-}
-
-func parsePEMKey(data []byte) (Key, error) {
-	var k Key
-	for rest := data; ; {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		switch b.Type {
-		case "RSA PRIVATE KEY":
-			p, err := x509.ParsePKCS1PrivateKey(b.Bytes)
-			if err != nil {
-				return Key{}, fmt.Errorf("%w: unreadable PKCS#1 key", ErrKey)
-			}
-			k.Decrypter = p
-		case "PRIVATE KEY":
-			p, err := x509.ParsePKCS8PrivateKey(b.Bytes)
-			if err != nil {
-				return Key{}, fmt.Errorf("%w: unreadable PKCS#8 key", ErrKey)
-			}
-			rk, ok := p.(*rsa.PrivateKey)
-			if !ok {
-				return Key{}, fmt.Errorf("%w: the KS profile needs an RSA key, got %T", ErrKey, p)
-			}
-			k.Decrypter = rk
-		case "CERTIFICATE":
-			if k.Certificate == nil {
-				c, err := x509.ParseCertificate(b.Bytes)
-				if err != nil {
-					return Key{}, fmt.Errorf("%w: unreadable certificate", ErrKey)
-				}
-				k.Certificate = c
-			}
-		case "ENCRYPTED PRIVATE KEY":
-			return Key{}, fmt.Errorf("%w: encrypted PEM keys are not supported; use PKCS#12", ErrKey)
-		}
-	}
-	if k.Decrypter == nil {
-		return Key{}, fmt.Errorf("%w: no private key in the PEM data", ErrKey)
-	}
-	if k.Certificate != nil {
-		if pub, ok := k.publicKey(); !ok || !pub.Equal(k.Certificate.PublicKey) {
+	k := Key{Decrypter: rk}
+	if len(certs) > 0 {
+		if !rk.PublicKey.Equal(certs[0].PublicKey) {
 			return Key{}, fmt.Errorf("%w: the certificate does not belong to the key", ErrKey)
 		}
+		k.Certificate = certs[0]
 	}
 	return k, nil
 }
