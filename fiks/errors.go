@@ -58,6 +58,9 @@ type errorBody struct {
 	ErrorCode string          `json:"errorCode"`
 	Message   string          `json:"message"`
 	Path      string          `json:"path"`
+	// Folkeregisteret's own error body, which the Folkeregister proxy passes through.
+	Kode    string `json:"kode"`
+	Melding string `json:"melding"`
 }
 
 // NewError reads a non-2xx response into an *Error (body capped and closed).
@@ -69,9 +72,9 @@ func NewError(operation string, resp *http.Response) *Error {
 func ParseError(operation string, status int, body []byte) *Error {
 	e := &Error{Operation: operation, StatusCode: status}
 	var eb errorBody
-	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "") {
-		e.ErrorID, e.ErrorCode = eb.ErrorID, eb.ErrorCode
-		e.Message = httpx.Redact(firstNonEmpty(eb.Message, eb.Error))
+	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "") {
+		e.ErrorID, e.ErrorCode = eb.ErrorID, firstNonEmpty(eb.ErrorCode, eb.Kode)
+		e.Message = httpx.Redact(firstNonEmpty(firstNonEmpty(eb.Message, eb.Melding), eb.Error))
 		e.Path = httpx.Redact(eb.Path)
 		e.Timestamp = strings.Trim(string(eb.Timestamp), `"`)
 	} else if len(body) > 0 {
@@ -148,3 +151,36 @@ func (e *Error) Is(target error) bool {
 	}
 	return false
 }
+
+// ErrInvalidInput matches every [*ValidationError].
+var ErrInvalidInput = errors.New("fiks: invalid input")
+
+// ValidationError reports input a FIKS client refused before sending anything.
+type ValidationError struct {
+	// Operation is the client method, for example "svarut.Send".
+	Operation string
+	// Field names the offending input, for example "Mottaker.Foedselsnummer".
+	Field string
+	// Problem says what is wrong. It never contains the value of a secret or an identity
+	// number.
+	Problem string
+	// Err is the underlying parse error, if any (for example an *ident.ParseError).
+	Err error
+}
+
+func (e *ValidationError) Error() string {
+	s := e.Operation
+	if s == "" {
+		s = "fiks"
+	}
+	if e.Field != "" {
+		s += ": " + e.Field
+	}
+	return s + ": " + e.Problem
+}
+
+// Unwrap returns the underlying error.
+func (e *ValidationError) Unwrap() error { return e.Err }
+
+// Is matches [ErrInvalidInput].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }

@@ -1,0 +1,708 @@
+// Package folkeregistertest is an in-process fake of Fiks Folkeregister for tests: person
+// lookup, bulk lookup, search and the event feed under
+// /folkeregister/api/v1/{rolle}/..., with synthetic people, roles that limit the parts
+// returned, FIKS's credential checks (fiks/fikstest) and fault injection.
+//
+// The rules it enforces, as the real proxy and FREG do:
+//
+//   - the Maskinporten token (scope ks:fiks) and the integrasjon headers (401 otherwise);
+//   - the integrasjon must have the privilege "folkeregister:rolle:<id>" (403);
+//   - every part asked for must be covered by the role (403); without part= the role
+//     must cover person-basis; unknown part names are 400;
+//   - identifikasjonsnummer is always returned; without part=historikk only current
+//     (erGjeldende) values are;
+//   - Accept must allow application/json (406); a bulk lookup must be application/json
+//     (415) with at most 1000 numbers (400);
+//   - a strengt fortrolig person has no address in any answer; adressebeskyttelse is
+//     present only for protected persons;
+//   - the feed answers pages of Options.PageSize events from ?seq=N, in order.
+//
+// Errors have FIKS's error body. The fake's answers are built from JSON documents in
+// FREG's shape, not from the client's types, so a test against it tests the decoding.
+package folkeregistertest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Plain serves plain HTTP on loopback instead of TLS.
+	Plain bool
+	// PageSize is the number of feed events per page (FREG: 1000).
+	PageSize int
+	// Now is the clock for event timestamps. Nil: time.Now.
+	Now func() time.Time
+}
+
+// Rolle is a Fiks Folkeregister role.
+type Rolle struct {
+	ID string
+	// Parts the role covers: groups ("person-basis", "historikk", "relasjon-utvidet",
+	// "identitetsgrunnlag-utvidet") and single elements ("navn", "bostedsadresse", ...).
+	Parts []string
+	// Hendelser lets the role read the event feed.
+	Hendelser bool
+}
+
+// Adresse is a street address of a synthetic person.
+type Adresse struct {
+	Adressenavn   string
+	Husnummer     int
+	Husbokstav    string
+	Postnummer    string
+	Poststed      string
+	Kommunenummer string
+	// Flyttedato is when the person moved there.
+	Flyttedato time.Time
+}
+
+// Relasjon is a family relation of a synthetic person.
+type Relasjon struct {
+	Foedselsnummer string
+	// RelatertPersonsRolle: mor, far, medmor, barn, ektefelleEllerPartner.
+	RelatertPersonsRolle string
+	MinRolleForPerson    string
+}
+
+// Person describes a synthetic person; AddPerson builds FREG's document from it.
+type Person struct {
+	// Foedselsnummer, all 11 digits (see Foedselsnummer for synthetic ones).
+	Foedselsnummer string
+	Fornavn        string
+	Mellomnavn     string
+	Etternavn      string
+	// Kjoenn: "kvinne" or "mann".
+	Kjoenn string
+	// Foedselsdato; zero: not given.
+	Foedselsdato time.Time
+	// Status: "bosatt" (default), "utflyttet", "doed", ...
+	Status string
+	// Bostedsadresse; nil: none. TidligereAdresser are history (historikk).
+	Bostedsadresse    *Adresse
+	TidligereAdresser []Adresse
+	// Gradering: "" or "ugradert" (none), "klientadresse", "fortrolig",
+	// "strengtFortrolig". A strengt fortrolig person's address is never returned.
+	Gradering  string
+	Sivilstand string
+	Relasjoner []Relasjon
+	Doedsdato  time.Time
+}
+
+// Server is the fake. Create it with NewServer, close it with Close.
+type Server struct {
+	srv    *httptest.Server
+	auth   *fikstest.Auth
+	faults fikstest.Faults
+	opts   Options
+
+	mu        sync.Mutex
+	roller    map[string]Rolle
+	personer  map[string]document
+	hendelser []hendelse
+	requests  atomic.Int64
+}
+
+// document is a person in FREG's JSON shape: element name → entries.
+type document map[string][]map[string]any
+
+type hendelse struct {
+	Sekvensnummer int64          `json:"sekvensnummer"`
+	Hendelse      map[string]any `json:"hendelse"`
+}
+
+// NewServer starts a fake that trusts tokens from mp.
+func NewServer(mp *maskinportentest.Server, opts Options) *Server {
+	if opts.PageSize <= 0 {
+		opts.PageSize = 1000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{auth: fikstest.NewAuth(mp), opts: opts, roller: map[string]Rolle{}, personer: map[string]document{}}
+	mux := http.NewServeMux()
+	const p = "/folkeregister/api/v1/{rolle}/v1/"
+	mux.HandleFunc("GET "+p+"personer/soek", s.soek)
+	mux.HandleFunc("POST "+p+"personer/bulkoppslag", s.bulk)
+	mux.HandleFunc("POST "+p+"personer/bulkoppslag/", s.bulk)
+	mux.HandleFunc("GET "+p+"personer/{id}", s.person)
+	mux.HandleFunc("GET "+p+"hendelser/feed", s.feed)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
+	})
+	h := s.faults.Wrap(s.auth.Require(mux))
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		h.ServeHTTP(w, r)
+	})
+	if opts.Plain {
+		s.srv = httptest.NewServer(counted)
+	} else {
+		s.srv = httptest.NewTLSServer(counted)
+	}
+	return s
+}
+
+// URL is the base URL to put in folkeregister.Options.BaseURL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// HTTPClient returns a client that trusts the server's TLS certificate.
+func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Requests returns how many requests reached the server.
+func (s *Server) Requests() int { return int(s.requests.Load()) }
+
+// AddIntegrasjon registers a Fiks-integrasjon. Give it the privilege
+// "folkeregister:rolle:<id>" for each role it may use.
+func (s *Server) AddIntegrasjon(i fikstest.Integrasjon) { s.auth.Add(i) }
+
+// AddRolle registers a role.
+func (s *Server) AddRolle(r Rolle) {
+	s.mu.Lock()
+	s.roller[r.ID] = r
+	s.mu.Unlock()
+}
+
+// FailNext fails the next n requests with status (and Retry-After seconds).
+func (s *Server) FailNext(n, status, retryAfter int) { s.faults.FailNext(n, status, retryAfter) }
+
+// InjectFault queues a fault.
+func (s *Server) InjectFault(f fikstest.Fault) { s.faults.Add(f) }
+
+// SetLatency delays every answer.
+func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
+
+// ClearFaults removes queued faults and latency.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// AddPerson adds (or replaces) a person built from p.
+func (s *Server) AddPerson(p Person) {
+	doc := document{}
+	now := s.opts.Now().UTC().Truncate(time.Second)
+	meta := func(gjeldende bool, m map[string]any) map[string]any {
+		m["erGjeldende"] = gjeldende
+		m["kilde"] = "KILDE_DSF"
+		m["ajourholdstidspunkt"] = now.Format(time.RFC3339)
+		m["gyldighetstidspunkt"] = now.Format(time.RFC3339)
+		return m
+	}
+	id := meta(true, map[string]any{"foedselsEllerDNummer": p.Foedselsnummer, "identifikatortype": identType(p.Foedselsnummer), "status": "iBruk"})
+	doc["identifikasjonsnummer"] = []map[string]any{id}
+	status := p.Status
+	if status == "" {
+		status = "bosatt"
+	}
+	doc["status"] = []map[string]any{meta(true, map[string]any{"status": status})}
+	navn := map[string]any{"fornavn": p.Fornavn, "etternavn": p.Etternavn}
+	if p.Mellomnavn != "" {
+		navn["mellomnavn"] = p.Mellomnavn
+	}
+	doc["navn"] = []map[string]any{meta(true, navn)}
+	if p.Kjoenn != "" {
+		doc["kjoenn"] = []map[string]any{meta(true, map[string]any{"kjoenn": p.Kjoenn})}
+	}
+	if !p.Foedselsdato.IsZero() {
+		doc["foedsel"] = []map[string]any{meta(true, map[string]any{
+			"foedselsdato": p.Foedselsdato.Format(time.DateOnly), "foedselsaar": strconv.Itoa(p.Foedselsdato.Year()), "foedeland": "NOR"})}
+	}
+	if p.Sivilstand != "" {
+		doc["sivilstand"] = []map[string]any{meta(true, map[string]any{"sivilstand": p.Sivilstand})}
+	}
+	if !p.Doedsdato.IsZero() {
+		doc["doedsfall"] = []map[string]any{meta(true, map[string]any{"doedsdato": p.Doedsdato.Format(time.DateOnly)})}
+	}
+	gradering := p.Gradering
+	if gradering == "" {
+		gradering = "ugradert"
+	}
+	if gradering != "ugradert" {
+		doc["adressebeskyttelse"] = []map[string]any{meta(true, map[string]any{"graderingsnivaa": gradering})}
+	}
+	if gradering != "strengtFortrolig" {
+		var list []map[string]any
+		if p.Bostedsadresse != nil {
+			list = append(list, meta(true, bosted(*p.Bostedsadresse, gradering)))
+		}
+		for _, a := range p.TidligereAdresser {
+			e := meta(false, bosted(a, gradering))
+			e["opphoerstidspunkt"] = now.Format(time.RFC3339)
+			list = append(list, e)
+		}
+		if len(list) > 0 {
+			doc["bostedsadresse"] = list
+		}
+	}
+	for _, r := range p.Relasjoner {
+		doc["familierelasjon"] = append(doc["familierelasjon"], meta(true, map[string]any{
+			"relatertPerson": r.Foedselsnummer, "relatertPersonsRolle": r.RelatertPersonsRolle, "minRolleForPerson": r.MinRolleForPerson}))
+	}
+	s.mu.Lock()
+	s.personer[p.Foedselsnummer] = doc
+	s.mu.Unlock()
+}
+
+// AddPersonDocument adds a person from a FREG person document in JSON (as the real API
+// answers), for tests that need elements AddPerson does not build.
+func (s *Server) AddPersonDocument(foedselsnummer string, doc []byte) error {
+	var d document
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return fmt.Errorf("folkeregistertest: person document: %w", err)
+	}
+	s.mu.Lock()
+	s.personer[foedselsnummer] = d
+	s.mu.Unlock()
+	return nil
+}
+
+func identType(fnr string) string {
+	if len(fnr) == 11 && fnr[0] >= '4' && fnr[0] <= '7' {
+		return "dNummer"
+	}
+	return "foedselsnummer"
+}
+
+func bosted(a Adresse, gradering string) map[string]any {
+	nr := map[string]any{"husnummer": strconv.Itoa(a.Husnummer)}
+	if a.Husbokstav != "" {
+		nr["husbokstav"] = a.Husbokstav
+	}
+	m := map[string]any{
+		"vegadresse": map[string]any{
+			"kommunenummer": a.Kommunenummer,
+			"adressenavn":   a.Adressenavn,
+			"adressenummer": nr,
+			"poststed":      map[string]any{"poststedsnavn": a.Poststed, "postnummer": a.Postnummer},
+		},
+		"adressegradering": gradering,
+	}
+	if !a.Flyttedato.IsZero() {
+		m["flyttedato"] = a.Flyttedato.Format(time.DateOnly)
+	}
+	return m
+}
+
+// AddHendelse appends an event for a person to the feed and returns its sequence number
+// (1, 2, 3, ...).
+func (s *Server) AddHendelse(foedselsnummer, hendelsestype string) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seq := int64(len(s.hendelser) + 1)
+	s.hendelser = append(s.hendelser, hendelse{Sekvensnummer: seq, Hendelse: map[string]any{
+		"folkeregisteridentifikator": foedselsnummer,
+		"hendelsestype":              hendelsestype,
+		"hendelsesdokument":          fmt.Sprintf("%032x", seq),
+		"persondokument":             fmt.Sprintf("%032x", seq<<20),
+		"ajourholdstidspunkt":        s.opts.Now().UTC().Format(time.RFC3339Nano),
+	}})
+	return seq
+}
+
+// Groups of parts, as FREG defines them.
+var groups = map[string][]string{
+	"person-basis": {"identifikasjonsnummer", "identitetsgrunnlag", "status", "doedsfall", "sivilstand", "foedsel",
+		"statsborgerskap", "kjoenn", "navn", "preferertKontaktadresse", "bostedsadresse", "oppholdsadresse", "deltBosted",
+		"postadresse", "postadresseIUtlandet", "adressebeskyttelse", "kontaktinformasjonForDoedsbo"},
+	"relasjon-utvidet":           {"familierelasjon", "foreldreansvar", "vergemaalEllerFremtidsfullmakt"},
+	"identitetsgrunnlag-utvidet": {"falskIdentitet", "legitimasjonsdokument", "utenlandskPersonidentifikasjon"},
+	"historikk":                  nil,
+}
+
+var singles = []string{"utlendingsmyndighetenesIdentifikasjonsnummer", "innflytting", "utflytting", "foedselINorge",
+	"opphold", "forholdTilSametingetsValgmanntall", "brukAvSamiskSpraak", "bibehold"}
+
+func knownPart(p string) bool {
+	if _, ok := groups[p]; ok || slices.Contains(singles, p) {
+		return true
+	}
+	for _, els := range groups {
+		if slices.Contains(els, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether role r covers part p.
+func (r Rolle) covers(p string) bool {
+	if slices.Contains(r.Parts, p) {
+		return true
+	}
+	for _, g := range r.Parts {
+		if slices.Contains(groups[g], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// access checks the role and the parts of a request; it answers and returns false on a
+// failure.
+func (s *Server) access(w http.ResponseWriter, r *http.Request) (Rolle, bool) {
+	if !acceptsJSON(r.Header.Get("Accept")) {
+		fikstest.WriteError(w, r, http.StatusNotAcceptable, "Accept må tillate application/json")
+		return Rolle{}, false
+	}
+	id := r.PathValue("rolle")
+	s.mu.Lock()
+	rolle, ok := s.roller[id]
+	s.mu.Unlock()
+	caller, _ := fikstest.CallerFrom(r.Context())
+	if !ok || !caller.HasPrivilege("folkeregister:rolle:"+id) {
+		fikstest.WriteError(w, r, http.StatusForbidden, "Integrasjonen har ikke tilgang til rolle "+id)
+		return Rolle{}, false
+	}
+	return rolle, true
+}
+
+func acceptsJSON(a string) bool {
+	if a == "" {
+		return true
+	}
+	for _, part := range strings.Split(a, ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err == nil && (mt == "application/json" || mt == "application/*" || mt == "*/*") {
+			return true
+		}
+	}
+	return false
+}
+
+// selection is the elements to return and whether history is included.
+type selection struct {
+	elements  map[string]bool
+	historikk bool
+}
+
+func (s *Server) parts(w http.ResponseWriter, r *http.Request, rolle Rolle) (selection, bool) {
+	parts := r.URL.Query()["part"]
+	if len(parts) == 0 {
+		parts = []string{"person-basis"}
+	}
+	sel := selection{elements: map[string]bool{"identifikasjonsnummer": true}}
+	for _, p := range parts {
+		if !knownPart(p) {
+			fikstest.WriteError(w, r, http.StatusBadRequest, "Ugyldig part: "+p)
+			return sel, false
+		}
+		if !rolle.covers(p) {
+			fikstest.WriteError(w, r, http.StatusForbidden, "Rollen gir ikke tilgang til part "+p)
+			return sel, false
+		}
+		if p == "historikk" {
+			sel.historikk = true
+			continue
+		}
+		if els, ok := groups[p]; ok {
+			for _, e := range els {
+				sel.elements[e] = true
+			}
+			continue
+		}
+		sel.elements[p] = true
+	}
+	return sel, true
+}
+
+func (sel selection) apply(d document) map[string]any {
+	out := map[string]any{}
+	for el, entries := range d {
+		if !sel.elements[el] {
+			continue
+		}
+		var keep []map[string]any
+		for _, e := range entries {
+			if g, _ := e["erGjeldende"].(bool); g || sel.historikk {
+				keep = append(keep, e)
+			}
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		if el == "falskIdentitet" {
+			out[el] = keep[0] // a single object in FREG's document
+			continue
+		}
+		out[el] = keep
+	}
+	return out
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+func (s *Server) person(w http.ResponseWriter, r *http.Request) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return
+	}
+	sel, ok := s.parts(w, r, rolle)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	d, found := s.personer[r.PathValue("id")]
+	s.mu.Unlock()
+	if !found {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Fant ikke person")
+		return
+	}
+	writeJSON(w, sel.apply(d))
+}
+
+func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		fikstest.WriteError(w, r, http.StatusUnsupportedMediaType, "Content-Type må være application/json")
+		return
+	}
+	sel, ok := s.parts(w, r, rolle)
+	if !ok {
+		return
+	}
+	var req struct {
+		FoedselsEllerDNummer []string `json:"foedselsEllerDNummer"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil {
+		fikstest.WriteError(w, r, http.StatusBadRequest, "Ugyldig forespørsel")
+		return
+	}
+	if len(req.FoedselsEllerDNummer) == 0 || len(req.FoedselsEllerDNummer) > 1000 {
+		fikstest.WriteError(w, r, http.StatusBadRequest, "Bulkoppslag tar 1 til 1000 identifikatorer")
+		return
+	}
+	type oppslag struct {
+		FoedselsEllerDNummer string         `json:"foedselsEllerDNummer"`
+		Folkeregisterperson  map[string]any `json:"folkeregisterperson"`
+	}
+	out := struct {
+		Oppslag []oppslag `json:"oppslag"`
+	}{Oppslag: []oppslag{}}
+	s.mu.Lock()
+	for _, id := range req.FoedselsEllerDNummer {
+		if d, ok := s.personer[id]; ok {
+			out.Oppslag = append(out.Oppslag, oppslag{FoedselsEllerDNummer: id, Folkeregisterperson: sel.apply(d)})
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, out)
+}
+
+func (s *Server) soek(w http.ResponseWriter, r *http.Request) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return
+	}
+	if !rolle.covers("person-basis") && !rolle.covers("navn") {
+		fikstest.WriteError(w, r, http.StatusForbidden, "Rollen gir ikke tilgang til søk")
+		return
+	}
+	q := r.URL.Query()
+	if len(q) == 0 {
+		fikstest.WriteError(w, r, http.StatusBadRequest, "Søket mangler kriterier")
+		return
+	}
+	hits := []string{}
+	s.mu.Lock()
+	for id, d := range s.personer {
+		if matches(d, q) {
+			hits = append(hits, id)
+		}
+	}
+	s.mu.Unlock()
+	slices.Sort(hits)
+	writeJSON(w, map[string]any{"foedselsEllerDNummer": hits})
+}
+
+func current(d document, el string) map[string]any {
+	for _, e := range d[el] {
+		if g, _ := e["erGjeldende"].(bool); g {
+			return e
+		}
+	}
+	return nil
+}
+
+func str(m map[string]any, path ...string) string {
+	var v any = m
+	for _, p := range path {
+		mm, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = mm[p]
+	}
+	s, _ := v.(string)
+	return s
+}
+
+func matches(d document, q map[string][]string) bool {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return strings.ToLower(v[0])
+		}
+		return ""
+	}
+	navn := current(d, "navn")
+	if n := get("navn"); n != "" {
+		full := strings.ToLower(str(navn, "fornavn") + " " + str(navn, "mellomnavn") + " " + str(navn, "etternavn"))
+		for _, w := range strings.Fields(n) {
+			if !strings.Contains(full, w) {
+				return false
+			}
+		}
+	}
+	f := current(d, "foedsel")
+	if v := get("foedselsdato"); v != "" && strings.ReplaceAll(str(f, "foedselsdato"), "-", "") != v {
+		return false
+	}
+	year, _ := strconv.Atoi(str(f, "foedselsaar"))
+	if v, ok := q["foedselsaarFraOgMed"]; ok {
+		if y, _ := strconv.Atoi(v[0]); year < y {
+			return false
+		}
+	}
+	if v, ok := q["foedselsaarTilOgMed"]; ok {
+		if y, _ := strconv.Atoi(v[0]); year == 0 || year > y {
+			return false
+		}
+	}
+	if v := get("kjoenn"); v != "" && str(current(d, "kjoenn"), "kjoenn") != v {
+		return false
+	}
+	if get("inkluderDoede") != "true" && str(current(d, "status"), "status") == "doed" {
+		return false
+	}
+	b := current(d, "bostedsadresse")
+	if v := get("adressenavn"); v != "" && strings.ToLower(str(b, "vegadresse", "adressenavn")) != v {
+		return false
+	}
+	if v := get("husnummer"); v != "" && str(b, "vegadresse", "adressenummer", "husnummer") != v {
+		return false
+	}
+	if v := get("postnummer"); v != "" && str(b, "vegadresse", "poststed", "postnummer") != v {
+		return false
+	}
+	if v := get("kommunenummer"); v != "" && str(b, "vegadresse", "kommunenummer") != v {
+		return false
+	}
+	return true
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return
+	}
+	if !rolle.Hendelser {
+		fikstest.WriteError(w, r, http.StatusForbidden, "Rollen gir ikke tilgang til hendelsesliste")
+		return
+	}
+	seq, err := strconv.ParseInt(r.URL.Query().Get("seq"), 10, 64)
+	if err != nil || seq < 0 {
+		fikstest.WriteError(w, r, http.StatusBadRequest, "seq må være et sekvensnummer")
+		return
+	}
+	s.mu.Lock()
+	start := max(seq-1, 0) // sequence numbers are 1-based and dense here
+	page := []hendelse{}
+	if start < int64(len(s.hendelser)) {
+		end := min(start+int64(s.opts.PageSize), int64(len(s.hendelser)))
+		page = append(page, s.hendelser[start:end]...)
+	}
+	s.mu.Unlock()
+	writeJSON(w, page)
+}
+
+// Foedselsnummer returns a valid synthetic test number (Skatteetaten's +80 month
+// variant) for the birth date and individnummer: never a real person's number.
+// individnummer is tried upwards from the one given until the check digits work.
+func Foedselsnummer(foedselsdato time.Time, individnummer int) string {
+	for i := individnummer; i < individnummer+1000; i++ {
+		n := i % 1000
+		s := fmt.Sprintf("%02d%02d%02d%03d", foedselsdato.Day(), int(foedselsdato.Month())+80, foedselsdato.Year()%100, n)
+		d := []int{}
+		for _, c := range s {
+			d = append(d, int(c-'0'))
+		}
+		k1 := 11 - (3*d[0]+7*d[1]+6*d[2]+1*d[3]+8*d[4]+9*d[5]+4*d[6]+5*d[7]+2*d[8])%11
+		if k1 == 11 {
+			k1 = 0
+		}
+		if k1 == 10 {
+			continue
+		}
+		d = append(d, k1)
+		k2 := 11 - (5*d[0]+4*d[1]+3*d[2]+2*d[3]+7*d[4]+6*d[5]+5*d[6]+4*d[7]+3*d[8]+2*d[9])%11
+		if k2 == 11 {
+			k2 = 0
+		}
+		if k2 == 10 {
+			continue
+		}
+		return s + strconv.Itoa(k1) + strconv.Itoa(k2)
+	}
+	panic("folkeregistertest: no valid number for this date")
+}
+
+// Syntetiske adds n synthetic persons, deterministic for a seed, and returns their
+// numbers. Every tenth is fortrolig and every 25th strengt fortrolig.
+func (s *Server) Syntetiske(n int, seed uint64) []string {
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eed))
+	fornavn := []string{"Kari", "Ola", "Ingrid", "Per", "Sofie", "Jonas", "Nora", "Emil", "Sara", "Lars"}
+	etternavn := []string{"Nordmann", "Hansen", "Johansen", "Olsen", "Larsen", "Berg", "Haugen", "Dahl"}
+	gater := []string{"Storgata", "Kirkeveien", "Fjordgata", "Skolebakken", "Elvegata"}
+	steder := [][2]string{{"0150", "OSLO"}, {"5003", "BERGEN"}, {"7010", "TRONDHEIM"}, {"9008", "TROMSØ"}}
+	ids := make([]string, 0, n)
+	for i := range n {
+		born := time.Date(1940+rng.IntN(80), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+		ind := 500 + rng.IntN(250)
+		if born.Year() < 2000 {
+			ind = rng.IntN(400)
+		}
+		fnr := Foedselsnummer(born, ind)
+		sted := steder[rng.IntN(len(steder))]
+		p := Person{
+			Foedselsnummer: fnr,
+			Fornavn:        fornavn[rng.IntN(len(fornavn))],
+			Etternavn:      etternavn[rng.IntN(len(etternavn))],
+			Kjoenn:         []string{"kvinne", "mann"}[rng.IntN(2)],
+			Foedselsdato:   born,
+			Bostedsadresse: &Adresse{Adressenavn: gater[rng.IntN(len(gater))], Husnummer: 1 + rng.IntN(120),
+				Postnummer: sted[0], Poststed: sted[1], Kommunenummer: "0301"},
+			Sivilstand: "ugift",
+		}
+		switch {
+		case i%25 == 24:
+			p.Gradering = "strengtFortrolig"
+		case i%10 == 9:
+			p.Gradering = "fortrolig"
+		}
+		s.AddPerson(p)
+		ids = append(ids, fnr)
+	}
+	return ids
+}
