@@ -83,7 +83,7 @@ var (
 	kari   = folkeregistertest.Person{
 		Foedselsnummer: kariNr, Fornavn: "Kari", Mellomnavn: "Sprudlende", Etternavn: "Nordmann", Kjoenn: "kvinne",
 		Foedselsdato: born, Sivilstand: "gift",
-		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 12, Husbokstav: "B", Postnummer: "5003", Poststed: "BERGEN", Kommunenummer: "4601"},
+		Bostedsadresse:    &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 12, Husbokstav: "B", Postnummer: "5003", Poststed: "BERGEN", Kommunenummer: "4601"},
 		TidligereAdresser: []folkeregistertest.Adresse{{Adressenavn: "Storgata", Husnummer: 1, Postnummer: "0150", Poststed: "OSLO", Kommunenummer: "0301"}},
 	}
 )
