@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
@@ -179,4 +180,18 @@ func serviceErr(err error) error {
 		return ioErr(err)
 	}
 	return noErr(err)
+}
+
+// fiksCredentials returns the FIKS credentials: a token (see tokenFlags.tokenSource) and
+// the integrasjon from FIKS_INTEGRASJON_ID and FIKS_INTEGRASJON_PASSORD.
+func fiksCredentials(e *env, tf *tokenFlags) (fiks.Credentials, error) {
+	id, pw := e.getenv("FIKS_INTEGRASJON_ID"), e.getenv("FIKS_INTEGRASJON_PASSORD")
+	if id == "" || pw == "" {
+		return fiks.Credentials{}, usageErr("set FIKS_INTEGRASJON_ID and FIKS_INTEGRASJON_PASSORD (the Fiks-integrasjon)")
+	}
+	ts, err := tf.tokenSource(e)
+	if err != nil {
+		return fiks.Credentials{}, err
+	}
+	return fiks.Credentials{Token: ts, IntegrasjonID: id, IntegrasjonPassord: pw}, nil
 }

@@ -16,6 +16,7 @@
 //	fellesklient maskinporten token --issuer test --client-id ID --scope "A B" --key FILE
 //	fellesklient maskinporten metadata --issuer test [--json]
 //	fellesklient id [--json] VALUE...
+//	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
 //	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
 package main
@@ -81,6 +82,9 @@ type command struct {
 
 func commands() *command {
 	return &command{name: "fellesklient", subs: []*command{
+		{name: "folkeregister", summary: "Fiks Folkeregister lookups", subs: []*command{
+			{name: "person", summary: "look up a person (masked unless --show-identifiers)", run: runFolkeregisterPerson},
+		}},
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{
 			{name: "encrypt", summary: "encrypt stdin to recipient certificates (CMS, KS profile) on stdout", run: runKrypteringEncrypt},

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+func TestFolkeregisterPerson(t *testing.T) {
+	mp := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
+	t.Cleanup(mp.Close)
+	mo := mp.NewClient("cli", "910000020", fiks.Scope)
+	mpc, err := maskinporten.New(mo)
+	require.NoError(t, err)
+	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
+	require.NoError(t, err)
+	fake := folkeregistertest.NewServer(mp, folkeregistertest.Options{Plain: true})
+	t.Cleanup(fake.Close)
+	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "integ", Passord: "integ-pw-123", Org: "910000020", Privileges: []string{"folkeregister:rolle:r1"}})
+	fake.AddRolle(folkeregistertest.Rolle{ID: "r1", Parts: []string{"person-basis", "relasjon-utvidet"}})
+	born := time.Date(1985, 4, 2, 0, 0, 0, 0, time.UTC)
+	nr := folkeregistertest.Foedselsnummer(born, 120)
+	barn := folkeregistertest.Foedselsnummer(time.Date(2015, 6, 1, 0, 0, 0, 0, time.UTC), 510)
+	fake.AddPerson(folkeregistertest.Person{Foedselsnummer: nr, Fornavn: "Ola", Etternavn: "Nordmann", Kjoenn: "mann", Foedselsdato: born,
+		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Fjordgata", Husnummer: 3, Postnummer: "7010", Poststed: "TRONDHEIM"},
+		Relasjoner:     []folkeregistertest.Relasjon{{Foedselsnummer: barn, RelatertPersonsRolle: "barn", MinRolleForPerson: "far"}}})
+	vars := map[string]string{"MASKINPORTEN_TOKEN": tok.Value, "FIKS_INTEGRASJON_ID": "integ", "FIKS_INTEGRASJON_PASSORD": "integ-pw-123"}
+
+	r := runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--parts", "person-basis,relasjon-utvidet")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "Ola Nordmann")
+	assert.Contains(t, r.stdout, "Fjordgata 3, 7010 TRONDHEIM")
+	assert.Contains(t, r.stdout, nr[:6]+"*****")
+	assert.Contains(t, r.stdout, "barn "+barn[:6]+"*****")
+	assert.NotContains(t, r.stdout+r.stderr, nr)
+	assert.NotContains(t, r.stdout+r.stderr, barn)
+
+	r = runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.NotContains(t, r.stdout, nr)
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	assert.Contains(t, doc, "navn")
+
+	r = runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--json", "--show-identifiers", "--parts", "person-basis,relasjon-utvidet")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, nr)
+	assert.Contains(t, r.stdout, barn)
+	r = runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--show-identifiers")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, nr)
+
+	// Not found, forbidden part, invalid number, missing rolle, missing credentials.
+	other := folkeregistertest.Foedselsnummer(born, 300)
+	r = runCLI(t, vars, "folkeregister", "person", other, "--rolle", "r1", "--base-url", fake.URL())
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "404")
+	assert.NotContains(t, r.stderr, other)
+	r = runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--parts", "historikk")
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "403")
+	bad := nr[:10] + string('0'+(nr[10]-'0'+1)%10)
+	r = runCLI(t, vars, "folkeregister", "person", bad, "--rolle", "r1", "--base-url", fake.URL())
+	assert.Equal(t, 1, r.code)
+	assert.NotContains(t, r.stderr, bad)
+	r = runCLI(t, vars, "folkeregister", "person", nr, "--base-url", fake.URL())
+	assert.Equal(t, 2, r.code)
+	r = runCLI(t, map[string]string{"MASKINPORTEN_TOKEN": tok.Value}, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL())
+	assert.Equal(t, 2, r.code)
+	assert.True(t, strings.Contains(r.stderr, "FIKS_INTEGRASJON_ID"))
+}
