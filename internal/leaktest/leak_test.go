@@ -1,0 +1,185 @@
+package leaktest_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/folkeregister"
+	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
+	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/httpx"
+	"github.com/fellesklient/fellesklient/internal/testutil"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+// collector gathers every text a caller could end up logging or showing.
+type collector struct {
+	t     *testing.T
+	texts []string
+}
+
+func (c *collector) err(label string, err error) {
+	if err == nil {
+		return
+	}
+	c.texts = append(c.texts, label+": "+err.Error(), fmt.Sprintf("%s: %+v %#v", label, err, err))
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		c.texts = append(c.texts, e.Error())
+	}
+}
+
+func (c *collector) value(label string, v any) {
+	c.texts = append(c.texts, fmt.Sprintf("%s: %v %+v %#v", label, v, v, v))
+	if b, err := json.Marshal(v); err == nil {
+		c.texts = append(c.texts, string(b))
+	}
+}
+
+func (c *collector) panics(label string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.texts = append(c.texts, fmt.Sprintf("%s panic: %v", label, r))
+		}
+	}()
+	f()
+}
+
+// TestNoFoedselsnummerLeaks drives maskinporten (pid), folkeregister (every call, faults,
+// every error class) and ident with identity numbers, then checks that none of them, and
+// no 11-digit run at all, appears in the logs, errors, printed values or panics.
+func TestNoFoedselsnummerLeaks(t *testing.T) {
+	ctx := context.Background()
+	logs := &testutil.LogBuffer{}
+	col := &collector{t: t}
+
+	mp := maskinportentest.NewServer(maskinportentest.Options{})
+	defer mp.Close()
+	mo := mp.NewClient("leak", "910000020", fiks.Scope)
+	mo.HTTPClient = mp.HTTPClient()
+	mo.Logger = logs.Logger()
+	mpc, err := maskinporten.New(mo)
+	require.NoError(t, err)
+
+	fake := folkeregistertest.NewServer(mp, folkeregistertest.Options{PageSize: 5})
+	defer fake.Close()
+	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "i", Passord: "p", Org: "910000020", Privileges: []string{"folkeregister:rolle:r"}})
+	fake.AddRolle(folkeregistertest.Rolle{ID: "r", Parts: []string{"person-basis", "relasjon-utvidet", "historikk"}, Hendelser: true})
+	numbers := fake.Syntetiske(30, 3)
+	var ids []ident.Foedselsnummer
+	for _, n := range numbers {
+		ids = append(ids, ident.MustParseFoedselsnummer(n))
+		fake.AddHendelse(n, "flytting")
+	}
+	unknown := folkeregistertest.Foedselsnummer(time.Date(1950, 5, 5, 0, 0, 0, 0, time.UTC), 77)
+	numbers = append(numbers, unknown)
+	ids = append(ids, ident.MustParseFoedselsnummer(unknown))
+
+	// maskinporten: a pid token, a pid token for a scope the client lacks, with faults.
+	mp.FailNext(1, http.StatusServiceUnavailable, 0)
+	tok, err := mpc.Fetch(ctx, maskinporten.Request{Scopes: []string{fiks.Scope}, Pid: ids[0]})
+	col.err("mp pid", err)
+	col.value("mp token", tok)
+	col.value("mp request", maskinporten.Request{Scopes: []string{fiks.Scope}, Pid: ids[1]})
+	_, err = mpc.Fetch(ctx, maskinporten.Request{Scopes: []string{"annet:scope"}, Pid: ids[1]})
+	col.err("mp scope", err)
+	mp.DropNext(4)
+	_, err = mpc.Fetch(ctx, maskinporten.Request{Scopes: []string{fiks.Scope}, Pid: ids[2]})
+	col.err("mp drop", err)
+
+	ts, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
+	require.NoError(t, err)
+	c, err := folkeregister.New(folkeregister.Options{BaseURL: fake.URL(), Rolle: "r", HTTPClient: fake.HTTPClient(), Logger: logs.Logger(), MaxAttempts: 2,
+		Credentials: fiks.Credentials{Token: ts, IntegrasjonID: "i", IntegrasjonPassord: "p"}})
+	require.NoError(t, err)
+	bad, err := folkeregister.New(folkeregister.Options{BaseURL: fake.URL(), Rolle: "r", HTTPClient: fake.HTTPClient(), Logger: logs.Logger(),
+		Credentials: fiks.Credentials{Token: ts, IntegrasjonID: "i", IntegrasjonPassord: "wrong"}})
+	require.NoError(t, err)
+
+	full := &folkeregister.PersonOptions{Parts: []folkeregister.Part{"person-basis", "relasjon-utvidet", "historikk"}}
+	for i, id := range ids {
+		switch i % 6 {
+		case 1:
+			fake.FailNext(1, http.StatusServiceUnavailable, 0)
+		case 2:
+			fake.InjectFault(fikstest.Fault{Drop: true})
+		case 3:
+			fake.FailNext(2, http.StatusBadGateway, 0) // exhausts the attempts
+		case 4:
+			fake.InjectFault(fikstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 0})
+		}
+		p, err := c.Person(ctx, id, full)
+		col.err("person", err)
+		if p != nil {
+			col.value("person", p)
+			_, err := p.Utsendingsadresse()
+			col.err("utsendingsadresse", err)
+		}
+	}
+	_, err = c.Person(ctx, ids[0], &folkeregister.PersonOptions{Parts: []folkeregister.Part{"ukjent"}})
+	col.err("bad part", err)
+	_, err = c.Person(ctx, ids[0], &folkeregister.PersonOptions{Rolle: "ingen"})
+	col.err("forbidden", err)
+	_, err = bad.Person(ctx, ids[0], nil)
+	col.err("401", err)
+	res, err := c.Personer(ctx, ids, full)
+	col.err("bulk", err)
+	col.value("bulk", res)
+	fake.InjectFault(fikstest.Fault{DropAfter: true})
+	_, err = c.Personer(ctx, ids[:3], nil)
+	col.err("bulk drop", err)
+	hits, err := c.Soek(ctx, folkeregister.Soek{Navn: "Kari", FoedselsaarFraOgMed: 1900}, nil)
+	col.err("soek", err)
+	col.value("soek", hits)
+	fake.FailNext(2, http.StatusServiceUnavailable, 0)
+	_, err = c.Soek(ctx, folkeregister.Soek{Navn: "Ola", FoedselsaarFraOgMed: 1900}, nil)
+	col.err("soek 503", err)
+	var pos int64 = 1
+	for b, err := range c.Hendelser(ctx, pos, nil) {
+		col.err("hendelser", err)
+		if b != nil {
+			col.value("batch", b)
+			if b.Fra == 11 {
+				fake.FailNext(2, http.StatusInternalServerError, 0)
+			}
+		}
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	_, err = c.Person(canceled, ids[0], nil)
+	col.err("canceled", err)
+
+	// ident: parse errors and panics.
+	for _, n := range numbers[:5] {
+		wrong := n[:10] + string('0'+(n[10]-'0'+1)%10)
+		_, err := ident.ParseFoedselsnummer(wrong)
+		col.err("parse", err)
+		col.panics("must", func() { ident.MustParseFoedselsnummer(wrong) })
+		numbers = append(numbers, wrong)
+	}
+	col.value("redacted", httpx.Redact("person "+numbers[0]))
+
+	all := strings.Join(col.texts, "\n") + "\n" + logs.String()
+	require.NotEmpty(t, logs.String(), "the clients logged at debug")
+	for _, n := range numbers {
+		if strings.Contains(all, n) {
+			i := strings.Index(all, n)
+			t.Errorf("identity number leaked: ...%s...", strings.ReplaceAll(all[max(0, i-120):min(len(all), i+20)], n, "<HERE>"))
+		}
+	}
+	if m := regexp.MustCompile(`(^|\D)\d{11}(\D|$)`).FindString(all); m != "" {
+		t.Errorf("an 11-digit number appears: %q", m)
+	}
+	t.Logf("scanned %d texts and %d bytes of logs", len(col.texts), len(logs.String()))
+}
