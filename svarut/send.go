@@ -1,0 +1,253 @@
+package svarut
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/textproto"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/internal/gen/svarut/send"
+	"github.com/fellesklient/fellesklient/internal/httpx"
+)
+
+// SendResult is what Send did.
+type SendResult struct {
+	// ID is the forsendelse id SvarUt gave.
+	ID string
+	// EksternReferanse is the reference the forsendelse carries (yours, or the random one
+	// Send made). Keep it: it finds the forsendelse again.
+	EksternReferanse string
+	// Gjenbrukt is true when the send's outcome was unknown and Send found the
+	// forsendelse by its reference instead of sending again.
+	Gjenbrukt bool
+}
+
+// ErrUkjentUtfall is matched by an *UkjentUtfallError.
+var ErrUkjentUtfall = errors.New("svarut: the outcome of the send is unknown")
+
+// UkjentUtfallError: the request may have reached SvarUt, and Send could not find out
+// (the lookup failed, or the context ended). Do not send again blindly: look the
+// reference up later with FinnEksternReferanse.
+type UkjentUtfallError struct {
+	EksternReferanse string
+	Err              error
+}
+
+func (e *UkjentUtfallError) Error() string {
+	return "svarut.Send: the outcome is unknown; look up eksternReferanse " + e.EksternReferanse + " before sending again: " + e.Err.Error()
+}
+
+// Unwrap returns the cause.
+func (e *UkjentUtfallError) Unwrap() error { return e.Err }
+
+// Is matches ErrUkjentUtfall.
+func (e *UkjentUtfallError) Is(target error) bool { return target == ErrUkjentUtfall }
+
+var errNotReplayable = errors.New("a document given as a Reader cannot be sent again")
+
+// Send sends a forsendelse from the konto: POST /v2/kontoer/{kontoId}/forsendelser
+// (send), as multipart/form-data: first the part "forsendelse" with the metadata JSON,
+// then one part per document in the same order with filename = filnavn (the v2 spec,
+// forsendelse-send-api-v2.json, does not describe the body; this follows KS's clients and
+// the v3 spec). Documents are streamed from their source for each attempt, encrypted on
+// the way when the forsendelse is Kryptert or KrevNiva4Innlogging.
+//
+// Invalid input is refused before any request with a *fiks.ValidationError. A send is
+// never retried once its body may have arrived; after such an ambiguous failure Send looks
+// the eksternReferanse up and returns the existing forsendelse (Gjenbrukt), sends again
+// only when SvarUt has none, and returns an *UkjentUtfallError when it cannot tell.
+func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) {
+	const op = "svarut.Send"
+	if f == nil {
+		return nil, invalid("Forsendelse", "nil")
+	}
+	base, err := c.kontoPath(op)
+	if err != nil {
+		return nil, err
+	}
+	fc := *f
+	if fc.EksternReferanse == "" {
+		fc.EksternReferanse = "fellesklient-" + uuid.NewString()
+	}
+	if fc.SvarPaForsendelse != "" && uuid.Validate(fc.SvarPaForsendelse) != nil {
+		return nil, invalid("SvarPaForsendelse", "a forsendelse id (UUID)")
+	}
+	if err := fc.validate(c.cert != nil); err != nil {
+		return nil, err
+	}
+	kryptert := fc.Kryptert || fc.KrevNiva4Innlogging
+	meta, err := json.Marshal(fc.wire(kryptert))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	var cert *x509.Certificate
+	if kryptert {
+		cert = c.cert
+	}
+	var rb [16]byte
+	_, _ = rand.Read(rb[:])
+	boundary := "fellesklient-" + hex.EncodeToString(rb[:])
+	replayable := true
+	for _, d := range fc.Dokumenter {
+		if d.Reader != nil {
+			replayable = false
+		}
+	}
+	opened := 0
+	body := func() (io.ReadCloser, int64, error) {
+		if opened > 0 && !replayable {
+			return nil, 0, errNotReplayable
+		}
+		opened++
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(writeMultipart(pw, boundary, meta, fc.Dokumenter, cert)) }()
+		return pr, -1, nil
+	}
+	req := &httpx.Request{
+		Method: http.MethodPost,
+		URL:    base + "forsendelser/",
+		Header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}, "Accept": {"application/json"}},
+		Body:   body,
+	}
+	res := &SendResult{EksternReferanse: fc.EksternReferanse}
+	for attempt := 1; ; attempt++ {
+		resp, err := c.hc.Do(ctx, req)
+		var sendErr error
+		switch {
+		case err != nil:
+			if errors.Is(err, errNotReplayable) {
+				return nil, fmt.Errorf("%s: %w (the first attempt failed before SvarUt answered; eksternReferanse %s was not found)", op, err, fc.EksternReferanse)
+			}
+			sendErr = err
+		case resp.StatusCode/100 == 2:
+			var r send.SendForsendelseResponse
+			if err := decode(op, resp, &r); err != nil {
+				// SvarUt took it, but the id is unreadable: find it by reference.
+				sendErr = err
+				break
+			}
+			res.ID = r.Id.String()
+			return res, nil
+		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
+			sendErr = fiks.NewError(op, resp)
+		default:
+			return nil, fiks.NewError(op, resp) // SvarUt refused it: nothing was created
+		}
+		c.log.Debug("svarut: send outcome unknown; looking up eksternReferanse", "attempt", attempt, "error", httpx.Redact(sendErr.Error()))
+		id, lookErr := c.lookup(ctx, fc.EksternReferanse)
+		if lookErr != nil {
+			return nil, &UkjentUtfallError{EksternReferanse: fc.EksternReferanse, Err: fmt.Errorf("%w (and the lookup failed: %v)", sendErr, lookErr)}
+		}
+		if id != "" {
+			res.ID, res.Gjenbrukt = id, true
+			return res, nil
+		}
+		if attempt >= c.attempts || !replayable || ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: not sent (eksternReferanse %s is not in SvarUt): %w", op, fc.EksternReferanse, sendErr)
+		}
+		c.log.Debug("svarut: not found by eksternReferanse; sending again", "attempt", attempt+1)
+	}
+}
+
+// lookup finds a forsendelse by reference, twice with LookupDelay between when the first
+// finds nothing. It runs even when ctx has ended, bounded by its own timeout, since its
+// answer decides whether a document was sent.
+func (c *Client) lookup(ctx context.Context, ref string) (string, error) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second+c.lookupDelay)
+	defer cancel()
+	for i := 0; ; i++ {
+		ids, err := c.FinnEksternReferanse(lctx, ref)
+		if err != nil {
+			return "", err
+		}
+		if len(ids) > 0 {
+			return ids[0], nil
+		}
+		if i == 1 {
+			return "", nil
+		}
+		t := time.NewTimer(c.lookupDelay)
+		select {
+		case <-lctx.Done():
+			t.Stop()
+			return "", lctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// writeMultipart writes the send body: the forsendelse part, then each document in order.
+func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, cert *x509.Certificate) error {
+	mw := multipart.NewWriter(w)
+	if err := mw.SetBoundary(boundary); err != nil {
+		return err
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="forsendelse"`)
+	h.Set("Content-Type", "application/json;charset=UTF-8")
+	p, err := mw.CreatePart(h)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Write(meta); err != nil {
+		return err
+	}
+	buf := make([]byte, 256<<10)
+	for _, d := range docs {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="filer"; filename="`+strings.ReplaceAll(d.Filnavn, "\n", " ")+`"`)
+		h.Set("Content-Type", d.mimeType())
+		p, err := mw.CreatePart(h)
+		if err != nil {
+			return err
+		}
+		var src io.Reader
+		var closer io.Closer
+		if d.Open != nil {
+			rc, err := d.Open()
+			if err != nil {
+				return fmt.Errorf("opening %s: %w", d.Filnavn, err)
+			}
+			src, closer = rc, rc
+		} else {
+			src = d.Reader
+		}
+		dst := io.Writer(p)
+		var enc io.WriteCloser
+		if cert != nil {
+			if enc, err = kryptering.NewEncrypter(p, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}}); err != nil {
+				if closer != nil {
+					closer.Close()
+				}
+				return err
+			}
+			dst = enc
+		}
+		_, err = io.CopyBuffer(dst, src, buf)
+		if closer != nil {
+			closer.Close()
+		}
+		if err != nil {
+			return fmt.Errorf("reading %s: %w", d.Filnavn, err)
+		}
+		if enc != nil {
+			if err := enc.Close(); err != nil {
+				return err
+			}
+		}
+	}
+	return mw.Close()
+}

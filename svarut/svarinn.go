@@ -1,0 +1,397 @@
+package svarut
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinn"
+	"github.com/fellesklient/fellesklient/internal/httpx"
+)
+
+// MottakOptions configures a Mottak (the SvarInn side).
+type MottakOptions struct {
+	// Environment selects svarut.ks.no (fiks.Prod) or the test platform (fiks.Test).
+	Environment fiks.Environment
+	// BaseURL overrides the environment's host; /tjenester/svarinn/... is appended.
+	BaseURL string
+	// Brukernavn and Passord are the mottakersystem's id and servicepassord (Basic).
+	Brukernavn, Passord string
+	// Key is the mottakersystem's private key (kryptering.ParseKey): every download is
+	// encrypted to its certificate.
+	Key         kryptering.Key
+	HTTPClient  *http.Client
+	Logger      *slog.Logger
+	MaxAttempts int
+	UserAgent   string
+}
+
+// Mottak receives forsendelser for one mottakersystem (SvarInn mottaksservice v1).
+type Mottak struct {
+	base   string
+	origin string
+	key    kryptering.Key
+	hc     *httpx.Client
+	log    *slog.Logger
+}
+
+// NewMottak returns a Mottak.
+func NewMottak(opts MottakOptions) (*Mottak, error) {
+	if opts.Brukernavn == "" || opts.Passord == "" {
+		return nil, errors.New("svarut: MottakOptions.Brukernavn and Passord (the mottakersystem's credentials) are required")
+	}
+	if opts.Key.Decrypter == nil {
+		return nil, errors.New("svarut: MottakOptions.Key (the mottakersystem's private key) is required")
+	}
+	base, err := baseURL(opts.Environment, opts.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	u, _ := url.Parse(base)
+	basic := base64.StdEncoding.EncodeToString([]byte(opts.Brukernavn + ":" + opts.Passord))
+	m := &Mottak{
+		base:   base + "/tjenester/svarinn/",
+		origin: u.Scheme + "://" + u.Host,
+		key:    opts.Key,
+		log:    opts.Logger,
+		hc: httpx.NewClient(httpx.Options{
+			HTTPClient:  opts.HTTPClient,
+			Header:      http.Header{"Authorization": {"Basic " + basic}},
+			MaxAttempts: opts.MaxAttempts,
+			Logger:      opts.Logger,
+			UserAgent:   opts.UserAgent,
+		}),
+	}
+	if m.log == nil {
+		m.log = slog.New(slog.DiscardHandler)
+	}
+	return m, nil
+}
+
+// MottattForsendelse is a forsendelse waiting for this mottakersystem (SvarInn's
+// Forsendelse).
+type MottattForsendelse struct {
+	ID               string
+	Tittel           string
+	Dato             time.Time
+	Avsender         Avsender
+	Mottaker         MottakerAdresse
+	Forsendelsestype string
+	EksternReferanse string
+	Korrelasjonsid   string
+	// Niva is the security level ("3" or "4").
+	Niva   string
+	Status string
+	// Filmetadata describes the files: one file is downloaded as itself, several as one
+	// zip.
+	Filmetadata        []Filmetadata
+	SvarPaForsendelse  string
+	AvgivendeSystem    string
+	TaushetsbelagtPost bool
+	downloadURL        string
+}
+
+// Avsender is the sender.
+type Avsender struct {
+	Navn          string
+	Adresselinjer []string
+	Postnummer    string
+	Poststed      string
+}
+
+// MottakerAdresse is the recipient as SvarUt addressed it.
+type MottakerAdresse struct {
+	Navn                string
+	Organisasjonsnummer string
+	Adresselinjer       []string
+	Postnummer          string
+	Poststed            string
+	Land                string
+}
+
+// Filmetadata describes one file.
+type Filmetadata struct {
+	Filnavn      string
+	MimeType     string
+	Sha256       string
+	Storrelse    int64
+	DokumentType string
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func fromWire(f svarinn.Forsendelse) MottattForsendelse {
+	m := MottattForsendelse{
+		ID: f.Id, Tittel: f.Tittel, Forsendelsestype: deref(f.ForsendelseType), EksternReferanse: deref(f.EksternRef),
+		Korrelasjonsid: deref(f.Korrelasjonsid), Niva: f.Niva, Status: f.Status, SvarPaForsendelse: deref(f.SvarPaForsendelse),
+		AvgivendeSystem: deref(f.AvgivendeSystem), TaushetsbelagtPost: deref(f.TaushetsbelagtPost), downloadURL: f.DownloadUrl,
+	}
+	if f.Date != nil {
+		m.Dato = time.UnixMilli(*f.Date)
+	}
+	if a := f.Avsender; a != nil {
+		m.Avsender = Avsender{Navn: deref(a.Navn), Adresselinjer: nonEmpty(deref(a.Adresselinje1), deref(a.Adresselinje2), deref(a.Adresselinje3)),
+			Postnummer: deref(a.Postnr), Poststed: deref(a.Poststed)}
+	}
+	mt := f.Mottaker
+	m.Mottaker = MottakerAdresse{Navn: mt.Navn, Organisasjonsnummer: deref(mt.Orgnr), Adresselinjer: nonEmpty(deref(mt.Adresse1), deref(mt.Adresse2), deref(mt.Adresse3)),
+		Postnummer: deref(mt.Postnr), Poststed: deref(mt.Poststed), Land: deref(mt.Land)}
+	for _, fm := range f.Filmetadata {
+		m.Filmetadata = append(m.Filmetadata, Filmetadata{Filnavn: fm.Filnavn, MimeType: fm.Mimetype, Sha256: fm.Sha256hash, Storrelse: fm.Size, DokumentType: deref(fm.DokumentType)})
+	}
+	return m
+}
+
+func nonEmpty(ss ...string) []string {
+	var out []string
+	for _, s := range ss {
+		if strings.TrimSpace(s) != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// NyeForsendelser lists the forsendelser waiting (at most 200 per call): GET
+// /svarinn/mottaker/hentNyeForsendelser.
+func (m *Mottak) NyeForsendelser(ctx context.Context) ([]MottattForsendelse, error) {
+	const op = "svarinn.NyeForsendelser"
+	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: m.base + "mottaker/hentNyeForsendelser", Header: http.Header{"Accept": {"application/json"}}})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	var list []svarinn.Forsendelse
+	if err := decode(op, resp, &list); err != nil {
+		return nil, err
+	}
+	out := make([]MottattForsendelse, 0, len(list))
+	for _, f := range list {
+		if uuid.Validate(f.Id) != nil {
+			return nil, fmt.Errorf("%s: SvarInn listed a forsendelse with an id that is not a UUID", op)
+		}
+		out = append(out, fromWire(f))
+	}
+	return out, nil
+}
+
+// ErrSjekksum: the decrypted file does not match the SHA-256 SvarInn listed for it.
+var ErrSjekksum = errors.New("svarut: the received file does not match its SHA-256")
+
+// Nedlasting is a downloaded file, decrypted as it is read. Read it to io.EOF: the CMS integrity
+// and (for a single file) the SHA-256 SvarInn listed are checked at the end, and a
+// mismatch is an error from Read. Close it.
+type Nedlasting struct {
+	// Filnavn is from Content-Disposition, else from Filmetadata, else the id.
+	Filnavn string
+	// ContentType is application/zip when the forsendelse has several files.
+	ContentType string
+	r           io.Reader
+	body        io.Closer
+	h           hash.Hash
+	want        string
+	n           int64
+	err         error
+}
+
+// Read returns decrypted bytes.
+func (f *Nedlasting) Read(p []byte) (int, error) {
+	if f.err != nil {
+		return 0, f.err
+	}
+	n, err := f.r.Read(p)
+	f.n += int64(n)
+	if f.h != nil {
+		f.h.Write(p[:n])
+	}
+	if err == io.EOF && f.h != nil && !strings.EqualFold(hex.EncodeToString(f.h.Sum(nil)), f.want) {
+		err = ErrSjekksum
+	}
+	if err != nil {
+		f.err = err
+	}
+	return n, err
+}
+
+// Close closes the download.
+func (f *Nedlasting) Close() error { return f.body.Close() }
+
+// Hent downloads the forsendelse's file (GET /svarinn/forsendelse/{id}) and returns it
+// decrypting as it is read. The Basic credentials go only to the configured host: a
+// downloadUrl on another host is not followed.
+func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, error) {
+	const op = "svarinn.Hent"
+	if uuid.Validate(f.ID) != nil {
+		return nil, &fiks.ValidationError{Operation: op, Field: "ID", Problem: "a forsendelse id is a UUID"}
+	}
+	u := m.base + "forsendelse/" + f.ID
+	if f.downloadURL != "" && strings.HasPrefix(f.downloadURL, m.origin+"/") {
+		u = f.downloadURL
+	}
+	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: u})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		return nil, fiks.NewError(op, resp)
+	}
+	dec, err := kryptering.NewDecrypter(resp.Body, m.key)
+	if err != nil {
+		resp.Body.Close()
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	fil := &Nedlasting{r: dec, body: resp.Body, ContentType: resp.Header.Get("Content-Type"), Filnavn: f.ID}
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
+		fil.Filnavn = params["filename"]
+	} else if len(f.Filmetadata) == 1 {
+		fil.Filnavn = f.Filmetadata[0].Filnavn
+	}
+	if len(f.Filmetadata) == 1 && f.Filmetadata[0].Sha256 != "" && !strings.Contains(fil.ContentType, "zip") {
+		fil.h, fil.want = sha256.New(), f.Filmetadata[0].Sha256
+	}
+	return fil, nil
+}
+
+// KvitterMottak acknowledges a forsendelse: POST /svarinn/kvitterMottak/forsendelse/{id}.
+// It is then no longer listed. Call it only once the forsendelse is safely stored.
+func (m *Mottak) KvitterMottak(ctx context.Context, id string) error {
+	const op = "svarinn.KvitterMottak"
+	if uuid.Validate(id) != nil {
+		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "a forsendelse id is a UUID"}
+	}
+	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: m.base + "kvitterMottak/forsendelse/" + id, Idempotent: true})
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return decode(op, resp, nil)
+}
+
+// MottakFeilet reports that a forsendelse could not be received: POST
+// /svarinn/mottakFeilet/forsendelse/{id}. permanent=true sends it on through other
+// channels (Altinn, print); false leaves it listed for a later attempt.
+func (m *Mottak) MottakFeilet(ctx context.Context, id, melding string, permanent bool) error {
+	const op = "svarinn.MottakFeilet"
+	if uuid.Validate(id) != nil {
+		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "a forsendelse id is a UUID"}
+	}
+	if len(melding) > 1000 {
+		melding = melding[:1000]
+	}
+	body := svarinn.ImportFeil{Feilmelding: httpx.Redact(melding), Permanent: permanent}
+	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: m.base + "mottakFeilet/forsendelse/" + id, Idempotent: true,
+		Body: mustJSON(body), Header: http.Header{"Content-Type": {"application/json"}}})
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return decode(op, resp, nil)
+}
+
+// ErrPermanent marks a handler error as permanent (see Permanent).
+var ErrPermanent = errors.New("svarut: permanent failure")
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string   { return e.err.Error() }
+func (e permanentError) Unwrap() []error { return []error{e.err, ErrPermanent} }
+
+// Permanent wraps a handler error so that Motta reports the failure as permanent: SvarUt
+// then delivers the forsendelse through another channel instead of offering it again.
+func Permanent(err error) error { return permanentError{err} }
+
+// Handler handles one received forsendelse. It should store the file durably (read it to
+// io.EOF) before it returns nil; Motta acknowledges only then. It may be called again for
+// the same forsendelse if the process stops between its return and the acknowledgement:
+// make it idempotent by ID.
+type Handler func(ctx context.Context, f *MottattForsendelse, fil *Nedlasting) error
+
+// MottakResultat counts what Motta did.
+type MottakResultat struct {
+	Kvittert int
+	// Feilet were reported failed; Permanent of them permanently.
+	Feilet, Permanent int
+}
+
+// Motta receives every waiting forsendelse: it lists them, downloads each, hands it to h,
+// and acknowledges it (KvitterMottak) only after h returned nil and the file was read to
+// the end with its integrity checked. When h fails it reports MottakFeilet (permanent only
+// for Permanent errors) and goes on. It stops when nothing new is waiting, when ctx ends,
+// or at the first error of SvarInn itself (that forsendelse stays waiting). Nothing is
+// acknowledged that was not handled.
+func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
+	var res MottakResultat
+	tried := map[string]bool{}
+	for {
+		list, err := m.NyeForsendelser(ctx)
+		if err != nil {
+			return res, err
+		}
+		progress := false
+		for i := range list {
+			f := &list[i]
+			if tried[f.ID] {
+				continue // failed earlier in this call and left waiting
+			}
+			tried[f.ID] = true
+			progress = true
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+			fil, err := m.Hent(ctx, f)
+			if err != nil {
+				return res, err
+			}
+			herr := h(ctx, f, fil)
+			if herr == nil {
+				// The handler may have left bytes: the integrity checks are at the end.
+				_, herr = io.Copy(io.Discard, fil)
+				if herr != nil {
+					herr = fmt.Errorf("the file failed its integrity check: %w", herr)
+				}
+			}
+			fil.Close()
+			if herr == nil {
+				if err := m.KvitterMottak(ctx, f.ID); err != nil {
+					return res, err
+				}
+				res.Kvittert++
+				m.log.Debug("svarinn: received", "forsendelse", f.ID)
+				continue
+			}
+			if ctx.Err() != nil {
+				return res, ctx.Err() // stopped: leave it waiting, report nothing
+			}
+			permanent := errors.Is(herr, ErrPermanent)
+			if err := m.MottakFeilet(ctx, f.ID, herr.Error(), permanent); err != nil {
+				return res, err
+			}
+			res.Feilet++
+			if permanent {
+				res.Permanent++
+			}
+			m.log.Debug("svarinn: reported failed", "forsendelse", f.ID, "permanent", permanent)
+		}
+		if !progress {
+			return res, nil
+		}
+	}
+}

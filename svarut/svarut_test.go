@@ -1,0 +1,482 @@
+package svarut_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/testutil"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+	"github.com/fellesklient/fellesklient/svarut"
+	"github.com/fellesklient/fellesklient/svarut/svaruttest"
+)
+
+const (
+	org       = "910000020"
+	mottakOrg = "974760673"
+	integID   = "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a11"
+	integPw   = "integrasjon-hemmelig"
+	sysID     = "mottakersystem-1"
+	sysPw     = "svarinn-passord-1"
+)
+
+var konto = uuid.NewString()
+
+type fixture struct {
+	fake   *svaruttest.Server
+	tokens auth.TokenSource
+	key    *rsa.PrivateKey
+	cert   *x509.Certificate
+	logs   *testutil.LogBuffer
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	mp := maskinportentest.NewServer(maskinportentest.Options{})
+	t.Cleanup(mp.Close)
+	mo := mp.NewClient("svarut-test", org, fiks.Scope)
+	mo.HTTPClient = mp.HTTPClient()
+	mpc, err := maskinporten.New(mo)
+	require.NoError(t, err)
+	ts, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
+	require.NoError(t, err)
+	fake := svaruttest.NewServer(mp, svaruttest.Options{})
+	t.Cleanup(fake.Close)
+	fake.AddKonto(konto)
+	fake.AddIntegrasjon(fikstest.Integrasjon{ID: integID, Passord: integPw, Org: org, Privileges: []string{"svarut:konto:" + konto}})
+	key := testutil.Key(t, 2048, 7)
+	cert := testutil.Cert(t, key, "mottakersystem", mottakOrg, nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	fake.AddMottakersystem(svaruttest.Mottakersystem{ID: sysID, Navn: "Sak/arkiv", Passord: sysPw, Organisasjonsnummer: mottakOrg, Sertifikat: cert, Niva: 4})
+	return &fixture{fake: fake, tokens: ts, key: key, cert: cert, logs: &testutil.LogBuffer{}}
+}
+
+func (f *fixture) client(t *testing.T, mod func(*svarut.Options)) *svarut.Client {
+	t.Helper()
+	o := svarut.Options{BaseURL: f.fake.URL(), Konto: konto, Sertifikat: f.fake.Sertifikat(), HTTPClient: f.fake.HTTPClient(),
+		Credentials: fiks.Credentials{Token: f.tokens, IntegrasjonID: integID, IntegrasjonPassord: integPw},
+		Logger:      f.logs.Logger(), LookupDelay: 10 * time.Millisecond}
+	if mod != nil {
+		mod(&o)
+	}
+	c, err := svarut.New(o)
+	require.NoError(t, err)
+	return c
+}
+
+func (f *fixture) mottak(t *testing.T) *svarut.Mottak {
+	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: f.fake.URL(), Brukernavn: sysID, Passord: sysPw,
+		Key: kryptering.Key{Decrypter: f.key, Certificate: f.cert}, HTTPClient: f.fake.HTTPClient(), Logger: f.logs.Logger()})
+	require.NoError(t, err)
+	return m
+}
+
+var person = ident.MustParseFoedselsnummer("13097248022")
+
+func brev(docs ...svarut.Dokument) *svarut.Forsendelse {
+	if len(docs) == 0 {
+		docs = []svarut.Dokument{svarut.Bytes("vedtak.pdf", []byte("%PDF-1.7 vedtak"))}
+	}
+	return &svarut.Forsendelse{
+		Tittel:     "Vedtak om barnehageplass",
+		Mottaker:   svarut.Mottaker{Navn: "Kari Nordmann", Foedselsnummer: person, Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Kirkeveien 12B"}, Postnummer: "5003", Poststed: "BERGEN"}},
+		Dokumenter: docs,
+	}
+}
+
+func tilOrg(docs ...svarut.Dokument) *svarut.Forsendelse {
+	f := brev(docs...)
+	f.Mottaker = svarut.Mottaker{Navn: "Mottakerkommune", Organisasjonsnummer: mottakOrg}
+	f.KunDigitalLevering = true
+	return f
+}
+
+func TestSendAndReceive(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	ctx := context.Background()
+	pdf := bytes.Repeat([]byte("%PDF vedtak "), 50_000)
+	xml := []byte(`<?xml version="1.0"?><vedlegg/>`)
+	f := tilOrg(svarut.Bytes("vedtak.pdf", pdf), svarut.Bytes("vedlegg.xml", xml))
+	f.Kryptert = true
+	f.EksternReferanse = "sak-2026-123"
+	f.Forsendelsestype = "Barnehage"
+	res, err := c.Send(ctx, f)
+	require.NoError(t, err)
+	assert.False(t, res.Gjenbrukt)
+	assert.Equal(t, "sak-2026-123", res.EksternReferanse)
+
+	stored := fx.fake.Forsendelser()
+	require.Len(t, stored, 1)
+	assert.Equal(t, res.ID, stored[0].ID)
+	assert.True(t, stored[0].Kryptert)
+	require.Len(t, stored[0].Dokumenter, 2)
+	assert.Equal(t, "application/xml", stored[0].Dokumenter[1].MimeType)
+	rc, err := fx.fake.Open(stored[0].Dokumenter[0])
+	require.NoError(t, err)
+	got, _ := io.ReadAll(rc)
+	rc.Close()
+	assert.Equal(t, pdf, got, "decrypted by the fake SvarUt")
+
+	st, err := c.Statuser(ctx, res.ID)
+	require.NoError(t, err)
+	require.Len(t, st, 1)
+	assert.Equal(t, svarut.StatusKlarForMottak, st[0].Status)
+	ids, err := c.FinnEksternReferanse(ctx, "sak-2026-123")
+	require.NoError(t, err)
+	assert.Equal(t, []string{res.ID}, ids)
+	md, err := c.Metadata(ctx, res.ID)
+	require.NoError(t, err)
+	require.Len(t, md, 2)
+	assert.Equal(t, "vedlegg.xml", md[1].Filnavn)
+	assert.Equal(t, int64(len(xml)), md[1].Storrelse)
+
+	// The receiving side.
+	m := fx.mottak(t)
+	var files map[string][]byte
+	r, err := m.Motta(ctx, func(ctx context.Context, mf *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+		assert.Equal(t, res.ID, mf.ID)
+		assert.Equal(t, "sak-2026-123", mf.EksternReferanse)
+		assert.Equal(t, "application/zip", fil.ContentType)
+		b, err := io.ReadAll(fil)
+		if err != nil {
+			return err
+		}
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			return err
+		}
+		files = map[string][]byte{}
+		for _, zf := range zr.File {
+			rc, _ := zf.Open()
+			files[zf.Name], _ = io.ReadAll(rc)
+			rc.Close()
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, svarut.MottakResultat{Kvittert: 1}, r)
+	assert.Equal(t, pdf, files["vedtak.pdf"])
+	assert.Equal(t, xml, files["vedlegg.xml"])
+	st, err = c.Statuser(ctx, res.ID)
+	require.NoError(t, err)
+	assert.Equal(t, svarut.StatusLest, st[0].Status)
+	nye, err := m.NyeForsendelser(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, nye)
+	h, err := c.Hendelser(ctx, res.ID)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, len(h), 3)
+
+	// The other calls.
+	typer, err := c.Forsendelsestyper(ctx)
+	require.NoError(t, err)
+	assert.Contains(t, typer, "Barnehage")
+	ms, err := c.Mottakersystemer(ctx, mottakOrg, "", 0)
+	require.NoError(t, err)
+	require.Len(t, ms, 1)
+	assert.Equal(t, sysID, ms[0].ID)
+	require.NoError(t, c.MarkerLest(ctx, res.ID, person, time.Now(), "Min side"))
+	sh, err := c.Signeringshendelser(ctx, res.ID)
+	require.NoError(t, err)
+	assert.Empty(t, sh)
+	require.NoError(t, c.SlettFiler(ctx, res.ID, svarut.SlettAlle))
+	md, err = c.Metadata(ctx, res.ID)
+	require.NoError(t, err)
+	assert.Empty(t, md)
+	_, err = c.Metadata(ctx, uuid.NewString())
+	assert.ErrorIs(t, err, fiks.ErrNotFound)
+	assert.NotContains(t, fx.logs.String(), person.Unmasked())
+}
+
+func TestSendSingleFileToPerson(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	res, err := c.Send(context.Background(), brev())
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(res.EksternReferanse, "fellesklient-"), "a reference is always sent")
+	stored := fx.fake.Forsendelser()
+	require.Len(t, stored, 1)
+	assert.Equal(t, person.Unmasked(), stored[0].DigitalID)
+	assert.Equal(t, res.EksternReferanse, stored[0].EksternReferanse)
+	assert.Equal(t, "MOTTATT", stored[0].Status, "no receiving system for a person")
+}
+
+// TestSendExactlyOnce: the connection drops after SvarUt stored the forsendelse; Send
+// finds it by reference and does not send again.
+func TestSendExactlyOnce(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	ctx := context.Background()
+	fx.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	res, err := c.Send(ctx, brev())
+	require.NoError(t, err)
+	assert.True(t, res.Gjenbrukt)
+	stored := fx.fake.Forsendelser()
+	require.Len(t, stored, 1, "exactly one forsendelse")
+	assert.Equal(t, stored[0].ID, res.ID)
+
+	// A 503 before processing: nothing stored, so Send sends again, once.
+	fx.fake.FailNext(1, http.StatusServiceUnavailable, 0)
+	res, err = c.Send(ctx, brev())
+	require.NoError(t, err)
+	assert.False(t, res.Gjenbrukt)
+	assert.Len(t, fx.fake.Forsendelser(), 2)
+
+	// The connection drops before processing, repeatedly: at most one is stored.
+	fx.fake.InjectFault(fikstest.Fault{Drop: true})
+	fx.fake.InjectFault(fikstest.Fault{Drop: true})
+	_, err = c.Send(ctx, brev())
+	require.NoError(t, err)
+	assert.Len(t, fx.fake.Forsendelser(), 3)
+
+	// Dropped after processing, and the lookups fail too: the outcome is unknown.
+	fx.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	fx.fake.InjectFault(fikstest.Fault{Status: http.StatusForbidden, Match: func(r *http.Request) bool { return r.Method == http.MethodGet }})
+	f := brev()
+	f.EksternReferanse = "ukjent-utfall-1"
+	_, err = c.Send(ctx, f)
+	var ue *svarut.UkjentUtfallError
+	require.ErrorAs(t, err, &ue)
+	assert.ErrorIs(t, err, svarut.ErrUkjentUtfall)
+	assert.Equal(t, "ukjent-utfall-1", ue.EksternReferanse)
+	assert.Len(t, fx.fake.Forsendelser(), 4, "stored once, never sent again")
+
+	// A Reader document: dropped after processing is still found.
+	fx.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	res, err = c.Send(ctx, brev(svarut.Dokument{Filnavn: "brev.pdf", Reader: strings.NewReader("%PDF reader")}))
+	require.NoError(t, err)
+	assert.True(t, res.Gjenbrukt)
+	assert.Len(t, fx.fake.Forsendelser(), 5)
+
+	// SvarUt refuses (4xx): returned at once, no lookup, nothing stored.
+	before := fx.fake.Requests()
+	f = brev()
+	f.Mottaker.Postadresse = &svarut.Postadresse{Adresselinjer: []string{"x"}, Postnummer: "5003", Poststed: "BERGEN"}
+	fx.fake.InjectFault(fikstest.Fault{Status: http.StatusBadRequest})
+	_, err = c.Send(ctx, f)
+	assert.ErrorIs(t, err, fiks.ErrBadRequest)
+	assert.Equal(t, 1, fx.fake.Requests()-before)
+}
+
+func TestSendValidation(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	noCert := fx.client(t, func(o *svarut.Options) { o.Sertifikat = nil })
+	ctx := context.Background()
+	pdf := func(n string) svarut.Dokument { return svarut.Bytes(n, []byte("%PDF")) }
+	cases := map[string]func(f *svarut.Forsendelse){
+		"no title":           func(f *svarut.Forsendelse) { f.Tittel = " " },
+		"no documents":       func(f *svarut.Forsendelse) { f.Dokumenter = nil },
+		"no name":            func(f *svarut.Forsendelse) { f.Mottaker.Navn = "" },
+		"bad orgnr":          func(f *svarut.Forsendelse) { f.Mottaker = svarut.Mottaker{Navn: "x", Organisasjonsnummer: "910000017"} },
+		"both ids":           func(f *svarut.Forsendelse) { f.Mottaker.Organisasjonsnummer = mottakOrg },
+		"no recipient id":    func(f *svarut.Forsendelse) { f.Mottaker.Foedselsnummer = ident.Foedselsnummer{} },
+		"no address":         func(f *svarut.Forsendelse) { f.Mottaker.Postadresse = nil },
+		"bad postnummer":     func(f *svarut.Forsendelse) { f.Mottaker.Postadresse.Postnummer = "50031" },
+		"duplicate filename": func(f *svarut.Forsendelse) { f.Dokumenter = []svarut.Dokument{pdf("a.pdf"), pdf("A.pdf")} },
+		"bad filename":       func(f *svarut.Forsendelse) { f.Dokumenter = []svarut.Dokument{pdf("a/b.pdf")} },
+		"long filename":      func(f *svarut.Forsendelse) { f.Dokumenter = []svarut.Dokument{pdf(strings.Repeat("a", 227))} },
+		"non-pdf print":      func(f *svarut.Forsendelse) { f.Dokumenter = []svarut.Dokument{svarut.Bytes("a.docx", []byte("x"))} },
+		"no content":         func(f *svarut.Forsendelse) { f.Dokumenter = []svarut.Dokument{{Filnavn: "a.pdf"}} },
+		"two signed": func(f *svarut.Forsendelse) {
+			a, b := pdf("a.pdf"), pdf("b.pdf")
+			a.SkalSigneres, b.SkalSigneres = true, true
+			f.Dokumenter = []svarut.Dokument{a, b}
+		},
+		"signering without doc": func(f *svarut.Forsendelse) { f.Signering = &svarut.Signering{SignaturType: svarut.AvansertSignatur} },
+		"konteringskode":        func(f *svarut.Forsendelse) { f.Konteringskode = "har mellomrom" },
+		"long ref":              func(f *svarut.Forsendelse) { f.EksternReferanse = strings.Repeat("r", 101) },
+		"six links": func(f *svarut.Forsendelse) {
+			for range 6 {
+				f.Lenker = append(f.Lenker, svarut.Lenke{URL: "https://x", Tekst: "x"})
+			}
+		},
+		"taushetsbelagt to person": func(f *svarut.Forsendelse) { f.TaushetsbelagtPost = true },
+		"bad svarPaForsendelse":    func(f *svarut.Forsendelse) { f.SvarPaForsendelse = "123" },
+	}
+	before := fx.fake.Requests()
+	for name, mod := range cases {
+		f := brev()
+		mod(f)
+		_, err := c.Send(ctx, f)
+		var ve *fiks.ValidationError
+		assert.ErrorAs(t, err, &ve, name)
+		assert.ErrorIs(t, err, fiks.ErrInvalidInput, name)
+		if err != nil {
+			assert.NotContains(t, err.Error(), person.Unmasked(), name)
+		}
+	}
+	f := brev()
+	f.KrevNiva4Innlogging = true
+	_, err := noCert.Send(ctx, f)
+	assert.ErrorIs(t, err, fiks.ErrInvalidInput, "nivå 4 needs encryption, which needs the certificate")
+	_, err = c.Send(ctx, nil)
+	assert.ErrorIs(t, err, fiks.ErrInvalidInput)
+	assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
+
+	// A document that cannot be opened fails the send without a forsendelse.
+	f = brev(svarut.Fil("/nonexistent/brev.pdf"))
+	_, err = c.Send(ctx, f)
+	assert.Error(t, err)
+	assert.Empty(t, fx.fake.Forsendelser())
+}
+
+// TestFakeRefusesMalformedBodies sends bodies the client would never send.
+func TestFakeRefusesMalformedBodies(t *testing.T) {
+	fx := newFixture(t)
+	tok, err := fx.tokens.Token(context.Background())
+	require.NoError(t, err)
+	post := func(body, ctype string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, fx.fake.URL()+"/api/v2/kontoer/"+konto+"/forsendelser/", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok.Value)
+		req.Header.Set("IntegrasjonId", integID)
+		req.Header.Set("IntegrasjonPassord", integPw)
+		req.Header.Set("Content-Type", ctype)
+		resp, err := fx.fake.HTTPClient().Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	meta := `{"tittel":"t","mottaker":{"navn":"n","digitalId":"974760673"},"kunDigitalLevering":true,"dokumenter":[{"filnavn":"a.pdf","mimeType":"application/pdf"},{"filnavn":"b.pdf","mimeType":"application/pdf"}]}`
+	mp := func(first string, files ...string) string {
+		var b strings.Builder
+		b.WriteString("--B\r\nContent-Disposition: form-data; name=\"" + first + "\"\r\nContent-Type: application/json\r\n\r\n" + meta + "\r\n")
+		for _, f := range files {
+			b.WriteString("--B\r\nContent-Disposition: form-data; name=\"filer\"; filename=\"" + f + "\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n")
+		}
+		b.WriteString("--B--\r\n")
+		return b.String()
+	}
+	ct := "multipart/form-data; boundary=B"
+	code, body := post(mp("forsendelse", "b.pdf", "a.pdf"), ct)
+	assert.Equal(t, 400, code)
+	assert.Contains(t, body, "rekkefølge")
+	code, _ = post(mp("forsendelse", "a.pdf"), ct)
+	assert.Equal(t, 400, code, "a document without a file")
+	code, _ = post(mp("meta", "a.pdf", "b.pdf"), ct)
+	assert.Equal(t, 400, code, "first part is not forsendelse")
+	code, _ = post(mp("forsendelse", "a.pdf", "b.pdf"), "application/json")
+	assert.Equal(t, 400, code)
+	code, _ = post(mp("forsendelse", "a.pdf", "b.pdf"), ct)
+	assert.Equal(t, 200, code)
+	assert.Len(t, fx.fake.Forsendelser(), 1)
+}
+
+func TestMottaFailures(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	m := fx.mottak(t)
+	ctx := context.Background()
+	var ids []string
+	for i := range 4 {
+		res, err := c.Send(ctx, tilOrg(svarut.Bytes(fmt.Sprintf("dok%d.pdf", i), []byte(fmt.Sprintf("%%PDF %d", i)))))
+		require.NoError(t, err)
+		ids = append(ids, res.ID)
+	}
+	// 0: handled; 1: temporary failure; 2: permanent failure; 3: the process "dies" in the
+	// handler (ctx ends): nothing reported, nothing acknowledged.
+	cctx, cancel := context.WithCancel(ctx)
+	r, err := m.Motta(cctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+		b, err := io.ReadAll(fil)
+		require.NoError(t, err)
+		switch f.ID {
+		case ids[0]:
+			assert.True(t, strings.HasPrefix(string(b), "%PDF 0"))
+			assert.Equal(t, "dok0.pdf", fil.Filnavn)
+			return nil
+		case ids[1]:
+			return errors.New("arkivet svarer ikke")
+		case ids[2]:
+			return svarut.Permanent(errors.New("ukjent sakstype"))
+		}
+		cancel()
+		return ctx.Err()
+	})
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, svarut.MottakResultat{Kvittert: 1, Feilet: 2, Permanent: 1}, r)
+	byID := map[string]svaruttest.Forsendelse{}
+	for _, f := range fx.fake.Forsendelser() {
+		byID[f.ID] = f
+	}
+	assert.Equal(t, "LEST", byID[ids[0]].Status)
+	assert.Equal(t, "KLAR_FOR_MOTTAK", byID[ids[1]].Status)
+	assert.Equal(t, []string{"arkivet svarer ikke"}, byID[ids[1]].Feilmeldinger)
+	assert.Equal(t, "IKKE_LEVERT", byID[ids[2]].Status)
+	assert.Equal(t, "KLAR_FOR_MOTTAK", byID[ids[3]].Status)
+	assert.Empty(t, byID[ids[3]].Feilmeldinger)
+
+	// The next run gets the two still waiting; a handler that returns nil without reading
+	// still gets the integrity check, and the forsendelse is acknowledged.
+	var seen []string
+	r, err = m.Motta(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+		seen = append(seen, f.ID)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.ElementsMatch(t, []string{ids[1], ids[3]}, seen)
+	assert.Equal(t, 2, r.Kvittert)
+
+	// SvarInn credentials.
+	bad, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: fx.fake.URL(), Brukernavn: sysID, Passord: "feil-passord-x",
+		Key: kryptering.Key{Decrypter: fx.key, Certificate: fx.cert}, HTTPClient: fx.fake.HTTPClient()})
+	require.NoError(t, err)
+	_, err = bad.NyeForsendelser(ctx)
+	assert.ErrorIs(t, err, fiks.ErrUnauthorized)
+	assert.NotContains(t, err.Error(), "feil-passord-x")
+
+	// A download the key cannot open is not acknowledged.
+	other := testutil.Key(t, 2048, 8)
+	wrong, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: fx.fake.URL(), Brukernavn: sysID, Passord: sysPw,
+		Key: kryptering.Key{Decrypter: other, Certificate: testutil.Cert(t, other, "x", mottakOrg, nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)}, HTTPClient: fx.fake.HTTPClient()})
+	require.NoError(t, err)
+	res, err := c.Send(ctx, tilOrg())
+	require.NoError(t, err)
+	_, err = wrong.Motta(ctx, func(context.Context, *svarut.MottattForsendelse, *svarut.Nedlasting) error { return nil })
+	assert.ErrorIs(t, err, kryptering.ErrNoRecipient)
+	st, err := c.Statuser(ctx, res.ID)
+	require.NoError(t, err)
+	assert.Equal(t, svarut.StatusKlarForMottak, st[0].Status)
+}
+
+func TestAuthErrors(t *testing.T) {
+	fx := newFixture(t)
+	ctx := context.Background()
+	c := fx.client(t, func(o *svarut.Options) { o.Konto = uuid.NewString() })
+	_, err := c.Send(ctx, brev())
+	assert.ErrorIs(t, err, fiks.ErrForbidden, "a konto the integrasjon has no access to")
+	assert.Empty(t, fx.fake.Forsendelser())
+	c = fx.client(t, func(o *svarut.Options) { o.Credentials.IntegrasjonPassord = "galt-passord-xyz" })
+	_, err = c.Statuser(ctx, uuid.NewString())
+	assert.ErrorIs(t, err, fiks.ErrIntegrasjonRejected)
+	assert.NotContains(t, err.Error(), "galt-passord-xyz")
+	_, err = svarut.New(svarut.Options{BaseURL: fx.fake.URL(), Konto: "ikke-uuid", Credentials: fiks.Credentials{Token: fx.tokens, IntegrasjonID: "i", IntegrasjonPassord: "p"}})
+	assert.Error(t, err)
+	_, err = svarut.New(svarut.Options{BaseURL: "http://svarut.example", Credentials: fiks.Credentials{Token: fx.tokens, IntegrasjonID: "i", IntegrasjonPassord: "p"}})
+	assert.Error(t, err)
+}
+
+func TestMimeTypeFor(t *testing.T) {
+	assert.Equal(t, "application/pdf", svarut.MimeTypeFor("Vedtak.PDF"))
+	assert.Equal(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", svarut.MimeTypeFor("a.docx"))
+	assert.Equal(t, "application/octet-stream", svarut.MimeTypeFor("a.ukjent-endelse"))
+}

@@ -1,0 +1,857 @@
+// Package svaruttest is an in-process fake of SvarUt (REST v2, sending) and SvarInn
+// (mottaksservice v1, receiving) for tests.
+//
+// On the sending side it checks the FIKS credentials (fiks/fikstest) and that the
+// integrasjon has the privilege "svarut:konto:<id>" for the konto, and validates the
+// multipart body as SvarUt does: the first part is "forsendelse" with the metadata JSON;
+// tittel, mottaker.navn and at least one document are required; a postal address unless
+// kunDigitalLevering; a digitalId that is a valid fødselsnummer or organisasjonsnummer;
+// only PDF may be printed; one document part per dokumenter entry, in the same order, with
+// filename = filnavn; encrypted parts (kryptert) must decrypt with the fake's SvarUt
+// certificate (Sertifikat). Refusals are 400 with FIKS's error body. Documents are stored
+// in temporary files, so large documents do not fill memory.
+//
+// A forsendelse to an organisation with a registered Mottakersystem becomes
+// KLAR_FOR_MOTTAK and is offered on the SvarInn side, encrypted to that system's
+// certificate (a zip when there are several documents), behind the system's Basic
+// credentials. KvitterMottak makes it LEST; a permanent MottakFeilet makes it IKKE_LEVERT.
+//
+// Faults (status codes, dropped connections before or after processing, latency) apply
+// to both sides.
+package svaruttest
+
+import (
+	"archive/zip"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/gen/svarut/send"
+	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinn"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+)
+
+// Options configure a Server.
+type Options struct {
+	// Plain serves plain HTTP on loopback instead of TLS.
+	Plain bool
+	// Dir holds the stored documents. Empty: a temporary directory removed by Close.
+	Dir string
+	// Now is the fake's clock. Nil: time.Now.
+	Now func() time.Time
+}
+
+// Mottakersystem is a receiving system (SvarInn).
+type Mottakersystem struct {
+	ID, Navn string
+	// Passord is the servicepassord (Basic, with ID as the user).
+	Passord string
+	// Organisasjonsnummer: forsendelser to this organisation are offered to the system.
+	Organisasjonsnummer string
+	// Sertifikat is the system's public certificate; downloads are encrypted to it.
+	Sertifikat *x509.Certificate
+	// Forsendelsestype, when set, limits the system to forsendelser of that type.
+	Forsendelsestype string
+	// Niva is 3 or 4.
+	Niva int
+}
+
+// Dokument is a stored document.
+type Dokument struct {
+	Filnavn, MimeType string
+	Storrelse         int64
+	// Sha256 of the plaintext, hex.
+	Sha256 string
+	path   string
+}
+
+// Forsendelse is a stored forsendelse.
+type Forsendelse struct {
+	ID, Konto        string
+	EksternReferanse string
+	Tittel           string
+	// DigitalID is the recipient's fødselsnummer or organisasjonsnummer as sent.
+	DigitalID  string
+	Kryptert   bool
+	Status     string
+	Dokumenter []Dokument
+	// Metadata is the forsendelse part as received.
+	Metadata json.RawMessage
+	// Mottakersystem is the SvarInn system it is offered to, if any.
+	Mottakersystem string
+	Feilmeldinger  []string
+	mottatt        time.Time
+	wire           send.Forsendelse
+	hendelser      []hendelse
+}
+
+type hendelse struct {
+	Tidspunkt time.Time `json:"tidspunkt"`
+	Hendelse  string    `json:"hendelse"`
+}
+
+// Server is the fake.
+type Server struct {
+	srv     *httptest.Server
+	auth    *fikstest.Auth
+	faults  fikstest.Faults
+	opts    Options
+	dir     string
+	ownDir  bool
+	key     *rsa.PrivateKey
+	cert    *x509.Certificate
+	reqs    atomic.Int64
+	mu      sync.Mutex
+	kontoer map[string]bool
+	systems map[string]Mottakersystem
+	typer   []string
+	byID    map[string]*Forsendelse
+	order   []string
+}
+
+// NewServer starts a fake that trusts tokens from mp. It panics if it cannot create its
+// key or directory, as httptest does when it cannot listen.
+func NewServer(mp *maskinportentest.Server, opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{auth: fikstest.NewAuth(mp), opts: opts, kontoer: map[string]bool{}, systems: map[string]Mottakersystem{},
+		byID: map[string]*Forsendelse{}, typer: []string{"Byggesak", "Barnehage", "Skole"}}
+	s.dir = opts.Dir
+	if s.dir == "" {
+		d, err := os.MkdirTemp("", "svaruttest-")
+		if err != nil {
+			panic(err)
+		}
+		s.dir, s.ownDir = d, true
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "SvarUt (svaruttest)", Organization: []string{"KS"}},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(10 * 365 * 24 * time.Hour), KeyUsage: x509.KeyUsageKeyEncipherment}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	s.key = key
+	s.cert, _ = x509.ParseCertificate(der)
+
+	api := http.NewServeMux()
+	const k = "/api/v2/kontoer/{konto}/forsendelser"
+	api.HandleFunc("POST "+k, s.send)
+	api.HandleFunc("POST "+k+"/", s.send)
+	api.HandleFunc("POST "+k+"/status-sok", s.statusSok)
+	api.HandleFunc("GET "+k, s.eksternRef)
+	api.HandleFunc("GET /api/v2/forsendelser/{id}/hendelser", s.hendelser)
+	api.HandleFunc("GET /api/v2/forsendelser/{id}/signeringshendelser", s.signering)
+	api.HandleFunc("GET /api/v2/forsendelser/{id}/metadata", s.metadata)
+	api.HandleFunc("POST /api/v2/forsendelser/{id}/lest", s.lest)
+	api.HandleFunc("DELETE /api/v2/forsendelser/{id}/dokumenter", s.slett)
+	api.HandleFunc("GET /api/v2/forsendelsestyper", s.forsendelsestyper)
+	api.HandleFunc("GET /api/v2/mottakersystem", s.mottakersystem)
+	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
+	})
+
+	inn := http.NewServeMux()
+	const p = "/tjenester/svarinn/"
+	inn.HandleFunc("GET "+p+"mottaker/hentNyeForsendelser", s.nye)
+	inn.HandleFunc("GET "+p+"forsendelse/{id}", s.download)
+	inn.HandleFunc("POST "+p+"kvitterMottak/forsendelse/{id}", s.kvitter)
+	inn.HandleFunc("POST "+p+"mottakFeilet/forsendelse/{id}", s.feilet)
+
+	root := http.NewServeMux()
+	root.Handle("/api/", s.auth.Require(api))
+	root.Handle("/tjenester/", s.basic(inn))
+	h := s.faults.Wrap(root)
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.reqs.Add(1); h.ServeHTTP(w, r) })
+	if opts.Plain {
+		s.srv = httptest.NewServer(counted)
+	} else {
+		s.srv = httptest.NewTLSServer(counted)
+	}
+	return s
+}
+
+// URL is the base URL for svarut.Options.BaseURL and svarut.MottakOptions.BaseURL.
+func (s *Server) URL() string { return s.srv.URL }
+
+// HTTPClient trusts the server's TLS certificate.
+func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down and removes its own directory.
+func (s *Server) Close() {
+	s.srv.Close()
+	if s.ownDir {
+		os.RemoveAll(s.dir)
+	}
+}
+
+// Sertifikat is the fake SvarUt's encryption certificate (svarut.Options.Sertifikat).
+func (s *Server) Sertifikat() *x509.Certificate { return s.cert }
+
+// Requests counts requests that reached the server.
+func (s *Server) Requests() int { return int(s.reqs.Load()) }
+
+// AddIntegrasjon registers a Fiks-integrasjon; give it "svarut:konto:<id>" per konto.
+func (s *Server) AddIntegrasjon(i fikstest.Integrasjon) { s.auth.Add(i) }
+
+// AddKonto registers a sending konto.
+func (s *Server) AddKonto(id string) { s.mu.Lock(); s.kontoer[id] = true; s.mu.Unlock() }
+
+// AddMottakersystem registers a receiving system.
+func (s *Server) AddMottakersystem(m Mottakersystem) {
+	s.mu.Lock()
+	s.systems[m.ID] = m
+	if m.Forsendelsestype != "" && !slices.Contains(s.typer, m.Forsendelsestype) {
+		s.typer = append(s.typer, m.Forsendelsestype)
+	}
+	s.mu.Unlock()
+}
+
+// FailNext fails the next n requests with status.
+func (s *Server) FailNext(n, status, retryAfter int) { s.faults.FailNext(n, status, retryAfter) }
+
+// InjectFault queues a fault; DropAfter is "the body arrived, then the connection
+// dropped".
+func (s *Server) InjectFault(f fikstest.Fault) { s.faults.Add(f) }
+
+// SetLatency delays every answer.
+func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
+
+// ClearFaults removes queued faults.
+func (s *Server) ClearFaults() { s.faults.Clear() }
+
+// Forsendelser returns copies of the stored forsendelser, in the order received.
+func (s *Server) Forsendelser() []Forsendelse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Forsendelse, 0, len(s.order))
+	for _, id := range s.order {
+		f := *s.byID[id]
+		f.Dokumenter = slices.Clone(f.Dokumenter)
+		out = append(out, f)
+	}
+	return out
+}
+
+// Open returns a stored document's plaintext.
+func (s *Server) Open(d Dokument) (io.ReadCloser, error) { return os.Open(d.path) }
+
+// SetStatus moves a forsendelse to a status (recorded as a hendelse).
+func (s *Server) SetStatus(id, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.byID[id]; ok {
+		s.setStatus(f, status)
+	}
+}
+
+func (s *Server) setStatus(f *Forsendelse, status string) {
+	f.Status = status
+	f.hendelser = append(f.hendelser, hendelse{Tidspunkt: s.opts.Now(), Hendelse: "Status endret til " + status})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+func bad(w http.ResponseWriter, r *http.Request, msg string, a ...any) {
+	fikstest.WriteError(w, r, http.StatusBadRequest, fmt.Sprintf(msg, a...))
+}
+
+// konto checks the konto and the caller's privilege.
+func (s *Server) konto(w http.ResponseWriter, r *http.Request, id string) bool {
+	s.mu.Lock()
+	ok := s.kontoer[id]
+	s.mu.Unlock()
+	c, _ := fikstest.CallerFrom(r.Context())
+	if !ok || !c.HasPrivilege("svarut:konto:"+id) {
+		fikstest.WriteError(w, r, http.StatusForbidden, "Integrasjonen har ikke tilgang til konto "+id)
+		return false
+	}
+	return true
+}
+
+func (s *Server) forsendelse(w http.ResponseWriter, r *http.Request) *Forsendelse {
+	id := r.PathValue("id")
+	s.mu.Lock()
+	f, ok := s.byID[id]
+	s.mu.Unlock()
+	if !ok {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Fant ikke forsendelse "+id)
+		return nil
+	}
+	if !s.konto(w, r, f.Konto) {
+		return nil
+	}
+	return f
+}
+
+func (s *Server) send(w http.ResponseWriter, r *http.Request) {
+	konto := r.PathValue("konto")
+	if !s.konto(w, r, konto) {
+		return
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" || params["boundary"] == "" {
+		bad(w, r, "Forventet multipart/form-data")
+		return
+	}
+	mr := multipart.NewReader(r.Body, params["boundary"])
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "forsendelse" {
+		bad(w, r, "Første del må være forsendelse (JSON)")
+		return
+	}
+	meta, err := io.ReadAll(io.LimitReader(part, 1<<20))
+	if err != nil {
+		bad(w, r, "Kunne ikke lese forsendelse")
+		return
+	}
+	var f send.Forsendelse
+	if err := json.Unmarshal(meta, &f); err != nil {
+		bad(w, r, "Ugyldig forsendelse: %v", err)
+		return
+	}
+	if msg := validate(&f); msg != "" {
+		bad(w, r, "%s", msg)
+		return
+	}
+	kryptert := f.Kryptert != nil && *f.Kryptert
+	id := uuid.NewString()
+	stored := &Forsendelse{ID: id, Konto: konto, Tittel: f.Tittel, Kryptert: kryptert, Metadata: meta, wire: f, mottatt: s.opts.Now()}
+	if f.EksternReferanse != nil {
+		stored.EksternReferanse = *f.EksternReferanse
+	}
+	if f.Mottaker.DigitalId != nil {
+		stored.DigitalID = *f.Mottaker.DigitalId
+	}
+	docs := *f.Dokumenter
+	cleanup := func() {
+		for _, d := range stored.Dokumenter {
+			os.Remove(d.path)
+		}
+	}
+	for i := 0; ; i++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			if i != len(docs) {
+				cleanup()
+				bad(w, r, "Forsendelsen har %d dokumenter, men %d filer ble sendt", len(docs), i)
+				return
+			}
+			break
+		}
+		if err != nil {
+			cleanup()
+			bad(w, r, "Ugyldig multipart: %v", err)
+			return
+		}
+		if i >= len(docs) {
+			cleanup()
+			bad(w, r, "Flere filer enn dokumenter")
+			return
+		}
+		if part.FileName() != docs[i].Filnavn {
+			cleanup()
+			bad(w, r, "Fil %d har filnavn %q, men dokument %d heter %q (filene må komme i samme rekkefølge som dokumentene)", i+1, part.FileName(), i+1, docs[i].Filnavn)
+			return
+		}
+		d, err := s.store(part, docs[i], kryptert)
+		if err != nil {
+			cleanup()
+			bad(w, r, "Dokument %q: %v", docs[i].Filnavn, err)
+			return
+		}
+		stored.Dokumenter = append(stored.Dokumenter, d)
+	}
+	s.mu.Lock()
+	s.byID[id] = stored
+	s.order = append(s.order, id)
+	s.setStatus(stored, "MOTTATT")
+	if sys, ok := s.route(&f); ok {
+		stored.Mottakersystem = sys
+		s.setStatus(stored, "KLAR_FOR_MOTTAK")
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]string{"id": id})
+}
+
+// route finds the mottakersystem for a forsendelse (under s.mu).
+func (s *Server) route(f *send.Forsendelse) (string, bool) {
+	if f.Mottaker.DigitalId == nil || len(*f.Mottaker.DigitalId) != 9 {
+		return "", false
+	}
+	ids := make([]string, 0, len(s.systems))
+	for id := range s.systems {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		m := s.systems[id]
+		typ := ""
+		if f.Forsendelsestype != nil {
+			typ = *f.Forsendelsestype
+		}
+		if m.Organisasjonsnummer == *f.Mottaker.DigitalId && (m.Forsendelsestype == "" || m.Forsendelsestype == typ) {
+			return id, true
+		}
+	}
+	return "", false
+}
+
+func (s *Server) store(part io.Reader, d send.Dokument, kryptert bool) (Dokument, error) {
+	var src io.Reader = part
+	if kryptert {
+		dec, err := kryptering.NewDecrypter(part, kryptering.Key{Decrypter: s.key, Certificate: s.cert})
+		if err != nil {
+			return Dokument{}, fmt.Errorf("kunne ikke dekryptere: %v", err)
+		}
+		src = dec
+	}
+	f, err := os.CreateTemp(s.dir, "dok-")
+	if err != nil {
+		return Dokument{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), src)
+	if err != nil {
+		os.Remove(f.Name())
+		return Dokument{}, err
+	}
+	if n == 0 {
+		os.Remove(f.Name())
+		return Dokument{}, fmt.Errorf("tom fil")
+	}
+	return Dokument{Filnavn: d.Filnavn, MimeType: d.MimeType, Storrelse: n, Sha256: hex.EncodeToString(h.Sum(nil)), path: f.Name()}, nil
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func yes(p *bool) bool { return p != nil && *p }
+
+// validate applies SvarUt's rules to the metadata; "" when valid.
+func validate(f *send.Forsendelse) string {
+	if strings.TrimSpace(f.Tittel) == "" {
+		return "tittel er påkrevd"
+	}
+	if len([]rune(f.Tittel)) > 1000 {
+		return "tittel kan ha maks 1000 tegn"
+	}
+	if strings.TrimSpace(f.Mottaker.Navn) == "" {
+		return "mottaker.navn er påkrevd"
+	}
+	digital := str(f.Mottaker.DigitalId)
+	switch len(digital) {
+	case 0:
+		if yes(f.KunDigitalLevering) {
+			return "mottaker.digitalId er påkrevd for digital levering"
+		}
+	case 9:
+		if _, err := ident.ParseOrganisasjonsnummer(digital); err != nil {
+			return "mottaker.digitalId er ikke et gyldig organisasjonsnummer"
+		}
+	case 11:
+		if _, err := ident.ParseFoedselsnummer(digital); err != nil {
+			return "mottaker.digitalId er ikke et gyldig fødselsnummer"
+		}
+	default:
+		return "mottaker.digitalId må være et fødselsnummer eller organisasjonsnummer"
+	}
+	if !yes(f.KunDigitalLevering) && (str(f.Mottaker.Adresselinje1) == "" || str(f.Mottaker.Postnummer) == "" || str(f.Mottaker.Poststed) == "") {
+		return "mottaker må ha adresselinje1, postnummer og poststed når forsendelsen kan printes"
+	}
+	if len(str(f.EksternReferanse)) > 100 {
+		return "eksternReferanse kan ha maks 100 tegn"
+	}
+	if yes(f.KrevNiva4Innlogging) && !yes(f.Kryptert) {
+		return "forsendelser som krever nivå 4 må være kryptert"
+	}
+	if f.Dokumenter == nil || len(*f.Dokumenter) == 0 {
+		return "forsendelsen må ha minst ett dokument"
+	}
+	seen := map[string]bool{}
+	for _, d := range *f.Dokumenter {
+		switch {
+		case d.Filnavn == "" || len([]rune(d.Filnavn)) > 226 || strings.ContainsAny(d.Filnavn, `*:"\/<>|?`):
+			return fmt.Sprintf("ugyldig filnavn %q", d.Filnavn)
+		case seen[strings.ToLower(d.Filnavn)]:
+			return fmt.Sprintf("filnavn %q er brukt to ganger", d.Filnavn)
+		case d.MimeType == "":
+			return "dokument mangler mimeType"
+		case d.MimeType != "application/pdf" && !yes(f.KunDigitalLevering) && !yes(d.SkalEkskluderesFraUtskrift):
+			return fmt.Sprintf("dokument %q har mimeType %s, som ikke kan printes: sett skalEkskluderesFraUtskrift eller kunDigitalLevering", d.Filnavn, d.MimeType)
+		}
+		seen[strings.ToLower(d.Filnavn)] = true
+	}
+	return ""
+}
+
+func (s *Server) statusSok(w http.ResponseWriter, r *http.Request) {
+	konto := r.PathValue("konto")
+	if !s.konto(w, r, konto) {
+		return
+	}
+	var req struct {
+		ForsendelseIds []string `json:"forsendelseIds"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+		bad(w, r, "Ugyldig status-søk")
+		return
+	}
+	type st struct {
+		ID                 string    `json:"id"`
+		Status             string    `json:"status"`
+		SisteStatusEndring time.Time `json:"sisteStatusEndring"`
+	}
+	out := struct {
+		Statuser []st `json:"statuser"`
+	}{Statuser: []st{}}
+	s.mu.Lock()
+	for _, id := range req.ForsendelseIds {
+		if f, ok := s.byID[id]; ok && f.Konto == konto {
+			out.Statuser = append(out.Statuser, st{ID: id, Status: f.Status, SisteStatusEndring: f.hendelser[len(f.hendelser)-1].Tidspunkt})
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, out)
+}
+
+func (s *Server) eksternRef(w http.ResponseWriter, r *http.Request) {
+	konto := r.PathValue("konto")
+	if !s.konto(w, r, konto) {
+		return
+	}
+	ref := r.URL.Query().Get("eksternRef")
+	if ref == "" {
+		bad(w, r, "eksternRef er påkrevd")
+		return
+	}
+	ids := []string{}
+	s.mu.Lock()
+	for _, id := range s.order {
+		if f := s.byID[id]; f.Konto == konto && f.EksternReferanse == ref {
+			ids = append(ids, id)
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"forsendelseIds": ids})
+}
+
+func (s *Server) hendelser(w http.ResponseWriter, r *http.Request) {
+	if f := s.forsendelse(w, r); f != nil {
+		s.mu.Lock()
+		h := slices.Clone(f.hendelser)
+		s.mu.Unlock()
+		writeJSON(w, map[string]any{"hendelser": h})
+	}
+}
+
+func (s *Server) signering(w http.ResponseWriter, r *http.Request) {
+	if f := s.forsendelse(w, r); f != nil {
+		writeJSON(w, map[string]any{"hendelser": []any{}})
+	}
+}
+
+func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
+	f := s.forsendelse(w, r)
+	if f == nil {
+		return
+	}
+	type dm struct {
+		Filnavn       string `json:"filnavn"`
+		MimeType      string `json:"mimeType"`
+		DokumentType  string `json:"dokumentType"`
+		Storrelse     int64  `json:"storrelse"`
+		Sha256Hash    string `json:"sha256Hash"`
+		NedlasningURL string `json:"nedlasningUrl"`
+		KanSigneres   bool   `json:"kanSigneres"`
+	}
+	out := []dm{}
+	s.mu.Lock()
+	for i, d := range f.Dokumenter {
+		out = append(out, dm{Filnavn: d.Filnavn, MimeType: d.MimeType, Storrelse: d.Storrelse, Sha256Hash: d.Sha256,
+			NedlasningURL: fmt.Sprintf("%s/api/v2/forsendelser/%s/dokumenter/%d", s.srv.URL, f.ID, i)})
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"dokumenter": out})
+}
+
+func (s *Server) lest(w http.ResponseWriter, r *http.Request) {
+	f := s.forsendelse(w, r)
+	if f == nil {
+		return
+	}
+	var req struct {
+		Fnr       string    `json:"fnr"`
+		Tidspunkt time.Time `json:"tidspunkt"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+		bad(w, r, "Ugyldig forespørsel")
+		return
+	}
+	if _, err := ident.ParseFoedselsnummer(req.Fnr); err != nil {
+		bad(w, r, "fnr må være et gyldig fødselsnummer")
+		return
+	}
+	s.SetStatus(f.ID, "LEST")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) slett(w http.ResponseWriter, r *http.Request) {
+	f := s.forsendelse(w, r)
+	if f == nil {
+		return
+	}
+	t := r.URL.Query().Get("slettetype")
+	if t != "ORIGINALDOKUMENTER" && t != "ALLE" {
+		bad(w, r, "slettetype må være ORIGINALDOKUMENTER eller ALLE")
+		return
+	}
+	s.mu.Lock()
+	for _, d := range f.Dokumenter {
+		os.Remove(d.path)
+	}
+	f.Dokumenter = nil
+	f.hendelser = append(f.hendelser, hendelse{Tidspunkt: s.opts.Now(), Hendelse: "Filer slettet (" + t + ")"})
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) forsendelsestyper(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	t := slices.Clone(s.typer)
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"forsendelsestyper": t})
+}
+
+func (s *Server) mottakersystem(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	type ms struct {
+		ID                  string `json:"id"`
+		Navn                string `json:"navn"`
+		Organisasjonsnummer string `json:"organisasjonsnummer"`
+		ForsendelseType     string `json:"forsendelseType"`
+		Niva                int    `json:"niva"`
+	}
+	out := []ms{}
+	s.mu.Lock()
+	for _, m := range s.systems {
+		if o := q.Get("organisasjonsnummer"); o != "" && o != m.Organisasjonsnummer {
+			continue
+		}
+		if t := q.Get("forsendelseType"); t != "" && t != m.Forsendelsestype {
+			continue
+		}
+		if n := q.Get("niva"); n != "" && n != strconv.Itoa(m.Niva) {
+			continue
+		}
+		out = append(out, ms{ID: m.ID, Navn: m.Navn, Organisasjonsnummer: m.Organisasjonsnummer, ForsendelseType: m.Forsendelsestype, Niva: m.Niva})
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b ms) int { return strings.Compare(a.ID, b.ID) })
+	writeJSON(w, map[string]any{"mottakersystemer": out})
+}
+
+// basic checks SvarInn's Basic credentials.
+func (s *Server) basic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pw, ok := r.BasicAuth()
+		s.mu.Lock()
+		m, known := s.systems[user]
+		s.mu.Unlock()
+		if !ok || !known || subtle.ConstantTimeCompare([]byte(pw), []byte(m.Passord)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Basic realm="SvarInn"`)
+			fikstest.WriteError(w, r, http.StatusUnauthorized, "Ugyldig brukernavn eller passord")
+			return
+		}
+		r.Header.Set("X-Svaruttest-System", user)
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) waiting(sys string) []*Forsendelse {
+	var out []*Forsendelse
+	for _, id := range s.order {
+		if f := s.byID[id]; f.Mottakersystem == sys && f.Status == "KLAR_FOR_MOTTAK" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func (s *Server) nye(w http.ResponseWriter, r *http.Request) {
+	sys := r.Header.Get("X-Svaruttest-System")
+	s.mu.Lock()
+	list := s.waiting(sys)
+	if len(list) > 200 {
+		list = list[:200]
+	}
+	out := make([]svarinn.Forsendelse, 0, len(list))
+	for _, f := range list {
+		out = append(out, s.svarinnWire(f))
+	}
+	s.mu.Unlock()
+	writeJSON(w, out)
+}
+
+func (s *Server) svarinnWire(f *Forsendelse) svarinn.Forsendelse {
+	ms := f.mottatt.UnixMilli()
+	m := f.wire.Mottaker
+	niva := "3"
+	if yes(f.wire.KrevNiva4Innlogging) {
+		niva = "4"
+	}
+	w := svarinn.Forsendelse{
+		Id: f.ID, Tittel: f.Tittel, Date: &ms, Status: "KLAR_FOR_MOTTAK", Niva: niva,
+		DownloadUrl: s.srv.URL + "/tjenester/svarinn/forsendelse/" + f.ID,
+		Mottaker: svarinn.Mottaker{Navn: m.Navn, Orgnr: m.DigitalId, Adresse1: m.Adresselinje1, Adresse2: m.Adresselinje2, Adresse3: m.Adresselinje3,
+			Postnr: m.Postnummer, Poststed: m.Poststed, Land: m.Land},
+		Avsender:        &svarinn.Avsender{Navn: ptr("Konto " + f.Konto)},
+		ForsendelseType: f.wire.Forsendelsestype, EksternRef: f.wire.EksternReferanse, Korrelasjonsid: f.wire.Korrelasjonsid,
+		AvgivendeSystem: f.wire.AvgivendeSystem, TaushetsbelagtPost: f.wire.TaushetsbelagtPost,
+	}
+	for _, d := range f.Dokumenter {
+		w.Filmetadata = append(w.Filmetadata, svarinn.FilMetadata{Filnavn: d.Filnavn, Mimetype: d.MimeType, Sha256hash: d.Sha256, Size: d.Storrelse})
+	}
+	if w.Filmetadata == nil {
+		w.Filmetadata = []svarinn.FilMetadata{}
+	}
+	return w
+}
+
+func ptr(s string) *string { return &s }
+
+func (s *Server) mine(w http.ResponseWriter, r *http.Request) *Forsendelse {
+	sys := r.Header.Get("X-Svaruttest-System")
+	s.mu.Lock()
+	f, ok := s.byID[r.PathValue("id")]
+	s.mu.Unlock()
+	if !ok || f.Mottakersystem != sys {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Fant ikke forsendelse")
+		return nil
+	}
+	return f
+}
+
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	f := s.mine(w, r)
+	if f == nil {
+		return
+	}
+	s.mu.Lock()
+	docs := slices.Clone(f.Dokumenter)
+	cert := s.systems[f.Mottakersystem].Sertifikat
+	s.mu.Unlock()
+	if len(docs) == 0 {
+		fikstest.WriteError(w, r, http.StatusGone, "Filene er slettet")
+		return
+	}
+	name, ctype := docs[0].Filnavn, docs[0].MimeType
+	if len(docs) > 1 {
+		name, ctype = f.ID+".zip", "application/zip"
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	enc, err := kryptering.NewEncrypter(w, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}})
+	if err != nil {
+		fikstest.WriteError(w, r, http.StatusInternalServerError, "kryptering feilet")
+		return
+	}
+	if len(docs) == 1 {
+		if err := copyFile(enc, docs[0].path); err != nil {
+			panic(http.ErrAbortHandler) // the client sees a broken download
+		}
+	} else {
+		zw := zip.NewWriter(enc)
+		for _, d := range docs {
+			zf, err := zw.Create(d.Filnavn)
+			if err == nil {
+				err = copyFile(zf, d.path)
+			}
+			if err != nil {
+				panic(http.ErrAbortHandler)
+			}
+		}
+		if err := zw.Close(); err != nil {
+			panic(http.ErrAbortHandler)
+		}
+	}
+	if err := enc.Close(); err != nil {
+		panic(http.ErrAbortHandler)
+	}
+}
+
+func copyFile(w io.Writer, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+func (s *Server) kvitter(w http.ResponseWriter, r *http.Request) {
+	if f := s.mine(w, r); f != nil {
+		s.SetStatus(f.ID, "LEST")
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+func (s *Server) feilet(w http.ResponseWriter, r *http.Request) {
+	f := s.mine(w, r)
+	if f == nil {
+		return
+	}
+	var req svarinn.ImportFeil
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
+		bad(w, r, "Ugyldig mottakFeilet")
+		return
+	}
+	s.mu.Lock()
+	f.Feilmeldinger = append(f.Feilmeldinger, req.Feilmelding)
+	if req.Permanent {
+		s.setStatus(f, "IKKE_LEVERT")
+	} else {
+		f.hendelser = append(f.hendelser, hendelse{Tidspunkt: s.opts.Now(), Hendelse: "Mottak feilet: " + req.Feilmelding})
+	}
+	s.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
+}
