@@ -16,6 +16,10 @@
 //	fellesklient maskinporten token --issuer test --client-id ID --scope "A B" --key FILE
 //	fellesklient maskinporten metadata --issuer test [--json]
 //	fellesklient id [--json] VALUE...
+//	fellesklient svarut send --konto ID --tittel T (--mottaker-fnr F | --mottaker-orgnr O) --mottaker-navn N
+//	    [--adresse LINJE --postnummer NR --poststed STED] [--kun-digital] [--ekstern-referanse REF] [--metadata FILE.json] FILE...
+//	fellesklient svarut status --konto ID [--json] ID...
+//	fellesklient svarinn receive --dir DIR --key FILE   (SVARINN_BRUKER, SVARINN_PASSORD)
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
 //	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
@@ -84,6 +88,13 @@ func commands() *command {
 	return &command{name: "fellesklient", subs: []*command{
 		{name: "folkeregister", summary: "Fiks Folkeregister lookups", subs: []*command{
 			{name: "person", summary: "look up a person (masked unless --show-identifiers)", run: runFolkeregisterPerson},
+		}},
+		{name: "svarut", summary: "send with SvarUt", subs: []*command{
+			{name: "send", summary: "send files as one forsendelse", run: runSvarutSend},
+			{name: "status", summary: "show the status of forsendelser", run: runSvarutStatus},
+		}},
+		{name: "svarinn", summary: "receive with SvarInn", subs: []*command{
+			{name: "receive", summary: "receive, decrypt and store every waiting forsendelse, then acknowledge it", run: runSvarinnReceive},
 		}},
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{

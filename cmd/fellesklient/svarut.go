@@ -1,0 +1,377 @@
+package main
+
+import (
+	"archive/zip"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/svarut"
+)
+
+func svarutBase(sf *serviceFlags) (string, error) {
+	test, _ := fiks.Test.Endpoints()
+	prod, _ := fiks.Prod.Endpoints()
+	return sf.resolve(test.SvarUt, prod.SvarUt)
+}
+
+// interspersed lets positional arguments come before, between or after the flags.
+func interspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// noarkMetadataJSON is --metadata FILE.json: SvarUt's metadataFraAvleverendeSystem.
+type noarkMetadataJSON struct {
+	Saksaar              int32     `json:"saksaar"`
+	Sakssekvensnummer    int64     `json:"sakssekvensnummer"`
+	Journalaar           int32     `json:"journalaar"`
+	Journalsekvensnummer int64     `json:"journalsekvensnummer"`
+	Journalpostnummer    int64     `json:"journalpostnummer"`
+	Journalposttype      string    `json:"journalposttype"`
+	Journalstatus        string    `json:"journalstatus"`
+	Journaldato          time.Time `json:"journaldato"`
+	DokumentetsDato      time.Time `json:"dokumentetsDato"`
+	Tittel               string    `json:"tittel"`
+	Saksbehandler        string    `json:"saksbehandler"`
+	MappeID              string    `json:"mappeId"`
+	MappeSystemID        string    `json:"mappeSystemId"`
+	SystemID             string    `json:"systemId"`
+	RegistreringsID      string    `json:"registreringsId"`
+}
+
+// runSvarutSend: fellesklient svarut send --konto ID --tittel T (--mottaker-fnr F |
+// --mottaker-orgnr O) --mottaker-navn N [--adresse L --postnummer P --poststed S]
+// [--kun-digital] [--ekstern-referanse R] [--metadata FILE.json] FILE...
+func runSvarutSend(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient svarut send")
+	var sf serviceFlags
+	sf.register(fs)
+	var tf tokenFlags
+	tf.register(fs, fiks.Scope)
+	var of outputFlags
+	of.register(fs)
+	konto := fs.String("konto", "", "SvarUt konto id (required)")
+	tittel := fs.String("tittel", "", "title (required)")
+	fnr := fs.String("mottaker-fnr", "", "recipient's fødselsnummer")
+	orgnr := fs.String("mottaker-orgnr", "", "recipient's organisasjonsnummer")
+	navn := fs.String("mottaker-navn", "", "recipient's name (required)")
+	var adresse multiFlag
+	fs.Var(&adresse, "adresse", "address line for print (repeatable, up to 3)")
+	postnr := fs.String("postnummer", "", "postal code for print")
+	poststed := fs.String("poststed", "", "postal place for print")
+	kunDigital := fs.Bool("kun-digital", false, "digital delivery only (never printed)")
+	ref := fs.String("ekstern-referanse", "", "your reference (default: a random one, printed)")
+	metaFile := fs.String("metadata", "", "Noark metadata JSON file (metadataFraAvleverendeSystem)")
+	certFile := fs.String("svarut-sertifikat", "", "SvarUt's encryption certificate (PEM): encrypt the documents")
+	files, err := interspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *konto == "":
+		return usageErr("--konto is required")
+	case *tittel == "":
+		return usageErr("--tittel is required")
+	case *navn == "":
+		return usageErr("--mottaker-navn is required")
+	case (*fnr == "") == (*orgnr == ""):
+		return usageErr("give exactly one of --mottaker-fnr and --mottaker-orgnr")
+	case len(files) == 0:
+		return usageErr("no files to send")
+	}
+	f := &svarut.Forsendelse{Tittel: *tittel, EksternReferanse: *ref, KunDigitalLevering: *kunDigital, Mottaker: svarut.Mottaker{Navn: *navn}}
+	if *fnr != "" {
+		n, err := ident.ParseFoedselsnummer(*fnr)
+		if err != nil {
+			return noErr(fmt.Errorf("--mottaker-fnr: %w", err))
+		}
+		f.Mottaker.Foedselsnummer = n
+	} else {
+		o, err := ident.ParseOrganisasjonsnummer(*orgnr)
+		if err != nil {
+			return noErr(fmt.Errorf("--mottaker-orgnr: %w", err))
+		}
+		f.Mottaker.Organisasjonsnummer = o
+	}
+	if len(adresse) > 0 || *postnr != "" || *poststed != "" {
+		f.Mottaker.Postadresse = &svarut.Postadresse{Adresselinjer: adresse, Postnummer: *postnr, Poststed: *poststed}
+	}
+	for _, p := range files {
+		st, err := os.Stat(p)
+		if err != nil {
+			return ioErr(fmt.Errorf("%s: %v", p, errors.Unwrap(err)))
+		}
+		if !st.Mode().IsRegular() {
+			return usageErr("%s is not a file", p)
+		}
+		f.Dokumenter = append(f.Dokumenter, svarut.Fil(p))
+	}
+	if *metaFile != "" {
+		b, err := os.ReadFile(*metaFile)
+		if err != nil {
+			return ioErr(err)
+		}
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		var m noarkMetadataJSON
+		if err := dec.Decode(&m); err != nil {
+			return usageErr("--metadata %s: %v", *metaFile, err)
+		}
+		f.Metadata = &svarut.NoarkMetadata{Saksaar: m.Saksaar, Sakssekvensnummer: m.Sakssekvensnummer, Journalaar: m.Journalaar,
+			Journalsekvensnummer: m.Journalsekvensnummer, Journalpostnummer: m.Journalpostnummer, Journalposttype: m.Journalposttype,
+			Journalstatus: m.Journalstatus, Journaldato: m.Journaldato, DokumentetsDato: m.DokumentetsDato, Tittel: m.Tittel,
+			Saksbehandler: m.Saksbehandler, MappeID: m.MappeID, MappeSystemID: m.MappeSystemID, SystemID: m.SystemID, RegistreringsID: m.RegistreringsID}
+	}
+	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"}
+	if *certFile != "" {
+		b, err := os.ReadFile(*certFile)
+		if err != nil {
+			return ioErr(err)
+		}
+		certs, err := kryptering.ParseCertificates(b)
+		if err != nil {
+			return usageErr("--svarut-sertifikat: %v", err)
+		}
+		opts.Sertifikat = certs[0]
+		f.Kryptert = true
+	}
+	if opts.BaseURL, err = svarutBase(&sf); err != nil {
+		return err
+	}
+	if opts.Credentials, err = fiksCredentials(e, &tf); err != nil {
+		return err
+	}
+	c, err := svarut.New(opts)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	res, err := c.Send(ctx, f)
+	if err != nil {
+		return serviceErr(err)
+	}
+	if of.json {
+		return writeJSON(e, map[string]any{"id": res.ID, "eksternReferanse": res.EksternReferanse, "gjenbrukt": res.Gjenbrukt})
+	}
+	fmt.Fprintf(e.stdout, "sent %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
+	return nil
+}
+
+// runSvarutStatus: fellesklient svarut status --konto ID [--json] FORSENDELSE-ID...
+func runSvarutStatus(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient svarut status")
+	var sf serviceFlags
+	sf.register(fs)
+	var tf tokenFlags
+	tf.register(fs, fiks.Scope)
+	var of outputFlags
+	of.register(fs)
+	konto := fs.String("konto", "", "SvarUt konto id (required)")
+	ids, err := interspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if *konto == "" || len(ids) == 0 {
+		return usageErr("usage: fellesklient svarut status --konto KONTO-ID ID...")
+	}
+	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"}
+	if opts.BaseURL, err = svarutBase(&sf); err != nil {
+		return err
+	}
+	if opts.Credentials, err = fiksCredentials(e, &tf); err != nil {
+		return err
+	}
+	c, err := svarut.New(opts)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	st, err := c.Statuser(ctx, ids...)
+	if err != nil {
+		return serviceErr(err)
+	}
+	if of.json {
+		type out struct {
+			ID                 string    `json:"id"`
+			Status             string    `json:"status"`
+			SisteStatusEndring time.Time `json:"sisteStatusEndring"`
+		}
+		list := make([]out, len(st))
+		for i, s := range st {
+			list[i] = out{s.ID, string(s.Status), s.SisteStatusEndring}
+		}
+		return writeJSON(e, list)
+	}
+	for _, s := range st {
+		fmt.Fprintf(e.stdout, "%s  %-16s %s\n", s.ID, s.Status, s.SisteStatusEndring.Format(time.RFC3339))
+	}
+	if len(st) < len(ids) {
+		return noErr(fmt.Errorf("%d of %d forsendelser were not found on this konto", len(ids)-len(st), len(ids)))
+	}
+	return nil
+}
+
+// runSvarinnReceive: fellesklient svarinn receive --dir DIR --key FILE. Each forsendelse
+// is written to DIR/<id>/ (a zip is unpacked), synced, and only then acknowledged.
+func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient svarinn receive")
+	var sf serviceFlags
+	sf.register(fs)
+	var of outputFlags
+	of.register(fs)
+	dir := fs.String("dir", "", "directory to write the forsendelser to (required)")
+	keyFile := fs.String("key", "", "the mottakersystem's private key: PEM or .p12 (required)")
+	p12Env := fs.String("p12-password-env", "", "name of the environment variable holding the .p12 password")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" || *keyFile == "" || fs.NArg() > 0 {
+		return usageErr("usage: fellesklient svarinn receive --dir DIR --key FILE")
+	}
+	user, pw := e.getenv("SVARINN_BRUKER"), e.getenv("SVARINN_PASSORD")
+	if user == "" || pw == "" {
+		return usageErr("set SVARINN_BRUKER and SVARINN_PASSORD (the mottakersystem's id and servicepassord)")
+	}
+	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+		return usageErr("--dir %s is not a directory", *dir)
+	}
+	kb, err := os.ReadFile(*keyFile)
+	if err != nil {
+		return ioErr(err)
+	}
+	password := ""
+	if *p12Env != "" {
+		password = e.getenv(*p12Env)
+	}
+	key, err := kryptering.ParseKey(kb, password)
+	if err != nil {
+		return usageErr("--key: %v", err)
+	}
+	base, err := svarutBase(&sf)
+	if err != nil {
+		return err
+	}
+	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: pw, Key: key, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	res, err := m.Motta(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+		n, err := store(*dir, f, fil)
+		if err != nil {
+			return err
+		}
+		if of.json {
+			return writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": n, "dir": filepath.Join(*dir, f.ID)})
+		}
+		fmt.Fprintf(e.stdout, "received %s: %d file(s) in %s\n", f.ID, n, filepath.Join(*dir, f.ID))
+		return nil
+	})
+	if !of.json {
+		fmt.Fprintf(e.stdout, "%d received, %d failed\n", res.Kvittert, res.Feilet)
+	}
+	if err != nil {
+		return serviceErr(err)
+	}
+	if res.Feilet > 0 {
+		return noErr(fmt.Errorf("%d forsendelser could not be stored (reported to SvarInn)", res.Feilet))
+	}
+	return nil
+}
+
+// store writes one forsendelse to dir/<id>/: its files (a zip is unpacked) and
+// forsendelse.json, each written to a temporary name, synced and renamed, then the
+// directory synced. It returns the number of files.
+func store(dir string, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) (int, error) {
+	target := filepath.Join(dir, f.ID)
+	if err := os.MkdirAll(target, 0o750); err != nil {
+		return 0, err
+	}
+	n := 0
+	if strings.Contains(fil.ContentType, "zip") {
+		tmp, err := os.CreateTemp(dir, ".svarinn-*.zip")
+		if err != nil {
+			return 0, err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		size, err := io.Copy(tmp, fil) // also runs the integrity checks
+		if err != nil {
+			return 0, err
+		}
+		zr, err := zip.NewReader(tmp, size)
+		if err != nil {
+			return 0, fmt.Errorf("the download is not a valid zip: %w", err)
+		}
+		for _, zf := range zr.File {
+			rc, err := zf.Open()
+			if err != nil {
+				return 0, err
+			}
+			err = writeSynced(target, zf.Name, rc)
+			rc.Close()
+			if err != nil {
+				return 0, err
+			}
+			n++
+		}
+	} else {
+		if err := writeSynced(target, fil.Filnavn, fil); err != nil {
+			return 0, err
+		}
+		n = 1
+	}
+	meta, _ := json.MarshalIndent(f, "", "  ")
+	if err := writeSynced(target, "forsendelse.json", strings.NewReader(string(meta))); err != nil {
+		return 0, err
+	}
+	d, err := os.Open(target)
+	if err != nil {
+		return 0, err
+	}
+	defer d.Close()
+	return n, d.Sync()
+}
+
+// writeSynced writes r to dir/name (a plain file name; paths in names are refused).
+func writeSynced(dir, name string, r io.Reader) error {
+	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\\x00") {
+		return fmt.Errorf("refusing file name %q", name)
+	}
+	base := name
+	tmp, err := os.CreateTemp(dir, ".part-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, r); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), filepath.Join(dir, base))
+}

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/internal/testutil"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+	"github.com/fellesklient/fellesklient/svarut/svaruttest"
+)
+
+type svarutCLI struct {
+	fake    *svaruttest.Server
+	konto   string
+	vars    map[string]string
+	keyFile string
+	cert    *x509.Certificate
+	key     *rsa.PrivateKey
+}
+
+func newSvarutCLI(t *testing.T) *svarutCLI {
+	mp := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
+	t.Cleanup(mp.Close)
+	mpc, err := maskinporten.New(mp.NewClient("cli", "910000020", fiks.Scope))
+	require.NoError(t, err)
+	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
+	require.NoError(t, err)
+	fake := svaruttest.NewServer(mp, svaruttest.Options{Plain: true})
+	t.Cleanup(fake.Close)
+	konto := uuid.NewString()
+	fake.AddKonto(konto)
+	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "integ", Passord: "integ-pw", Org: "910000020", Privileges: []string{"svarut:konto:" + konto}})
+	key := testutil.Key(t, 2048, 9)
+	cert := testutil.Cert(t, key, "mottakersystem", "974760673", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	fake.AddMottakersystem(svaruttest.Mottakersystem{ID: "sys", Passord: "sys-pw", Organisasjonsnummer: "974760673", Sertifikat: cert, Niva: 3})
+	kf := filepath.Join(t.TempDir(), "m.key")
+	require.NoError(t, os.WriteFile(kf, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	return &svarutCLI{fake: fake, konto: konto, keyFile: kf, cert: cert, key: key, vars: map[string]string{
+		"MASKINPORTEN_TOKEN": tok.Value, "FIKS_INTEGRASJON_ID": "integ", "FIKS_INTEGRASJON_PASSORD": "integ-pw",
+		"SVARINN_BRUKER": "sys", "SVARINN_PASSORD": "sys-pw"}}
+}
+
+func TestSvarutCLI(t *testing.T) {
+	s := newSvarutCLI(t)
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, "vedtak.pdf")
+	xml := filepath.Join(dir, "vedlegg.xml")
+	require.NoError(t, os.WriteFile(pdf, []byte("%PDF-1.7 vedtak"), 0o600))
+	require.NoError(t, os.WriteFile(xml, []byte("<vedlegg/>"), 0o600))
+	meta := filepath.Join(dir, "meta.json")
+	require.NoError(t, os.WriteFile(meta, []byte(`{"saksaar":2026,"sakssekvensnummer":42,"tittel":"Sak"}`), 0o600))
+
+	// To a person, printable: JSON out.
+	r := runCLI(t, s.vars, "svarut", "send", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Vedtak",
+		"--mottaker-fnr", "13097248022", "--mottaker-navn", "Kari Nordmann", "--adresse", "Kirkeveien 12B", "--postnummer", "5003",
+		"--poststed", "BERGEN", "--metadata", meta, "--json", pdf)
+	require.Equal(t, 0, r.code, r.stderr)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
+	id := out["id"].(string)
+	assert.NotEmpty(t, out["eksternReferanse"])
+	stored := s.fake.Forsendelser()
+	require.Len(t, stored, 1)
+	assert.Contains(t, string(stored[0].Metadata), `"sakssekvensnummer":42`)
+
+	r = runCLI(t, s.vars, "svarut", "status", "--base-url", s.fake.URL(), "--konto", s.konto, id)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "MOTTATT")
+	r = runCLI(t, s.vars, "svarut", "status", "--base-url", s.fake.URL(), "--konto", s.konto, uuid.NewString())
+	assert.Equal(t, 1, r.code)
+
+	// To an organisation with a receiving system, two files, files before the flags.
+	r = runCLI(t, s.vars, "svarut", "send", pdf, xml, "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Til kommunen",
+		"--mottaker-orgnr", "974760673", "--mottaker-navn", "Mottakerkommune", "--kun-digital", "--ekstern-referanse", "ref-1")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "ref-1")
+
+	// Refused before sending.
+	before := s.fake.Requests()
+	for _, args := range [][]string{
+		{"--mottaker-fnr", "13097248023", "--mottaker-navn", "X", "--kun-digital", pdf},
+		{"--mottaker-orgnr", "910000017", "--mottaker-navn", "X", "--kun-digital", pdf},
+		{"--mottaker-orgnr", "974760673", "--mottaker-navn", "X", xml}, // non-PDF, printable
+		{"--mottaker-orgnr", "974760673", "--mottaker-navn", "X", "--kun-digital"},
+		{"--mottaker-orgnr", "974760673", "--mottaker-navn", "X", "--kun-digital", filepath.Join(dir, "finnes-ikke.pdf")},
+	} {
+		r := runCLI(t, s.vars, append([]string{"svarut", "send", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "T"}, args...)...)
+		assert.NotEqual(t, 0, r.code, args)
+		assert.NotContains(t, r.stderr, "13097248023")
+	}
+	assert.Equal(t, before, s.fake.Requests())
+
+	// Receive.
+	in := t.TempDir()
+	r = runCLI(t, s.vars, "svarinn", "receive", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "1 received, 0 failed")
+	stored = s.fake.Forsendelser()
+	got, err := os.ReadFile(filepath.Join(in, stored[1].ID, "vedlegg.xml"))
+	require.NoError(t, err)
+	assert.Equal(t, "<vedlegg/>", string(got))
+	_, err = os.Stat(filepath.Join(in, stored[1].ID, "forsendelse.json"))
+	assert.NoError(t, err)
+	assert.Equal(t, "LEST", s.fake.Forsendelser()[1].Status)
+	r = runCLI(t, map[string]string{}, "svarinn", "receive", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile)
+	assert.Equal(t, 2, r.code)
+	assert.True(t, strings.Contains(r.stderr, "SVARINN_BRUKER"))
+}
+
+// TestSvarutMemory sends and receives a 200 MiB document through the real binary and
+// checks each process's peak resident memory (under 64 MiB).
+func TestSvarutMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 200 MiB through two processes")
+	}
+	const size = 200 << 20
+	s := newSvarutCLI(t)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "fellesklient")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(out))
+	big := filepath.Join(dir, "stor.pdf")
+	f, err := os.Create(big)
+	require.NoError(t, err)
+	_, err = io.CopyN(f, &testutil.Pattern{}, size)
+	require.NoError(t, err)
+	require.NoError(t, f.Close())
+
+	env := os.Environ()
+	for k, v := range s.vars {
+		env = append(env, k+"="+v)
+	}
+	run := func(args ...string) *os.ProcessState {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = env
+		o, err := cmd.CombinedOutput()
+		require.NoError(t, err, string(o))
+		return cmd.ProcessState
+	}
+	rss := func(ps *os.ProcessState) int64 { return ps.SysUsage().(*syscall.Rusage).Maxrss << 10 }
+	send := run("svarut", "send", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Stor", "--mottaker-orgnr", "974760673",
+		"--mottaker-navn", "Mottakerkommune", "--kun-digital", big)
+	in := t.TempDir()
+	recv := run("svarinn", "receive", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile)
+	stored := s.fake.Forsendelser()
+	require.Len(t, stored, 1)
+	assert.Equal(t, int64(size), stored[0].Dokumenter[0].Storrelse)
+	rf, err := os.Open(filepath.Join(in, stored[0].ID, "stor.pdf"))
+	require.NoError(t, err)
+	defer rf.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, rf)
+	require.NoError(t, err)
+	assert.Equal(t, int64(size), n)
+	want := sha256.New()
+	_, _ = io.CopyN(want, &testutil.Pattern{}, size)
+	assert.Equal(t, want.Sum(nil), h.Sum(nil))
+	for name, ps := range map[string]*os.ProcessState{"send": send, "receive": recv} {
+		t.Logf("%s: peak RSS %d MiB for 200 MiB", name, rss(ps)>>20)
+		assert.Less(t, rss(ps), int64(64<<20), name)
+	}
+}
