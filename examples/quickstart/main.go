@@ -1,24 +1,40 @@
 // Command quickstart runs fellesklient's main job end to end against the in-process fakes:
-// it gets a Maskinporten token with the JWT-bearer grant and calls a protected API with it.
-// No network, no credentials: everything runs on loopback.
+// a municipality sends a decision with SvarUt. It gets a Maskinporten token, looks the
+// citizen up in Folkeregister (and leaves the print address out for a person with address
+// protection), sends the letter, sends a copy to another municipality's archive, which
+// receives it with SvarInn, decrypts it and prints it. No network, no credentials:
+// everything runs on loopback.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net/http"
-	"net/http/httptest"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/fellesklient/fellesklient/auth"
+	"github.com/google/uuid"
+
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/folkeregister"
+	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
+	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/maskinporten"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+	"github.com/fellesklient/fellesklient/svarut"
+	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
 
 func main() {
@@ -28,31 +44,26 @@ func main() {
 	}
 }
 
+const (
+	kommune      = "910000020" // the sending municipality
+	arkivKommune = "974760673" // the municipality whose archive receives a copy
+	rolle        = "rolle-saksbehandling"
+)
+
 func run(w io.Writer) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	// 1. A fake Maskinporten with one registered client (a supplier's integration).
+	// 1. Maskinporten: a fake with the municipality's client; a cached token source.
 	mp := maskinportentest.NewServer(maskinportentest.Options{})
 	defer mp.Close()
-	opts := mp.NewClient("quickstart-client", "910000020", "ks:fiks")
-	fmt.Fprintf(w, "fake Maskinporten at %s\n", mp.Environment())
-
-	// 2. A protected API that accepts only Maskinporten tokens with scope ks:fiks.
-	api := httptest.NewTLSServer(mp.RequireToken("ks:fiks", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		at, _ := maskinportentest.TokenFromContext(r.Context())
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]string{"hello": "organisation " + at.Consumer})
-	})))
-	defer api.Close()
-
-	// 3. The Maskinporten client and a cached token source for one request shape.
-	opts.HTTPClient = mp.HTTPClient()
-	client, err := maskinporten.New(opts)
+	mpOpts := mp.NewClient("kommune-fagsystem", kommune, fiks.Scope)
+	mpOpts.HTTPClient = mp.HTTPClient()
+	mpc, err := maskinporten.New(mpOpts)
 	if err != nil {
 		return err
 	}
-	tokens, err := client.TokenSource(maskinporten.Request{Scopes: []string{"ks:fiks"}})
+	tokens, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
 	if err != nil {
 		return err
 	}
@@ -60,32 +71,143 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "got %v\n", tok) // prints without the token value
+	fmt.Fprintf(w, "1. Maskinporten: %v\n", tok) // prints without the token value
 
-	// 4. Call the API through auth.Transport: the token is added to every request, and a
-	// rejected token is replaced once.
-	httpClient := &http.Client{Transport: &auth.Transport{Source: tokens, Base: api.Client().Transport}}
-	for i := 1; i <= 2; i++ {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, api.URL+"/hello", nil)
-		resp, err := httpClient.Do(req)
+	// The FIKS side: one Fiks-integrasjon for Folkeregister and SvarUt.
+	integ := fikstest.Integrasjon{ID: uuid.NewString(), Passord: "integrasjonspassord", Org: kommune}
+	creds := fiks.Credentials{Token: tokens, IntegrasjonID: integ.ID, IntegrasjonPassord: integ.Passord}
+	konto := uuid.NewString()
+	integ.Privileges = []string{"folkeregister:rolle:" + rolle, "svarut:konto:" + konto}
+
+	freg := folkeregistertest.NewServer(mp, folkeregistertest.Options{})
+	defer freg.Close()
+	freg.AddIntegrasjon(integ)
+	freg.AddRolle(folkeregistertest.Rolle{ID: rolle, Parts: []string{"person-basis"}})
+	kari := folkeregistertest.Foedselsnummer(time.Date(1972, 9, 13, 0, 0, 0, 0, time.UTC), 120)
+	ola := folkeregistertest.Foedselsnummer(time.Date(1985, 4, 2, 0, 0, 0, 0, time.UTC), 230)
+	freg.AddPerson(folkeregistertest.Person{Foedselsnummer: kari, Fornavn: "Kari", Etternavn: "Nordmann",
+		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 12, Husbokstav: "B", Postnummer: "5003", Poststed: "BERGEN"}})
+	freg.AddPerson(folkeregistertest.Person{Foedselsnummer: ola, Fornavn: "Ola", Etternavn: "Nordmann", Gradering: "strengtFortrolig"})
+
+	svar := svaruttest.NewServer(mp, svaruttest.Options{})
+	defer svar.Close()
+	svar.AddKonto(konto)
+	svar.AddIntegrasjon(integ)
+	arkivKey, arkivCert, err := selfSigned("Arkivkommunen sak/arkiv")
+	if err != nil {
+		return err
+	}
+	svar.AddMottakersystem(svaruttest.Mottakersystem{ID: "arkivkommunen-sakarkiv", Passord: "servicepassord",
+		Organisasjonsnummer: arkivKommune, Sertifikat: arkivCert, Niva: 4})
+
+	// 2. Folkeregister: look the recipients up; honour address protection.
+	fr, err := folkeregister.New(folkeregister.Options{BaseURL: freg.URL(), HTTPClient: freg.HTTPClient(), Credentials: creds, Rolle: rolle})
+	if err != nil {
+		return err
+	}
+	su, err := svarut.New(svarut.Options{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(), Credentials: creds, Konto: konto,
+		Sertifikat: svar.Sertifikat(), LookupDelay: 50 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	vedtak := []byte("%PDF-1.7\nVedtak: Du har fått plass i Solsikken barnehage fra 1. august.\n")
+	for _, nr := range []string{kari, ola} {
+		fnr, err := ident.ParseFoedselsnummer(nr)
 		if err != nil {
 			return err
 		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		fmt.Fprintf(w, "call %d: %s %s", i, resp.Status, body)
+		p, err := fr.Person(ctx, fnr, nil)
+		if err != nil {
+			return err
+		}
+		navn, _ := p.GjeldendeNavn()
+		mottaker := svarut.Mottaker{Navn: navn.Fullt(), Foedselsnummer: fnr}
+		f := &svarut.Forsendelse{Tittel: "Vedtak om barnehageplass", Mottaker: mottaker,
+			Dokumenter: []svarut.Dokument{svarut.Bytes("vedtak.pdf", vedtak)}}
+		adr, err := p.Utsendingsadresse()
+		switch {
+		case errors.Is(err, folkeregister.ErrAdressebeskyttet):
+			// No address may leave the register: digital delivery only, never print.
+			f.KunDigitalLevering = true
+			fmt.Fprintf(w, "2. Folkeregister: %v %s: %v; sending digitally only, no print address\n", fnr, navn.Fullt(), err)
+		case err != nil:
+			return err
+		default:
+			f.Mottaker.Postadresse = &svarut.Postadresse{Adresselinjer: adr.Adresselinjer, Postnummer: adr.Postnummer, Poststed: adr.Poststed}
+			fmt.Fprintf(w, "2. Folkeregister: %v %s, print address %s, %s %s\n", fnr, navn.Fullt(), strings.Join(adr.Adresselinjer, ", "), adr.Postnummer, adr.Poststed)
+		}
+		// 3. SvarUt: send it, exactly once.
+		res, err := su.Send(ctx, f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "3. SvarUt: sent forsendelse %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
 	}
-	fmt.Fprintf(w, "token requests sent to Maskinporten: %d (the second call used the cache)\n", mp.TokenRequests())
 
-	// 5. What a configuration error looks like: a scope the client does not have.
-	_, err = client.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
-	var mpErr *maskinporten.Error
-	if errors.As(err, &mpErr) {
-		fmt.Fprintf(w, "unregistered scope: %s (code %s, temporary %v)\n", mpErr.Code, mpErr.MPCode, mpErr.Temporary())
+	// 4. A copy to the other municipality's archive, encrypted, at security level 4.
+	svar.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	kopi, err := su.Send(ctx, &svarut.Forsendelse{
+		Tittel:              "Kopi: vedtak om barnehageplass",
+		Mottaker:            svarut.Mottaker{Navn: "Arkivkommunen", Organisasjonsnummer: arkivKommune},
+		KunDigitalLevering:  true,
+		KrevNiva4Innlogging: true,
+		EksternReferanse:    "barnehage-2026-0042-kopi",
+		Dokumenter:          []svarut.Dokument{svarut.Bytes("vedtak.pdf", vedtak)},
+	})
+	if err != nil {
+		return err
 	}
-	if !errors.Is(err, maskinporten.ErrInvalidScope) {
+	fmt.Fprintf(w, "4. SvarUt: the connection dropped after the upload; Send found %s by its reference (gjenbrukt %v); SvarUt holds %d forsendelser\n",
+		kopi.ID, kopi.Gjenbrukt, len(svar.Forsendelser()))
+
+	// 5. SvarInn: the archive receives it, decrypts it, and acknowledges it once stored.
+	mottak, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(),
+		Brukernavn: "arkivkommunen-sakarkiv", Passord: "servicepassord", Key: kryptering.Key{Decrypter: arkivKey, Certificate: arkivCert}})
+	if err != nil {
+		return err
+	}
+	resultat, err := mottak.Motta(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+		innhold, err := io.ReadAll(fil)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "5. SvarInn: received %q (%s, nivå %s): %s", f.Tittel, fil.Filnavn, f.Niva, strings.TrimPrefix(string(innhold), "%PDF-1.7\n"))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	st, err := su.Statuser(ctx, kopi.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "6. SvarUt status of the copy: %s (%d acknowledged)\n", st[0].Status, resultat.Kvittert)
+	fmt.Fprintf(w, "token requests sent to Maskinporten: %d\n", mp.TokenRequests())
+
+	// What a configuration error looks like: a scope the client does not have.
+	_, err = mpc.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
+	var mpErr *maskinporten.Error
+	if !errors.As(err, &mpErr) || !errors.Is(err, maskinporten.ErrInvalidScope) {
 		return fmt.Errorf("expected invalid_scope, got %v", err)
 	}
+	fmt.Fprintf(w, "unregistered scope: %s (code %s, temporary %v)\n", mpErr.Code, mpErr.MPCode, mpErr.Temporary())
 	fmt.Fprintln(w, "quickstart: ok")
 	return nil
+}
+
+// selfSigned makes the receiving system's key and certificate, as KS tells receivers to
+// (openssl req -x509 -newkey rsa:2048 ...).
+func selfSigned(cn string) (*rsa.PrivateKey, *x509.Certificate, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, nil, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(365 * 24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	return key, cert, err
 }

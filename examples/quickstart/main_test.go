@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -11,12 +12,23 @@ func TestQuickstart(t *testing.T) {
 	if err := run(&out); err != nil {
 		t.Fatalf("quickstart failed: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"call 1: 200 OK", "call 2: 200 OK", "token requests sent to Maskinporten: 1", "MP-200", "quickstart: ok"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
+	s := out.String()
+	for _, want := range []string{
+		"print address Kirkeveien 12B, 5003 BERGEN",
+		"Ola Nordmann: folkeregister: the address is protected (strengtFortrolig); no address is given; sending digitally only",
+		"gjenbrukt true); SvarUt holds 3 forsendelser",
+		"5. SvarInn: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, nivå 4): Vedtak: Du har fått plass",
+		"status of the copy: LEST (1 acknowledged)",
+		"token requests sent to Maskinporten: 1",
+		"MP-200", "quickstart: ok"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("output lacks %q:\n%s", want, s)
 		}
 	}
-	if strings.Contains(out.String(), "eyJ") {
+	if strings.Contains(s, "eyJ") {
 		t.Error("a token appeared in the output")
+	}
+	if m := regexp.MustCompile(`\d{11}`).FindString(s); m != "" {
+		t.Errorf("an identity number appeared in the output: %s", m)
 	}
 }
