@@ -27,6 +27,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/fellesklient/fellesklient/auth"
 )
@@ -102,4 +104,29 @@ func (c Credentials) GoString() string { return c.String() }
 // clients of this module. It holds the password: never log it.
 func (c Credentials) Header() http.Header {
 	return http.Header{"Integrasjonid": {c.IntegrasjonID}, "Integrasjonpassord": {c.IntegrasjonPassord}}
+}
+
+// ResolveBaseURL returns the base URL a service client uses: override when set (it must
+// be https, or http on loopback for fakes), otherwise service's host in env's Endpoints.
+func ResolveBaseURL(env Environment, override string, service func(Endpoints) string) (string, error) {
+	if override != "" {
+		u, err := url.Parse(override)
+		if err != nil || u.Host == "" {
+			return "", errors.New("fiks: BaseURL is not an absolute URL")
+		}
+		h := u.Hostname()
+		loopback := h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
+		if u.Scheme != "https" && !(u.Scheme == "http" && loopback) {
+			return "", errors.New("fiks: BaseURL must be https (http only on loopback)")
+		}
+		return strings.TrimSuffix(override, "/"), nil
+	}
+	if env == "" {
+		return "", errors.New("fiks: an Environment (fiks.Prod or fiks.Test) or a BaseURL is required")
+	}
+	ep, err := env.Endpoints()
+	if err != nil {
+		return "", err
+	}
+	return service(ep), nil
 }

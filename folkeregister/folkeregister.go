@@ -84,17 +84,8 @@ func New(opts Options) (*Client, error) {
 	if err := opts.Credentials.Validate(); err != nil {
 		return nil, err
 	}
-	base := opts.BaseURL
-	if base == "" {
-		if opts.Environment == "" {
-			return nil, fmt.Errorf("folkeregister: Options.Environment (fiks.Prod or fiks.Test) or Options.BaseURL is required")
-		}
-		ep, err := opts.Environment.Endpoints()
-		if err != nil {
-			return nil, err
-		}
-		base = ep.API
-	} else if err := checkBaseURL(base); err != nil {
+	base, err := fiks.ResolveBaseURL(opts.Environment, opts.BaseURL, func(e fiks.Endpoints) string { return e.API })
+	if err != nil {
 		return nil, err
 	}
 	if opts.Rolle != "" {
@@ -107,7 +98,7 @@ func New(opts Options) (*Client, error) {
 		bs = MaxBulk
 	}
 	return &Client{
-		base:     strings.TrimSuffix(base, "/") + "/folkeregister/api/v1/",
+		base:     base + "/folkeregister/api/v1/",
 		rolle:    opts.Rolle,
 		bulkSize: bs,
 		hc: httpx.NewClient(httpx.Options{
@@ -119,23 +110,6 @@ func New(opts Options) (*Client, error) {
 			UserAgent:   opts.UserAgent,
 		}),
 	}, nil
-}
-
-func checkBaseURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("folkeregister: Options.BaseURL %q is not an absolute URL", httpx.RedactURL(s))
-	}
-	if u.Scheme == "https" {
-		return nil
-	}
-	if u.Scheme == "http" {
-		h := u.Hostname()
-		if h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1" {
-			return nil
-		}
-	}
-	return fmt.Errorf("folkeregister: Options.BaseURL must be https (http only on loopback)")
 }
 
 var rolleRE = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,100}$`)

@@ -37,13 +37,11 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -145,25 +143,7 @@ func New(opts Options) (*Client, error) {
 }
 
 func baseURL(env fiks.Environment, override string) (string, error) {
-	if override != "" {
-		u, err := url.Parse(override)
-		if err != nil || u.Host == "" {
-			return "", errors.New("svarut: BaseURL is not an absolute URL")
-		}
-		h := u.Hostname()
-		if u.Scheme != "https" && !(u.Scheme == "http" && (h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1")) {
-			return "", errors.New("svarut: BaseURL must be https (http only on loopback)")
-		}
-		return strings.TrimSuffix(override, "/"), nil
-	}
-	if env == "" {
-		return "", errors.New("svarut: Environment (fiks.Prod or fiks.Test) or BaseURL is required")
-	}
-	ep, err := env.Endpoints()
-	if err != nil {
-		return "", err
-	}
-	return ep.SvarUt, nil
+	return fiks.ResolveBaseURL(env, override, func(e fiks.Endpoints) string { return e.SvarUt })
 }
 
 func (c *Client) kontoPath(op string) (string, error) {

@@ -195,3 +195,16 @@ func fiksCredentials(e *env, tf *tokenFlags) (fiks.Credentials, error) {
 	}
 	return fiks.Credentials{Token: ts, IntegrasjonID: id, IntegrasjonPassord: pw}, nil
 }
+
+// fiksFlags are the flags every FIKS command shares: the service, the token and --json.
+type fiksFlags struct {
+	sf serviceFlags
+	tf tokenFlags
+	of outputFlags
+}
+
+func (f *fiksFlags) register(fs *flag.FlagSet) {
+	f.sf.register(fs)
+	f.tf.register(fs, fiks.Scope)
+	f.of.register(fs)
+}

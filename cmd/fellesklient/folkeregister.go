@@ -14,12 +14,9 @@ import (
 // [--show-identifiers] [--json].
 func runFolkeregisterPerson(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fellesklient folkeregister person")
-	var sf serviceFlags
-	sf.register(fs)
-	var tf tokenFlags
-	tf.register(fs, fiks.Scope)
-	var of outputFlags
-	of.register(fs)
+	var ff fiksFlags
+	ff.register(fs)
+	sf, tf, of := &ff.sf, &ff.tf, &ff.of
 	rolle := fs.String("rolle", "", "Fiks Folkeregister role id (required)")
 	parts := fs.String("parts", "", "information parts, comma separated (default: person-basis)")
 	show := fs.Bool("show-identifiers", false, "print fødselsnumre in full (default: masked to the birth date)")
@@ -51,7 +48,7 @@ func runFolkeregisterPerson(ctx context.Context, e *env, args []string) error {
 			opts.Parts = append(opts.Parts, folkeregister.Part(p))
 		}
 	}
-	creds, err := fiksCredentials(e, &tf)
+	creds, err := fiksCredentials(e, tf)
 	if err != nil {
 		return err
 	}

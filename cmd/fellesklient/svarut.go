@@ -65,12 +65,9 @@ type noarkMetadataJSON struct {
 // [--kun-digital] [--ekstern-referanse R] [--metadata FILE.json] FILE...
 func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fellesklient svarut send")
-	var sf serviceFlags
-	sf.register(fs)
-	var tf tokenFlags
-	tf.register(fs, fiks.Scope)
-	var of outputFlags
-	of.register(fs)
+	var ff fiksFlags
+	ff.register(fs)
+	sf, tf, of := &ff.sf, &ff.tf, &ff.of
 	konto := fs.String("konto", "", "SvarUt konto id (required)")
 	tittel := fs.String("tittel", "", "title (required)")
 	fnr := fs.String("mottaker-fnr", "", "recipient's fødselsnummer")
@@ -156,10 +153,10 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 		opts.Sertifikat = certs[0]
 		f.Kryptert = true
 	}
-	if opts.BaseURL, err = svarutBase(&sf); err != nil {
+	if opts.BaseURL, err = svarutBase(sf); err != nil {
 		return err
 	}
-	if opts.Credentials, err = fiksCredentials(e, &tf); err != nil {
+	if opts.Credentials, err = fiksCredentials(e, tf); err != nil {
 		return err
 	}
 	c, err := svarut.New(opts)
@@ -180,12 +177,9 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 // runSvarutStatus: fellesklient svarut status --konto ID [--json] FORSENDELSE-ID...
 func runSvarutStatus(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fellesklient svarut status")
-	var sf serviceFlags
-	sf.register(fs)
-	var tf tokenFlags
-	tf.register(fs, fiks.Scope)
-	var of outputFlags
-	of.register(fs)
+	var ff fiksFlags
+	ff.register(fs)
+	sf, tf, of := &ff.sf, &ff.tf, &ff.of
 	konto := fs.String("konto", "", "SvarUt konto id (required)")
 	ids, err := interspersed(fs, args)
 	if err != nil {
@@ -195,10 +189,10 @@ func runSvarutStatus(ctx context.Context, e *env, args []string) error {
 		return usageErr("usage: fellesklient svarut status --konto KONTO-ID ID...")
 	}
 	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"}
-	if opts.BaseURL, err = svarutBase(&sf); err != nil {
+	if opts.BaseURL, err = svarutBase(sf); err != nil {
 		return err
 	}
-	if opts.Credentials, err = fiksCredentials(e, &tf); err != nil {
+	if opts.Credentials, err = fiksCredentials(e, tf); err != nil {
 		return err
 	}
 	c, err := svarut.New(opts)
