@@ -27,10 +27,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
 // Scope is the Maskinporten scope every FIKS API requires.
@@ -110,14 +110,8 @@ func (c Credentials) Header() http.Header {
 // be https, or http on loopback for fakes), otherwise service's host in env's Endpoints.
 func ResolveBaseURL(env Environment, override string, service func(Endpoints) string) (string, error) {
 	if override != "" {
-		u, err := url.Parse(override)
-		if err != nil || u.Host == "" {
-			return "", errors.New("fiks: BaseURL is not an absolute URL")
-		}
-		h := u.Hostname()
-		loopback := h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
-		if u.Scheme != "https" && !(u.Scheme == "http" && loopback) {
-			return "", errors.New("fiks: BaseURL must be https (http only on loopback)")
+		if err := maskinporten.CheckEndpointURL(override); err != nil {
+			return "", fmt.Errorf("fiks: BaseURL: %w", err)
 		}
 		return strings.TrimSuffix(override, "/"), nil
 	}

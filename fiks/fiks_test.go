@@ -155,3 +155,19 @@ func TestFikstestAuth(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.True(t, fe.Temporary())
 }
+
+func TestResolveBaseURL(t *testing.T) {
+	api := func(e fiks.Endpoints) string { return e.API }
+	u, err := fiks.ResolveBaseURL(fiks.Test, "", api)
+	require.NoError(t, err)
+	assert.Equal(t, "https://api.fiks.test.ks.no", u)
+	u, err = fiks.ResolveBaseURL("", "http://127.0.0.1:8080/", api)
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8080", u)
+	for _, bad := range []string{"http://example.org", "http://127.example.org", "https://user:pw@example.org", "/relative"} {
+		_, err := fiks.ResolveBaseURL(fiks.Test, bad, api)
+		assert.Error(t, err, bad)
+	}
+	_, err = fiks.ResolveBaseURL("", "", api)
+	assert.Error(t, err)
+}
