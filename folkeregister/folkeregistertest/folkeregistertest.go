@@ -27,12 +27,10 @@ import (
 	"math/rand/v2"
 	"mime"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
@@ -105,16 +103,14 @@ type Person struct {
 
 // Server is the fake. Create it with NewServer, close it with Close.
 type Server struct {
-	srv    *httptest.Server
-	auth   *fikstest.Auth
-	faults fikstest.Faults
-	opts   Options
+	*fikstest.Server
+	auth *fikstest.Auth
+	opts Options
 
 	mu        sync.Mutex
 	roller    map[string]Rolle
 	personer  map[string]document
 	hendelser []hendelse
-	requests  atomic.Int64
 }
 
 // document is a person in FREG's JSON shape: element name → entries.
@@ -144,30 +140,9 @@ func NewServer(mp *maskinportentest.Server, opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
 	})
-	h := s.faults.Wrap(s.auth.Require(mux))
-	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.requests.Add(1)
-		h.ServeHTTP(w, r)
-	})
-	if opts.Plain {
-		s.srv = httptest.NewServer(counted)
-	} else {
-		s.srv = httptest.NewTLSServer(counted)
-	}
+	s.Server = fikstest.NewServer(s.auth.Require(mux), opts.Plain)
 	return s
 }
-
-// URL is the base URL to put in folkeregister.Options.BaseURL.
-func (s *Server) URL() string { return s.srv.URL }
-
-// HTTPClient returns a client that trusts the server's TLS certificate.
-func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
-
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
-
-// Requests returns how many requests reached the server.
-func (s *Server) Requests() int { return int(s.requests.Load()) }
 
 // AddIntegrasjon registers a Fiks-integrasjon. Give it the privilege
 // "folkeregister:rolle:<id>" for each role it may use.
@@ -179,18 +154,6 @@ func (s *Server) AddRolle(r Rolle) {
 	s.roller[r.ID] = r
 	s.mu.Unlock()
 }
-
-// FailNext fails the next n requests with status (and Retry-After seconds).
-func (s *Server) FailNext(n, status, retryAfter int) { s.faults.FailNext(n, status, retryAfter) }
-
-// InjectFault queues a fault.
-func (s *Server) InjectFault(f fikstest.Fault) { s.faults.Add(f) }
-
-// SetLatency delays every answer.
-func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
-
-// ClearFaults removes queued faults and latency.
-func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // AddPerson adds (or replaces) a person built from p.
 func (s *Server) AddPerson(p Person) {

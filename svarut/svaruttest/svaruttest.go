@@ -36,13 +36,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -116,15 +114,13 @@ type hendelse struct {
 
 // Server is the fake.
 type Server struct {
-	srv     *httptest.Server
+	*fikstest.Server
 	auth    *fikstest.Auth
-	faults  fikstest.Faults
 	opts    Options
 	dir     string
 	ownDir  bool
 	key     *rsa.PrivateKey
 	cert    *x509.Certificate
-	reqs    atomic.Int64
 	mu      sync.Mutex
 	kontoer map[string]bool
 	systems map[string]Mottakersystem
@@ -189,25 +185,13 @@ func NewServer(mp *maskinportentest.Server, opts Options) *Server {
 	root := http.NewServeMux()
 	root.Handle("/api/", s.auth.Require(api))
 	root.Handle("/tjenester/", s.basic(inn))
-	h := s.faults.Wrap(root)
-	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.reqs.Add(1); h.ServeHTTP(w, r) })
-	if opts.Plain {
-		s.srv = httptest.NewServer(counted)
-	} else {
-		s.srv = httptest.NewTLSServer(counted)
-	}
+	s.Server = fikstest.NewServer(root, opts.Plain)
 	return s
 }
 
-// URL is the base URL for svarut.Options.BaseURL and svarut.MottakOptions.BaseURL.
-func (s *Server) URL() string { return s.srv.URL }
-
-// HTTPClient trusts the server's TLS certificate.
-func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
-
 // Close shuts the server down and removes its own directory.
 func (s *Server) Close() {
-	s.srv.Close()
+	s.Server.Close()
 	if s.ownDir {
 		os.RemoveAll(s.dir)
 	}
@@ -215,9 +199,6 @@ func (s *Server) Close() {
 
 // Sertifikat is the fake SvarUt's encryption certificate (svarut.Options.Sertifikat).
 func (s *Server) Sertifikat() *x509.Certificate { return s.cert }
-
-// Requests counts requests that reached the server.
-func (s *Server) Requests() int { return int(s.reqs.Load()) }
 
 // AddIntegrasjon registers a Fiks-integrasjon; give it "svarut:konto:<id>" per konto.
 func (s *Server) AddIntegrasjon(i fikstest.Integrasjon) { s.auth.Add(i) }
@@ -234,19 +215,6 @@ func (s *Server) AddMottakersystem(m Mottakersystem) {
 	}
 	s.mu.Unlock()
 }
-
-// FailNext fails the next n requests with status.
-func (s *Server) FailNext(n, status, retryAfter int) { s.faults.FailNext(n, status, retryAfter) }
-
-// InjectFault queues a fault; DropAfter is "the body arrived, then the connection
-// dropped".
-func (s *Server) InjectFault(f fikstest.Fault) { s.faults.Add(f) }
-
-// SetLatency delays every answer.
-func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
-
-// ClearFaults removes queued faults.
-func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Forsendelser returns copies of the stored forsendelser, in the order received.
 func (s *Server) Forsendelser() []Forsendelse {
@@ -607,7 +575,7 @@ func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	for i, d := range f.Dokumenter {
 		out = append(out, dm{Filnavn: d.Filnavn, MimeType: d.MimeType, Storrelse: d.Storrelse, Sha256Hash: d.Sha256,
-			NedlasningURL: fmt.Sprintf("%s/api/v2/forsendelser/%s/dokumenter/%d", s.srv.URL, f.ID, i)})
+			NedlasningURL: fmt.Sprintf("%s/api/v2/forsendelser/%s/dokumenter/%d", s.URL(), f.ID, i)})
 	}
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"dokumenter": out})
@@ -740,7 +708,7 @@ func (s *Server) svarinnWire(f *Forsendelse) svarinn.Forsendelse {
 	}
 	w := svarinn.Forsendelse{
 		Id: f.ID, Tittel: f.Tittel, Date: &ms, Status: "KLAR_FOR_MOTTAK", Niva: niva,
-		DownloadUrl: s.srv.URL + "/tjenester/svarinn/forsendelse/" + f.ID,
+		DownloadUrl: s.URL() + "/tjenester/svarinn/forsendelse/" + f.ID,
 		Mottaker: svarinn.Mottaker{Navn: m.Navn, Orgnr: m.DigitalId, Adresse1: m.Adresselinje1, Adresse2: m.Adresselinje2, Adresse3: m.Adresselinje3,
 			Postnr: m.Postnummer, Poststed: m.Poststed, Land: m.Land},
 		Avsender:        &svarinn.Avsender{Navn: ptr("Konto " + f.Konto)},
