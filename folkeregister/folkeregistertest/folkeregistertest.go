@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
@@ -602,31 +603,17 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 
 // Foedselsnummer returns a valid synthetic test number (Skatteetaten's +80 month
 // variant) for the birth date and individnummer: never a real person's number.
-// individnummer is tried upwards from the one given until the check digits work.
+// individnummer is tried upwards from the one given until ident accepts a number (check
+// digits, and an individnummer that fits the birth year).
 func Foedselsnummer(foedselsdato time.Time, individnummer int) string {
 	for i := individnummer; i < individnummer+1000; i++ {
-		n := i % 1000
-		s := fmt.Sprintf("%02d%02d%02d%03d", foedselsdato.Day(), int(foedselsdato.Month())+80, foedselsdato.Year()%100, n)
-		d := []int{}
-		for _, c := range s {
-			d = append(d, int(c-'0'))
+		base := fmt.Sprintf("%02d%02d%02d%03d", foedselsdato.Day(), int(foedselsdato.Month())+80, foedselsdato.Year()%100, i%1000)
+		for k := range 100 {
+			s := fmt.Sprintf("%s%02d", base, k)
+			if _, err := ident.ParseFoedselsnummer(s); err == nil {
+				return s
+			}
 		}
-		k1 := 11 - (3*d[0]+7*d[1]+6*d[2]+1*d[3]+8*d[4]+9*d[5]+4*d[6]+5*d[7]+2*d[8])%11
-		if k1 == 11 {
-			k1 = 0
-		}
-		if k1 == 10 {
-			continue
-		}
-		d = append(d, k1)
-		k2 := 11 - (5*d[0]+4*d[1]+3*d[2]+2*d[3]+7*d[4]+6*d[5]+5*d[6]+4*d[7]+3*d[8]+2*d[9])%11
-		if k2 == 11 {
-			k2 = 0
-		}
-		if k2 == 10 {
-			continue
-		}
-		return s + strconv.Itoa(k1) + strconv.Itoa(k2)
 	}
 	panic("folkeregistertest: no valid number for this date")
 }
