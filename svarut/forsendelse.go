@@ -199,6 +199,7 @@ type NoarkMetadata struct {
 }
 
 var (
+	postnummerRE     = regexp.MustCompile(`^\d{4}$`)
 	konteringskodeRE = regexp.MustCompile(`^[a-zA-Z0-9_\-.øæåØÆÅ]{0,20}$`)
 	filnavnForbidden = `*:"\/<>|?`
 )
@@ -330,7 +331,7 @@ func (m *Mottaker) validate(field string, needAddress bool) error {
 	if needAddress && (strings.TrimSpace(a.Postnummer) == "" || strings.TrimSpace(a.Poststed) == "") {
 		return invalid(field+".Postadresse", "Postnummer and Poststed are required")
 	}
-	if (a.Land == "" || strings.EqualFold(a.Land, "norge") || strings.EqualFold(a.Land, "NO")) && a.Postnummer != "" && !regexp.MustCompile(`^\d{4}$`).MatchString(a.Postnummer) {
+	if (a.Land == "" || strings.EqualFold(a.Land, "norge") || strings.EqualFold(a.Land, "NO")) && a.Postnummer != "" && !postnummerRE.MatchString(a.Postnummer) {
 		return invalid(field+".Postadresse.Postnummer", "four digits in Norway")
 	}
 	return nil

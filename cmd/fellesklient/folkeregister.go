@@ -20,25 +20,17 @@ func runFolkeregisterPerson(ctx context.Context, e *env, args []string) error {
 	rolle := fs.String("rolle", "", "Fiks Folkeregister role id (required)")
 	parts := fs.String("parts", "", "information parts, comma separated (default: person-basis)")
 	show := fs.Bool("show-identifiers", false, "print fødselsnumre in full (default: masked to the birth date)")
-	// The ID may come before or after the flags.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if err := parseFlags(fs, args); err != nil {
+	pos, err := interspersed(fs, args) // the ID may come before, between or after the flags
+	if err != nil {
 		return err
 	}
-	rest := fs.Args()
-	if id == "" && len(rest) > 0 {
-		id, rest = rest[0], rest[1:]
-	}
-	if id == "" || len(rest) > 0 {
+	if len(pos) != 1 {
 		return usageErr("usage: fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]")
 	}
 	if *rolle == "" {
 		return usageErr("--rolle is required")
 	}
-	nr, err := ident.ParseFoedselsnummer(id)
+	nr, err := ident.ParseFoedselsnummer(pos[0])
 	if err != nil {
 		return noErr(err) // the error never holds the number
 	}
