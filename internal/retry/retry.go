@@ -5,7 +5,8 @@
 //     and 504; reads (GET, HEAD, OPTIONS) also on 500.
 //   - Any other method (POST, PATCH) is retried only when the call is marked idempotent, or
 //     when the request provably never left this process (the connection was never obtained,
-//     or no header was written on it).
+//     or no header was written on it), or on a 429 that carries Retry-After: the server
+//     said it did not take the request and when to come back.
 //   - Retry-After (seconds or HTTP date) is honoured; otherwise the wait is exponential with
 //     full jitter, capped.
 //   - No retry once ctx is done, nor when ctx's deadline comes before the next wait ends.
@@ -251,7 +252,7 @@ func (c *Client) retryable(st *state, resp *http.Response, err error) bool {
 		return true
 	}
 	if !safe {
-		return false
+		return resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != ""
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:

@@ -82,7 +82,7 @@ func TestStatusPolicy(t *testing.T) {
 		{http.MethodGet, false, 404, 1},   // 4xx is an answer
 		{http.MethodGet, false, 501, 1},   // not implemented stays so
 		{http.MethodPost, false, 503, 1},  // never blind POST retries
-		{http.MethodPost, false, 429, 1},  // nor on 429
+		{http.MethodPost, false, 429, 1},  // nor on a bare 429
 		{http.MethodPost, true, 503, 2},   // marked idempotent
 		{http.MethodPatch, false, 502, 1}, //
 		{http.MethodPost, true, 400, 1},   //
@@ -107,6 +107,24 @@ func TestStatusPolicy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A 429 with Retry-After says the request was not taken: a POST may come back then.
+func TestPOSTRetriedOn429WithRetryAfter(t *testing.T) {
+	srv, n := statusServer(t, http.Header{"Retry-After": {"2"}}, 429)
+	rec := &recorder{}
+	c := retry.New(srv.Client(), retry.Policy{Sleep: rec.sleep})
+	resp, err := do(t, c, http.MethodPost, srv.URL, retry.Call{Body: bodyOf("x")})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, int64(2), n.Load())
+	assert.Equal(t, []time.Duration{2 * time.Second}, rec.waits)
+
+	srv, n = statusServer(t, http.Header{"Retry-After": {"2"}}, 503)
+	resp, err = do(t, c, http.MethodPost, srv.URL, retry.Call{Body: bodyOf("x")})
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.StatusCode, "a 503 may have been half-done: not retried")
+	assert.Equal(t, int64(1), n.Load())
 }
 
 func bodyOf(s string) retry.BodyFunc {
