@@ -85,6 +85,25 @@ func Tool(t testing.TB, name string) string {
 	return p
 }
 
+// XMLLint validates doc against the XSD at xsd with the real xmllint (skipped without it,
+// failing in CI) and returns xmllint's complaints, or "" when doc is valid.
+func XMLLint(t testing.TB, xsd string, doc []byte) string {
+	t.Helper()
+	bin := Tool(t, "xmllint")
+	f := filepath.Join(t.TempDir(), "doc.xml")
+	if err := os.WriteFile(f, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "--noout", "--nonet", "--schema", xsd, f).CombinedOutput()
+	if err == nil {
+		return ""
+	}
+	if len(out) == 0 {
+		return err.Error()
+	}
+	return string(out)
+}
+
 // LogBuffer is a concurrency-safe buffer for slog output.
 type LogBuffer struct {
 	mu  sync.Mutex
