@@ -21,6 +21,8 @@
 //	fellesklient svarut status --konto ID [--json] ID...
 //	fellesklient svarinn receive --dir DIR --key FILE   (SVARINN_BRUKER, SVARINN_PASSORD)
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
+//	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
+//	fellesklient einnsyn get ID [--expand FIELD]... [--json]
 //	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
 //	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
 package main
@@ -95,6 +97,10 @@ func commands() *command {
 		}},
 		{name: "svarinn", summary: "receive with SvarInn", subs: []*command{
 			{name: "receive", summary: "receive, decrypt and store every waiting forsendelse, then acknowledge it", run: runSvarinnReceive},
+		}},
+		{name: "einnsyn", summary: "eInnsyn: search and read public journals", subs: []*command{
+			{name: "search", summary: "search, following every page (JSON Lines with --json)", run: runEinnsynSearch},
+			{name: "get", summary: "show one object by its eInnsyn id", run: runEinnsynGet},
 		}},
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fellesklient/fellesklient/einnsyn"
+	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/folkeregister"
@@ -159,6 +161,52 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	cancel()
 	_, err = c.Person(canceled, ids[0], nil)
 	col.err("canceled", err)
+
+	// einnsyn: identity numbers where ids, queries and fields belong, with faults.
+	ef := einnsyntest.New(einnsyntest.Options{})
+	defer ef.Close()
+	enh := ef.AddEnhet(einnsyntest.Enhet{Navn: "K", Orgnummer: "910000020"})
+	ec, err := einnsyn.New(einnsyn.Options{BaseURL: ef.URL(), HTTPClient: ef.HTTPClient(), APIKey: ef.AddAPIKey(enh), Logger: logs.Logger(), MaxAttempts: 2})
+	require.NoError(t, err)
+	for i, n := range numbers[:6] {
+		if i%2 == 0 {
+			ef.FailNext(2, http.StatusServiceUnavailable, 0)
+		}
+		_, err := ec.Journalposter.Get(ctx, n, "saksmappe")
+		col.err("einnsyn get", err)
+		_, err = ec.Get(ctx, n)
+		col.err("einnsyn any", err)
+		for _, err := range ec.Search(ctx, &einnsyn.SearchOptions{Query: n, Saksnummer: []string{n}}) {
+			col.err("einnsyn search", err)
+		}
+		_, err = ec.Journalposter.UpdateFields(ctx, "jp_01jh532p3ve6haq7n53xgpqayh", map[string]any{"journaldato": n})
+		col.err("einnsyn patch", err)
+		_, err = ec.Skjerminger.Create(ctx, "", &einnsyn.Skjerming{ArkivBase: einnsyn.ArkivBase{SystemID: n + "/x"}, Tilgangsrestriksjon: n})
+		col.err("einnsyn create", err)
+		_, err = ec.Saksmapper.Create(ctx, n, &einnsyn.Saksmappe{Mappe: einnsyn.Mappe{OffentligTittel: "t", OffentligTittelSensitiv: "t"}, Saksaar: 2025})
+		col.err("einnsyn create under", err)
+	}
+	arkiv, err := ec.Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: "A"})
+	require.NoError(t, err)
+	_, err = ec.Arkivdeler.UpdateFields(ctx, arkiv.ID, map[string]any{"tittel": numbers[0]})
+	col.err("einnsyn patch wrong coll", err)
+	del, err := ec.Arkivdeler.Create(ctx, arkiv.ID, &einnsyn.Arkivdel{Tittel: "D"})
+	require.NoError(t, err)
+	sm, err := ec.Saksmapper.Create(ctx, del.ID, &einnsyn.Saksmappe{Mappe: einnsyn.Mappe{OffentligTittel: "t", OffentligTittelSensitiv: "t"},
+		Saksaar: 2025, Sakssekvensnummer: 1, Journalpost: []einnsyn.Ref[einnsyn.Journalpost]{{Object: &einnsyn.Journalpost{
+			Registrering: einnsyn.Registrering{OffentligTittel: "t", OffentligTittelSensitiv: "t"}, Journalaar: 2025, Journalposttype: einnsyn.Sakskart,
+			Journaldato: einnsyn.NyDato(2025, 1, 1)}}}})
+	require.NoError(t, err)
+	jp, err := ec.Journalposter.ListPage(ctx, &einnsyn.ListOptions{Parent: sm.ID})
+	require.NoError(t, err)
+	_, err = ec.Journalposter.UpdateFields(ctx, jp.Items[0].ID, map[string]any{"journaldato": numbers[2], "journalposttype": numbers[3]})
+	var ae *einnsyn.Error
+	require.ErrorAs(t, err, &ae)
+	require.Len(t, ae.FieldErrors, 2, "the fake echoes the refused values")
+	col.err("einnsyn field errors", err)
+	ef.InjectFault(einnsyntest.Fault{DropAfter: true})
+	_, err = ec.Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: numbers[1]})
+	col.err("einnsyn unknown outcome", err)
 
 	// ident: parse errors and panics.
 	for _, n := range numbers[:5] {
