@@ -2,13 +2,16 @@
 // a municipality sends a decision with SvarUt. It gets a Maskinporten token, looks the
 // citizen up in Folkeregister (and leaves the print address out for a person with address
 // protection), sends the letter, sends a copy to another municipality's archive, which
-// receives it with SvarInn, decrypts it and prints it. No network, no credentials:
-// everything runs on loopback.
+// receives it with SvarInn, decrypts it and prints it. Then the case system archives the
+// decision as a Noark 5 arkivmelding and publishes the journal entry to eInnsyn, with the
+// child's name screened from the public. No network, no credentials: everything runs on
+// loopback.
 //
 //	go run ./examples/quickstart
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -25,6 +28,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fellesklient/fellesklient/einnsyn"
+	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
@@ -33,6 +38,7 @@ import (
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/maskinporten"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+	"github.com/fellesklient/fellesklient/noark5/arkivmelding"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
@@ -184,6 +190,12 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "6. SvarUt status of the copy: %s (%d acknowledged)\n", st[0].Status, resultat.Kvittert)
 	fmt.Fprintf(w, "token requests sent to Maskinporten: %d\n", mp.TokenRequests())
 
+	// 7. Noark 5: the case system archives the decision as an arkivmelding, and
+	// 8. eInnsyn: publishes the journal entry, the child's name screened from the public.
+	if err := archiveAndPublish(ctx, w); err != nil {
+		return err
+	}
+
 	// What a configuration error looks like: a scope the client does not have.
 	_, err = mpc.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
 	var mpErr *maskinporten.Error
@@ -192,6 +204,90 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "unregistered scope: %s (code %s, temporary %v)\n", mpErr.Code, mpErr.MPCode, mpErr.Temporary())
 	fmt.Fprintln(w, "quickstart: ok")
+	return nil
+}
+
+// archiveAndPublish builds the arkivmelding for the decision (checked against the
+// schema's rules before it is written), reads it back as the archive would, maps it to
+// eInnsyn and publishes it to the fake, then searches as the public.
+func archiveAndPublish(ctx context.Context, w io.Writer) error {
+	now := arkivmelding.Naa(time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC))
+	dato := arkivmelding.NyDato(2026, 6, 15)
+	sakID := uuid.NewString()
+	am := &arkivmelding.Arkivmelding{
+		System: "Barnehagesystem", MeldingID: uuid.NewString(), Tidspunkt: now, AntallFiler: 1,
+		Mappe: []arkivmelding.Mappe{{
+			Type: arkivmelding.TypeSaksmappe, SystemID: sakID, OpprettetDato: now, OpprettetAv: "saksbehandler",
+			Tittel: "Barnehageopptak 2026 - Kari Nordmann", OffentligTittel: "Barnehageopptak 2026",
+			Basisregistrering: []arkivmelding.Registrering{{
+				Type: arkivmelding.TypeJournalpost, SystemID: uuid.NewString(), ReferanseForelderMappe: sakID,
+				OpprettetDato: now, OpprettetAv: "saksbehandler", ArkivertDato: now, ArkivertAv: "saksbehandler",
+				Tittel: "Vedtak om barnehageplass - Kari Nordmann", OffentligTittel: "Vedtak om barnehageplass",
+				Skjerming: &arkivmelding.Skjerming{Tilgangsrestriksjon: "Unntatt offentlighet", Skjermingshjemmel: "Offl. § 13 jf. fvl. § 13 (1) nr. 1",
+					SkjermingMetadata: []string{"Skjerming navn mottaker", "Skjerming tittel registrering - utvalgte ord"}},
+				Dokumentbeskrivelse: []arkivmelding.Dokumentbeskrivelse{{SystemID: uuid.NewString(), Dokumenttype: "Vedtak",
+					Dokumentstatus: arkivmelding.DokumentetErFerdigstilt, Tittel: "Vedtak om barnehageplass", OpprettetDato: now,
+					OpprettetAv: "saksbehandler", TilknyttetRegistreringSom: arkivmelding.Hoveddokument, Dokumentnummer: 1,
+					TilknyttetDato: now, TilknyttetAv: "saksbehandler",
+					Dokumentobjekt: []arkivmelding.Dokumentobjekt{{Versjonsnummer: 1, Variantformat: arkivmelding.Arkivformat,
+						OpprettetDato: now, OpprettetAv: "saksbehandler", ReferanseDokumentfil: "vedtak.pdf"}}}},
+				Journalaar: 2026, Journalsekvensnummer: 1234, Journalpostnummer: 3,
+				Journalposttype: arkivmelding.UtgaaendeDokument, Journalstatus: arkivmelding.Ekspedert, Journaldato: &dato,
+				Korrespondansepart: []arkivmelding.Korrespondansepart{{Korrespondanseparttype: arkivmelding.Mottaker, KorrespondansepartNavn: "Kari Nordmann"}},
+			}},
+			Saksaar: 2026, Sakssekvensnummer: 42, Saksdato: &dato, AdministrativEnhet: "Oppvekst", Saksansvarlig: "saksbehandler",
+			Saksstatus: arkivmelding.UnderBehandling,
+		}},
+	}
+	xml, err := am.Marshal()
+	if err != nil {
+		return err
+	}
+	arkivert, err := arkivmelding.Parse(bytes.NewReader(xml))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "7. Noark 5: archived saksmappe %d/%d with journalpost %d/%d as an arkivmelding (%d bytes)\n",
+		am.Mappe[0].Saksaar, am.Mappe[0].Sakssekvensnummer, 2026, 1234, len(xml))
+
+	fake := einnsyntest.New(einnsyntest.Options{})
+	defer fake.Close()
+	enhet := fake.AddEnhet(einnsyntest.Enhet{Navn: "Testkommune", Orgnummer: kommune, Enhetstype: "KOMMUNE"})
+	pub, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), APIKey: fake.AddAPIKey(enhet)})
+	if err != nil {
+		return err
+	}
+	ark, err := pub.Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: "Sakarkiv"})
+	if err != nil {
+		return err
+	}
+	del, err := pub.Arkivdeler.Create(ctx, ark.ID, &einnsyn.Arkivdel{Tittel: "Sakarkiv 2026"})
+	if err != nil {
+		return err
+	}
+	sm, err := einnsyn.SaksmappeFraArkivmelding(&arkivert.Mappe[0], nil)
+	if err != nil {
+		return err
+	}
+	publisert, err := pub.Saksmapper.Create(ctx, del.ID, sm)
+	if err != nil {
+		return err
+	}
+	public, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient()})
+	if err != nil {
+		return err
+	}
+	for hit, err := range public.Search(ctx, &einnsyn.SearchOptions{Query: "barnehageplass", Entity: []string{"Journalpost"}}) {
+		if err != nil {
+			return err
+		}
+		jp, err := public.Journalposter.Get(ctx, hit.ID, "korrespondansepart", "saksmappe")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "8. eInnsyn: published saksmappe %s (%s); the public finds %q in %q, to %q\n", publisert.ID, publisert.Saksnummer,
+			jp.OffentligTittel, jp.Saksmappe.Object.OffentligTittel, jp.Korrespondansepart[0].Object.KorrespondansepartNavn)
+	}
 	return nil
 }
 

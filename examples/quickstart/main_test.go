@@ -20,10 +20,15 @@ func TestQuickstart(t *testing.T) {
 		"5. SvarInn: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, nivå 4): Vedtak: Du har fått plass",
 		"status of the copy: LEST (1 acknowledged)",
 		"token requests sent to Maskinporten: 1",
+		"7. Noark 5: archived saksmappe 2026/42 with journalpost 2026/1234 as an arkivmelding",
+		`the public finds "Vedtak om barnehageplass" in "Barnehageopptak 2026", to "Skjermet"`,
 		"MP-200", "quickstart: ok"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
 		}
+	}
+	if strings.Contains(s, "Kari Nordmann\"") || strings.Contains(s, "- Kari") {
+		t.Error("the screened name reached the public")
 	}
 	if strings.Contains(s, "eyJ") {
 		t.Error("a token appeared in the output")
