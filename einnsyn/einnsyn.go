@@ -467,9 +467,23 @@ type wirePage struct {
 }
 
 func getPage[T any](ctx context.Context, c *Client, u string) (*Page[T], error) {
-	var w wirePage
-	if err := c.do(ctx, http.MethodGet, u, nil, &w, false); err != nil {
+	body, err := c.getBytes(ctx, u)
+	if err != nil {
 		return nil, err
+	}
+	// Items are objects unless the API was asked for ids only: decode them in one pass,
+	// and fall back to item-by-item when some are bare ids.
+	var fast struct {
+		Items    []T    `json:"items"`
+		Next     string `json:"next"`
+		Previous string `json:"previous"`
+	}
+	if err := json.Unmarshal(body, &fast); err == nil {
+		return &Page[T]{Items: fast.Items, Next: fast.Next, Previous: fast.Previous}, nil
+	}
+	var w wirePage
+	if err := json.Unmarshal(body, &w); err != nil {
+		return nil, &DecodeError{Err: err}
 	}
 	p := &Page[T]{Items: make([]T, len(w.Items)), Next: w.Next, Previous: w.Previous}
 	for i, raw := range w.Items {
@@ -574,6 +588,32 @@ func (c *Client) resolve(link string) (string, error) {
 		return "", &DecodeError{Err: fmt.Errorf("next link points to %s://%s, not the API", u.Scheme, u.Host)}
 	}
 	return u.String(), nil
+}
+
+// maxPage bounds a list answer read into memory (100 items; expanded ones can be large).
+const maxPage = 64 << 20
+
+// getBytes GETs u and returns the 2xx body, read whole (one copy, no JSON scan).
+func (c *Client) getBytes(ctx context.Context, u string) ([]byte, error) {
+	resp, err := c.http.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: u})
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newError(resp, httpx.ReadError(resp))
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxPage+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, &DecodeError{Err: httpx.RedactError(err)}
+	}
+	if len(b) > maxPage {
+		return nil, &DecodeError{Err: fmt.Errorf("a page larger than %d bytes", maxPage)}
+	}
+	return b, nil
 }
 
 // do sends one request and decodes a 2xx JSON answer into out.

@@ -35,8 +35,12 @@ func (r Ref[T]) MarshalJSON() ([]byte, error) {
 func (r *Ref[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	switch {
-	case len(b) > 0 && b[0] == '"':
+	case len(b) > 1 && b[0] == '"':
 		r.Object = nil
+		if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 {
+			r.ID = string(inner) // ids have no escapes: skip the second decode
+			return nil
+		}
 		return json.Unmarshal(b, &r.ID)
 	case len(b) > 0 && b[0] == '{':
 		var head struct {
@@ -78,6 +82,18 @@ func (d Dato) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
 
 // UnmarshalJSON reads "YYYY-MM-DD"; a full RFC 3339 time is accepted and cut to its date.
 func (d *Dato) UnmarshalJSON(b []byte) error {
+	if len(b) == 12 && b[0] == '"' && b[5] == '-' && b[8] == '-' && b[11] == '"' {
+		y, ok1 := digits(b[1:5])
+		m, ok2 := digits(b[6:8])
+		dd, ok3 := digits(b[9:11])
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31 {
+			t := time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC)
+			if t.Day() == dd {
+				d.Time = t
+				return nil
+			}
+		}
+	}
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return err
@@ -96,6 +112,17 @@ func (d *Dato) UnmarshalJSON(b []byte) error {
 	}
 	d.Time = t
 	return nil
+}
+
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // Base is what every eInnsyn object has. (OpenAPI Base.Base and ArkivBase.ArkivBase.)
