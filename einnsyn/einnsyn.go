@@ -141,6 +141,33 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
+// Collection is the Resource for any collection of the API by its path name
+// ("vedtak", "utredning", "matrikkelnummer", "lagretSak", ...), for the resources this
+// package has no type for. Objects come as Object (decode Raw into your own type); create
+// one with NewObject.
+func (c *Client) Collection(name string) (*Resource[Object], error) {
+	for _, coll := range collections {
+		if coll == name {
+			return &Resource[Object]{c: c, coll: coll}, nil
+		}
+	}
+	return nil, invalid(fmt.Sprintf("Collection: %q is not a collection of the API", name))
+}
+
+// NewObject wraps v (a struct or map in the API's JSON shape) as an Object to send with a
+// Collection's Create or Update.
+func NewObject(v any) (*Object, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, invalid("NewObject: " + err.Error())
+	}
+	o := new(Object)
+	if err := json.Unmarshal(b, o); err != nil {
+		return nil, invalid("NewObject: not a JSON object")
+	}
+	return o, nil
+}
+
 // BaseURL is the API's base URL as the client uses it.
 func (c *Client) BaseURL() string { return c.base.String() }
 

@@ -695,3 +695,78 @@ func TestSecretsNotLogged(t *testing.T) {
 	}
 	assert.NotEmpty(t, logs.String(), "the retries were logged")
 }
+
+// The less common operations of the facade: Update with a struct, top-level and nested
+// skjerming, klasser, dokumentobjekter, the generic Collection, and methodNotAllowed.
+func TestMoreOperations(t *testing.T) {
+	e := setup(t, einnsyntest.Options{})
+	ctx := context.Background()
+	sm, err := e.pub.Saksmapper.Create(ctx, e.arkivdel, saksmappe(1, journalpost(1)))
+	require.NoError(t, err)
+	jp, err := e.pub.Journalposter.Get(ctx, journalpost(1).SystemID)
+	require.NoError(t, err)
+
+	// Update with a struct: the fields without omitempty are sent as they are.
+	patch := *jp
+	patch.OffentligTittel = "Endret tittel"
+	patch.Korrespondansepart, patch.Dokumentbeskrivelse = nil, nil
+	patch.ID, patch.Entity, patch.PublisertDato, patch.OppdatertDato = "", "", nil, nil
+	patch.Journalenhet, patch.Saksmappe, patch.AdministrativEnhetObjekt = nil, nil, nil
+	up, err := e.pub.Journalposter.Update(ctx, jp.ID, &patch)
+	require.NoError(t, err)
+	assert.Equal(t, "Endret tittel", up.OffentligTittel)
+	assert.Equal(t, jp.Journalsekvensnummer, up.Journalsekvensnummer)
+
+	skj, err := e.pub.Skjerminger.Create(ctx, "", &einnsyn.Skjerming{Tilgangsrestriksjon: "Unntatt offentlighet", Skjermingshjemmel: "Offl. § 13"})
+	require.NoError(t, err)
+	assert.Equal(t, "skj", einnsyn.Prefix(skj.ID))
+	_, err = e.pub.Journalposter.UpdateFields(ctx, jp.ID, map[string]any{"skjerming": skj.ID})
+	require.NoError(t, err)
+	got, err := e.public.Journalposter.Get(ctx, jp.ID, "skjerming")
+	require.NoError(t, err)
+	assert.Equal(t, "Offl. § 13", got.Skjerming.Object.Skjermingshjemmel)
+
+	kla, err := e.pub.Klasser.Create(ctx, e.arkivdel, &einnsyn.Klasse{Tittel: "Byggesaker"})
+	require.NoError(t, err)
+	assert.Equal(t, e.arkivdel, kla.Arkivdel.ID)
+
+	db, err := e.pub.Dokumentbeskrivelser.Create(ctx, jp.ID, &einnsyn.Dokumentbeskrivelse{Tittel: "Vedlegg", TittelSensitiv: "Vedlegg",
+		Dokumentnummer: 2, TilknyttetRegistreringSom: "vedlegg"})
+	require.NoError(t, err)
+	do, err := e.pub.Dokumentobjekter.Create(ctx, db.ID, &einnsyn.Dokumentobjekt{ReferanseDokumentfil: "https://dok.example.org/2.pdf", Format: "pdf"})
+	require.NoError(t, err)
+	assert.Equal(t, db.ID, do.Dokumentbeskrivelse.ID)
+	objs, err := e.public.Dokumentobjekter.ListPage(ctx, &einnsyn.ListOptions{Parent: db.ID})
+	require.NoError(t, err)
+	require.Len(t, objs.Items, 1)
+	assert.Empty(t, objs.Items[0].ReferanseDokumentfil, "the file reference is the publisher's")
+
+	// Any collection, as Object.
+	coll, err := e.pub.Collection("skjerming")
+	require.NoError(t, err)
+	o, err := einnsyn.NewObject(map[string]any{"tilgangsrestriksjon": "Unntatt offentlighet", "skjermingshjemmel": "Offl. § 24"})
+	require.NoError(t, err)
+	created, err := coll.Create(ctx, "", o)
+	require.NoError(t, err)
+	require.NotNil(t, created.Skjerming)
+	assert.Equal(t, "Offl. § 24", created.Skjerming.Skjermingshjemmel)
+	var mine struct{ Skjermingshjemmel string }
+	require.NoError(t, created.Decode(&mine))
+	assert.Equal(t, "Offl. § 24", mine.Skjermingshjemmel)
+	n := 0
+	for o, err := range coll.List(ctx, nil) {
+		require.NoError(t, err)
+		assert.Equal(t, "Skjerming", o.Entity)
+		n++
+	}
+	assert.Equal(t, 2, n)
+	_, err = e.pub.Collection("hemmelig")
+	require.ErrorIs(t, err, einnsyn.ErrInvalidInput)
+
+	// 405: a route the API does not have.
+	_, err = e.pub.Klasser.Create(ctx, sm.ID, &einnsyn.Klasse{Tittel: "x"})
+	var ae *einnsyn.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 405, ae.StatusCode)
+	assert.Equal(t, "methodNotAllowed", ae.Type)
+}
