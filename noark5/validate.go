@@ -1,0 +1,794 @@
+package noark5
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	schema "github.com/fellesklient/fellesklient/internal/gen/noark5schema"
+)
+
+// Severity says whether a problem makes the document invalid.
+type Severity uint8
+
+const (
+	// Error: the document is not valid (the v5.0 XSD refuses it, or a package's files do
+	// not match what it says about them).
+	Error Severity = iota + 1
+	// Warning: valid against the XSD, but against the standard's text: a value outside a
+	// code list of the metadata catalogue.
+	Warning
+)
+
+func (s Severity) String() string {
+	if s == Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// Problem is one broken rule, with where it was broken.
+type Problem struct {
+	// Line is the line of the element's start tag (0 for package-level problems).
+	Line int
+	// Path is the element path, with positions among same-named siblings:
+	// /arkiv/arkivdel[1]/mappe[3]/registrering[2]/tittel.
+	Path string
+	// Rule names the rule: xml, root, order, required, cardinality, unexpected, text,
+	// attribute, xsi:type, empty, date, dateTime, integer, uuid, kodeliste, file, checksum.
+	Rule     string
+	Message  string
+	Severity Severity
+	// File is the file the problem is in, for package validation.
+	File string
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	if p.File != "" {
+		b.WriteString(p.File + ":")
+	}
+	if p.Line > 0 {
+		fmt.Fprintf(&b, "%d:", p.Line)
+	}
+	if b.Len() > 0 {
+		b.WriteByte(' ')
+	}
+	fmt.Fprintf(&b, "%s: %s [%s]", p.Path, p.Message, p.Rule)
+	if p.Severity == Warning {
+		b.WriteString(" (warning)")
+	}
+	return b.String()
+}
+
+// ValidateOptions tune Validate.
+type ValidateOptions struct {
+	// MaxProblems is how many problems are kept (default 1000); the rest are counted.
+	MaxProblems int
+	// Dokumentobjekt, when set, is called for every dokumentobjekt with its file
+	// reference, checksum and size as written, and may return problems (package checks).
+	Dokumentobjekt func(d DokumentobjektRef) []Problem
+	// MaxTokenBytes bounds one token (a text or a tag with its attributes; default 16 MiB),
+	// so hostile input cannot make memory grow.
+	MaxTokenBytes int64
+}
+
+// DokumentobjektRef is what an arkivstruktur says about one document file.
+type DokumentobjektRef struct {
+	Line                 int
+	Path                 string
+	ReferanseDokumentfil string
+	Sjekksum             string
+	SjekksumAlgoritme    string
+	Filstoerrelse        string
+}
+
+// Report is the outcome of Validate.
+type Report struct {
+	// Schema is the schema the root selected: arkivstruktur, endringslogg,
+	// loependeJournal or offentligJournal ("" when the root is none of them).
+	Schema   string
+	Problems []Problem
+	// Errors and Warnings count every problem, also those not kept.
+	Errors, Warnings int
+	// Counts counts elements by their type (journalpost, saksmappe, dokumentobjekt, ...;
+	// the xsi:type when there is one).
+	Counts map[string]int
+	// Earliest and Latest are the date span of the journal dates (journaldato), or of the
+	// registreringer's opprettetDato when there are none: YYYY-MM-DD.
+	Earliest, Latest string
+	// Bytes is how much was read.
+	Bytes int64
+
+	max          int
+	jdFirst      string
+	jdLast       string
+	odFirst      string
+	odLast       string
+	hasJournaldt bool
+}
+
+// Valid reports whether there is no error (warnings allowed).
+func (r *Report) Valid() bool { return r.Errors == 0 }
+
+func (r *Report) add(p Problem) {
+	if p.Severity == Warning {
+		r.Warnings++
+	} else {
+		p.Severity = Error
+		r.Errors++
+	}
+	if len(r.Problems) < r.max {
+		r.Problems = append(r.Problems, p)
+	}
+}
+
+// Schemas are the namespaces Validate knows, by schema name.
+var schemas = []*schema.Schema{schema.Arkivstruktur, schema.Endringslogg, schema.LoependeJournal, schema.OffentligJournal}
+
+const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
+
+// maxDepth bounds nesting (mapper nest, but a real extraction is far shallower).
+const maxDepth = 256
+
+// Validate checks a Noark 5 v5.0 extraction file (arkivstruktur.xml, endringslogg.xml,
+// loependeJournal.xml or offentligJournal.xml, chosen by the root element) against the
+// rules of the official v5.0 XSD, in Go, streaming: element order and cardinality,
+// required elements, xsi:type, systemID and references as UUIDs, xs:date vs xs:dateTime,
+// integers, empty elements, stray text and attributes. Values outside the metadata
+// catalogue's code lists are warnings. The verdict (Report.Valid) is the XSD's. Memory
+// does not grow with the document. The error is an I/O error; XML that is not well-formed
+// is a problem in the report.
+func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
+	if opts == nil {
+		opts = &ValidateOptions{}
+	}
+	rep := &Report{Counts: map[string]int{}, max: opts.MaxProblems}
+	if rep.max == 0 {
+		rep.max = 1000
+	}
+	g := &guard{r: r, max: opts.MaxTokenBytes}
+	if g.max == 0 {
+		g.max = 16 << 20
+	}
+	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g}
+	v.d.Strict = true
+	err := v.run()
+	rep.Bytes = g.total
+	if rep.hasJournaldt {
+		rep.Earliest, rep.Latest = rep.jdFirst, rep.jdLast
+	} else {
+		rep.Earliest, rep.Latest = rep.odFirst, rep.odLast
+	}
+	return rep, err
+}
+
+// guard counts bytes and refuses a token longer than max.
+type guard struct {
+	r     io.Reader
+	total int64
+	mark  int64
+	max   int64
+	err   error
+}
+
+var errTokenTooLarge = errors.New("noark5: a single token is too large")
+
+func (g *guard) Read(p []byte) (int, error) {
+	if g.total-g.mark > g.max {
+		g.err = errTokenTooLarge
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	g.total += int64(n)
+	if err != nil && err != io.EOF {
+		g.err = err
+	}
+	return n, err
+}
+
+type kind uint8
+
+const (
+	kComplex kind = iota
+	kSimple
+	kAny
+)
+
+type childCount struct {
+	name string
+	n    int
+}
+
+type frame struct {
+	name     string
+	typeName string
+	kind     kind
+	ct       *schema.Complex
+	simple   string
+	st       schema.Simple
+	repeated bool // shown with its position in paths
+	pos      int
+	line     int
+	slot     int
+	count    int
+	alt      int
+	kids     []childCount
+	text     []byte
+	textOver bool
+	nsDecl   bool
+	dok      *DokumentobjektRef
+}
+
+// childPos counts a child named name and returns its position among its namesakes.
+func (f *frame) childPos(name string) int {
+	for i := range f.kids {
+		if f.kids[i].name == name {
+			f.kids[i].n++
+			return f.kids[i].n
+		}
+	}
+	f.kids = append(f.kids, childCount{name, 1})
+	return 1
+}
+
+type validator struct {
+	rep  *Report
+	opts *ValidateOptions
+	d    *xml.Decoder
+	g    *guard
+	s    *schema.Schema
+	st   []*frame
+	ns   []map[string]string // prefix -> namespace, one map per declaring element
+}
+
+func (v *validator) line() int {
+	l, _ := v.d.InputPos()
+	return l
+}
+
+func (v *validator) path(extra string) string {
+	var b strings.Builder
+	for _, f := range v.st {
+		b.WriteByte('/')
+		b.WriteString(f.name)
+		if f.repeated {
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(f.pos))
+			b.WriteByte(']')
+		}
+	}
+	if extra != "" {
+		b.WriteByte('/')
+		b.WriteString(extra)
+	}
+	if b.Len() == 0 {
+		return "/"
+	}
+	return b.String()
+}
+
+func (v *validator) problem(line int, path, rule, format string, a ...any) {
+	v.rep.add(Problem{Line: line, Path: path, Rule: rule, Message: fmt.Sprintf(format, a...), Severity: Error})
+}
+
+func (v *validator) run() error {
+	rootSeen := false
+	for {
+		v.g.mark = v.d.InputOffset()
+		tok, err := v.d.Token()
+		if err == io.EOF {
+			if !rootSeen {
+				v.problem(0, "/", "xml", "the document has no root element")
+			}
+			return nil
+		}
+		if err != nil {
+			if errors.Is(v.g.err, errTokenTooLarge) {
+				v.problem(v.line(), v.path(""), "xml", "a single token is larger than %d bytes", v.g.max)
+				return nil
+			}
+			if v.g.err != nil {
+				return v.g.err
+			}
+			v.problem(v.line(), v.path(""), "xml", "not well-formed: %v", err)
+			return nil
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if len(v.st) == 0 {
+				if rootSeen {
+					v.problem(v.line(), "/", "xml", "more than one root element")
+					return nil
+				}
+				rootSeen = true
+				if !v.root(t) {
+					return nil
+				}
+				continue
+			}
+			if len(v.st) >= maxDepth {
+				v.problem(v.line(), v.path(""), "xml", "nested deeper than %d elements", maxDepth)
+				return nil
+			}
+			if err := v.start(t); err != nil {
+				return err
+			}
+		case xml.EndElement:
+			v.end()
+		case xml.CharData:
+			v.chars(t)
+		case xml.Directive:
+			v.problem(v.line(), v.path(""), "xml", "a DOCTYPE or other directive is not allowed in an extraction")
+			return nil
+		}
+	}
+}
+
+func (v *validator) root(t xml.StartElement) bool {
+	for _, s := range schemas {
+		if t.Name.Space == s.Namespace && t.Name.Local == s.Root {
+			v.s = s
+		}
+	}
+	if v.s == nil {
+		v.problem(v.line(), "/"+t.Name.Local, "root", "{%s}%s is not the root of a Noark 5 v5.0 extraction file (arkiv, endringslogg, loependeJournal, offentligJournal in their namespaces)", t.Name.Space, t.Name.Local)
+		return false
+	}
+	v.rep.Schema = v.s.Name
+	f := &frame{name: t.Name.Local, typeName: v.s.RootType, kind: kComplex, ct: v.s.Complex[v.s.RootType], line: v.line(), alt: -1}
+	v.pushNS(t, f)
+	v.st = append(v.st, f)
+	v.attrs(t, f, nil)
+	v.rep.Counts[f.typeName]++
+	return true
+}
+
+func (v *validator) pushNS(t xml.StartElement, f *frame) {
+	var m map[string]string
+	for _, a := range t.Attr {
+		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+			if m == nil {
+				m = map[string]string{}
+			}
+			if a.Name.Space == "xmlns" {
+				m[a.Name.Local] = a.Value
+			} else {
+				m[""] = a.Value
+			}
+		}
+	}
+	if m != nil {
+		v.ns = append(v.ns, m)
+		f.nsDecl = true
+	}
+}
+
+func (v *validator) lookupNS(prefix string) (string, bool) {
+	for i := len(v.ns) - 1; i >= 0; i-- {
+		if u, ok := v.ns[i][prefix]; ok {
+			return u, true
+		}
+	}
+	if prefix == "xml" {
+		return "http://www.w3.org/XML/1998/namespace", true
+	}
+	return "", prefix == ""
+}
+
+// start handles a child element of the top frame.
+func (v *validator) start(t xml.StartElement) error {
+	parent := v.st[len(v.st)-1]
+	line := v.line()
+	name := t.Name.Local
+	switch parent.kind {
+	case kAny:
+		// xs:anyType: anything goes below.
+		f := &frame{name: name, kind: kAny, line: line}
+		v.pushNS(t, f)
+		v.st = append(v.st, f)
+		return nil
+	case kSimple:
+		v.problem(line, v.path(name), "text", "element %s is not allowed: %s has a simple type", name, parent.name)
+		return v.skip()
+	}
+	pos := parent.childPos(name)
+	p, ok := v.match(parent, t, line)
+	if !ok {
+		return v.skip()
+	}
+	f := &frame{name: name, line: line, pos: pos, repeated: p.Max != 1, alt: -1}
+	v.pushNS(t, f)
+	v.st = append(v.st, f)
+	switch {
+	case p.Simple == "Any":
+		f.kind = kAny
+		return nil
+	case p.Simple != "":
+		f.kind, f.simple, f.st = kSimple, p.Simple, v.s.Simple[p.Simple]
+		v.attrs(t, f, nil)
+	default:
+		f.kind, f.typeName = kComplex, p.Complex
+		xt := v.attrs(t, f, &p)
+		if xt != "" {
+			f.typeName = xt
+		}
+		f.ct = v.s.Complex[f.typeName]
+		v.rep.Counts[f.typeName]++
+		if f.typeName == "dokumentobjekt" && v.opts.Dokumentobjekt != nil {
+			f.dok = &DokumentobjektRef{Line: line, Path: v.path("")}
+		}
+	}
+	if t.Name.Space != v.s.Namespace {
+		v.problem(line, v.path(""), "unexpected", "element {%s}%s is not in the %s namespace", t.Name.Space, name, v.s.Name)
+	}
+	return nil
+}
+
+// match advances the parent's content model over the child named name.
+func (v *validator) match(parent *frame, t xml.StartElement, line int) (schema.Particle, bool) {
+	name := t.Name.Local
+	slots := parent.ct.Slots
+	i, count, alt := parent.slot, parent.count, parent.alt
+	var missing []string
+	for ; i < len(slots); i, count, alt = i+1, 0, -1 {
+		sl := slots[i]
+		for ai, p := range sl {
+			if p.Name != name || (alt >= 0 && alt != ai) {
+				continue
+			}
+			if p.Max >= 0 && count+1 > p.Max {
+				// The same element again past its maximum: XSD says "not expected".
+				break
+			}
+			for _, m := range missing {
+				v.problem(line, v.path(name), "required", "missing %s before %s", m, name)
+			}
+			parent.slot, parent.count, parent.alt = i, count+1, ai
+			return p, true
+		}
+		if m := unsatisfied(sl, count, alt); m != "" {
+			missing = append(missing, m)
+		}
+	}
+	v.problem(line, v.path(name), "order", "element %s is not expected here; expected %s", name, v.expected(parent))
+	return schema.Particle{}, false
+}
+
+// unsatisfied names what a slot still needs, or "".
+func unsatisfied(sl schema.Slot, count, alt int) string {
+	if len(sl) == 1 {
+		if count < sl[0].Min {
+			return sl[0].Name
+		}
+		return ""
+	}
+	if alt >= 0 {
+		if count < sl[alt].Min {
+			return sl[alt].Name
+		}
+		return ""
+	}
+	names := make([]string, 0, len(sl))
+	for _, p := range sl {
+		if p.Min == 0 {
+			return ""
+		}
+		names = append(names, p.Name)
+	}
+	return "one of " + strings.Join(names, ", ")
+}
+
+// expected lists what could come next in the parent.
+func (v *validator) expected(parent *frame) string {
+	var names []string
+	slots := parent.ct.Slots
+	i, count, alt := parent.slot, parent.count, parent.alt
+	for ; i < len(slots); i, count, alt = i+1, 0, -1 {
+		sl := slots[i]
+		for ai, p := range sl {
+			if (alt < 0 || alt == ai) && (p.Max < 0 || count < p.Max) {
+				names = append(names, p.Name)
+			}
+		}
+		if unsatisfied(sl, count, alt) != "" {
+			break
+		}
+	}
+	if len(names) == 0 {
+		return "the end of " + parent.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// attrs checks attributes; for a complex element it returns the xsi:type, if any.
+func (v *validator) attrs(t xml.StartElement, f *frame, p *schema.Particle) string {
+	xt := ""
+	for _, a := range t.Attr {
+		switch {
+		case a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns"):
+		case a.Name.Space == xsiNS && (a.Name.Local == "schemaLocation" || a.Name.Local == "noNamespaceSchemaLocation"):
+		case a.Name.Space == xsiNS && a.Name.Local == "type":
+			if p == nil {
+				v.problem(f.line, v.path(""), "xsi:type", "xsi:type on %s, which has no derived types", f.name)
+				continue
+			}
+			prefix, local, ok := strings.Cut(strings.TrimSpace(a.Value), ":")
+			if !ok {
+				prefix, local = "", prefix
+			}
+			ns, found := v.lookupNS(prefix)
+			if !found || ns != v.s.Namespace || v.s.Complex[local] == nil {
+				v.problem(f.line, v.path(""), "xsi:type", "xsi:type %q is not a type of the %s schema", a.Value, v.s.Name)
+				continue
+			}
+			if !v.s.DerivedFrom(local, p.Complex) {
+				v.problem(f.line, v.path(""), "xsi:type", "xsi:type %s is not derived from %s", local, p.Complex)
+				continue
+			}
+			xt = local
+		case a.Name.Space == "" && a.Name.Local == "label" && f.kind == kSimple && f.st.Label:
+		default:
+			full := a.Name.Local
+			if a.Name.Space != "" {
+				full = "{" + a.Name.Space + "}" + full
+			}
+			v.problem(f.line, v.path(""), "attribute", "attribute %s is not allowed on %s", full, f.name)
+		}
+	}
+	return xt
+}
+
+func (v *validator) chars(c xml.CharData) {
+	if len(v.st) == 0 {
+		return
+	}
+	f := v.st[len(v.st)-1]
+	switch f.kind {
+	case kSimple:
+		if len(f.text)+len(c) > 1<<20 {
+			f.textOver = true
+			return
+		}
+		f.text = append(f.text, c...)
+	case kComplex:
+		if len(bytes.TrimSpace(c)) > 0 && !f.textOver {
+			v.problem(v.line(), v.path(""), "text", "text is not allowed directly in %s", f.name)
+			f.textOver = true
+		}
+	}
+}
+
+// skip skips the subtree of an element that was refused.
+func (v *validator) skip() error {
+	depth := 1
+	for depth > 0 {
+		v.g.mark = v.d.InputOffset()
+		tok, err := v.d.Token()
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			if v.g.err != nil && !errors.Is(v.g.err, errTokenTooLarge) {
+				return v.g.err
+			}
+			v.problem(v.line(), v.path(""), "xml", "not well-formed: %v", err)
+			return nil
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth > maxDepth {
+				v.problem(v.line(), v.path(""), "xml", "nested deeper than %d elements", maxDepth)
+				return nil
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+	return nil
+}
+
+func (v *validator) end() {
+	f := v.st[len(v.st)-1]
+	switch f.kind {
+	case kComplex:
+		if f.ct != nil {
+			for i, count, alt := f.slot, f.count, f.alt; i < len(f.ct.Slots); i, count, alt = i+1, 0, -1 {
+				if m := unsatisfied(f.ct.Slots[i], count, alt); m != "" {
+					v.problem(v.line(), v.path(""), "required", "missing %s at the end of %s", m, f.name)
+				}
+			}
+		}
+		if f.dok != nil {
+			v.st = v.st[:len(v.st)-1]
+			for _, p := range v.opts.Dokumentobjekt(*f.dok) {
+				v.rep.add(p)
+			}
+			v.st = append(v.st, f)
+		}
+	case kSimple:
+		v.simpleValue(f)
+	}
+	if f.nsDecl {
+		v.ns = v.ns[:len(v.ns)-1]
+	}
+	v.st = v.st[:len(v.st)-1]
+}
+
+var (
+	reDate     = regexp.MustCompile(`^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$`)
+	reDateTime = regexp.MustCompile(`^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$`)
+	reInteger  = regexp.MustCompile(`^[+-]?\d+$`)
+	reUUID     = regexp.MustCompile(`^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`)
+)
+
+func (v *validator) simpleValue(f *frame) {
+	raw := string(f.text)
+	path := v.path("")
+	if f.textOver {
+		v.problem(f.line, path, "text", "the value is longer than 1 MiB")
+		return
+	}
+	collapsed := strings.Join(strings.Fields(raw), " ")
+	switch f.st.Kind {
+	case schema.String:
+		if utf8.RuneCountInString(raw) < f.st.MinLength {
+			v.problem(f.line, path, "empty", "%s must not be empty", f.name)
+			return
+		}
+	case schema.UUID:
+		if !reUUID.MatchString(raw) {
+			v.problem(f.line, path, "uuid", "%q is not a UUID (v5.0 makes systemID and references UUIDs)", clip(raw))
+			return
+		}
+	case schema.Date:
+		if !validDate(collapsed) {
+			rule := "date"
+			msg := "%q is not an xs:date (YYYY-MM-DD)"
+			if reDateTime.MatchString(collapsed) {
+				msg = "%q has a time; %s is an xs:date (YYYY-MM-DD)"
+				v.problem(f.line, path, rule, msg, clip(raw), f.name)
+				return
+			}
+			v.problem(f.line, path, rule, msg, clip(raw))
+			return
+		}
+		v.span(f.name, collapsed[:len(collapsed)-len(zoneOf(collapsed))])
+	case schema.DateTime:
+		if !validDateTime(collapsed) {
+			if reDate.MatchString(collapsed) {
+				v.problem(f.line, path, "dateTime", "%q has no time; %s is an xs:dateTime", clip(raw), f.name)
+				return
+			}
+			v.problem(f.line, path, "dateTime", "%q is not an xs:dateTime", clip(raw))
+			return
+		}
+		if f.name == "opprettetDato" && len(v.st) >= 2 && v.s.DerivedFrom(v.st[len(v.st)-2].typeName, "registrering") {
+			v.span("opprettetDato", collapsed[:10])
+		}
+	case schema.Integer:
+		if !reInteger.MatchString(collapsed) {
+			v.problem(f.line, path, "integer", "%q is not an integer", clip(raw))
+			return
+		}
+		if f.st.MinInclusive == "0" && strings.HasPrefix(collapsed, "-") && strings.Trim(collapsed[1:], "0") != "" {
+			v.problem(f.line, path, "integer", "%s must not be negative", f.name)
+			return
+		}
+	}
+	if kl, ok := schema.Kodelister[f.simple]; ok && !slices.Contains(kl.Verdier, raw) {
+		v.rep.add(Problem{Line: f.line, Path: path, Rule: "kodeliste", Severity: Warning,
+			Message: fmt.Sprintf("%q is not a value of %s (%s): %s", clip(raw), f.simple, kl.Nr, strings.Join(kl.Verdier, ", "))})
+	}
+	if len(v.st) >= 2 {
+		if d := v.st[len(v.st)-2].dok; d != nil {
+			switch f.name {
+			case "referanseDokumentfil":
+				d.ReferanseDokumentfil = raw
+			case "sjekksum":
+				d.Sjekksum = raw
+			case "sjekksumAlgoritme":
+				d.SjekksumAlgoritme = raw
+			case "filstoerrelse":
+				d.Filstoerrelse = collapsed
+			}
+		}
+	}
+}
+
+func (v *validator) span(name, date string) {
+	r := v.rep
+	switch name {
+	case "journaldato":
+		if !r.hasJournaldt || date < r.jdFirst {
+			r.jdFirst = date
+		}
+		if !r.hasJournaldt || date > r.jdLast {
+			r.jdLast = date
+		}
+		r.hasJournaldt = true
+	case "opprettetDato":
+		if r.odFirst == "" || date < r.odFirst {
+			r.odFirst = date
+		}
+		if date > r.odLast {
+			r.odLast = date
+		}
+	}
+}
+
+func zoneOf(s string) string {
+	if strings.HasSuffix(s, "Z") {
+		return "Z"
+	}
+	if len(s) > 6 && (s[len(s)-6] == '+' || s[len(s)-6] == '-') && s[len(s)-3] == ':' {
+		return s[len(s)-6:]
+	}
+	return ""
+}
+
+func clip(s string) string {
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
+
+func validYMD(y string, m, d string) bool {
+	year, err := strconv.Atoi(strings.TrimPrefix(y, "-"))
+	if err != nil || (len(strings.TrimPrefix(y, "-")) > 4 && strings.TrimPrefix(y, "-")[0] == '0') {
+		return false
+	}
+	if year == 0 {
+		return false
+	}
+	if strings.HasPrefix(y, "-") {
+		year = -year + 1 // XSD 1.0 has no year 0; -0001 is 1 BC
+	}
+	mo, _ := strconv.Atoi(m)
+	day, _ := strconv.Atoi(d)
+	if mo < 1 || mo > 12 || day < 1 {
+		return false
+	}
+	dim := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mo]
+	if mo == 2 && (year%4 == 0 && (year%100 != 0 || year%400 == 0)) {
+		dim = 29
+	}
+	return day <= dim
+}
+
+func validZone(z string) bool {
+	if z == "" || z == "Z" {
+		return true
+	}
+	h, _ := strconv.Atoi(z[1:3])
+	m, _ := strconv.Atoi(z[4:6])
+	return m <= 59 && (h < 14 || (h == 14 && m == 0))
+}
+
+func validDate(s string) bool {
+	m := reDate.FindStringSubmatch(s)
+	return m != nil && validYMD(m[1], m[2], m[3]) && validZone(m[4])
+}
+
+func validDateTime(s string) bool {
+	m := reDateTime.FindStringSubmatch(s)
+	if m == nil || !validYMD(m[1], m[2], m[3]) || !validZone(m[8]) {
+		return false
+	}
+	h, _ := strconv.Atoi(m[4])
+	mi, _ := strconv.Atoi(m[5])
+	sec, _ := strconv.Atoi(m[6])
+	if h == 24 {
+		return mi == 0 && sec == 0 && strings.Trim(strings.TrimPrefix(m[7], "."), "0") == ""
+	}
+	return h < 24 && mi < 60 && sec < 60
+}
