@@ -3,6 +3,7 @@ module github.com/fellesklient/fellesklient
 go 1.26.0
 
 require (
+	github.com/beevik/etree v1.8.1
 	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/google/uuid v1.6.0
 	github.com/hashicorp/go-retryablehttp v0.7.8

@@ -41,11 +41,22 @@ func demoUUID(r *rand.Rand) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
+// Sink takes an extraction as a stream: *Writer, and arkivuttrekk's package writer.
+type Sink interface {
+	StartArkiv(*Arkiv) error
+	StartArkivdel(*Arkivdel) error
+	StartKlassifikasjonssystem(*Klassifikasjonssystem) error
+	StartKlasse(*Klasse) error
+	StartMappe(*Mappe) error
+	Registrering(*Registrering) error
+	End() error
+}
+
 // WriteDemo writes a realistic synthetic arkivstruktur into w (which must be new): one
 // arkiv, one arkivdel, a classification system with three klasser, saksmapper under them
 // with journalposter, korrespondanseparter and, with Dokumenter, one document each.
 // Memory does not grow with Registreringer. It does not Close w.
-func WriteDemo(w *Writer, opts DemoOptions) error {
+func WriteDemo(w Sink, opts DemoOptions) error {
 	seed := opts.Seed
 	if seed == 0 {
 		seed = 1

@@ -1,0 +1,140 @@
+package arkivuttrekk_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beevik/etree"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/internal/testutil"
+	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
+)
+
+func skjemaer(t *testing.T) string {
+	return filepath.Dir(testutil.SharedFile(t, "specs/noark5/xsd/v5.0/arkivstruktur.xsd"))
+}
+
+func TestDemoPackageValidates(t *testing.T) {
+	xsd := skjemaer(t)
+	dir := filepath.Join(t.TempDir(), "avlevering")
+	res, err := arkivuttrekk.Demo(dir, 120, os.DirFS(xsd))
+	require.NoError(t, err)
+	assert.Equal(t, 120, res.Registreringer)
+	assert.Equal(t, 120, res.Dokumentfiler)
+	assert.Equal(t, 120, res.Journalregistreringer)
+	assert.Equal(t, 3, res.Endringer)
+
+	// Every XML file validates with xmllint against the official schemas.
+	for _, f := range []string{"arkivstruktur", "endringslogg", "loependeJournal", "offentligJournal"} {
+		doc, err := os.ReadFile(filepath.Join(dir, f+".xml"))
+		require.NoError(t, err)
+		assert.Empty(t, testutil.XMLLint(t, filepath.Join(xsd, f+".xsd"), doc), f)
+	}
+	addml, err := os.ReadFile(filepath.Join(dir, "arkivuttrekk.xml"))
+	require.NoError(t, err)
+	assert.Empty(t, testutil.XMLLint(t, testutil.SharedFile(t, "specs/noark5/xsd/addml/v8.3/addml.xsd"), addml))
+	assert.Empty(t, testutil.XMLLint(t, testutil.SharedFile(t, "specs/noark5/xsd/addml/v8.2/addml.xsd"), addml))
+
+	// The package check agrees.
+	rep, err := arkivuttrekk.Check(dir)
+	require.NoError(t, err)
+	assert.True(t, rep.Valid(), "%v", rep.Problems)
+
+	// The XSDs are the official ones, byte for byte.
+	for _, f := range arkivuttrekk.Skjemafiler {
+		a, _ := os.ReadFile(filepath.Join(dir, f))
+		b, _ := os.ReadFile(filepath.Join(xsd, f))
+		assert.Equal(t, b, a, f)
+	}
+}
+
+// arkivuttrekk.xml has the structure of Arkivverket's template: the same elements and
+// named properties in the same order; only the values differ.
+func TestADDMLFollowsTheTemplate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	_, err := arkivuttrekk.Demo(dir, 5, os.DirFS(skjemaer(t)))
+	require.NoError(t, err)
+	skeleton := func(file string) []string {
+		doc := etree.NewDocument()
+		require.NoError(t, doc.ReadFromFile(file))
+		var out []string
+		var walk func(e *etree.Element, path string)
+		walk = func(e *etree.Element, path string) {
+			p := path + "/" + e.Tag
+			if n := e.SelectAttrValue("name", ""); n != "" && e.Tag != "addml" && e.Tag != "dataObject" {
+				p += "[" + n + "]"
+			}
+			if e.Tag == "dataObject" {
+				p += "[" + e.SelectAttrValue("name", "") + "]"
+			}
+			out = append(out, p)
+			for _, c := range e.ChildElements() {
+				walk(c, p)
+			}
+		}
+		walk(doc.Root(), "")
+		return out
+	}
+	mal := skeleton(testutil.SharedFile(t, "specs/noark5/examples/arkivuttrekk-mal_v5_0.xml"))
+	ours := skeleton(filepath.Join(dir, "arkivuttrekk.xml"))
+	// The template has one recordCreator, the demo one too.
+	assert.Equal(t, mal, ours)
+}
+
+func TestCheckFindsDamage(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	_, err := arkivuttrekk.Demo(dir, 30, os.DirFS(skjemaer(t)))
+	require.NoError(t, err)
+	// A document changed after the extraction, one deleted, the structure edited.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dokumenter", "3.pdf"), []byte("endret"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(dir, "dokumenter", "4.pdf")))
+	s, err := os.ReadFile(filepath.Join(dir, "endringslogg.xml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "endringslogg.xml"), []byte(strings.Replace(string(s), "Arkivert", "Arkivert!", 1)), 0o644))
+	rep, err := arkivuttrekk.Check(dir)
+	require.NoError(t, err)
+	assert.False(t, rep.Valid())
+	var all []string
+	for _, p := range rep.Problems {
+		all = append(all, p.String())
+	}
+	joined := strings.Join(all, "\n")
+	assert.Contains(t, joined, "dokumenter/3.pdf: SHA-256 is")
+	assert.Contains(t, joined, "dokumenter/3.pdf: the file has 6 bytes")
+	assert.Contains(t, joined, "dokumenter/4.pdf: the file is missing")
+	assert.Contains(t, joined, "endringslogg.xml: /: SHA-256 is")
+}
+
+func TestNewRefuses(t *testing.T) {
+	_, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: t.TempDir()})
+	require.ErrorContains(t, err, "Skjemaer is required")
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), nil, 0o644))
+	_, err = arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: os.DirFS(skjemaer(t))})
+	require.ErrorContains(t, err, "not empty")
+
+	// A document path that leaves the package is refused.
+	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: filepath.Join(t.TempDir(), "p"), Skjemaer: os.DirFS(skjemaer(t))})
+	require.NoError(t, err)
+	t0 := noark5.Tid(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	require.NoError(t, u.StartArkiv(&noark5.Arkiv{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}, Tittel: "A", OpprettetDato: t0,
+		OpprettetAv: "x", AvsluttetDato: t0, AvsluttetAv: "x", Arkivskaper: []noark5.Arkivskaper{{ArkivskaperID: "1", ArkivskaperNavn: "K"}}}))
+	require.NoError(t, u.StartArkivdel(&noark5.Arkivdel{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3302"}, Tittel: "D",
+		Arkivdelstatus: "Avsluttet periode", OpprettetDato: t0, OpprettetAv: "x", AvsluttetDato: t0, AvsluttetAv: "x"}))
+	r := &noark5.Registrering{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3303"}, OpprettetDato: t0, OpprettetAv: "x",
+		ArkivertDato: t0, ArkivertAv: "x", Tittel: "R", Dokumentbeskrivelse: []noark5.Dokumentbeskrivelse{{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3304"},
+			Dokumenttype: "Brev", Dokumentstatus: "Dokumentet er ferdigstilt", Tittel: "B", OpprettetDato: t0, OpprettetAv: "x",
+			TilknyttetRegistreringSom: "Hoveddokument", Dokumentnummer: 1, TilknyttetDato: t0, TilknyttetAv: "x",
+			Dokumentobjekt: []noark5.Dokumentobjekt{{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3305"}, Versjonsnummer: 1,
+				Variantformat: "Arkivformat", Format: "PDF", OpprettetDato: t0, OpprettetAv: "x", ReferanseDokumentfil: "../../etc/passwd"}}}}}
+	err = u.Registrering(r)
+	require.ErrorContains(t, err, "a clean path inside the package")
+	_, err = u.Close()
+	require.Error(t, err, "an extraction with no endring cannot be closed")
+}

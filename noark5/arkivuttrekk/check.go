@@ -1,0 +1,271 @@
+package arkivuttrekk
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/beevik/etree"
+
+	"github.com/fellesklient/fellesklient/noark5"
+)
+
+// Rapport is the outcome of Check: the problems of every file, package problems
+// (checksums, counts, missing files), and each XML file's report.
+type Rapport struct {
+	Problems []noark5.Problem
+	Errors   int
+	Warnings int
+	Filer    map[string]*noark5.Report
+}
+
+// Valid reports whether the package has no error.
+func (r *Rapport) Valid() bool { return r.Errors == 0 }
+
+func (r *Rapport) add(p noark5.Problem) {
+	if p.Severity == noark5.Warning {
+		r.Warnings++
+	} else {
+		p.Severity = noark5.Error
+		r.Errors++
+	}
+	if len(r.Problems) < 1000 {
+		r.Problems = append(r.Problems, p)
+	}
+}
+
+// Check validates a deposit folder: every XML file against the v5.0 rules (noark5.Validate),
+// every document file against the sjekksum and filstoerrelse its dokumentobjekt gives, and
+// arkivuttrekk.xml's checksums and counts against the files. The error is an I/O error
+// other than a missing or unreadable file, which are problems.
+func Check(dir string) (*Rapport, error) {
+	rep := &Rapport{Filer: map[string]*noark5.Report{}}
+	pkgProblem := func(file, rule, format string, a ...any) {
+		rep.add(noark5.Problem{File: file, Path: "/", Rule: rule, Message: fmt.Sprintf(format, a...)})
+	}
+	listed, err := readADDML(filepath.Join(dir, "arkivuttrekk.xml"))
+	if err != nil {
+		pkgProblem("arkivuttrekk.xml", "file", "%v", err)
+		listed = &addmlInfo{sums: map[string]string{}, counts: map[string]int{}}
+	}
+	// Checksums of the files arkivuttrekk.xml lists.
+	for name, want := range listed.sums {
+		got, err := sha256File(filepath.Join(dir, name))
+		switch {
+		case err != nil:
+			pkgProblem(name, "file", "listed in arkivuttrekk.xml but cannot be read: %v", errors.Unwrap(err))
+		case !strings.EqualFold(got, want):
+			pkgProblem(name, "checksum", "SHA-256 is %s; arkivuttrekk.xml says %s", got, want)
+		}
+	}
+	files := map[string]bool{}
+	var badFile error
+	hook := func(d noark5.DokumentobjektRef) []noark5.Problem {
+		p := func(rule, format string, a ...any) []noark5.Problem {
+			return []noark5.Problem{{File: "arkivstruktur.xml", Line: d.Line, Path: d.Path, Rule: rule, Message: fmt.Sprintf(format, a...)}}
+		}
+		ref := d.ReferanseDokumentfil
+		clean := path.Clean(ref)
+		if ref == "" || path.IsAbs(ref) || strings.HasPrefix(clean, "../") || clean == ".." {
+			return p("file", "referanseDokumentfil %q is not a path inside the package", ref)
+		}
+		files[clean] = true
+		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(clean)))
+		if err != nil {
+			return p("file", "%s: the file is missing", ref)
+		}
+		defer f.Close()
+		h := sha256.New()
+		n, err := io.Copy(h, f)
+		if err != nil {
+			badFile = err
+			return p("file", "%s: %v", ref, err)
+		}
+		var out []noark5.Problem
+		if alg := strings.ToUpper(strings.ReplaceAll(d.SjekksumAlgoritme, "-", "")); alg != "SHA256" {
+			out = append(out, p("checksum", "%s: sjekksumAlgoritme %q cannot be checked (SHA-256 is what deposits use)", ref, d.SjekksumAlgoritme)...)
+		} else if sum := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(sum, d.Sjekksum) {
+			out = append(out, p("checksum", "%s: SHA-256 is %s; the dokumentobjekt says %s", ref, sum, d.Sjekksum)...)
+		}
+		if size, err := strconv.ParseInt(d.Filstoerrelse, 10, 64); err == nil && size != n {
+			out = append(out, p("checksum", "%s: the file has %d bytes; filstoerrelse says %d", ref, n, size)...)
+		}
+		return out
+	}
+	for _, name := range []string{"arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			if name == "arkivstruktur.xml" || name == "endringslogg.xml" || listed.sums[name] != "" {
+				pkgProblem(name, "file", "missing from the package")
+			}
+			continue
+		}
+		opts := &noark5.ValidateOptions{}
+		if name == "arkivstruktur.xml" {
+			opts.Dokumentobjekt = hook
+		}
+		r, err := noark5.Validate(f, opts)
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		rep.Filer[name] = r
+		for _, p := range r.Problems {
+			if p.File == "" {
+				p.File = name
+			}
+			rep.add(p)
+		}
+		// Problems past the report's cap still count.
+		rep.Errors += r.Errors - count(r.Problems, noark5.Error)
+		rep.Warnings += r.Warnings - count(r.Problems, noark5.Warning)
+	}
+	if badFile != nil {
+		return rep, badFile
+	}
+	// Counts in arkivuttrekk.xml against the files.
+	if a := rep.Filer["arkivstruktur.xml"]; a != nil && listed.ok {
+		mapper := a.Counts["mappe"] + a.Counts["saksmappe"] + a.Counts["moetemappe"]
+		reg := a.Counts["registrering"] + a.Counts["journalpost"] + a.Counts["arkivnotat"] + a.Counts["moeteregistrering"]
+		for _, c := range []struct {
+			file, what string
+			got        int
+		}{
+			{"arkivstruktur.xml", "mappe", mapper},
+			{"arkivstruktur.xml", "registrering", reg},
+			{"endringslogg.xml", "endring", counted(rep.Filer["endringslogg.xml"], "endring")},
+			{"loependeJournal.xml", "journalregistrering", counted(rep.Filer["loependeJournal.xml"], "journalregistrering")},
+			{"offentligJournal.xml", "journalregistrering", counted(rep.Filer["offentligJournal.xml"], "journalregistrering")},
+		} {
+			want, ok := listed.counts[c.file+"//"+c.what]
+			if ok && want != c.got {
+				pkgProblem("arkivuttrekk.xml", "count", "%s holds %d %s; arkivuttrekk.xml says %d", c.file, c.got, c.what, want)
+			}
+		}
+		if listed.files >= 0 && listed.files != len(files) {
+			pkgProblem("arkivuttrekk.xml", "count", "the package references %d document files; antallDokumentfiler says %d", len(files), listed.files)
+		}
+	}
+	return rep, nil
+}
+
+func count(ps []noark5.Problem, s noark5.Severity) int {
+	n := 0
+	for _, p := range ps {
+		if p.Severity == s {
+			n++
+		}
+	}
+	return n
+}
+
+func counted(r *noark5.Report, what string) int {
+	if r == nil {
+		return 0
+	}
+	return r.Counts[what]
+}
+
+type addmlInfo struct {
+	ok     bool
+	sums   map[string]string
+	counts map[string]int // "file.xml//element" -> count
+	files  int
+}
+
+// readADDML reads the checksums and counts an arkivuttrekk.xml gives.
+func readADDML(name string) (*addmlInfo, error) {
+	st, err := os.Stat(name)
+	if err != nil {
+		return nil, errors.New("arkivuttrekk.xml is missing")
+	}
+	if st.Size() > 16<<20 {
+		return nil, errors.New("arkivuttrekk.xml is larger than 16 MiB")
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.Permissive = false
+	if err := doc.ReadFromFile(name); err != nil {
+		return nil, fmt.Errorf("arkivuttrekk.xml cannot be read: %v", err)
+	}
+	root := doc.Root()
+	if root == nil || root.Tag != "addml" || root.NamespaceURI() != ADDMLNamespace {
+		return nil, errors.New("arkivuttrekk.xml is not an ADDML document")
+	}
+	info := &addmlInfo{ok: true, sums: map[string]string{}, counts: map[string]int{}, files: -1}
+	value := func(e *etree.Element) string {
+		if v := e.SelectElement("value"); v != nil {
+			return strings.TrimSpace(v.Text())
+		}
+		return ""
+	}
+	props := func(e *etree.Element) []*etree.Element {
+		if p := e.SelectElement("properties"); p != nil {
+			return p.SelectElements("property")
+		}
+		return nil
+	}
+	named := func(list []*etree.Element, n string) []*etree.Element {
+		var out []*etree.Element
+		for _, e := range list {
+			if e.SelectAttrValue("name", "") == n {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	// A file property: name and checksum value.
+	file := func(f *etree.Element) {
+		ps := props(f)
+		var fname, sum string
+		for _, n := range named(ps, "name") {
+			fname = value(n)
+		}
+		for _, c := range named(ps, "checksum") {
+			for _, v := range named(props(c), "value") {
+				sum = value(v)
+			}
+		}
+		if fname != "" && sum != "" {
+			info.sums[fname] = sum
+		}
+	}
+	for _, obj := range root.FindElements("//dataObject") {
+		ps := props(obj)
+		xmlName := ""
+		for _, f := range named(ps, "file") {
+			file(f)
+			for _, n := range named(props(f), "name") {
+				xmlName = value(n)
+			}
+		}
+		for _, s := range named(ps, "schema") {
+			for _, f := range named(props(s), "file") {
+				file(f)
+			}
+		}
+		for _, in := range named(ps, "info") {
+			for _, oc := range named(props(in), "numberOfOccurrences") {
+				for _, v := range named(props(oc), "value") {
+					if n, err := strconv.Atoi(value(v)); err == nil {
+						info.counts[xmlName+"//"+value(oc)] = n
+					}
+				}
+			}
+			for _, ai := range named(props(in), "additionalInfo") {
+				for _, a := range named(props(ai), "antallDokumentfiler") {
+					if n, err := strconv.Atoi(value(a)); err == nil {
+						info.files = n
+					}
+				}
+			}
+		}
+	}
+	return info, nil
+}

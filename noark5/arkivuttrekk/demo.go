@@ -1,0 +1,57 @@
+package arkivuttrekk
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"io/fs"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/fellesklient/fellesklient/noark5"
+)
+
+// Demo writes a realistic synthetic deposit of n journalposter into dir, with documents,
+// an endringslogg and both journals: for load tests and demonstrations. skjemaer holds the
+// official v5.0 XSDs.
+func Demo(dir string, n int, skjemaer fs.FS) (*Resultat, error) {
+	u, err := New(Options{Dir: dir, Skjemaer: skjemaer, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
+		ArkivNavn: "Testkommune sakarkiv", SystemType: "Sakarkiv (Noark-5)",
+		Dokumenter: func(ref string) (io.ReadCloser, error) {
+			num, ok := strings.CutPrefix(ref, "dokumenter/")
+			num, ok2 := strings.CutSuffix(num, ".pdf")
+			i, err := strconv.Atoi(num)
+			if !ok || !ok2 || err != nil {
+				return nil, fmt.Errorf("no demo file %s", ref)
+			}
+			return io.NopCloser(bytes.NewReader(noark5.DemoFil(i))), nil
+		}})
+	if err != nil {
+		return nil, err
+	}
+	sink := &demoSink{Uttrekk: u}
+	if err := noark5.WriteDemo(sink, noark5.DemoOptions{Registreringer: n, Dokumenter: true}); err != nil {
+		u.Close()
+		return nil, err
+	}
+	return u.Close()
+}
+
+// demoSink adds an endring for every 50th journalpost: its status went from Ekspedert
+// to Arkivert when the case was closed.
+type demoSink struct {
+	*Uttrekk
+	n int
+}
+
+func (s *demoSink) Registrering(r *noark5.Registrering) error {
+	if err := s.Uttrekk.Registrering(r); err != nil {
+		return err
+	}
+	if s.n++; s.n%50 == 1 {
+		return s.Endring(Endring{ReferanseArkivenhet: r.SystemID.ID, ReferanseMetadata: "journalstatus",
+			EndretDato: noark5.Tid(r.ArkivertDato.Add(24 * time.Hour)), EndretAv: "arkivar", TidligereVerdi: "Ekspedert", NyVerdi: "Arkivert"})
+	}
+	return nil
+}
