@@ -15,9 +15,13 @@ type DemoOptions struct {
 	// Seed makes the content reproducible (default 1).
 	Seed uint64
 	// Dokumenter: every journalpost gets one document with one file, named
-	// dokumenter/<n>.pdf, whose content is DemoFil(n).
+	// DemoRef(n), whose content is DemoFil(n).
 	Dokumenter bool
 }
+
+// DemoRef is the referanseDokumentfil of synthetic document n: dokumenter/<n/1000>/<n>.pdf
+// (a thousand files a folder, so a million documents do not share one directory).
+func DemoRef(n int) string { return fmt.Sprintf("dokumenter/%03d/%d.pdf", n/1000, n) }
 
 // DemoFil is the content of synthetic document n: a small valid-looking PDF.
 func DemoFil(n int) []byte {
@@ -119,7 +123,7 @@ func WriteDemo(w Sink, opts DemoOptions) error {
 						TilknyttetRegistreringSom: "Hoveddokument", Dokumentnummer: 1, TilknyttetDato: Tid(t), TilknyttetAv: "saksbehandler",
 						Dokumentobjekt: []Dokumentobjekt{{SystemID: SystemID{ID: demoUUID(r)}, Versjonsnummer: 1, Variantformat: "Arkivformat",
 							Format: "PDF/A - ISO 19005-1:2005", OpprettetDato: Tid(t), OpprettetAv: "saksbehandler",
-							ReferanseDokumentfil: fmt.Sprintf("dokumenter/%d.pdf", jpnr), Sjekksum: hex.EncodeToString(sum[:]),
+							ReferanseDokumentfil: DemoRef(jpnr), Sjekksum: hex.EncodeToString(sum[:]),
 							SjekksumAlgoritme: "SHA-256", Filstoerrelse: int64(len(fil))}}}}
 				}
 				if err := w.Registrering(reg); err != nil {

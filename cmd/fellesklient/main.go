@@ -23,6 +23,9 @@
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
 //	fellesklient einnsyn get ID [--expand FIELD]... [--json]
+//	fellesklient noark5 validate [--schemas DIR] [--json] PATH
+//	fellesklient noark5 summary [--json] PATH
+//	fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]
 //	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
 //	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
 package main
@@ -101,6 +104,11 @@ func commands() *command {
 		{name: "einnsyn", summary: "eInnsyn: search and read public journals", subs: []*command{
 			{name: "search", summary: "search, following every page (JSON Lines with --json)", run: runEinnsynSearch},
 			{name: "get", summary: "show one object by its eInnsyn id", run: runEinnsynGet},
+		}},
+		{name: "noark5", summary: "Noark 5 extractions: validate, summarise, make a demo package", subs: []*command{
+			{name: "validate", summary: "validate a v5.0 extraction file or folder (exit 1 when invalid)", run: runNoark5Validate},
+			{name: "summary", summary: "counts per element type and the date span", run: runNoark5Summary},
+			{name: "demo-uttrekk", summary: "write a synthetic deposit package for load tests and demos", run: runNoark5Demo},
 		}},
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{

@@ -40,6 +40,9 @@ type Options struct {
 	// they are: a deposit must carry the unmodified official schemas, and this module does
 	// not ship copies of them.
 	Skjemaer fs.FS
+	// UtenSkjemaer allows Skjemaer to be nil: the package then lacks the XSDs (and their
+	// checksums in arkivuttrekk.xml) and is not ready for deposit. For load tests.
+	UtenSkjemaer bool
 	// Dokumenter opens the source of a document file, by its referanseDokumentfil. Nil: the
 	// extraction has no document files.
 	Dokumenter func(referanseDokumentfil string) (io.ReadCloser, error)
@@ -81,7 +84,7 @@ type Uttrekk struct {
 	loepende  *journalFile
 	offentlig *journalFile
 
-	copied         map[string]copiedFile
+	files          int
 	klasse         []klasseInfo
 	mapper         []*noark5.Mappe
 	endringer      int
@@ -97,11 +100,6 @@ type Uttrekk struct {
 	utenforJournal int
 	err            error
 	closed         bool
-}
-
-type copiedFile struct {
-	sum  string
-	size int64
 }
 
 type klasseInfo struct{ id, tittel string }
@@ -129,10 +127,13 @@ func New(opts Options) (*Uttrekk, error) {
 	if opts.Dir == "" {
 		return nil, errors.New("arkivuttrekk: Options.Dir is required")
 	}
-	if opts.Skjemaer == nil {
+	if opts.Skjemaer == nil && !opts.UtenSkjemaer {
 		return nil, errors.New("arkivuttrekk: Options.Skjemaer is required: a deposit carries the official v5.0 XSDs")
 	}
 	for _, name := range Skjemafiler {
+		if opts.Skjemaer == nil {
+			break
+		}
 		b, err := fs.ReadFile(opts.Skjemaer, name)
 		if err != nil {
 			return nil, fmt.Errorf("arkivuttrekk: Skjemaer: %w", err)
@@ -158,7 +159,7 @@ func New(opts Options) (*Uttrekk, error) {
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("arkivuttrekk: %w", err)
 	}
-	u := &Uttrekk{opts: opts, copied: map[string]copiedFile{}}
+	u := &Uttrekk{opts: opts}
 	var err error
 	if u.structure, err = os.Create(filepath.Join(opts.Dir, "arkivstruktur.xml")); err != nil {
 		return nil, fmt.Errorf("arkivuttrekk: %w", err)
@@ -195,10 +196,6 @@ func (u *Uttrekk) copyFile(d *noark5.Dokumentobjekt) error {
 	if slices.Contains(append(Skjemafiler, "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml", "arkivuttrekk.xml", "addml.xsd"), clean) {
 		return fmt.Errorf("arkivuttrekk: referanseDokumentfil %q is a name the package uses", ref)
 	}
-	if c, ok := u.copied[clean]; ok {
-		d.Sjekksum, d.SjekksumAlgoritme, d.Filstoerrelse = c.sum, "SHA-256", c.size
-		return nil
-	}
 	if u.opts.Dokumenter == nil {
 		return fmt.Errorf("arkivuttrekk: %s: Options.Dokumenter is not set", ref)
 	}
@@ -212,6 +209,15 @@ func (u *Uttrekk) copyFile(d *noark5.Dokumentobjekt) error {
 		return fmt.Errorf("arkivuttrekk: %w", err)
 	}
 	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		// Another dokumentobjekt has the same file: take its checksum from the copy made.
+		sum, size, err := hashFile(dst)
+		if err != nil {
+			return fmt.Errorf("arkivuttrekk: %w", err)
+		}
+		d.Sjekksum, d.SjekksumAlgoritme, d.Filstoerrelse = sum, "SHA-256", size
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("arkivuttrekk: %w", err)
 	}
@@ -227,7 +233,7 @@ func (u *Uttrekk) copyFile(d *noark5.Dokumentobjekt) error {
 	if d.Sjekksum != "" && !strings.EqualFold(d.Sjekksum, sum) {
 		return fmt.Errorf("arkivuttrekk: %s: the file's SHA-256 is %s, not the sjekksum given (%s)", ref, sum, d.Sjekksum)
 	}
-	u.copied[clean] = copiedFile{sum, n}
+	u.files++
 	d.Sjekksum, d.SjekksumAlgoritme, d.Filstoerrelse = sum, "SHA-256", n
 	return nil
 }

@@ -92,8 +92,8 @@ func TestCheckFindsDamage(t *testing.T) {
 	_, err := arkivuttrekk.Demo(dir, 30, os.DirFS(skjemaer(t)))
 	require.NoError(t, err)
 	// A document changed after the extraction, one deleted, the structure edited.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "dokumenter", "3.pdf"), []byte("endret"), 0o644))
-	require.NoError(t, os.Remove(filepath.Join(dir, "dokumenter", "4.pdf")))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "dokumenter", "000", "3.pdf"), []byte("endret"), 0o644))
+	require.NoError(t, os.Remove(filepath.Join(dir, "dokumenter", "000", "4.pdf")))
 	s, err := os.ReadFile(filepath.Join(dir, "endringslogg.xml"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "endringslogg.xml"), []byte(strings.Replace(string(s), "Arkivert", "Arkivert!", 1)), 0o644))
@@ -105,9 +105,9 @@ func TestCheckFindsDamage(t *testing.T) {
 		all = append(all, p.String())
 	}
 	joined := strings.Join(all, "\n")
-	assert.Contains(t, joined, "dokumenter/3.pdf: SHA-256 is")
-	assert.Contains(t, joined, "dokumenter/3.pdf: the file has 6 bytes")
-	assert.Contains(t, joined, "dokumenter/4.pdf: the file is missing")
+	assert.Contains(t, joined, "dokumenter/000/3.pdf: SHA-256 is")
+	assert.Contains(t, joined, "dokumenter/000/3.pdf: the file has 6 bytes")
+	assert.Contains(t, joined, "dokumenter/000/4.pdf: the file is missing")
 	assert.Contains(t, joined, "endringslogg.xml: /: SHA-256 is")
 }
 

@@ -96,6 +96,9 @@ func (u *Uttrekk) finish() (*Resultat, error) {
 		}
 	}
 	for _, name := range Skjemafiler {
+		if u.opts.Skjemaer == nil {
+			break
+		}
 		b, err := fs.ReadFile(u.opts.Skjemaer, name)
 		if err != nil {
 			return nil, fmt.Errorf("arkivuttrekk: %w", err)
@@ -109,14 +112,17 @@ func (u *Uttrekk) finish() (*Resultat, error) {
 	if u.opts.Journaler {
 		files = append(files, "loependeJournal.xml", "offentligJournal.xml")
 	}
-	for _, f := range append(files, Skjemafiler...) {
+	if u.opts.Skjemaer != nil {
+		files = append(files, Skjemafiler...)
+	}
+	for _, f := range files {
 		s, err := sha256File(filepath.Join(u.opts.Dir, f))
 		if err != nil {
 			return nil, err
 		}
 		sums[f] = s
 	}
-	res := &Resultat{Dir: u.opts.Dir, Mapper: counts.Mapper, Registreringer: counts.Registreringer, Dokumentfiler: len(u.copied),
+	res := &Resultat{Dir: u.opts.Dir, Mapper: counts.Mapper, Registreringer: counts.Registreringer, Dokumentfiler: u.files,
 		Endringer: u.endringer, Journalregistreringer: u.journal, UtenforJournal: u.utenforJournal, Sjekksummer: sums}
 	doc := u.addml(res)
 	doc.Indent(2)
@@ -204,16 +210,22 @@ func writeSynced(name string, b []byte) error {
 }
 
 func sha256File(name string) (string, error) {
+	sum, _, err := hashFile(name)
+	return sum, err
+}
+
+func hashFile(name string) (string, int64, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // addml builds arkivuttrekk.xml in the structure of Arkivverket's template.

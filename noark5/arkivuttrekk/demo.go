@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -15,14 +16,14 @@ import (
 // Demo writes a realistic synthetic deposit of n journalposter into dir, with documents,
 // an endringslogg and both journals: for load tests and demonstrations. skjemaer holds the
 // official v5.0 XSDs.
+// A nil skjemaer leaves the XSDs out (Options.UtenSkjemaer).
 func Demo(dir string, n int, skjemaer fs.FS) (*Resultat, error) {
-	u, err := New(Options{Dir: dir, Skjemaer: skjemaer, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
+	u, err := New(Options{Dir: dir, Skjemaer: skjemaer, UtenSkjemaer: skjemaer == nil, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
 		ArkivNavn: "Testkommune sakarkiv", SystemType: "Sakarkiv (Noark-5)",
 		Dokumenter: func(ref string) (io.ReadCloser, error) {
-			num, ok := strings.CutPrefix(ref, "dokumenter/")
-			num, ok2 := strings.CutSuffix(num, ".pdf")
+			num, ok := strings.CutSuffix(path.Base(ref), ".pdf")
 			i, err := strconv.Atoi(num)
-			if !ok || !ok2 || err != nil {
+			if !ok || err != nil || noark5.DemoRef(i) != ref {
 				return nil, fmt.Errorf("no demo file %s", ref)
 			}
 			return io.NopCloser(bytes.NewReader(noark5.DemoFil(i))), nil

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
+)
+
+// noark5Files are the extraction files and the XSD that judges each.
+var noark5Files = []string{"arkivstruktur", "endringslogg", "loependeJournal", "offentligJournal"}
+
+// runNoark5Validate: fellesklient noark5 validate [--schemas DIR] [--json] PATH.
+func runNoark5Validate(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient noark5 validate")
+	schemas := fs.String("schemas", "", "folder with the official v5.0 XSDs: also validate with xmllint against them")
+	var of outputFlags
+	of.register(fs)
+	pos, err := interspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr("usage: fellesklient noark5 validate [--schemas DIR] [--json] PATH (a file or an extraction folder)")
+	}
+	target := pos[0]
+	st, err := os.Stat(target)
+	if err != nil {
+		return ioErr(fmt.Errorf("%s: %w", target, errors.Unwrap(err)))
+	}
+	var problems []noark5.Problem
+	errorsN, warnings := 0, 0
+	var xmlFiles []string
+	if st.IsDir() {
+		rep, err := arkivuttrekk.Check(target)
+		if err != nil {
+			return ioErr(err)
+		}
+		problems, errorsN, warnings = rep.Problems, rep.Errors, rep.Warnings
+		for _, f := range noark5Files {
+			if _, err := os.Stat(filepath.Join(target, f+".xml")); err == nil {
+				xmlFiles = append(xmlFiles, filepath.Join(target, f+".xml"))
+			}
+		}
+	} else {
+		f, err := os.Open(target)
+		if err != nil {
+			return ioErr(err)
+		}
+		rep, err := noark5.Validate(f, nil)
+		f.Close()
+		if err != nil {
+			return ioErr(err)
+		}
+		for _, p := range rep.Problems {
+			p.File = filepath.Base(target)
+			problems = append(problems, p)
+		}
+		errorsN, warnings = rep.Errors, rep.Warnings
+		xmlFiles = []string{target}
+	}
+	var lint []string
+	if *schemas != "" {
+		bin, err := exec.LookPath("xmllint")
+		if err != nil {
+			return ioErr(errors.New("--schemas needs xmllint (Debian: libxml2-utils)"))
+		}
+		for _, f := range xmlFiles {
+			xsd, err := schemaFor(*schemas, f)
+			if err != nil {
+				return err
+			}
+			out, err := exec.CommandContext(ctx, bin, "--noout", "--nonet", "--stream", "--schema", xsd, f).CombinedOutput()
+			if err != nil {
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) {
+					return ioErr(err)
+				}
+				if ee.ExitCode() != 3 && ee.ExitCode() != 4 && ee.ExitCode() != 1 {
+					return ioErr(fmt.Errorf("xmllint: %s", firstLine(string(out))))
+				}
+				lint = append(lint, strings.TrimSpace(string(out)))
+			}
+		}
+	}
+	valid := errorsN == 0 && len(lint) == 0
+	if of.json {
+		type jsonProblem struct {
+			File     string `json:"file,omitempty"`
+			Line     int    `json:"line,omitempty"`
+			Path     string `json:"path"`
+			Rule     string `json:"rule"`
+			Severity string `json:"severity"`
+			Message  string `json:"message"`
+		}
+		out := struct {
+			Valid    bool          `json:"valid"`
+			Errors   int           `json:"errors"`
+			Warnings int           `json:"warnings"`
+			Problems []jsonProblem `json:"problems"`
+			XMLLint  []string      `json:"xmllint,omitempty"`
+		}{valid, errorsN, warnings, []jsonProblem{}, lint}
+		for _, p := range problems {
+			out.Problems = append(out.Problems, jsonProblem{p.File, p.Line, p.Path, p.Rule, p.Severity.String(), p.Message})
+		}
+		if err := writeJSON(e, out); err != nil {
+			return err
+		}
+	} else {
+		for _, p := range problems {
+			fmt.Fprintln(e.stdout, p.String())
+		}
+		for _, l := range lint {
+			fmt.Fprintln(e.stdout, "xmllint: "+l)
+		}
+	}
+	if !valid {
+		return noErr(fmt.Errorf("%s is not valid: %d error(s), %d warning(s)", target, errorsN, warnings))
+	}
+	fmt.Fprintf(e.stderr, "%s is valid (Noark 5 v5.0), %d warning(s)\n", target, warnings)
+	return nil
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
+	return l
+}
+
+// schemaFor picks the XSD for an extraction file by its root.
+func schemaFor(dir, file string) (string, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return "", ioErr(err)
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := f.Read(head)
+	name := "arkivstruktur"
+	for _, s := range noark5Files[1:] {
+		if strings.Contains(string(head[:n]), "<"+s) {
+			name = s
+		}
+	}
+	xsd := filepath.Join(dir, name+".xsd")
+	if _, err := os.Stat(xsd); err != nil {
+		return "", usageErr("--schemas %s has no %s.xsd", dir, name)
+	}
+	return xsd, nil
+}
+
+// runNoark5Demo: fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR].
+func runNoark5Demo(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient noark5 demo-uttrekk")
+	n := fs.Int("registreringer", 1000, "number of journalposter")
+	out := fs.String("out", "", "package folder to create (must not exist or be empty)")
+	schemas := fs.String("schemas", "", "folder with the official v5.0 XSDs to include (a deposit needs them)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() != 0 {
+		return usageErr("usage: fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]")
+	}
+	if *n < 1 {
+		return usageErr("--registreringer must be 1 or more")
+	}
+	var skjemaer fsFS
+	if *schemas != "" {
+		skjemaer = os.DirFS(*schemas)
+	} else {
+		fmt.Fprintln(e.stderr, "note: without --schemas the package lacks the official XSDs a deposit must carry")
+	}
+	res, err := arkivuttrekk.Demo(*out, *n, skjemaer)
+	if err != nil {
+		return ioErr(err)
+	}
+	fmt.Fprintf(e.stdout, "%s: %d mapper, %d registreringer, %d dokumentfiler, %d endringer, %d journalregistreringer\n",
+		res.Dir, res.Mapper, res.Registreringer, res.Dokumentfiler, res.Endringer, res.Journalregistreringer)
+	return nil
+}
+
+type fsFS = fs.FS
+
+// runNoark5Summary: fellesklient noark5 summary [--json] PATH.
+func runNoark5Summary(ctx context.Context, e *env, args []string) error {
+	fs := newFlagSet(e, "fellesklient noark5 summary")
+	var of outputFlags
+	of.register(fs)
+	pos, err := interspersed(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageErr("usage: fellesklient noark5 summary [--json] PATH (arkivstruktur.xml or an extraction folder)")
+	}
+	target := pos[0]
+	if st, err := os.Stat(target); err == nil && st.IsDir() {
+		target = filepath.Join(target, "arkivstruktur.xml")
+	}
+	f, err := os.Open(target)
+	if err != nil {
+		return ioErr(fmt.Errorf("%s: %w", pos[0], errors.Unwrap(err)))
+	}
+	defer f.Close()
+	rep, err := noark5.Validate(f, &noark5.ValidateOptions{MaxProblems: 1})
+	if err != nil {
+		return ioErr(err)
+	}
+	if rep.Schema == "" {
+		return noErr(fmt.Errorf("%s is not a Noark 5 extraction file", target))
+	}
+	if of.json {
+		return writeJSON(e, struct {
+			Schema   string         `json:"schema"`
+			Counts   map[string]int `json:"counts"`
+			Earliest string         `json:"earliest,omitempty"`
+			Latest   string         `json:"latest,omitempty"`
+			Bytes    int64          `json:"bytes"`
+			Valid    bool           `json:"valid"`
+		}{rep.Schema, rep.Counts, rep.Earliest, rep.Latest, rep.Bytes, rep.Valid()})
+	}
+	fmt.Fprintf(e.stdout, "%s (%s, %d bytes)\n", target, rep.Schema, rep.Bytes)
+	keys := make([]string, 0, len(rep.Counts))
+	for k := range rep.Counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(e.stdout, "  %-24s %d\n", k, rep.Counts[k])
+	}
+	if rep.Earliest != "" {
+		fmt.Fprintf(e.stdout, "  %-24s %s – %s\n", "datoer", rep.Earliest, rep.Latest)
+	}
+	if !rep.Valid() {
+		fmt.Fprintf(e.stdout, "  not valid: run fellesklient noark5 validate %s\n", pos[0])
+	}
+	return nil
+}

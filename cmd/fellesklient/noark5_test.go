@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/internal/testutil"
+)
+
+func TestNoark5CLI(t *testing.T) {
+	xsd := filepath.Dir(testutil.SharedFile(t, "specs/noark5/xsd/v5.0/arkivstruktur.xsd"))
+	out := filepath.Join(t.TempDir(), "pakke")
+	r := runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "250", "--out", out, "--schemas", xsd)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "250 registreringer, 250 dokumentfiler")
+
+	// A valid folder and file: exit 0, also with xmllint.
+	testutil.Tool(t, "xmllint")
+	r = runCLI(t, nil, "noark5", "validate", "--schemas", xsd, out)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "is valid")
+	r = runCLI(t, nil, "noark5", "validate", filepath.Join(out, "arkivstruktur.xml"), "--schemas", xsd, "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var rep struct {
+		Valid    bool
+		Problems []any
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	assert.True(t, rep.Valid)
+
+	r = runCLI(t, nil, "noark5", "summary", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "journalpost              250")
+	assert.Contains(t, r.stdout, "datoer")
+
+	// An older-version file: exit 1 with the problems listed, and xmllint's too.
+	old := testutil.SharedFile(t, "specs/einnsyn/legacy-eformidling/examples/eksempelfiler/noark5_basiseksempel.xml")
+	r = runCLI(t, nil, "noark5", "validate", "--schemas", xsd, old)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "missing systemID before versjonsnummer [required]")
+	assert.Contains(t, r.stdout, "xmllint: ")
+	assert.Contains(t, r.stderr, "is not valid")
+
+	// A damaged package: exit 1.
+	require.NoError(t, os.WriteFile(filepath.Join(out, "dokumenter", "000", "7.pdf"), []byte("x"), 0o644))
+	r = runCLI(t, nil, "noark5", "validate", out)
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stdout, "dokumenter/000/7.pdf: SHA-256 is")
+
+	// Usage and I/O: exit 2.
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate").code)
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", filepath.Join(out, "finnes-ikke.xml")).code)
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", "--schemas", t.TempDir(), filepath.Join(out, "arkivstruktur.xml")).code)
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5").code)
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5", "--out", out).code, "not empty")
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "summary").code)
+}
+
+// demo-uttrekk writes a package in bounded memory: the process's peak RSS stays under
+// 100 MiB (measured at 1 000 000 registreringer in BENCHMARKS.md; 20 000 here).
+func TestNoark5DemoMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 20 000 records")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "fellesklient")
+	build, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, string(build))
+	cmd := exec.Command(bin, "noark5", "demo-uttrekk", "--registreringer", "20000", "--out", filepath.Join(dir, "p"))
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+	t.Logf("demo-uttrekk 20000: peak RSS %d MiB", peak>>20)
+	assert.Less(t, peak, int64(100<<20))
+	assert.True(t, strings.Contains(string(out), "20000 registreringer"))
+	val := exec.Command(bin, "noark5", "validate", filepath.Join(dir, "p"))
+	out, err = val.CombinedOutput()
+	require.NoError(t, err, string(out))
+	peak = val.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+	t.Logf("validate: peak RSS %d MiB", peak>>20)
+	assert.Less(t, peak, int64(100<<20))
+}
