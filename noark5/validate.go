@@ -623,69 +623,65 @@ func (v *validator) end() {
 	v.st = v.st[:len(v.st)-1]
 }
 
-var (
-	reDate     = regexp.MustCompile(`^(-?\d{4,})-(\d{2})-(\d{2})(Z|[+-]\d{2}:\d{2})?$`)
-	reDateTime = regexp.MustCompile(`^(-?\d{4,})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$`)
-	reInteger  = regexp.MustCompile(`^[+-]?\d+$`)
-	reUUID     = regexp.MustCompile(`^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`)
-)
+// reDateTime recognises the shape of a date-time (to say "has a time" about a bad xs:date).
+var reDateTime = regexp.MustCompile(`^-?\d{4,}-\d{2}-\d{2}T`)
 
 func (v *validator) simpleValue(f *frame) {
 	raw := string(f.text)
-	path := v.path("")
 	if f.textOver {
-		v.problem(f.line, path, "text", "the value is longer than 1 MiB")
+		v.problem(f.line, v.path(""), "text", "the value is longer than 1 MiB")
 		return
 	}
-	collapsed := strings.Join(strings.Fields(raw), " ")
+	// xs:date, xs:dateTime and xs:integer collapse whitespace; strings keep it.
+	collapsed := raw
+	if f.st.Kind == schema.Date || f.st.Kind == schema.DateTime || f.st.Kind == schema.Integer {
+		collapsed = strings.TrimSpace(raw)
+	}
 	switch f.st.Kind {
 	case schema.String:
-		if utf8.RuneCountInString(raw) < f.st.MinLength {
-			v.problem(f.line, path, "empty", "%s must not be empty", f.name)
+		if len(raw) < f.st.MinLength || (f.st.MinLength > 1 && utf8.RuneCountInString(raw) < f.st.MinLength) {
+			v.problem(f.line, v.path(""), "empty", "%s must not be empty", f.name)
 			return
 		}
 	case schema.UUID:
-		if !reUUID.MatchString(raw) {
-			v.problem(f.line, path, "uuid", "%q is not a UUID (v5.0 makes systemID and references UUIDs)", clip(raw))
+		if !isUUID(raw) {
+			v.problem(f.line, v.path(""), "uuid", "%q is not a UUID (v5.0 makes systemID and references UUIDs)", clip(raw))
 			return
 		}
 	case schema.Date:
 		if !validDate(collapsed) {
-			rule := "date"
-			msg := "%q is not an xs:date (YYYY-MM-DD)"
-			if reDateTime.MatchString(collapsed) {
-				msg = "%q has a time; %s is an xs:date (YYYY-MM-DD)"
-				v.problem(f.line, path, rule, msg, clip(raw), f.name)
+			if validDateTime(collapsed) || reDateTime.MatchString(collapsed) {
+				v.problem(f.line, v.path(""), "date", "%q has a time; %s is an xs:date (YYYY-MM-DD)", clip(raw), f.name)
 				return
 			}
-			v.problem(f.line, path, rule, msg, clip(raw))
+			v.problem(f.line, v.path(""), "date", "%q is not an xs:date (YYYY-MM-DD)", clip(raw))
 			return
 		}
 		v.span(f.name, collapsed[:len(collapsed)-len(zoneOf(collapsed))])
 	case schema.DateTime:
 		if !validDateTime(collapsed) {
-			if reDate.MatchString(collapsed) {
-				v.problem(f.line, path, "dateTime", "%q has no time; %s is an xs:dateTime", clip(raw), f.name)
+			if validDate(collapsed) {
+				v.problem(f.line, v.path(""), "dateTime", "%q has no time; %s is an xs:dateTime", clip(raw), f.name)
 				return
 			}
-			v.problem(f.line, path, "dateTime", "%q is not an xs:dateTime", clip(raw))
+			v.problem(f.line, v.path(""), "dateTime", "%q is not an xs:dateTime", clip(raw))
 			return
 		}
 		if f.name == "opprettetDato" && len(v.st) >= 2 && v.s.DerivedFrom(v.st[len(v.st)-2].typeName, "registrering") {
 			v.span("opprettetDato", collapsed[:10])
 		}
 	case schema.Integer:
-		if !reInteger.MatchString(collapsed) {
-			v.problem(f.line, path, "integer", "%q is not an integer", clip(raw))
+		if !isInteger(collapsed) {
+			v.problem(f.line, v.path(""), "integer", "%q is not an integer", clip(raw))
 			return
 		}
 		if f.st.MinInclusive == "0" && strings.HasPrefix(collapsed, "-") && strings.Trim(collapsed[1:], "0") != "" {
-			v.problem(f.line, path, "integer", "%s must not be negative", f.name)
+			v.problem(f.line, v.path(""), "integer", "%s must not be negative", f.name)
 			return
 		}
 	}
 	if kl, ok := schema.Kodelister[f.simple]; ok && !slices.Contains(kl.Verdier, raw) {
-		v.rep.add(Problem{Line: f.line, Path: path, Rule: "kodeliste", Severity: Warning,
+		v.rep.add(Problem{Line: f.line, Path: v.path(""), Rule: "kodeliste", Severity: Warning,
 			Message: fmt.Sprintf("%q is not a value of %s (%s): %s", clip(raw), f.simple, kl.Nr, strings.Join(kl.Verdier, ", "))})
 	}
 	if len(v.st) >= 2 {
@@ -702,6 +698,21 @@ func (v *validator) simpleValue(f *frame) {
 			}
 		}
 	}
+}
+
+func isInteger(s string) bool {
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (v *validator) span(name, date string) {
@@ -742,53 +753,105 @@ func clip(s string) string {
 	return s
 }
 
-func validYMD(y string, m, d string) bool {
-	year, err := strconv.Atoi(strings.TrimPrefix(y, "-"))
-	if err != nil || (len(strings.TrimPrefix(y, "-")) > 4 && strings.TrimPrefix(y, "-")[0] == '0') {
-		return false
+// digits reads n ASCII digits at s[i:].
+func digits(s string, i, n int) (int, bool) {
+	if i+n > len(s) {
+		return 0, false
 	}
-	if year == 0 {
-		return false
+	v := 0
+	for j := i; j < i+n; j++ {
+		c := s[j]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
 	}
-	if strings.HasPrefix(y, "-") {
+	return v, true
+}
+
+// ymd parses the date part of an xs:date or xs:dateTime ([-]YYYY[Y...]-MM-DD) and
+// returns where it ends.
+func ymd(s string) (int, bool) {
+	i := 0
+	if strings.HasPrefix(s, "-") {
+		i = 1
+	}
+	j := i
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	ylen := j - i
+	if ylen < 4 || (ylen > 4 && s[i] == '0') {
+		return 0, false
+	}
+	year, _ := strconv.Atoi(s[i:j])
+	if year == 0 || j >= len(s) || s[j] != '-' {
+		return 0, false
+	}
+	if i == 1 {
 		year = -year + 1 // XSD 1.0 has no year 0; -0001 is 1 BC
 	}
-	mo, _ := strconv.Atoi(m)
-	day, _ := strconv.Atoi(d)
-	if mo < 1 || mo > 12 || day < 1 {
-		return false
+	mo, ok1 := digits(s, j+1, 2)
+	if !ok1 || j+3 >= len(s) || s[j+3] != '-' {
+		return 0, false
+	}
+	day, ok2 := digits(s, j+4, 2)
+	if !ok2 || mo < 1 || mo > 12 || day < 1 {
+		return 0, false
 	}
 	dim := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[mo]
-	if mo == 2 && (year%4 == 0 && (year%100 != 0 || year%400 == 0)) {
+	if mo == 2 && year%4 == 0 && (year%100 != 0 || year%400 == 0) {
 		dim = 29
 	}
-	return day <= dim
+	return j + 6, day <= dim
 }
 
 func validZone(z string) bool {
-	if z == "" || z == "Z" {
+	switch {
+	case z == "" || z == "Z":
 		return true
+	case len(z) != 6 || (z[0] != '+' && z[0] != '-') || z[3] != ':':
+		return false
 	}
-	h, _ := strconv.Atoi(z[1:3])
-	m, _ := strconv.Atoi(z[4:6])
-	return m <= 59 && (h < 14 || (h == 14 && m == 0))
+	h, ok1 := digits(z, 1, 2)
+	m, ok2 := digits(z, 4, 2)
+	return ok1 && ok2 && m <= 59 && (h < 14 || (h == 14 && m == 0))
 }
 
 func validDate(s string) bool {
-	m := reDate.FindStringSubmatch(s)
-	return m != nil && validYMD(m[1], m[2], m[3]) && validZone(m[4])
+	end, ok := ymd(s)
+	return ok && validZone(s[end:])
 }
 
 func validDateTime(s string) bool {
-	m := reDateTime.FindStringSubmatch(s)
-	if m == nil || !validYMD(m[1], m[2], m[3]) || !validZone(m[8]) {
+	end, ok := ymd(s)
+	if !ok || end >= len(s) || s[end] != 'T' {
 		return false
 	}
-	h, _ := strconv.Atoi(m[4])
-	mi, _ := strconv.Atoi(m[5])
-	sec, _ := strconv.Atoi(m[6])
+	t := s[end+1:]
+	h, ok1 := digits(t, 0, 2)
+	mi, ok2 := digits(t, 3, 2)
+	sec, ok3 := digits(t, 6, 2)
+	if !ok1 || !ok2 || !ok3 || t[2] != ':' || t[5] != ':' {
+		return false
+	}
+	rest := t[8:]
+	frac := ""
+	if strings.HasPrefix(rest, ".") {
+		k := 1
+		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
+			k++
+		}
+		if k == 1 {
+			return false
+		}
+		frac, rest = rest[1:k], rest[k:]
+	}
+	if !validZone(rest) {
+		return false
+	}
 	if h == 24 {
-		return mi == 0 && sec == 0 && strings.Trim(strings.TrimPrefix(m[7], "."), "0") == ""
+		return mi == 0 && sec == 0 && strings.Trim(frac, "0") == ""
 	}
 	return h < 24 && mi < 60 && sec < 60
 }

@@ -129,7 +129,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 func TestValidateAgreesOnMutants(t *testing.T) {
 	base := demoDoc(t, 3, 2)
 	require.True(t, agree(t, "base", base), "the unmutated document is valid")
-	mutants := mutate(base, 600)
+	mutants := mutate(base, 800)
 	for i, m := range mutants {
 		agree(t, fmt.Sprintf("mutant %d (%s)", i, m.what), m.doc)
 	}
@@ -149,7 +149,9 @@ func mutate(doc []byte, n int) []mutant {
 	leaves := elemRe.FindAllIndex(doc, -1)
 	values := []string{"", " ", "x", "2020-01-01", "2020-01-01T10:00:00", "2020-02-30", "2020-01-01T25:00:00Z", "2020-01-01+01:00",
 		"-5", "12", "1.5", "3f2504e0-4f89-11d3-9a0c-0305e82c3301", " 3f2504e0-4f89-11d3-9a0c-0305e82c3301", "{3f2504e0-4f89-11d3-9a0c-0305e82c3301}",
-		"Journalført", "ARKIV", "2020-01-01T10:00:00.1234567+14:00", "2020-01-01T24:00:00", "0099-01-01", "+12"}
+		"Journalført", "ARKIV", "2020-01-01T10:00:00.1234567+14:00", "2020-01-01T24:00:00", "0099-01-01", "+12",
+		"2020-1-01", "20200-01-01", "02020-01-01", "-0001-01-01", "2020-02-29", "2019-02-29", "2020-01-01T12:00", "2020-01-01T12:00:00.",
+		"2020-01-01T12:00:00Z ", " 2020-01-01", "2020-01-01T24:00:00.000", "2020-01-01+14:01", "2020-01-01-05:00", "0000-01-01", "007", "1 2"}
 	var out []mutant
 	for len(out) < n {
 		i := r.IntN(len(leaves))

@@ -8,7 +8,10 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
 	schema "github.com/fellesklient/fellesklient/internal/gen/noark5schema"
@@ -68,6 +71,7 @@ type Writer struct {
 	opts   WriterOptions
 	stack  []*open
 	buf    bytes.Buffer
+	enc    *xml.Encoder
 	err    error
 	closed bool
 	counts Counts
@@ -153,19 +157,24 @@ func contains(list []string, s string) bool {
 }
 
 // marshal encodes v as element name (attrs added) at depth into w.buf.
+// The result starts at the element's start tag (the caller writes the first indent).
 func (w *Writer) marshal(name string, attrs []xml.Attr, v any, depth int) ([]byte, error) {
 	w.buf.Reset()
-	e := xml.NewEncoder(&w.buf)
+	if w.enc == nil {
+		w.enc = xml.NewEncoder(&w.buf)
+	}
 	if w.opts.Indent {
-		e.Indent(w.indent(depth), "  ")
+		w.enc.Indent(w.indent(depth), "  ")
 	}
-	if err := e.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}, Attr: attrs}); err != nil {
+	if err := w.enc.EncodeElement(v, xml.StartElement{Name: xml.Name{Local: name}, Attr: attrs}); err != nil {
+		w.enc = nil // its state is unknown after an error
 		return nil, err
 	}
-	if err := e.Close(); err != nil {
+	if err := w.enc.Flush(); err != nil {
+		w.enc = nil
 		return nil, err
 	}
-	return w.buf.Bytes(), nil
+	return bytes.TrimLeft(w.buf.Bytes(), " \n"), nil
 }
 
 // head writes the start tag and fields of a container, without its end tag.
@@ -567,9 +576,79 @@ var (
 	anyXMLType    = reflect.TypeOf(AnyXML{})
 )
 
+// where is an element path, built only when a problem is reported.
+type where struct {
+	parent string
+	name   string
+	idx    int // 1-based position for repeated elements, 0 for none
+}
+
+func (w where) String() string {
+	if w.idx > 0 {
+		return w.parent + "/" + w.name + "[" + strconv.Itoa(w.idx) + "]"
+	}
+	return w.parent + "/" + w.name
+}
+
+// plan is the content model of a type matched to the Go struct's fields, computed once.
+type plan struct {
+	fields []planField
+}
+
+type planField struct {
+	index int
+	p     schema.Particle
+}
+
+type planKey struct {
+	t        reflect.Type
+	typeName string
+	partial  bool
+}
+
+var plans sync.Map // planKey -> *plan
+
+func planFor(t reflect.Type, typeName string, partial bool) (*plan, error) {
+	key := planKey{t, typeName, partial}
+	if p, ok := plans.Load(key); ok {
+		return p.(*plan), nil
+	}
+	ct := schema.Arkivstruktur.Complex[typeName]
+	if ct == nil {
+		return nil, fmt.Errorf("internal: unknown type %s", typeName)
+	}
+	byName := map[string]int{}
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("xml"), ",")
+		if name != "" && name != "-" {
+			byName[name] = i
+		}
+	}
+	base := 0
+	if partial && ct.Base != "" {
+		base = len(schema.Arkivstruktur.Complex[ct.Base].Slots)
+	}
+	pl := &plan{}
+	for _, sl := range ct.Slots[base:] {
+		if len(sl) > 1 {
+			continue // the container choice: written by the Writer or as Mapper/Registreringer
+		}
+		i, ok := byName[sl[0].Name]
+		if !ok {
+			if sl[0].Min > 0 && !partial {
+				return nil, fmt.Errorf("internal: no field for %s in %s", sl[0].Name, t)
+			}
+			continue
+		}
+		pl.fields = append(pl.fields, planField{i, sl[0]})
+	}
+	plans.Store(key, pl)
+	return pl, nil
+}
+
 // checkValue checks the fields of struct v against the content model of typeName: every
-// required element present and not empty, UUIDs, strings not empty. Fields of a
-// subtype's extension are checked with partial (only the type's own slots).
+// required element present and not empty, UUIDs, strings not empty. partial: only the
+// type's own slots (a subtype's extension).
 func checkValue(v reflect.Value, typeName, path string, partial bool, probs *[]string) {
 	for v.Kind() == reflect.Pointer {
 		if v.IsNil() {
@@ -577,83 +656,63 @@ func checkValue(v reflect.Value, typeName, path string, partial bool, probs *[]s
 		}
 		v = v.Elem()
 	}
-	ct := schema.Arkivstruktur.Complex[typeName]
-	if ct == nil {
-		*probs = append(*probs, "internal: unknown type "+typeName)
+	pl, err := planFor(v.Type(), typeName, partial)
+	if err != nil {
+		*probs = append(*probs, err.Error())
 		return
 	}
-	fields := map[string]reflect.Value{}
-	t := v.Type()
-	for i := range t.NumField() {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("xml"), ",")
-		if name != "" && name != "-" {
-			fields[name] = v.Field(i)
-		}
-	}
-	base := 0
-	if partial && ct.Base != "" {
-		base = len(schema.Arkivstruktur.Complex[ct.Base].Slots)
-	}
-	for _, sl := range ct.Slots[base:] {
-		if len(sl) > 1 {
-			continue // the container choice: written by the Writer or as Mapper/Registreringer
-		}
-		p := sl[0]
-		f, ok := fields[p.Name]
-		if !ok {
-			if p.Min > 0 && !partial {
-				*probs = append(*probs, "internal: no field for "+p.Name)
-			}
-			continue
-		}
-		checkField(f, p, path+"/"+p.Name, probs)
+	for _, pf := range pl.fields {
+		checkField(v.Field(pf.index), pf.p, where{parent: path, name: pf.p.Name}, probs)
 	}
 }
 
-func checkField(f reflect.Value, p schema.Particle, path string, probs *[]string) {
+func checkField(f reflect.Value, p schema.Particle, at where, probs *[]string) {
 	switch f.Kind() {
 	case reflect.Slice:
 		if f.Len() < p.Min {
-			*probs = append(*probs, fmt.Sprintf("%s: at least %d required", path, p.Min))
+			*probs = append(*probs, fmt.Sprintf("%s: at least %d required", at, p.Min))
 		}
 		for i := range f.Len() {
-			checkOne(f.Index(i), p, fmt.Sprintf("%s[%d]", path, i+1), probs)
+			at.idx = i + 1
+			checkOne(f.Index(i), p, at, probs)
 		}
 		return
 	case reflect.Pointer:
 		if f.IsNil() {
 			if p.Min > 0 {
-				*probs = append(*probs, path+": required")
+				*probs = append(*probs, at.String()+": required")
 			}
 			return
 		}
-		checkOne(f.Elem(), p, path, probs)
+		checkOne(f.Elem(), p, at, probs)
 		return
 	}
 	if p.Min == 0 && f.IsZero() {
 		return
 	}
-	checkOne(f, p, path, probs)
+	checkOne(f, p, at, probs)
 }
 
-func checkOne(f reflect.Value, p schema.Particle, path string, probs *[]string) {
+func checkOne(f reflect.Value, p schema.Particle, at where, probs *[]string) {
 	if p.Complex != "" {
-		checkValue(f, p.Complex, path, false, probs)
+		checkValue(f, p.Complex, at.String(), false, probs)
 		return
 	}
-	if p.Simple == "Any" || f.Type() == anyXMLType {
+	if p.Simple == "Any" {
 		return
 	}
 	st := schema.Arkivstruktur.Simple[p.Simple]
 	switch f.Type() {
+	case anyXMLType:
+		return
 	case tidspunktType:
-		if f.Interface().(Tidspunkt).IsZero() {
-			*probs = append(*probs, path+": required (an xs:dateTime)")
+		if f.Field(0).Interface().(time.Time).IsZero() {
+			*probs = append(*probs, at.String()+": required (an xs:dateTime)")
 		}
 		return
 	case datoType:
-		if f.Interface().(Dato).IsZero() {
-			*probs = append(*probs, path+": required (an xs:date)")
+		if f.Field(0).Interface().(time.Time).IsZero() {
+			*probs = append(*probs, at.String()+": required (an xs:date)")
 		}
 		return
 	case systemIDType:
@@ -664,17 +723,38 @@ func checkOne(f reflect.Value, p schema.Particle, path string, probs *[]string) 
 		s := f.String()
 		switch st.Kind {
 		case schema.UUID:
-			if !reUUID.MatchString(s) {
-				*probs = append(*probs, fmt.Sprintf("%s: %q is not a UUID", path, clip(s)))
+			if !isUUID(s) {
+				*probs = append(*probs, fmt.Sprintf("%s: %q is not a UUID", at, clip(s)))
 			}
 		case schema.String:
-			if utf8.RuneCountInString(s) < st.MinLength {
-				*probs = append(*probs, path+": must not be empty")
+			if len(s) < st.MinLength || (st.MinLength > 1 && utf8.RuneCountInString(s) < st.MinLength) {
+				*probs = append(*probs, at.String()+": must not be empty")
 			}
 		}
 	case reflect.Int, reflect.Int64:
 		if st.MinInclusive == "0" && f.Int() < 0 {
-			*probs = append(*probs, path+": must not be negative")
+			*probs = append(*probs, at.String()+": must not be negative")
 		}
 	}
+}
+
+// isUUID is the ID pattern of the metadatakatalog, without a regexp.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
