@@ -1,0 +1,250 @@
+// Package fiksarkiv reads and writes the payloads of KS's Fiks Arkiv protocol (Fiks
+// Protokoll, carried over FIKS IO): arkivmelding opprett/oppdater, dokumentobjekt,
+// avskrivning, søk, mappe/registrering hent and their replies, in the ks-no namespaces
+// https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/<melding>/<v1|v2>.
+//
+// Melding is any payload as a DOM (etree): parse it, find its message type, write it back
+// unchanged in meaning. Arkivmelding is the typed builder and reader for the most common
+// message, arkivmelding opprett (a saksmappe and/or a journalpost with documents), written
+// in the schema's element order for V2 (or V1).
+package fiksarkiv
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/beevik/etree"
+)
+
+// Base is the start of every Fiks Arkiv namespace.
+const Base = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/"
+
+// The protocol versions.
+const (
+	V1 = "v1"
+	V2 = "v2"
+)
+
+// Namespace is the namespace of a message schema, e.g. Namespace("arkivmelding/opprett", V2).
+func Namespace(melding, versjon string) string { return Base + melding + "/" + versjon }
+
+// meldingstyper maps a namespace path to its message type (without the
+// no.ks.fiks.arkiv.<version> prefix) and payload file name.
+var meldingstyper = map[string][2]string{
+	"arkivmelding/opprett":              {"arkivering.arkivmelding.opprett", "arkivmelding.xml"},
+	"arkivmelding/oppdater":             {"arkivering.arkivmelding.oppdater", "arkivmelding-oppdater.xml"},
+	"arkivmelding/opprett/kvittering":   {"arkivering.arkivmelding.opprett.kvittering", "arkivmelding-kvittering.xml"},
+	"dokumentobjekt/opprett":            {"arkivering.dokumentobjekt.opprett", "dokumentobjekt-opprett.xml"},
+	"dokumentobjekt/opprett/kvittering": {"arkivering.dokumentobjekt.opprett.kvittering", "dokumentobjekt-kvittering.xml"},
+	"avskrivning/opprett":               {"arkivering.avskrivning.opprett", "avskrivning-opprett.xml"},
+	"avskrivning/slett":                 {"arkivering.avskrivning.slett", "avskrivning-slett.xml"},
+	"mappe/hent":                        {"innsyn.mappe.hent", "mappe-hent.xml"},
+	"mappe/hent/resultat":               {"innsyn.mappe.hent.resultat", "mappe.xml"},
+	"registrering/hent":                 {"innsyn.registrering.hent", "registrering-hent.xml"},
+	"registrering/hent/resultat":        {"innsyn.registrering.hent.resultat", "registrering.xml"},
+	"dokumentfil/hent":                  {"innsyn.dokumentfil.hent", "dokumentfil-hent.xml"},
+	"sok":                               {"innsyn.sok", "sok.xml"},
+	"sokeresultat/utvidet":              {"innsyn.sok.resultat.utvidet", "resultat.xml"},
+	"sokeresultat/minimum":              {"innsyn.sok.resultat.minimum", "resultat.xml"},
+	"sokeresultat/noekler":              {"innsyn.sok.resultat.noekler", "resultat.xml"},
+	"kodeliste/hent":                    {"innsyn.kodeliste.hent", "kodeliste-hent.xml"},
+	"kodeliste/hent/resultat":           {"innsyn.kodeliste.hent.resultat", "kodeliste.xml"},
+	"feil/ugyldigforespoersel":          {"feilmelding.ugyldigforespoersel", "feilmelding.xml"},
+	"feil/serverfeil":                   {"feilmelding.serverfeil", "feilmelding.xml"},
+	"feil/ikkefunnet":                   {"feilmelding.ikkefunnet", "feilmelding.xml"},
+}
+
+// MaxSize is the largest payload Parse reads (the XML only; files travel beside it).
+const MaxSize = 16 << 20
+
+const maxDepth = 64
+
+// ParseError is a payload that could not be read.
+type ParseError struct{ Err error }
+
+func (e *ParseError) Error() string { return "fiksarkiv: " + e.Err.Error() }
+func (e *ParseError) Unwrap() error { return e.Err }
+
+// Melding is a Fiks Arkiv payload as a document tree.
+type Melding struct {
+	doc     *etree.Document
+	versjon string
+	path    string
+}
+
+// Parse reads a payload. It refuses a DOCTYPE (so no entities), input over MaxSize,
+// nesting over 64 levels, and a root outside the Fiks Arkiv namespaces.
+func Parse(r io.Reader) (*Melding, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
+	if err != nil {
+		return nil, &ParseError{err}
+	}
+	if len(b) > MaxSize {
+		return nil, &ParseError{fmt.Errorf("larger than %d bytes", MaxSize)}
+	}
+	if b, err = toUTF8(b); err != nil {
+		return nil, &ParseError{err}
+	}
+	if err := prescan(b); err != nil {
+		return nil, &ParseError{err}
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.Permissive = false
+	doc.ReadSettings.CharsetReader = sameCharset
+	if err := doc.ReadFromBytes(b); err != nil {
+		return nil, &ParseError{err}
+	}
+	root := doc.Root()
+	if root == nil {
+		return nil, &ParseError{errors.New("no root element")}
+	}
+	ns := root.NamespaceURI()
+	rest, ok := strings.CutPrefix(ns, Base)
+	i := strings.LastIndexByte(rest, '/')
+	if !ok || i < 0 {
+		return nil, &ParseError{fmt.Errorf("root {%s}%s is not a Fiks Arkiv message", ns, root.Tag)}
+	}
+	m := &Melding{doc: doc, path: rest[:i], versjon: rest[i+1:]}
+	if _, known := meldingstyper[m.path]; !known {
+		return nil, &ParseError{fmt.Errorf("unknown Fiks Arkiv message %s", ns)}
+	}
+	return m, nil
+}
+
+// toUTF8 turns UTF-16 with a byte order mark (what .NET writes) into UTF-8, and drops a
+// UTF-8 byte order mark.
+func toUTF8(b []byte) ([]byte, error) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
+		return b[3:], nil
+	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
+		if len(b)%2 != 0 {
+			return nil, errors.New("UTF-16 input of odd length")
+		}
+		le := b[0] == 0xFF
+		u := make([]uint16, 0, len(b)/2-1)
+		for i := 2; i < len(b); i += 2 {
+			if le {
+				u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+			} else {
+				u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+			}
+		}
+		return []byte(string(utf16.Decode(u))), nil
+	}
+	return b, nil
+}
+
+// sameCharset accepts a declared UTF-8 or UTF-16 (already turned into UTF-8 by toUTF8).
+func sameCharset(label string, r io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be":
+		return r, nil
+	}
+	return nil, fmt.Errorf("encoding %q is not supported (UTF-8 or UTF-16)", label)
+}
+
+// prescan refuses directives and deep nesting before the tree is built.
+func prescan(b []byte) error {
+	d := xml.NewDecoder(bytes.NewReader(b))
+	d.Strict = true
+	d.CharsetReader = sameCharset
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch tok.(type) {
+		case xml.Directive:
+			return errors.New("a DOCTYPE is not allowed")
+		case xml.StartElement:
+			if depth++; depth > maxDepth {
+				return fmt.Errorf("nested deeper than %d elements", maxDepth)
+			}
+		case xml.EndElement:
+			depth--
+		}
+	}
+}
+
+// Versjon is the protocol version of the payload's namespace: "v1" or "v2".
+func (m *Melding) Versjon() string { return m.versjon }
+
+// Meldingstype is the FIKS IO message type, e.g. "no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett".
+func (m *Melding) Meldingstype() string {
+	return "no.ks.fiks.arkiv." + m.versjon + "." + meldingstyper[m.path][0]
+}
+
+// Filnavn is the payload's file name in the message (arkivmelding.xml, sok.xml, ...).
+func (m *Melding) Filnavn() string { return meldingstyper[m.path][1] }
+
+// Document is the tree, for reading and editing with etree.
+func (m *Melding) Document() *etree.Document { return m.doc }
+
+// Bytes writes the payload as UTF-8 XML.
+func (m *Melding) Bytes() ([]byte, error) {
+	d := m.doc.Copy()
+	// One declaration, UTF-8, whatever the input had.
+	for i := len(d.Child) - 1; i >= 0; i-- {
+		if p, ok := d.Child[i].(*etree.ProcInst); ok && p.Target == "xml" {
+			d.RemoveChildAt(i)
+		}
+	}
+	d.InsertChildAt(0, &etree.ProcInst{Target: "xml", Inst: `version="1.0" encoding="utf-8"`})
+	d.WriteSettings.CanonicalEndTags = true
+	return d.WriteToBytes()
+}
+
+// Equal reports whether two payloads mean the same: the same elements in the same order
+// with the same namespaces, attributes (xsi:type compared as a resolved type name) and
+// text (trimmed), whatever their prefixes, whitespace and declarations.
+func Equal(a, b *Melding) bool {
+	return canon(a.doc.Root()) == canon(b.doc.Root())
+}
+
+// canon is a canonical text of an element tree.
+func canon(e *etree.Element) string {
+	var sb strings.Builder
+	var walk func(e *etree.Element)
+	walk = func(e *etree.Element) {
+		sb.WriteString("<{" + e.NamespaceURI() + "}" + e.Tag)
+		var attrs []string
+		for _, a := range e.Attr {
+			if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
+				continue
+			}
+			ns := a.NamespaceURI()
+			v := a.Value
+			if a.Key == "type" && ns == xsiNS {
+				if _, local, ok := strings.Cut(v, ":"); ok {
+					v = local
+				}
+			}
+			if ns == xsiNS && a.Key == "schemaLocation" {
+				continue
+			}
+			attrs = append(attrs, "{"+ns+"}"+a.Key+"="+v)
+		}
+		sort.Strings(attrs)
+		sb.WriteString(" " + strings.Join(attrs, " ") + ">")
+		sb.WriteString(strings.TrimSpace(e.Text()))
+		for _, c := range e.ChildElements() {
+			walk(c)
+		}
+		sb.WriteString("</>")
+	}
+	walk(e)
+	return sb.String()
+}
+
+const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
