@@ -222,3 +222,26 @@ func TestWriterBoundedMemory(t *testing.T) {
 	small, large := measure(1000), measure(100000)
 	assert.Less(t, large, small+8<<20, "heap after 100k records (%d) is not much above 1k (%d)", large, small)
 }
+
+func FuzzRegistreringer(f *testing.F) {
+	var buf bytes.Buffer
+	w := noark5.NewWriter(&buf, nil)
+	if err := noark5.WriteDemo(w, noark5.DemoOptions{Registreringer: 3, Dokumenter: true}); err == nil && w.Close() == nil {
+		f.Add(buf.Bytes())
+	}
+	f.Add([]byte(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"><arkivdel><registrering xsi:type="journalpost" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><journaldato>2020-01-01</journaldato></registrering></arkivdel></arkiv>`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n := 0
+		for p, err := range noark5.Registreringer(bytes.NewReader(b)) {
+			if err != nil {
+				return
+			}
+			if p == nil || p.Registrering == nil {
+				t.Fatal("nil record without error")
+			}
+			if n++; n > len(b) {
+				t.Fatal("more records than bytes")
+			}
+		}
+	})
+}
