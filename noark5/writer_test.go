@@ -245,3 +245,29 @@ func FuzzRegistreringer(f *testing.F) {
 		}
 	})
 }
+
+func TestRegistreringerRefusesHostileXML(t *testing.T) {
+	for name, doc := range map[string]io.Reader{
+		"doctype": strings.NewReader(`<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur">&x;</arkiv>`),
+		"deep":    strings.NewReader(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur">` + strings.Repeat("<mappe>", 1000)),
+		"huge":    io.MultiReader(strings.NewReader(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur" a="`), io.LimitReader(zeroReader{}, 64<<20)),
+		"foreign": strings.NewReader(`<arkiv xmlns="urn:x"/>`),
+		"empty":   strings.NewReader(``),
+	} {
+		var got error
+		for _, err := range noark5.Registreringer(doc) {
+			got = err
+		}
+		var re *noark5.ReadError
+		assert.ErrorAs(t, got, &re, name)
+	}
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = 'a'
+	}
+	return len(p), nil
+}
