@@ -22,14 +22,12 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,10 +53,8 @@ type Fault = fakefault.Fault
 
 // Server is the fake. Create it with New and Close it when done.
 type Server struct {
-	opts   Options
-	srv    *httptest.Server
-	faults fakefault.Injector
-	reqs   atomic.Int64
+	*fakefault.Server
+	opts Options
 
 	mu      sync.Mutex
 	objs    map[string]*object
@@ -87,50 +83,11 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, objs: map[string]*object{}, keys: map[string]string{}, tokens: map[string]string{}, secrets: map[string]string{}}
-	h := s.faults.Wrap(http.HandlerFunc(s.serve), func(w http.ResponseWriter, r *http.Request, status int) {
+	s.Server = fakefault.NewServer(http.HandlerFunc(s.serve), opts.Plain, func(w http.ResponseWriter, r *http.Request, status int) {
 		writeError(w, status, typeFor(status), "injected fault", nil)
 	})
-	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.reqs.Add(1)
-		h.ServeHTTP(w, r)
-	})
-	if opts.Plain {
-		s.srv = httptest.NewServer(counted)
-	} else {
-		s.srv = httptest.NewTLSServer(counted)
-	}
 	return s
 }
-
-// URL is the base URL to give the client (einnsyn.Options.BaseURL).
-func (s *Server) URL() string { return s.srv.URL }
-
-// HTTPClient trusts the fake's TLS certificate.
-func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
-
-// Close shuts the fake down.
-func (s *Server) Close() { s.srv.Close() }
-
-// Requests is how many requests reached the fake.
-func (s *Server) Requests() int { return int(s.reqs.Load()) }
-
-// FailNext answers the next n requests with status (and Retry-After seconds) and an
-// eInnsyn error body.
-func (s *Server) FailNext(n, status, retryAfter int) {
-	for range n {
-		s.faults.Add(Fault{Status: status, RetryAfter: retryAfter})
-	}
-}
-
-// InjectFault queues a fault. DropAfter means "the request took effect, then the
-// connection dropped".
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
-
-// SetLatency delays every answer.
-func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
-
-// ClearFaults removes queued faults and latency.
-func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Enhet is an organisation unit to register in the fake.
 type Enhet struct {
@@ -769,7 +726,7 @@ func (s *Server) link(r *http.Request, q url.Values, cursor string, vals []strin
 	nq[cursor] = vals
 	l := r.URL.Path + "?" + nq.Encode()
 	if s.opts.AbsoluteLinks {
-		return s.srv.URL + l
+		return s.URL() + l
 	}
 	return l
 }
@@ -970,7 +927,7 @@ func (s *Server) insert(c caller, coll string, body map[string]any, parents []st
 		if len(parents) > 0 {
 			f["dokumentbeskrivelse"] = parents[0]
 		}
-		f["url"] = s.srv.URL + "/dokumentobjekt/" + o.id + "/download"
+		f["url"] = s.URL() + "/dokumentobjekt/" + o.id + "/download"
 	case "arkivdel", "klasse":
 		if len(parents) > 0 {
 			f[s.objs[parents[0]].coll] = parents[0]

@@ -9,11 +9,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/fellesklient/fellesklient/fiks"
@@ -192,51 +190,42 @@ func (f *Faults) Wrap(next http.Handler) http.Handler {
 
 // Server is the HTTP side every FIKS fake shares: a loopback server (TLS unless plain),
 // a count of the requests that reached it, and fault injection in front of the fake's
-// handler. The fakes embed it, so these methods are theirs.
+// handler with FIKS's error body. The fakes embed it, so these methods are theirs.
 type Server struct {
-	srv    *httptest.Server
-	faults Faults
-	reqs   atomic.Int64
+	s *fakefault.Server
 }
 
 // NewServer starts h behind fault injection on loopback. It panics if it cannot listen,
 // as httptest does.
 func NewServer(h http.Handler, plain bool) *Server {
-	s := &Server{}
-	wrapped := s.faults.Wrap(h)
-	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.reqs.Add(1)
-		wrapped.ServeHTTP(w, r)
-	})
-	if plain {
-		s.srv = httptest.NewServer(counted)
-	} else {
-		s.srv = httptest.NewTLSServer(counted)
-	}
-	return s
+	return &Server{fakefault.NewServer(h, plain, func(w http.ResponseWriter, r *http.Request, status int) {
+		WriteError(w, r, status, "injected fault")
+	})}
 }
 
 // URL is the base URL to give the client (Options.BaseURL).
-func (s *Server) URL() string { return s.srv.URL }
+func (s *Server) URL() string { return s.s.URL() }
 
 // HTTPClient returns a client that trusts the server's TLS certificate.
-func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+func (s *Server) HTTPClient() *http.Client { return s.s.HTTPClient() }
 
 // Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() { s.s.Close() }
 
 // Requests returns how many requests reached the server.
-func (s *Server) Requests() int { return int(s.reqs.Load()) }
+func (s *Server) Requests() int { return s.s.Requests() }
 
 // FailNext fails the next n requests with status (and Retry-After seconds).
-func (s *Server) FailNext(n, status, retryAfter int) { s.faults.FailNext(n, status, retryAfter) }
+func (s *Server) FailNext(n, status, retryAfter int) { s.s.FailNext(n, status, retryAfter) }
 
 // InjectFault queues a fault; DropAfter is "the request took effect, then the connection
 // dropped".
-func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
+func (s *Server) InjectFault(f Fault) {
+	s.s.InjectFault(fakefault.Fault{Status: f.Status, RetryAfter: f.RetryAfter, Drop: f.Drop, DropAfter: f.DropAfter, Match: f.Match})
+}
 
 // SetLatency delays every answer.
-func (s *Server) SetLatency(d time.Duration) { s.faults.SetLatency(d) }
+func (s *Server) SetLatency(d time.Duration) { s.s.SetLatency(d) }
 
 // ClearFaults removes queued faults and latency.
-func (s *Server) ClearFaults() { s.faults.Clear() }
+func (s *Server) ClearFaults() { s.s.ClearFaults() }

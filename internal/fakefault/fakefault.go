@@ -5,9 +5,11 @@ package fakefault
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -115,3 +117,58 @@ type discard struct{ h http.Header }
 func (d discard) Header() http.Header         { return d.h }
 func (d discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d discard) WriteHeader(int)             {}
+
+// Server is the HTTP side the service fakes share: a loopback server (TLS unless plain), a
+// count of the requests that reached it, and fault injection in front of the fake's
+// handler, with the fake's own error body for injected statuses.
+type Server struct {
+	srv  *httptest.Server
+	in   Injector
+	reqs atomic.Int64
+}
+
+// NewServer starts h behind fault injection on loopback; writeStatus answers an injected
+// status in the service's error format. It panics if it cannot listen, as httptest does.
+func NewServer(h http.Handler, plain bool, writeStatus func(w http.ResponseWriter, r *http.Request, status int)) *Server {
+	s := &Server{}
+	wrapped := s.in.Wrap(h, writeStatus)
+	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.reqs.Add(1)
+		wrapped.ServeHTTP(w, r)
+	})
+	if plain {
+		s.srv = httptest.NewServer(counted)
+	} else {
+		s.srv = httptest.NewTLSServer(counted)
+	}
+	return s
+}
+
+// URL is the base URL to give the client.
+func (s *Server) URL() string { return s.srv.URL }
+
+// HTTPClient returns a client that trusts the server's TLS certificate.
+func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+
+// Close shuts the server down.
+func (s *Server) Close() { s.srv.Close() }
+
+// Requests returns how many requests reached the server.
+func (s *Server) Requests() int { return int(s.reqs.Load()) }
+
+// FailNext answers the next n requests with status (and Retry-After seconds).
+func (s *Server) FailNext(n, status, retryAfter int) {
+	for range n {
+		s.in.Add(Fault{Status: status, RetryAfter: retryAfter})
+	}
+}
+
+// InjectFault queues a fault; DropAfter is "the request took effect, then the connection
+// dropped".
+func (s *Server) InjectFault(f Fault) { s.in.Add(f) }
+
+// SetLatency delays every answer.
+func (s *Server) SetLatency(d time.Duration) { s.in.SetLatency(d) }
+
+// ClearFaults removes queued faults and latency.
+func (s *Server) ClearFaults() { s.in.Clear() }

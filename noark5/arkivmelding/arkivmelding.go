@@ -24,6 +24,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fellesklient/fellesklient/noark5"
 )
 
 // Namespace is the arkivmelding target namespace.
@@ -43,59 +45,19 @@ type Arkivmelding struct {
 	Registrering []Registrering `xml:"registrering"`
 }
 
-// Dato is an xs:date ("2025-03-01").
-type Dato struct{ time.Time }
+// Dato is an xs:date ("2025-03-01"), as in package noark5.
+type Dato = noark5.Dato
 
 // NyDato is the date y-m-d.
-func NyDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+func NyDato(y int, m time.Month, d int) Dato { return noark5.NyDato(y, m, d) }
 
-// MarshalText writes YYYY-MM-DD.
-func (d Dato) MarshalText() ([]byte, error) { return []byte(d.Format(time.DateOnly)), nil }
-
-// UnmarshalText reads an xs:date, with or without a time zone.
-func (d *Dato) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	for _, layout := range []string{time.DateOnly, "2006-01-02Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			d.Time = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-			return nil
-		}
-	}
-	return fmt.Errorf("arkivmelding: %q is not an xs:date", s)
-}
-
-// Tidspunkt is an xs:dateTime. It reads the forms XML Schema allows (with or without a
-// zone, with fractions) and writes RFC 3339; a time read without a zone is written back
-// without one (UtenSone), so a message keeps its meaning through a read and a write.
-type Tidspunkt struct {
-	time.Time
-	UtenSone bool
-}
+// Tidspunkt is an xs:dateTime, as in package noark5: written in RFC 3339, and a time read
+// without a zone is written back without one, so a message keeps its meaning through a
+// read and a write.
+type Tidspunkt = noark5.Tidspunkt
 
 // Naa is a Tidspunkt for t.
-func Naa(t time.Time) Tidspunkt { return Tidspunkt{Time: t} }
-
-// MarshalText writes RFC 3339 with the time's offset (fractions only when there are any).
-func (t Tidspunkt) MarshalText() ([]byte, error) {
-	if t.UtenSone {
-		return []byte(t.Format("2006-01-02T15:04:05.999999999")), nil
-	}
-	return []byte(t.Format(time.RFC3339Nano)), nil
-}
-
-// UnmarshalText reads an xs:dateTime.
-func (t *Tidspunkt) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		*t = Tidspunkt{Time: v}
-		return nil
-	}
-	if v, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
-		*t = Tidspunkt{Time: v, UtenSone: true}
-		return nil
-	}
-	return fmt.Errorf("arkivmelding: %q is not an xs:dateTime", s)
-}
+func Naa(t time.Time) Tidspunkt { return noark5.Tid(t) }
 
 // AnyXML is content of xs:anyType (virksomhetsspesifikkeMetadata): InnerXML is written
 // as it is. When read, elements in the arkivmelding namespace come back without a
