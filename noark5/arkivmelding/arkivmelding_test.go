@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -237,14 +236,9 @@ func (zeros) Read(p []byte) (int, error) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"arkivmelding_ok.xml", "docs-arkivmelding.xml"} {
-		if b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", dir, "examples", name)); err == nil {
-			f.Add(b)
-		}
-	}
-	if b, err := Eksempel().Marshal(); err == nil {
-		f.Add(b)
-	}
+	// Small seeds: Go's fuzzer makes little progress from multi-kilobyte ones (the upstream
+	// examples are covered by TestExamplesRoundTrip).
+	f.Add([]byte(`<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><system>s</system><meldingId>m</meldingId><tidspunkt>2017-05-23T12:46:00</tidspunkt><antallFiler>0</antallFiler><mappe xsi:type="saksmappe"><systemID>43fbe161-7aac-4c9f-a888-d8167aab4144</systemID><tittel>t</tittel><opprettetDato>2017-06-01T10:10:12.000+01:00</opprettetDato><opprettetAv/><basisregistrering xsi:type="journalpost"><systemID>430a6710-a3d4-4863-8bd0-5eb1021bee45</systemID><opprettetDato>2012-02-17T21:56:12Z</opprettetDato><opprettetAv>a</opprettetAv><arkivertDato>2012-02-17T21:56:12Z</arkivertDato><arkivertAv>a</arkivertAv><referanseForelderMappe>43fbe161-7aac-4c9f-a888-d8167aab4144</referanseForelderMappe><tittel>t</tittel><journalposttype>Utgående dokument</journalposttype><journalstatus>Journalført</journalstatus><journaldato>2017-05-23</journaldato></basisregistrering><saksdato>2017-06-01</saksdato><administrativEnhet>a</administrativEnhet><saksansvarlig>s</saksansvarlig><saksstatus>Avsluttet</saksstatus></mappe></arkivmelding>`))
 	f.Add([]byte(`<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding"><mappe xsi:type="x:saksmappe" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"/></arkivmelding>`))
 	f.Add([]byte(`<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding"><system>s</system><meldingId>m</meldingId><tidspunkt>2025-01-01T00:00:00Z</tidspunkt><antallFiler>0</antallFiler></arkivmelding>`))
 	f.Add([]byte(`<arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding"><registrering><virksomhetsspesifikkeMetadata><a x="1">t</a></virksomhetsspesifikkeMetadata></registrering></arkivmelding>`))
