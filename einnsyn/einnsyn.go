@@ -182,13 +182,12 @@ type Resource[T any] struct {
 	validate func(*T) error
 }
 
-// ExpandOption names fields to expand in the answer: dotted paths like
-// "saksmappe.administrativEnhetObjekt". The API takes at most 100.
-type ExpandOption []string
-
 // Get fetches one object by its eInnsyn id or the publisher's systemId (GET /{coll}/{id}).
 func (r *Resource[T]) Get(ctx context.Context, id string, expand ...string) (*T, error) {
 	if err := checkID(id); err != nil {
+		return nil, err
+	}
+	if err := checkExpand(expand); err != nil {
 		return nil, err
 	}
 	q := url.Values{}
@@ -356,7 +355,8 @@ type ListOptions struct {
 	ExternalIDs []string
 	// Journalenhet limits to objects of this Enhet (id or orgnummer).
 	Journalenhet string
-	// Expand: see ExpandOption.
+	// Expand names fields to expand in the answer, as dotted paths like
+	// "saksmappe.administrativEnhetObjekt" (at most 100).
 	Expand []string
 }
 
@@ -468,6 +468,9 @@ func (r *Resource[T]) listURL(opts *ListOptions) (string, error) {
 	if opts.Journalenhet != "" {
 		q.Set("journalenhet", opts.Journalenhet)
 	}
+	if err := checkExpand(opts.Expand); err != nil {
+		return "", err
+	}
 	addExpand(q, opts.Expand)
 	if opts.Parent == "" {
 		return r.c.url(q, r.coll), nil
@@ -537,6 +540,9 @@ func (c *Client) Get(ctx context.Context, id string, expand ...string) (*Object,
 	if coll == "" {
 		return nil, invalid(fmt.Sprintf("Get: %q is not an eInnsyn id (prefix_26chars)", id))
 	}
+	if err := checkExpand(expand); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	addExpand(q, expand)
 	o := new(Object)
@@ -569,6 +575,14 @@ func (c *Client) VerifyInnsynskravBestilling(ctx context.Context, id, secret str
 		return nil, err
 	}
 	return v, nil
+}
+
+// checkExpand refuses more expand paths than the API takes.
+func checkExpand(expand []string) error {
+	if len(expand) > 100 {
+		return invalid(fmt.Sprintf("expand: %d paths; the API takes at most 100", len(expand)))
+	}
+	return nil
 }
 
 func addExpand(q url.Values, expand []string) {

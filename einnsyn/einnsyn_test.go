@@ -546,6 +546,10 @@ func TestValidationBeforeSending(t *testing.T) {
 		return err
 	}
 	cases["get any, not an id"] = func() error { _, err := e.public.Get(ctx, "13097248022"); return err }
+	cases["expand over 100"] = func() error {
+		_, err := e.public.Journalposter.Get(ctx, "jp_01jh532p3ve6haq7n53xgpqayh", make([]string, 101)...)
+		return err
+	}
 	before := e.fake.Requests()
 	for name, f := range cases {
 		err := f()

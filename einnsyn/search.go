@@ -27,7 +27,7 @@ type SearchOptions struct {
 	// [sort value, id] of a hit (SearchPage.NextCursor gives them).
 	StartingAfter []string
 	EndingBefore  []string
-	// Expand: see ExpandOption.
+	// Expand names fields of the hits to expand (dotted paths, at most 100).
 	Expand []string
 
 	AdministrativEnhet             []string
@@ -111,6 +111,9 @@ func (o *SearchOptions) query() (url.Values, error) {
 			problems = append(problems, fmt.Sprintf("Journalposttype %q is not a journalposttype", t))
 		}
 		q.Add("journalposttype", string(t))
+	}
+	if len(o.Expand) > 100 {
+		problems = append(problems, fmt.Sprintf("Expand: %d paths; the API takes at most 100", len(o.Expand)))
 	}
 	if len(problems) > 0 {
 		return nil, invalid(problems...)
