@@ -245,9 +245,24 @@ type validator struct {
 	d    *xml.Decoder
 	g    *guard
 	s    *schema.Schema
-	st   []*frame
+	st   []frame             // by value, reused: no allocation per element
 	ns   []map[string]string // prefix -> namespace, one map per declaring element
 }
+
+// push opens a frame on the stack, reusing the slices of the frame that was there before.
+func (v *validator) push(f frame) *frame {
+	if len(v.st) < cap(v.st) {
+		v.st = v.st[:len(v.st)+1]
+		old := &v.st[len(v.st)-1]
+		f.kids, f.text = old.kids[:0], old.text[:0]
+		*old = f
+		return old
+	}
+	v.st = append(v.st, f)
+	return &v.st[len(v.st)-1]
+}
+
+func (v *validator) top() *frame { return &v.st[len(v.st)-1] }
 
 func (v *validator) line() int {
 	l, _ := v.d.InputPos()
@@ -256,7 +271,8 @@ func (v *validator) line() int {
 
 func (v *validator) path(extra string) string {
 	var b strings.Builder
-	for _, f := range v.st {
+	for i := range v.st {
+		f := &v.st[i]
 		b.WriteByte('/')
 		b.WriteString(f.name)
 		if f.repeated {
@@ -343,9 +359,8 @@ func (v *validator) root(t xml.StartElement) bool {
 		return false
 	}
 	v.rep.Schema = v.s.Name
-	f := &frame{name: t.Name.Local, typeName: v.s.RootType, kind: kComplex, ct: v.s.Complex[v.s.RootType], line: v.line(), alt: -1}
+	f := v.push(frame{name: t.Name.Local, typeName: v.s.RootType, kind: kComplex, ct: v.s.Complex[v.s.RootType], line: v.line(), alt: -1})
 	v.pushNS(t, f)
-	v.st = append(v.st, f)
 	v.attrs(t, f, nil)
 	v.rep.Counts[f.typeName]++
 	return true
@@ -385,15 +400,14 @@ func (v *validator) lookupNS(prefix string) (string, bool) {
 
 // start handles a child element of the top frame.
 func (v *validator) start(t xml.StartElement) error {
-	parent := v.st[len(v.st)-1]
+	parent := v.top()
 	line := v.line()
 	name := t.Name.Local
 	switch parent.kind {
 	case kAny:
 		// xs:anyType: anything goes below.
-		f := &frame{name: name, kind: kAny, line: line}
+		f := v.push(frame{name: name, kind: kAny, line: line})
 		v.pushNS(t, f)
-		v.st = append(v.st, f)
 		return nil
 	case kSimple:
 		v.problem(line, v.path(name), "text", "element %s is not allowed: %s has a simple type", name, parent.name)
@@ -404,9 +418,9 @@ func (v *validator) start(t xml.StartElement) error {
 	if !ok {
 		return v.skip()
 	}
-	f := &frame{name: name, line: line, pos: pos, repeated: p.Max != 1, alt: -1}
+	// parent is not used past this point: push may move the stack.
+	f := v.push(frame{name: name, line: line, pos: pos, repeated: p.Max != 1, alt: -1})
 	v.pushNS(t, f)
-	v.st = append(v.st, f)
 	switch {
 	case p.Simple == "Any":
 		f.kind = kAny
@@ -550,7 +564,7 @@ func (v *validator) chars(c xml.CharData) {
 	if len(v.st) == 0 {
 		return
 	}
-	f := v.st[len(v.st)-1]
+	f := v.top()
 	switch f.kind {
 	case kSimple:
 		if len(f.text)+len(c) > 1<<20 {
@@ -597,7 +611,7 @@ func (v *validator) skip() error {
 }
 
 func (v *validator) end() {
-	f := v.st[len(v.st)-1]
+	f := v.top()
 	switch f.kind {
 	case kComplex:
 		if f.ct != nil {
@@ -608,11 +622,9 @@ func (v *validator) end() {
 			}
 		}
 		if f.dok != nil {
-			v.st = v.st[:len(v.st)-1]
 			for _, p := range v.opts.Dokumentobjekt(*f.dok) {
 				v.rep.add(p)
 			}
-			v.st = append(v.st, f)
 		}
 	case kSimple:
 		v.simpleValue(f)
