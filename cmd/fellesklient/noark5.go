@@ -20,11 +20,11 @@ var noark5Files = []string{"arkivstruktur", "endringslogg", "loependeJournal", "
 
 // runNoark5Validate: fellesklient noark5 validate [--schemas DIR] [--json] PATH.
 func runNoark5Validate(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "fellesklient noark5 validate")
-	schemas := fs.String("schemas", "", "folder with the official v5.0 XSDs: also validate with xmllint against them")
+	flags := newFlagSet(e, "fellesklient noark5 validate")
+	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs: also validate with xmllint against them")
 	var of outputFlags
-	of.register(fs)
-	pos, err := interspersed(fs, args)
+	of.register(flags)
+	pos, err := interspersed(flags, args)
 	if err != nil {
 		return err
 	}
@@ -158,20 +158,20 @@ func schemaFor(dir, file string) (string, error) {
 
 // runNoark5Demo: fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR].
 func runNoark5Demo(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "fellesklient noark5 demo-uttrekk")
-	n := fs.Int("registreringer", 1000, "number of journalposter")
-	out := fs.String("out", "", "package folder to create (must not exist or be empty)")
-	schemas := fs.String("schemas", "", "folder with the official v5.0 XSDs to include (a deposit needs them)")
-	if err := parseFlags(fs, args); err != nil {
+	flags := newFlagSet(e, "fellesklient noark5 demo-uttrekk")
+	n := flags.Int("registreringer", 1000, "number of journalposter")
+	out := flags.String("out", "", "package folder to create (must not exist or be empty)")
+	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs to include (a deposit needs them)")
+	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
-	if *out == "" || fs.NArg() != 0 {
+	if *out == "" || flags.NArg() != 0 {
 		return usageErr("usage: fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]")
 	}
 	if *n < 1 {
 		return usageErr("--registreringer must be 1 or more")
 	}
-	var skjemaer fsFS
+	var skjemaer fs.FS
 	if *schemas != "" {
 		skjemaer = os.DirFS(*schemas)
 	} else {
@@ -186,14 +186,12 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-type fsFS = fs.FS
-
 // runNoark5Summary: fellesklient noark5 summary [--json] PATH.
 func runNoark5Summary(ctx context.Context, e *env, args []string) error {
-	fs := newFlagSet(e, "fellesklient noark5 summary")
+	flags := newFlagSet(e, "fellesklient noark5 summary")
 	var of outputFlags
-	of.register(fs)
-	pos, err := interspersed(fs, args)
+	of.register(flags)
+	pos, err := interspersed(flags, args)
 	if err != nil {
 		return err
 	}

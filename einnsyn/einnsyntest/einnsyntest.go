@@ -647,32 +647,15 @@ func (s *Server) list(r *http.Request, c caller, coll, parent, parentColl string
 		}
 		return 200, map[string]any{"items": items}, nil
 	}
-	start, end := 0, len(all)
+	var after, before func(i int) bool
 	if sa := q.Get("startingAfter"); sa != "" {
-		start = len(all)
-		for i, o := range all {
-			if (order == "asc" && o.id > sa) || (order == "desc" && o.id < sa) {
-				start = i
-				break
-			}
-		}
+		after = func(i int) bool { return (order == "asc" && all[i].id > sa) || (order == "desc" && all[i].id < sa) }
 	}
 	if eb := q.Get("endingBefore"); eb != "" {
-		end = 0
-		for i, o := range all {
-			if (order == "asc" && o.id >= eb) || (order == "desc" && o.id <= eb) {
-				break
-			}
-			end = i + 1
-		}
-		if end-start > limit {
-			start = end - limit
-		}
+		before = func(i int) bool { return (order == "asc" && all[i].id < eb) || (order == "desc" && all[i].id > eb) }
 	}
-	if start > end {
-		start = end
-	}
-	page := all[start:min(end, start+limit)]
+	start, end := window(len(all), limit, after, before)
+	page := all[start:end]
 	items := make([]any, len(page))
 	for i, o := range page {
 		items[i] = s.render(c, o, q["expand"], 0)
@@ -685,6 +668,37 @@ func (s *Server) list(r *http.Request, c caller, coll, parent, parentColl string
 		resp["previous"] = s.link(r, q, "endingBefore", []string{page[0].id})
 	}
 	return 200, resp, nil
+}
+
+// window picks the page of n sorted items: those after the startingAfter cursor (after
+// reports whether item i comes after it), or the last limit before the endingBefore cursor
+// (before reports whether item i comes before it). It returns [start, end).
+func window(n, limit int, after, before func(i int) bool) (start, end int) {
+	end = n
+	if after != nil {
+		start = n
+		for i := range n {
+			if after(i) {
+				start = i
+				break
+			}
+		}
+	}
+	if before != nil {
+		end = 0
+		for i := range n {
+			if before(i) {
+				end = i + 1
+			}
+		}
+		if end-start > limit {
+			start = end - limit
+		}
+	}
+	if start > end {
+		start = end
+	}
+	return start, min(end, start+limit)
 }
 
 func (s *Server) enhetByIDOrOrg(v string) string {
@@ -1222,32 +1236,18 @@ func (s *Server) search(r *http.Request, c caller) (int, any, *apiError) {
 		}
 		return (h.o.id > cur[1]) == (order == "asc")
 	}
-	start := 0
+	var afterCur, beforeCur func(i int) bool
 	if cur := q["startingAfter"]; len(cur) == 2 {
-		start = len(hits)
-		for i, h := range hits {
-			if after(h, cur) {
-				start = i
-				break
-			}
-		}
+		afterCur = func(i int) bool { return after(hits[i], cur) }
 	}
-	end := len(hits)
 	if cur := q["endingBefore"]; len(cur) == 2 {
-		end = 0
-		for i, h := range hits {
-			if !after(h, cur) && !(h.key == cur[0] && h.o.id == cur[1]) {
-				end = i + 1
-			}
-		}
-		if end-start > limit {
-			start = end - limit
+		beforeCur = func(i int) bool {
+			h := hits[i]
+			return !after(h, cur) && !(h.key == cur[0] && h.o.id == cur[1])
 		}
 	}
-	if start > end {
-		start = end
-	}
-	page := hits[start:min(end, start+limit)]
+	start, end := window(len(hits), limit, afterCur, beforeCur)
+	page := hits[start:end]
 	items := make([]any, len(page))
 	for i, h := range page {
 		items[i] = s.render(c, h.o, q["expand"], 0)
