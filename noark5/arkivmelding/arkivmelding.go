@@ -123,30 +123,14 @@ type Klassifikasjon struct {
 	OpprettetAv                    string     `xml:"opprettetAv,omitempty"`
 }
 
-// Kryssreferanse points to another klasse, mappe or registrering.
-type Kryssreferanse struct {
-	ReferanseTilKlasse       string `xml:"referanseTilKlasse,omitempty"`
-	ReferanseTilMappe        string `xml:"referanseTilMappe,omitempty"`
-	ReferanseTilRegistrering string `xml:"referanseTilRegistrering,omitempty"`
-}
+// Kryssreferanse points to another klasse, mappe or registrering (as in package noark5).
+type Kryssreferanse = noark5.Kryssreferanse
 
-// Merknad is a note.
-type Merknad struct {
-	Merknadstekst       string    `xml:"merknadstekst"`
-	Merknadstype        string    `xml:"merknadstype,omitempty"`
-	Merknadsdato        Tidspunkt `xml:"merknadsdato"`
-	MerknadRegistrertAv string    `xml:"merknadRegistrertAv"`
-}
+// Merknad is a note (as in package noark5).
+type Merknad = noark5.Merknad
 
-// Skjerming is the access restriction.
-type Skjerming struct {
-	Tilgangsrestriksjon    string   `xml:"tilgangsrestriksjon"`
-	Skjermingshjemmel      string   `xml:"skjermingshjemmel"`
-	SkjermingMetadata      []string `xml:"skjermingMetadata"`
-	SkjermingDokument      string   `xml:"skjermingDokument,omitempty"`
-	Skjermingsvarighet     int      `xml:"skjermingsvarighet,omitempty"`
-	SkjermingOpphoererDato *Dato    `xml:"skjermingOpphoererDato,omitempty"`
-}
+// Skjerming is the access restriction (as in package noark5).
+type Skjerming = noark5.Skjerming
 
 // Gradering is a security classification (v3.1 names: the grade is "gradering").
 type Gradering struct {
@@ -188,38 +172,14 @@ type Sakspart struct {
 	VirksomhetsspesifikkeMetadata *AnyXML  `xml:"virksomhetsspesifikkeMetadata,omitempty"`
 }
 
-// Korrespondansepart is a sender or recipient of a journalpost.
-type Korrespondansepart struct {
-	Korrespondanseparttype string   `xml:"korrespondanseparttype"`
-	KorrespondansepartNavn string   `xml:"korrespondansepartNavn"`
-	Postadresse            []string `xml:"postadresse,omitempty"`
-	Postnummer             string   `xml:"postnummer,omitempty"`
-	Poststed               string   `xml:"poststed,omitempty"`
-	Land                   string   `xml:"land,omitempty"`
-	Epostadresse           string   `xml:"epostadresse,omitempty"`
-	Telefonnummer          []string `xml:"telefonnummer,omitempty"`
-	Kontaktperson          string   `xml:"kontaktperson,omitempty"`
-	AdministrativEnhet     string   `xml:"administrativEnhet,omitempty"`
-	Saksbehandler          string   `xml:"saksbehandler,omitempty"`
-}
+// Korrespondansepart is a sender or recipient of a journalpost (as in package noark5).
+type Korrespondansepart = noark5.Korrespondansepart
 
-// Avskrivning records how a journalpost was answered.
-type Avskrivning struct {
-	Avskrivningsdato                Dato   `xml:"avskrivningsdato"`
-	AvskrevetAv                     string `xml:"avskrevetAv"`
-	Avskrivningsmaate               string `xml:"avskrivningsmaate"`
-	ReferanseAvskrivesAvJournalpost string `xml:"referanseAvskrivesAvJournalpost,omitempty"`
-}
+// Avskrivning records how a journalpost was answered (as in package noark5).
+type Avskrivning = noark5.Avskrivning
 
-// Dokumentflyt is one step of a document's internal flow.
-type Dokumentflyt struct {
-	FlytTil         string    `xml:"flytTil"`
-	FlytFra         string    `xml:"flytFra"`
-	FlytMottattDato Tidspunkt `xml:"flytMottattDato"`
-	FlytSendtDato   Tidspunkt `xml:"flytSendtDato"`
-	FlytStatus      string    `xml:"flytStatus"`
-	FlytMerknad     string    `xml:"flytMerknad,omitempty"`
-}
+// Dokumentflyt is one step of a document's internal flow (as in package noark5).
+type Dokumentflyt = noark5.Dokumentflyt
 
 // Dokumentobjekt is one file of a document. ReferanseDokumentfil names the file sent with
 // the message.
