@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	schema "github.com/fellesklient/fellesklient/internal/gen/noark5schema"
+	"github.com/fellesklient/fellesklient/internal/mask"
 )
 
 // Severity says whether a problem makes the document invalid.
@@ -119,6 +120,8 @@ type Report struct {
 func (r *Report) Valid() bool { return r.Errors == 0 }
 
 func (r *Report) add(p Problem) {
+	// A value quoted in a message may be an identity number put where it does not belong.
+	p.Message = mask.IdentityNumbers(p.Message)
 	if p.Severity == Warning {
 		r.Warnings++
 	} else {
@@ -758,11 +761,12 @@ func zoneOf(s string) string {
 	return ""
 }
 
+// clip shortens a value quoted in a message and masks identity numbers in it.
 func clip(s string) string {
 	if len(s) > 80 {
-		return s[:77] + "..."
+		s = s[:77] + "..."
 	}
-	return s
+	return mask.IdentityNumbers(s)
 }
 
 // digits reads n ASCII digits at s[i:].

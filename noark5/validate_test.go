@@ -265,3 +265,15 @@ func demoDoc(t *testing.T, n, _ int) []byte {
 	require.NoError(t, w.Close())
 	return buf.Bytes()
 }
+
+// An identity number where a systemID belongs is masked in the report.
+func TestValidateMasksIdentityNumbers(t *testing.T) {
+	doc := regexp.MustCompile(`<systemID>[^<]*</systemID>`).ReplaceAllString(string(demoDoc(t, 1, 0)), "<systemID>13097248022</systemID>")
+	rep, err := noark5.Validate(strings.NewReader(doc), nil)
+	require.NoError(t, err)
+	require.False(t, rep.Valid())
+	for _, p := range rep.Problems {
+		assert.NotContains(t, p.String(), "13097248022")
+	}
+	assert.Contains(t, rep.Problems[0].Message, "130972*****")
+}

@@ -3,6 +3,8 @@ package httpx
 import (
 	"regexp"
 	"strings"
+
+	"github.com/fellesklient/fellesklient/internal/mask"
 )
 
 // The one redactor of the module. Errors and log lines pass through Redact before they
@@ -19,7 +21,6 @@ var (
 	jwtRe    = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*\.?[A-Za-z0-9_\-]*`)
 	fieldRe  = regexp.MustCompile(`(?i)("?(?:assertion|access_token|refresh_token|id_token|client_secret|password|passord|integrasjonpassord|integrasjon_passord|secret|token|pid)"?\s*[:=]\s*"?)([^"&,\s}]+)`)
 	jwkPrvRe = regexp.MustCompile(`("(?:d|p|q|dp|dq|qi|k)"\s*:\s*")([^"]*)`)
-	fnrRe    = regexp.MustCompile(`(^|[^0-9])([0-9]{6})([0-9]{5})($|[^0-9])`)
 )
 
 // Redacted replaces a removed secret.
@@ -42,26 +43,5 @@ func Redact(s string) string {
 	if strings.Contains(s, `"d"`) || strings.Contains(s, `"k"`) || strings.Contains(s, `"p"`) || strings.Contains(s, `"q"`) {
 		s = jwkPrvRe.ReplaceAllString(s, "${1}"+Redacted)
 	}
-	if hasDigitRun(s, 11) {
-		// Applied twice: adjacent numbers share the separator the pattern consumes.
-		s = fnrRe.ReplaceAllString(s, "${1}${2}*****${4}")
-		s = fnrRe.ReplaceAllString(s, "${1}${2}*****${4}")
-	}
-	return s
-}
-
-// hasDigitRun reports whether s has a run of exactly n digits.
-func hasDigitRun(s string, n int) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			run++
-			continue
-		}
-		if run == n {
-			return true
-		}
-		run = 0
-	}
-	return run == n
+	return mask.IdentityNumbers(s)
 }

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fellesklient/fellesklient/internal/mask"
 	"github.com/fellesklient/fellesklient/noark5"
 )
 
@@ -434,7 +435,8 @@ func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 type checker struct{ problems []string }
 
 func (c *checker) add(path, format string, a ...any) {
-	c.problems = append(c.problems, path+": "+fmt.Sprintf(format, a...))
+	// Values are quoted in messages; an identity number where it does not belong is masked.
+	c.problems = append(c.problems, mask.IdentityNumbers(path+": "+fmt.Sprintf(format, a...)))
 }
 
 func (c *checker) req(path, name, v string) {

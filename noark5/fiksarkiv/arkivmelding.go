@@ -7,6 +7,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"github.com/fellesklient/fellesklient/internal/mask"
 	"github.com/fellesklient/fellesklient/noark5"
 )
 
@@ -548,7 +549,7 @@ func (r *reader) unknown(path string, e *etree.Element) {
 
 func (r *reader) fail(path, format string, a ...any) {
 	if r.err == nil {
-		r.err = fmt.Errorf("fiksarkiv: %s: %s", path, fmt.Sprintf(format, a...))
+		r.err = fmt.Errorf("fiksarkiv: %s: %s", path, mask.IdentityNumbers(fmt.Sprintf(format, a...)))
 	}
 }
 
