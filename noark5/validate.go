@@ -647,10 +647,18 @@ func (v *validator) simpleValue(f *frame) {
 		v.problem(f.line, v.path(""), "text", "the value is longer than 1 MiB")
 		return
 	}
-	// xs:date, xs:dateTime and xs:integer collapse whitespace; strings keep it.
+	// Whitespace around a value, as libxml2 (xmllint) judges it, since the verdict must be
+	// xmllint's: xs:integer collapses it; xs:date takes none; xs:dateTime takes none before
+	// the value and some after it only when the value ends in a time zone. (XML Schema says
+	// dates collapse whitespace too; libxml2 2.9 does not.) Strings keep theirs.
 	collapsed := raw
-	if f.st.Kind == schema.Date || f.st.Kind == schema.DateTime || f.st.Kind == schema.Integer {
+	switch f.st.Kind {
+	case schema.Integer:
 		collapsed = strings.TrimSpace(raw)
+	case schema.DateTime:
+		if t := strings.TrimRight(raw, " \t\r\n"); t != raw && zoneOf(t) != "" {
+			collapsed = t
+		}
 	}
 	switch f.st.Kind {
 	case schema.String:
