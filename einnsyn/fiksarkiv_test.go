@@ -91,3 +91,38 @@ func TestPublishFromFiksArkiv(t *testing.T) {
 	_, err = einnsyn.JournalpostFraFiksArkiv(&fiksarkiv.Registrering{}, nil)
 	require.ErrorIs(t, err, einnsyn.ErrInvalidInput)
 }
+
+// The usual flow: the case system sends an arkivmelding without numbers, the archive
+// answers with a kvittering, and the message with the archive's numbers is published.
+func TestPublishFiksArkivAfterKvittering(t *testing.T) {
+	am := fiksMelding(t)
+	am.Mappe.Saksmappe.Saksaar, am.Mappe.Saksmappe.Sakssekvensnummer = nil, nil
+	am.Registrering.Journalpost.Journalaar, am.Registrering.Journalpost.Journalsekvensnummer, am.Registrering.Journalpost.Journalpostnummer = nil, nil, nil
+	_, err := einnsyn.SaksmappeFraFiksArkiv(am, nil)
+	require.ErrorIs(t, err, einnsyn.ErrInvalidInput, "no numbers yet")
+
+	n := func(v int) *int { return &v }
+	d := noark5.NyDato(2025, 3, 4)
+	kv := &fiksarkiv.Kvittering{
+		Mappe: &fiksarkiv.MappeKvittering{SystemID: "6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b", OpprettetEllerEksisterende: fiksarkiv.Opprettet,
+			Saksmappe: true, Saksaar: n(2025), Sakssekvensnummer: n(31)},
+		Registrering: &fiksarkiv.RegistreringKvittering{SystemID: "7a2b3c4d-5e6f-4a1b-9c2d-3e4f5a6b7c8d", OpprettetEllerEksisterende: fiksarkiv.Opprettet,
+			Journalpost: true, Journalaar: n(2025), Journalsekvensnummer: n(500), Journalpostnummer: n(1), Journaldato: &d}}
+	m, err := kv.Melding()
+	require.NoError(t, err)
+	b, err := m.Bytes()
+	require.NoError(t, err)
+	back, err := fiksarkiv.Parse(bytes.NewReader(b))
+	require.NoError(t, err)
+	got, err := back.Kvittering()
+	require.NoError(t, err)
+	am.Kvitter(got)
+
+	sm, err := einnsyn.SaksmappeFraFiksArkiv(am, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b", sm.SystemID, "the archive's systemID, not the derived one")
+	e := setup(t, einnsyntest.Options{})
+	created, err := e.pub.Saksmapper.Create(context.Background(), e.arkivdel, sm)
+	require.NoError(t, err)
+	assert.Equal(t, "2025/31", created.Saksnummer)
+}

@@ -174,6 +174,14 @@ func FuzzParse(f *testing.F) {
 		if !fiksarkiv.Equal(m, again) {
 			t.Fatal("the meaning changed")
 		}
+		if k, err := m.Kvittering(); err == nil && len(k.Ukjent) == 0 {
+			if _, err := k.Melding(); err != nil {
+				var ve *fiksarkiv.ValidationError
+				if !errorsAs(err, &ve) {
+					t.Fatal(err)
+				}
+			}
+		}
 		if a, err := m.Arkivmelding(); err == nil && len(a.Ukjent) == 0 {
 			if _, err := a.Melding(); err != nil {
 				var ve *fiksarkiv.ValidationError
