@@ -667,7 +667,7 @@ func (v *validator) simpleValue(f *frame) {
 			return
 		}
 	case schema.UUID:
-		if !isUUID(raw) {
+		if !IsUUID(raw) {
 			v.problem(f.line, v.path(""), "uuid", "%q is not a UUID (v5.0 makes systemID and references UUIDs)", clip(raw))
 			return
 		}

@@ -723,7 +723,7 @@ func checkOne(f reflect.Value, p schema.Particle, at where, probs *[]string) {
 		s := f.String()
 		switch st.Kind {
 		case schema.UUID:
-			if !isUUID(s) {
+			if !IsUUID(s) {
 				*probs = append(*probs, fmt.Sprintf("%s: %q is not a UUID", at, clip(s)))
 			}
 		case schema.String:
@@ -738,8 +738,9 @@ func checkOne(f reflect.Value, p schema.Particle, at where, probs *[]string) {
 	}
 }
 
-// isUUID is the ID pattern of the metadatakatalog, without a regexp.
-func isUUID(s string) bool {
+// IsUUID reports whether s matches the metadatakatalog's ID pattern, which v5.0 requires
+// of systemID and every reference to one (8-4-4-4-12 hex digits, nothing around them).
+func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

@@ -13,8 +13,6 @@ package arkivuttrekk
 
 import (
 	"bufio"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -221,15 +219,13 @@ func (u *Uttrekk) copyFile(d *noark5.Dokumentobjekt) error {
 	if err != nil {
 		return fmt.Errorf("arkivuttrekk: %w", err)
 	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(f, h), src)
+	sum, n, err := hashReader(io.TeeReader(src, f))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
 		return fmt.Errorf("arkivuttrekk: copying %s: %w", ref, err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	if d.Sjekksum != "" && !strings.EqualFold(d.Sjekksum, sum) {
 		return fmt.Errorf("arkivuttrekk: %s: the file's SHA-256 is %s, not the sjekksum given (%s)", ref, sum, d.Sjekksum)
 	}
@@ -355,7 +351,7 @@ func (u *Uttrekk) Endring(e Endring) error {
 		return u.err
 	}
 	var probs []string
-	if !isUUID(e.ReferanseArkivenhet) {
+	if !noark5.IsUUID(e.ReferanseArkivenhet) {
 		probs = append(probs, fmt.Sprintf("referanseArkivenhet %q is not a UUID", e.ReferanseArkivenhet))
 	}
 	for name, v := range map[string]string{"referanseMetadata": e.ReferanseMetadata, "endretAv": e.EndretAv, "tidligereVerdi": e.TidligereVerdi, "nyVerdi": e.NyVerdi} {
@@ -383,23 +379,4 @@ func (u *Uttrekk) Endring(e Endring) error {
 	}
 	u.endringer++
 	return nil
-}
-
-func isUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i, c := range s {
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !strings.ContainsRune("0123456789abcdefABCDEF", c) {
-				return false
-			}
-		}
-	}
-	return true
 }

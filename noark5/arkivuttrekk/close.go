@@ -220,10 +220,16 @@ func hashFile(name string) (string, int64, error) {
 		return "", 0, err
 	}
 	defer f.Close()
+	return hashReader(f)
+}
+
+// hashReader reads r to the end and returns its SHA-256 (lower-case hex) and length: the
+// one place package files and documents are hashed, while copying, writing or checking.
+func hashReader(r io.Reader) (string, int64, error) {
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, err := io.Copy(h, r)
 	if err != nil {
-		return "", 0, err
+		return "", n, err
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
