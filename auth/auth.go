@@ -11,8 +11,10 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -49,7 +51,7 @@ type Token struct {
 }
 
 // TypeOrDefault returns t.Type, or "Bearer" when it is empty.
-func (t *Token) TypeOrDefault() string {
+func (t Token) TypeOrDefault() string {
 	if t.Type == "" {
 		return "Bearer"
 	}
@@ -61,11 +63,9 @@ func (t *Token) Valid(now time.Time) bool {
 	return t != nil && t.Value != "" && (t.Expiry.IsZero() || now.Before(t.Expiry))
 }
 
-// String describes the token without its value.
-func (t *Token) String() string {
-	if t == nil {
-		return "<nil token>"
-	}
+// String describes the token without its value. It has a value receiver, so that a
+// Token printed or logged by value is as safe as a *Token; a nil *Token prints "<nil>".
+func (t Token) String() string {
 	exp := "no expiry"
 	if !t.Expiry.IsZero() {
 		exp = "expires " + t.Expiry.UTC().Format(time.RFC3339)
@@ -74,16 +74,32 @@ func (t *Token) String() string {
 }
 
 // GoString is like String, so that %#v does not print the value either.
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // Format implements fmt.Formatter so that every verb (%v, %+v, %#v, %s, %q) prints the
 // redacted form.
-func (t *Token) Format(f fmt.State, verb rune) {
+func (t Token) Format(f fmt.State, verb rune) {
 	if verb == 'q' {
 		fmt.Fprintf(f, "%q", t.String())
 		return
 	}
 	_, _ = f.Write([]byte(t.String()))
+}
+
+// LogValue implements slog.LogValuer: the token's type, expiry and scope, never its value.
+func (t Token) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("type", t.TypeOrDefault()), slog.Time("expiry", t.Expiry), slog.String("scope", t.Scope))
+}
+
+// MarshalJSON writes the token without its value (for loggers that marshal what they are
+// given). A Token does not round-trip through JSON; caches that store tokens keep the
+// value themselves.
+func (t Token) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Type   string    `json:"type"`
+		Expiry time.Time `json:"expiry,omitzero"`
+		Scope  string    `json:"scope,omitempty"`
+	}{t.TypeOrDefault(), t.Expiry, t.Scope})
 }
 
 // Static returns a TokenSource that always returns a Bearer token with the given value and

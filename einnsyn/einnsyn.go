@@ -47,7 +47,7 @@ type Options struct {
 	BaseURL string
 	// APIKey is a publisher's key ("secret_..."), sent as the API-KEY header. It is never
 	// logged or shown in errors.
-	APIKey string
+	APIKey auth.Secret
 	// Token authorizes the caller with a bearer token (Ansattporten or an eInnsyn user
 	// token). Not together with APIKey.
 	Token auth.TokenSource
@@ -102,12 +102,12 @@ func New(opts Options) (*Client, error) {
 	if opts.APIKey != "" && opts.Token != nil {
 		return nil, errors.New("einnsyn: set APIKey or Token, not both")
 	}
-	if strings.ContainsAny(opts.APIKey, "\r\n") || strings.ContainsAny(opts.ActingAs, "\r\n") {
+	if strings.ContainsAny(string(opts.APIKey), "\r\n") || strings.ContainsAny(opts.ActingAs, "\r\n") {
 		return nil, errors.New("einnsyn: APIKey and ActingAs must be one line")
 	}
 	h := http.Header{"Accept": {"application/json"}}
 	if opts.APIKey != "" {
-		h.Set("API-KEY", opts.APIKey)
+		h.Set("API-KEY", string(opts.APIKey))
 	}
 	if opts.ActingAs != "" {
 		h.Set("ACTING-AS", opts.ActingAs)

@@ -23,7 +23,7 @@ type env struct {
 	fake               *einnsyntest.Server
 	kommune, avdeling  string
 	annen              string
-	key, annenKey      string
+	key, annenKey      auth.Secret
 	pub, public, other *einnsyn.Client
 	arkivdel           string
 }

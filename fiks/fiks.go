@@ -24,8 +24,10 @@
 package fiks
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -75,8 +77,9 @@ type Credentials struct {
 	Token auth.TokenSource
 	// IntegrasjonID is the Fiks-integrasjon's id (a UUID).
 	IntegrasjonID string
-	// IntegrasjonPassord is the Fiks-integrasjon's password. Never shown by String.
-	IntegrasjonPassord string
+	// IntegrasjonPassord is the Fiks-integrasjon's password. An [auth.Secret]: it never
+	// prints, logs or marshals.
+	IntegrasjonPassord auth.Secret
 }
 
 // Validate reports a missing part.
@@ -100,10 +103,24 @@ func (c Credentials) String() string {
 // GoString is like String.
 func (c Credentials) GoString() string { return c.String() }
 
+// Format prints String for every verb, so that %+v and %#v of a struct holding
+// Credentials do not reach the token source's internals either.
+func (c Credentials) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(c.String())) }
+
+// LogValue implements slog.LogValuer: the integrasjon id only.
+func (c Credentials) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("integrasjonId", c.IntegrasjonID), slog.String("integrasjonPassord", c.IntegrasjonPassord.String()))
+}
+
+// MarshalJSON writes the integrasjon id only, for loggers that marshal what they get.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(map[string]string{"integrasjonId": c.IntegrasjonID, "integrasjonPassord": c.IntegrasjonPassord.String()})
+}
+
 // Header returns the integration headers (IntegrasjonId, IntegrasjonPassord) for the
 // clients of this module. It holds the password: never log it.
 func (c Credentials) Header() http.Header {
-	return http.Header{"Integrasjonid": {c.IntegrasjonID}, "Integrasjonpassord": {c.IntegrasjonPassord}}
+	return http.Header{"Integrasjonid": {c.IntegrasjonID}, "Integrasjonpassord": {string(c.IntegrasjonPassord)}}
 }
 
 // ResolveBaseURL returns the base URL a service client uses: override when set (it must

@@ -404,6 +404,12 @@ func (md *Metadata) check(env Environment) error {
 	if err := CheckEndpointURL(md.TokenEndpoint); err != nil {
 		return &Error{StatusCode: http.StatusOK, Code: "invalid_metadata", Description: "token_endpoint: " + err.Error()}
 	}
+	// The signed grant goes to token_endpoint: a metadata document (or whoever answered
+	// for it) must not be able to send it to another origin, where it could be traded
+	// for a token. Maskinporten's token endpoint is on its issuer's origin.
+	if !httpx.SameOrigin(md.TokenEndpoint, env.Issuer()) {
+		return &Error{StatusCode: http.StatusOK, Code: "invalid_metadata", Description: "token_endpoint is not on the issuer's origin; the grant is sent only there"}
+	}
 	return nil
 }
 

@@ -128,6 +128,9 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 		var sendErr error
 		switch {
 		case err != nil:
+			if errors.Is(err, ErrRedirect) {
+				return nil, fmt.Errorf("%s: %w", op, err) // SvarUt did not take it: it answered with a redirect
+			}
 			if errors.Is(err, errNotReplayable) {
 				return nil, fmt.Errorf("%s: %w (the first attempt failed before SvarUt answered; eksternReferanse %s was not found)", op, err, fc.EksternReferanse)
 			}

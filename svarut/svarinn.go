@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinn"
@@ -31,7 +32,9 @@ type MottakOptions struct {
 	// BaseURL overrides the environment's host; /tjenester/svarinn/... is appended.
 	BaseURL string
 	// Brukernavn and Passord are the mottakersystem's id and servicepassord (Basic).
-	Brukernavn, Passord string
+	// Passord is an [auth.Secret]: it never prints, logs or marshals.
+	Brukernavn string
+	Passord    auth.Secret
 	// Key is the mottakersystem's private key (kryptering.ParseKey): every download is
 	// encrypted to its certificate.
 	Key         kryptering.Key
@@ -63,7 +66,7 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 		return nil, err
 	}
 	u, _ := url.Parse(base)
-	basic := base64.StdEncoding.EncodeToString([]byte(opts.Brukernavn + ":" + opts.Passord))
+	basic := base64.StdEncoding.EncodeToString([]byte(opts.Brukernavn + ":" + string(opts.Passord)))
 	m := &Mottak{
 		base:   base + "/tjenester/svarinn/",
 		origin: u.Scheme + "://" + u.Host,

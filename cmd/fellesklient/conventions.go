@@ -193,7 +193,7 @@ func fiksCredentials(e *env, tf *tokenFlags) (fiks.Credentials, error) {
 	if err != nil {
 		return fiks.Credentials{}, err
 	}
-	return fiks.Credentials{Token: ts, IntegrasjonID: id, IntegrasjonPassord: pw}, nil
+	return fiks.Credentials{Token: ts, IntegrasjonID: id, IntegrasjonPassord: auth.Secret(pw)}, nil
 }
 
 // fiksFlags are the flags every FIKS command shares: the service, the token and --json.

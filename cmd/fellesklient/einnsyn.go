@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
@@ -39,7 +40,7 @@ func (f *einnsynFlags) client(e *env) (*einnsyn.Client, error) {
 	} else if err := maskinporten.CheckEndpointURL(base); err != nil {
 		return nil, usageErr("--base-url: %v", err)
 	}
-	c, err := einnsyn.New(einnsyn.Options{BaseURL: base, APIKey: e.getenv("EINNSYN_API_KEY"), ActingAs: f.actingAs,
+	c, err := einnsyn.New(einnsyn.Options{BaseURL: base, APIKey: auth.Secret(e.getenv("EINNSYN_API_KEY")), ActingAs: f.actingAs,
 		HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"})
 	if err != nil {
 		return nil, usageErr("%v", err)

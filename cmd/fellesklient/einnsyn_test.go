@@ -10,12 +10,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 )
 
 // einnsynFake is a plain-http fake with one published saksmappe of n journalposter.
-func einnsynFake(t *testing.T, n int) (*einnsyntest.Server, string, string) {
+func einnsynFake(t *testing.T, n int) (*einnsyntest.Server, auth.Secret, string) {
 	t.Helper()
 	fake := einnsyntest.New(einnsyntest.Options{Plain: true})
 	t.Cleanup(fake.Close)
@@ -104,11 +105,11 @@ func TestEinnsynGet(t *testing.T) {
 	assert.NotContains(t, obj, "offentligTittelSensitiv", "anonymous: no sensitive title")
 
 	// With the API key the publisher sees the sensitive title; text output.
-	r = runCLI(t, map[string]string{"EINNSYN_API_KEY": key}, "einnsyn", "get", "--base-url", fake.URL(), h.ID)
+	r = runCLI(t, map[string]string{"EINNSYN_API_KEY": string(key)}, "einnsyn", "get", "--base-url", fake.URL(), h.ID)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.True(t, strings.HasPrefix(r.stdout, "Journalpost "+h.ID))
 	assert.Contains(t, r.stdout, "offentligTittelSensitiv:")
-	assert.NotContains(t, r.stdout+r.stderr, key)
+	assert.NotContains(t, r.stdout+r.stderr, string(key))
 
 	r = runCLI(t, nil, "einnsyn", "get", "jp_01jh532p3ve6haq7n53xgpqayh", "--base-url", fake.URL())
 	assert.Equal(t, 1, r.code)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
@@ -264,7 +265,7 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: pw, Key: key, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"})
+	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: auth.Secret(pw), Key: key, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"})
 	if err != nil {
 		return usageErr("%v", err)
 	}

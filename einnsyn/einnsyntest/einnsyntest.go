@@ -32,6 +32,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/internal/fakefault"
 )
 
@@ -123,13 +124,14 @@ func (s *Server) AddEnhet(e Enhet) string {
 	return o.id
 }
 
-// AddAPIKey gives the Enhet an API key and returns its secret.
-func (s *Server) AddAPIKey(enhetID string) string {
+// AddAPIKey gives the Enhet an API key and returns its secret, ready for
+// einnsyn.Options.APIKey.
+func (s *Server) AddAPIKey(enhetID string) auth.Secret {
 	secret := "secret_" + strings.ToLower(rand.Text())
 	s.mu.Lock()
 	s.keys[secret] = enhetID
 	s.mu.Unlock()
-	return secret
+	return auth.Secret(secret)
 }
 
 // AddBearerToken accepts token as a bearer token for a person of the Enhet (as

@@ -28,6 +28,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
@@ -81,7 +82,7 @@ func run(w io.Writer) error {
 
 	// The FIKS side: one Fiks-integrasjon for Folkeregister and SvarUt.
 	integ := fikstest.Integrasjon{ID: uuid.NewString(), Passord: "integrasjonspassord", Org: kommune}
-	creds := fiks.Credentials{Token: tokens, IntegrasjonID: integ.ID, IntegrasjonPassord: integ.Passord}
+	creds := fiks.Credentials{Token: tokens, IntegrasjonID: integ.ID, IntegrasjonPassord: auth.Secret(integ.Passord)}
 	konto := uuid.NewString()
 	integ.Privileges = []string{"folkeregister:rolle:" + rolle, "svarut:konto:" + konto}
 
@@ -253,7 +254,7 @@ func archiveAndPublish(ctx context.Context, w io.Writer) error {
 	fake := einnsyntest.New(einnsyntest.Options{})
 	defer fake.Close()
 	enhet := fake.AddEnhet(einnsyntest.Enhet{Navn: "Testkommune", Orgnummer: kommune, Enhetstype: "KOMMUNE"})
-	pub, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), APIKey: fake.AddAPIKey(enhet)})
+	pub, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), APIKey: auth.Secret(fake.AddAPIKey(enhet))})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/fellesklient/fellesklient/internal/keyfile"
 )
@@ -33,6 +34,18 @@ func (k Key) String() string {
 	}
 	return s + "}"
 }
+
+// GoString is like String.
+func (k Key) GoString() string { return k.String() }
+
+// Format prints String for every verb: never key material, whatever the Decrypter is.
+func (k Key) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(k.String())) }
+
+// LogValue implements slog.LogValuer.
+func (k Key) LogValue() slog.Value { return slog.StringValue(k.String()) }
+
+// MarshalText writes String: a Key never marshals its private key.
+func (k Key) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 func (k Key) publicKey() (*rsa.PublicKey, bool) {
 	if k.Decrypter == nil {

@@ -52,8 +52,9 @@ func NewTransport() *http.Transport {
 
 // Options configures a Client.
 type Options struct {
-	// HTTPClient is the user's client. Its Transport, CheckRedirect, Jar and Timeout are
-	// used; the client itself is never modified. Nil: a client on NewTransport().
+	// HTTPClient is the user's client. Its Transport, Jar and Timeout are used; the client
+	// itself is never modified. Its CheckRedirect is not: no request of this module follows
+	// a redirect (see RedirectError). Nil: a client on NewTransport().
 	HTTPClient *http.Client
 	// Token, when set, authorizes every request (auth.Transport).
 	Token auth.TokenSource
@@ -81,10 +82,9 @@ type Client struct {
 // NewClient builds the stack. It never modifies opts.HTTPClient.
 func NewClient(opts Options) *Client {
 	var base http.RoundTripper
-	hc := &http.Client{}
+	hc := &http.Client{CheckRedirect: noRedirects}
 	if opts.HTTPClient != nil {
 		base = opts.HTTPClient.Transport
-		hc.CheckRedirect = opts.HTTPClient.CheckRedirect
 		hc.Jar = opts.HTTPClient.Jar
 		hc.Timeout = opts.HTTPClient.Timeout
 	}
@@ -144,6 +144,9 @@ func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
 	resp, err := c.retry.Do(req, call)
 	if err != nil {
 		return nil, redactError(err)
+	}
+	if isRedirect(resp.StatusCode) {
+		return nil, redirectError(req, resp)
 	}
 	return resp, nil
 }

@@ -1,0 +1,249 @@
+package hostiletest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/einnsyn"
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/folkeregister"
+	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/svarut"
+)
+
+// recorder is a server that must never be reached: it records every request it gets.
+type recorder struct {
+	srv  *httptest.Server
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *recorder) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	body, _ := io.ReadAll(io.LimitReader(req.Body, 1<<20))
+	r.mu.Lock()
+	r.seen = append(r.seen, fmt.Sprintf("%s %s headers=%v body=%d bytes", req.Method, req.URL, req.Header, len(body)))
+	r.mu.Unlock()
+	w.WriteHeader(http.StatusOK)
+}
+
+func (r *recorder) requests() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.seen...)
+}
+
+func newRecorder(t *testing.T, addr string) *recorder {
+	t.Helper()
+	r := &recorder{}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("listen %s: %v", addr, err)
+	}
+	r.srv = &httptest.Server{Listener: l, Config: &http.Server{Handler: r}}
+	r.srv.Start()
+	t.Cleanup(r.srv.Close)
+	return r
+}
+
+// hostile answers every request with status and Location; requests to /moved (a
+// same-origin redirect target) are recorded as reached.
+type hostile struct {
+	srv    *httptest.Server
+	status int
+	target func() string
+	moved  recorder
+	first  sync.Once
+	firstQ string
+}
+
+func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/moved") {
+		h.moved.ServeHTTP(w, r)
+		return
+	}
+	_, _ = io.Copy(io.Discard, r.Body)
+	w.Header().Set("Location", h.target()+"/moved?token=secret-in-query")
+	w.WriteHeader(h.status)
+}
+
+type scenario struct {
+	name string
+	// call runs one client call against base with hc (which trusts the hostile server).
+	call func(ctx context.Context, t *testing.T, base string, hc *http.Client) error
+}
+
+func scenarios(t *testing.T) []scenario {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	fnr := ident.MustParseFoedselsnummer("13097248022")
+	creds := fiks.Credentials{Token: auth.Static("bearer-secret"), IntegrasjonID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a11", IntegrasjonPassord: "integrasjon-passord-secret"}
+	mpOpts := func(base string, hc *http.Client) maskinporten.Options {
+		return maskinporten.Options{Environment: maskinporten.Environment(base + "/"), ClientID: "klient", Key: maskinporten.Key{Signer: key, KeyID: "kid"}, HTTPClient: hc, MaxAttempts: 1}
+	}
+	svarutClient := func(t *testing.T, base string, hc *http.Client) *svarut.Client {
+		c, err := svarut.New(svarut.Options{BaseURL: base, Credentials: creds, Konto: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12", HTTPClient: hc, MaxAttempts: 1, LookupDelay: 1})
+		require.NoError(t, err)
+		return c
+	}
+	mottak := func(t *testing.T, base string, hc *http.Client) *svarut.Mottak {
+		k := kryptering.Key{Decrypter: key}
+		m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: "system", Passord: "svarinn-passord-secret", Key: k, HTTPClient: hc, MaxAttempts: 1})
+		require.NoError(t, err)
+		return m
+	}
+	einnsynClient := func(t *testing.T, base string, hc *http.Client) *einnsyn.Client {
+		c, err := einnsyn.New(einnsyn.Options{BaseURL: base, APIKey: "secret_apikey", HTTPClient: hc, MaxAttempts: 1})
+		require.NoError(t, err)
+		return c
+	}
+	return []scenario{
+		{"maskinporten token", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			o := mpOpts(base, hc)
+			o.TokenURL = base + "/token"
+			c, err := maskinporten.New(o)
+			require.NoError(t, err)
+			_, err = c.Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}})
+			return err
+		}},
+		{"maskinporten discovery", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			c, err := maskinporten.New(mpOpts(base, hc))
+			require.NoError(t, err)
+			_, err = c.Metadata(ctx)
+			return err
+		}},
+		{"svarut send", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := svarutClient(t, base, hc).Send(ctx, &svarut.Forsendelse{Tittel: "Vedtak",
+				Mottaker:   svarut.Mottaker{Navn: "Kari Nordmann", Foedselsnummer: fnr, Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Kirkeveien 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
+				Dokumenter: []svarut.Dokument{svarut.Bytes("vedtak.pdf", []byte("%PDF-1.7 the document body"))}})
+			return err
+		}},
+		{"svarut status", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := svarutClient(t, base, hc).Statuser(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13")
+			return err
+		}},
+		{"svarinn list", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := mottak(t, base, hc).NyeForsendelser(ctx)
+			return err
+		}},
+		{"svarinn acknowledge", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			return mottak(t, base, hc).KvitterMottak(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13")
+		}},
+		{"folkeregister person", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Credentials: creds, Rolle: "rolle", HTTPClient: hc, MaxAttempts: 1})
+			require.NoError(t, err)
+			_, err = c.Person(ctx, fnr, nil)
+			return err
+		}},
+		{"einnsyn get", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := einnsynClient(t, base, hc).Get(ctx, "jp_01jh532p3ve6haq7n53xgpqayh")
+			return err
+		}},
+		{"einnsyn create", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := einnsynClient(t, base, hc).Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: "Arkiv", ArkivBase: einnsyn.ArkivBase{SystemID: "sys-1"}})
+			return err
+		}},
+	}
+}
+
+// TestRedirectsNeverFollowed: 301/302/303/307/308 to another host, another port, from
+// https to http, and to the same origin, for every client and the Maskinporten token and
+// discovery calls. The target receives nothing (no credential, grant or body); the caller
+// gets a *RedirectError naming the status and the target's origin without its query.
+func TestRedirectsNeverFollowed(t *testing.T) {
+	otherHost := newRecorder(t, "127.0.0.2:0")
+	otherPort := newRecorder(t, "127.0.0.1:0")
+	targets := []struct {
+		name  string
+		tls   bool
+		where func(h *hostile) string
+	}{
+		{"other host", false, func(*hostile) string { return otherHost.srv.URL }},
+		{"other port", false, func(*hostile) string { return otherPort.srv.URL }},
+		{"https to http", true, func(*hostile) string { return otherPort.srv.URL }},
+		{"same origin", false, func(h *hostile) string { return h.srv.URL }},
+	}
+	statuses := []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect}
+	for _, sc := range scenarios(t) {
+		for _, tg := range targets {
+			for _, status := range statuses {
+				t.Run(fmt.Sprintf("%s/%s/%d", sc.name, tg.name, status), func(t *testing.T) {
+					h := &hostile{status: status}
+					h.target = func() string { return tg.where(h) }
+					if tg.tls {
+						h.srv = httptest.NewTLSServer(h)
+					} else {
+						h.srv = httptest.NewServer(h)
+					}
+					defer h.srv.Close()
+					before := len(otherHost.requests()) + len(otherPort.requests())
+					err := sc.call(context.Background(), t, h.srv.URL, h.srv.Client())
+					require.Error(t, err)
+					var re *svarut.RedirectError
+					require.ErrorAs(t, err, &re, "%v", err)
+					require.ErrorIs(t, err, einnsyn.ErrRedirect)
+					require.Equal(t, status, re.StatusCode)
+					require.NotContains(t, err.Error(), "secret")
+					require.Equal(t, tg.name != "same origin", re.CrossOrigin, re.Location)
+					after := len(otherHost.requests()) + len(otherPort.requests())
+					require.Equal(t, before, after, "another origin was reached: %v %v", otherHost.requests(), otherPort.requests())
+					require.Empty(t, h.moved.requests(), "a same-origin redirect was followed")
+				})
+			}
+		}
+	}
+	require.Empty(t, otherHost.requests())
+	require.Empty(t, otherPort.requests())
+}
+
+// TestCallerClientRedirectPolicyIgnored: a caller's *http.Client that follows redirects
+// (the net/http default) is wrapped, not used as it is, and is not modified.
+func TestCallerClientRedirectPolicyIgnored(t *testing.T) {
+	sink := newRecorder(t, "127.0.0.2:0")
+	h := &hostile{status: http.StatusTemporaryRedirect, target: func() string { return sink.srv.URL }}
+	h.srv = httptest.NewServer(h)
+	defer h.srv.Close()
+	followed := 0
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { followed++; return nil }}
+	c, err := einnsyn.New(einnsyn.Options{BaseURL: h.srv.URL, APIKey: "secret_apikey", HTTPClient: hc})
+	require.NoError(t, err)
+	_, err = c.Get(context.Background(), "jp_01jh532p3ve6haq7n53xgpqayh")
+	require.True(t, errors.Is(err, einnsyn.ErrRedirect), "%v", err)
+	require.Zero(t, followed)
+	require.Empty(t, sink.requests())
+	require.NotNil(t, hc.CheckRedirect)
+}
+
+// TestMetadataTokenEndpointOtherOrigin: a metadata document naming a token endpoint on
+// another origin is refused; the grant is never sent there.
+func TestMetadataTokenEndpointOtherOrigin(t *testing.T) {
+	sink := newRecorder(t, "127.0.0.2:0")
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"token_endpoint":%q}`, srv.URL+"/", sink.srv.URL+"/token")
+	}))
+	defer srv.Close()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	require.NoError(t, err)
+	c, err := maskinporten.New(maskinporten.Options{Environment: maskinporten.Environment(srv.URL + "/"), ClientID: "klient",
+		Key: maskinporten.Key{Signer: key, KeyID: "kid"}, HTTPClient: srv.Client()})
+	require.NoError(t, err)
+	_, err = c.Fetch(context.Background(), maskinporten.Request{Scopes: []string{"ks:fiks"}})
+	require.Error(t, err)
+	require.Empty(t, sink.requests())
+}

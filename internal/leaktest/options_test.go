@@ -1,0 +1,118 @@
+package leaktest_test
+
+import (
+	"bytes"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/einnsyn"
+	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/folkeregister"
+	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/testutil"
+	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/svarut"
+)
+
+// TestOptionsNeverPrintSecrets: every Options type, and every value that carries a secret
+// (tokens, passwords, API keys, private keys, a pid), printed by value and by pointer with
+// %v, %+v, %#v, %s, through slog's text and JSON handlers and through encoding/json, shows
+// none of the secrets.
+func TestOptionsNeverPrintSecrets(t *testing.T) {
+	key := testutil.Key(t, 2048, 0)
+	secrets := []string{"tokenverdi-hemmelig", "integrasjon-passord-hemmelig", "svarinn-passord-hemmelig", "secret_apikey-hemmelig", "13097248022"}
+	secrets = append(secrets, keyMaterial(key)...)
+	fnr := ident.MustParseFoedselsnummer("13097248022")
+	creds := fiks.Credentials{Token: auth.Static("tokenverdi-hemmelig"), IntegrasjonID: "integ", IntegrasjonPassord: "integrasjon-passord-hemmelig"}
+	mpKey := maskinporten.Key{Signer: key, KeyID: "kid"}
+	krKey := kryptering.Key{Decrypter: key}
+	hc := &http.Client{Timeout: time.Second}
+	tok := auth.Token{Value: "tokenverdi-hemmelig", Type: "Bearer", Expiry: time.Unix(1e9, 0), Scope: "ks:fiks"}
+
+	values := map[string]any{
+		"auth.Token":            tok,
+		"auth.Secret":           auth.Secret("tokenverdi-hemmelig"),
+		"maskinporten.Options":  maskinporten.Options{Environment: maskinporten.Test, ClientID: "c", Key: mpKey, HTTPClient: hc},
+		"maskinporten.Key":      mpKey,
+		"maskinporten.Request":  maskinporten.Request{Scopes: []string{"ks:fiks"}, Pid: fnr},
+		"fiks.Credentials":      creds,
+		"svarut.Options":        svarut.Options{Environment: fiks.Test, Credentials: creds, HTTPClient: hc},
+		"svarut.MottakOptions":  svarut.MottakOptions{Environment: fiks.Test, Brukernavn: "system", Passord: "svarinn-passord-hemmelig", Key: krKey},
+		"folkeregister.Options": folkeregister.Options{Environment: fiks.Test, Credentials: creds, Rolle: "r"},
+		"einnsyn.Options":       einnsyn.Options{APIKey: "secret_apikey-hemmelig", Token: auth.Static("tokenverdi-hemmelig")},
+		"kryptering.Key":        krKey,
+		"struct holding them":   struct{ A, B, C any }{tok, creds, krKey},
+	}
+	for name, v := range values {
+		t.Run(name, func(t *testing.T) {
+			for _, val := range []any{v, pointerTo(v)} {
+				var out []string
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+					out = append(out, fmt.Sprintf(verb, val))
+				}
+				var text, js bytes.Buffer
+				slog.New(slog.NewTextHandler(&text, nil)).Info("opts", "v", val)
+				slog.New(slog.NewJSONHandler(&js, nil)).Info("opts", "v", val)
+				out = append(out, text.String(), js.String())
+				if b, err := json.Marshal(val); err == nil {
+					out = append(out, string(b))
+				}
+				all := strings.Join(out, "\n")
+				for _, s := range secrets {
+					if strings.Contains(all, s) {
+						t.Errorf("%T shows a secret (%.12s...):\n%s", val, s, all)
+					}
+				}
+			}
+		})
+	}
+}
+
+// pointerTo returns a pointer to a copy of v, with v's dynamic type.
+func pointerTo(v any) any {
+	switch v := v.(type) {
+	case auth.Token:
+		return &v
+	case auth.Secret:
+		return &v
+	case maskinporten.Options:
+		return &v
+	case maskinporten.Key:
+		return &v
+	case maskinporten.Request:
+		return &v
+	case fiks.Credentials:
+		return &v
+	case svarut.Options:
+		return &v
+	case svarut.MottakOptions:
+		return &v
+	case folkeregister.Options:
+		return &v
+	case einnsyn.Options:
+		return &v
+	case kryptering.Key:
+		return &v
+	}
+	return &v
+}
+
+// keyMaterial is how a private key's secret parts would show: decimal (fmt, json) and
+// base64url (JWK), each a long prefix.
+func keyMaterial(k *rsa.PrivateKey) []string {
+	var out []string
+	for _, n := range append([]any{k.D}, k.Primes[0], k.Primes[1]) {
+		out = append(out, fmt.Sprint(n)[:40])
+	}
+	out = append(out, base64.RawURLEncoding.EncodeToString(k.D.Bytes())[:40], base64.StdEncoding.EncodeToString(k.D.Bytes())[:40])
+	return out
+}
