@@ -8,6 +8,7 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
@@ -18,11 +19,23 @@ import (
 
 // Errors of the reader, for errors.Is.
 var (
-	// ErrNoRecipient: none of the message's recipients matches the key.
+	// ErrNoRecipient: none of the message's recipients matches the key. A PKCS#1 v1.5
+	// recipient matches only when it names the key: by Key.Certificate (issuer and serial
+	// number, or subject key identifier), or, without a certificate, by the subject key
+	// identifier of the key's public key. v1.5 cannot tell a wrong key from a right one,
+	// so trying it blindly would turn about 1 wrong key in 256 into garbage plaintext.
 	ErrNoRecipient = errors.New("kryptering: the data is not encrypted to this key")
-	// ErrIntegrity: the content is corrupt or truncated (bad padding, failed GCM tag,
-	// missing end of data). Plaintext read before this error must be discarded.
-	ErrIntegrity = errors.New("kryptering: the encrypted data is corrupt or truncated")
+	// ErrIntegrity: the input is truncated, its structure is broken, or the cipher's own
+	// check failed. What is detected depends on the content cipher:
+	//   - AES-GCM (AuthEnvelopedData): any change to the ciphertext or tag (the tag is
+	//     checked before the last plaintext is released).
+	//   - AES-CBC (EnvelopedData, KS's default): only truncation, a broken BER/DER
+	//     structure, a length that is not whole blocks, and bad padding in the last block.
+	//     CBC has no integrity: a changed bit elsewhere decrypts to changed plaintext
+	//     without any error. Check the plaintext against a digest sent alongside it (SvarInn
+	//     lists a SHA-256 per file; svarut verifies it) where one exists.
+	// Plaintext read before this error must be discarded.
+	ErrIntegrity = errors.New("kryptering: the encrypted data is truncated or corrupt")
 	// ErrFormat: the input is not CMS EnvelopedData or AuthEnvelopedData.
 	ErrFormat = errors.New("kryptering: not CMS EnvelopedData")
 )
@@ -284,7 +297,7 @@ func contentKey(setDER []byte, key Key, keyLen int) ([]byte, error) {
 		if _, err := asn1.Unmarshal(raw.FullBytes, &ktri); err != nil {
 			continue
 		}
-		if key.Certificate != nil && !ridMatches(ktri.Rid, key.Certificate) {
+		if !recipientFor(ktri, key) {
 			continue
 		}
 		tried++
@@ -299,9 +312,41 @@ func contentKey(setDER []byte, key Key, keyLen int) ([]byte, error) {
 		return nil, lastErr
 	}
 	if tried == 0 {
+		if key.Certificate == nil {
+			return nil, fmt.Errorf("%w (no recipient names this key; a PKCS#1 v1.5 recipient is used only when Key.Certificate identifies it)", ErrNoRecipient)
+		}
 		return nil, ErrNoRecipient
 	}
 	return nil, fmt.Errorf("%w: %d recipient(s) tried", ErrNoRecipient, tried)
+}
+
+// recipientFor reports whether ktri is to be tried with key. With a certificate, only the
+// recipient it identifies. Without one, every RSA-OAEP recipient (OAEP rejects a wrong
+// key with certainty), but a PKCS#1 v1.5 recipient only when its subject key identifier
+// is the key's own: v1.5 with implicit rejection yields a random content key for a wrong
+// private key, and CBC padding accepts that about once in 256.
+func recipientFor(ktri keyTransRecipientInfo, key Key) bool {
+	if key.Certificate != nil {
+		return ridMatches(ktri.Rid, key.Certificate)
+	}
+	if !ktri.KeyEncryptionAlgorithm.Algorithm.Equal(oidRSAEncryption) {
+		return true
+	}
+	if ktri.Rid.Class != classContext || ktri.Rid.Tag != 0 {
+		return false
+	}
+	pub, ok := key.publicKey()
+	if !ok {
+		return false
+	}
+	return bytes.Equal(ktri.Rid.Bytes, publicKeySKI(pub))
+}
+
+// publicKeySKI is the RFC 5280 §4.2.1.2 method (1) key identifier: SHA-1 of the
+// subjectPublicKey bit string (the PKCS#1 RSAPublicKey).
+func publicKeySKI(pub *rsa.PublicKey) []byte {
+	sum := sha1.Sum(x509.MarshalPKCS1PublicKey(pub))
+	return sum[:]
 }
 
 func ridMatches(rid asn1.RawValue, c *x509.Certificate) bool {

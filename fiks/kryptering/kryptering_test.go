@@ -131,6 +131,12 @@ func TestRoundTrip(t *testing.T) {
 			require.NoError(t, err, "size %d", size)
 			require.Equal(t, plain, got, "size %d", size)
 			got, err = decryptAll(t, ct, kryptering.Key{Decrypter: p.key})
+			if p.key == b.key {
+				// b's recipient is PKCS#1 v1.5 by issuer and serial: without the
+				// certificate nothing identifies it as b's, and v1.5 is not tried blindly.
+				require.ErrorIs(t, err, kryptering.ErrNoRecipient, "size %d", size)
+				continue
+			}
 			require.NoError(t, err, "size %d without certificate", size)
 			require.Equal(t, plain, got)
 		}
@@ -238,6 +244,13 @@ func TestWeDecryptOpenSSL(t *testing.T) {
 			got, err := decryptAll(t, ct, kryptering.Key{Decrypter: a.key, Certificate: a.cert})
 			require.NoError(t, err)
 			assert.Equal(t, plain, got)
+			if tc.name == "subject key id" {
+				// A v1.5 recipient named by the key's own key identifier is found
+				// without the certificate.
+				got, err := decryptAll(t, ct, kryptering.Key{Decrypter: a.key})
+				require.NoError(t, err)
+				assert.Equal(t, plain, got)
+			}
 
 			if strings.Contains(tc.name, "gcm") {
 				// A flipped ciphertext byte fails the tag.
@@ -248,4 +261,29 @@ func TestWeDecryptOpenSSL(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWrongKeyV15NeverSucceeds: PKCS#1 v1.5 with implicit rejection gives a random content
+// key for a wrong private key, and CBC padding accepts about one such key in 256. 3000
+// decryptions of v1.5 messages with a wrong key, with and without its certificate: not one
+// yields plaintext.
+func TestWrongKeyV15NeverSucceeds(t *testing.T) {
+	dir := t.TempDir()
+	a, c := newParty(t, dir, "a", 0), newParty(t, dir, "c", 2)
+	plain := []byte("konfidensielt")
+	successes := 0
+	for i := range 3000 {
+		ct := encrypt(t, plain, kryptering.EncryptOptions{LegacyRecipients: []*x509.Certificate{a.cert}})
+		key := kryptering.Key{Decrypter: c.key}
+		if i%2 == 1 {
+			key.Certificate = c.cert
+		}
+		_, err := decryptAll(t, ct, key)
+		if err == nil {
+			successes++
+			continue
+		}
+		require.ErrorIs(t, err, kryptering.ErrNoRecipient)
+	}
+	require.Zero(t, successes)
 }

@@ -142,11 +142,29 @@ func FuzzDecrypt(f *testing.F) {
 	f.Add(buf.Bytes()[:40])
 	f.Add([]byte{0x30, 0x80, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x03, 0xa0, 0x80})
 	f.Add([]byte{0x30, 0x84, 0xff, 0xff, 0xff, 0xff})
-	f.Fuzz(func(t *testing.T, data []byte) {
+	decrypt := func(data []byte) ([]byte, error) {
 		r, err := kryptering.NewDecrypter(bytes.NewReader(data), kryptering.Key{Decrypter: key})
+		if err != nil {
+			return nil, err
+		}
+		return io.ReadAll(io.LimitReader(r, 1<<20))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		plain, err := decrypt(data)
 		if err != nil {
 			return
 		}
-		_, _ = io.Copy(io.Discard, io.LimitReader(r, 1<<20))
+		// A clean EOF: the message was complete. Then no prefix of it may end cleanly with
+		// other plaintext: a prefix either fails, or (when data has trailing bytes after
+		// the message) is still the whole message.
+		for _, n := range []int{len(data) - 1, len(data) - 2, len(data) - 17, len(data) * 3 / 4, len(data) / 2} {
+			if n <= 0 || n >= len(data) {
+				continue
+			}
+			got, err := decrypt(data[:n])
+			if err == nil && !bytes.Equal(got, plain) {
+				t.Fatalf("a %d-byte prefix of a %d-byte message ended cleanly with %d bytes of plaintext instead of %d", n, len(data), len(got), len(plain))
+			}
+		}
 	})
 }
