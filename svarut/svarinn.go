@@ -37,8 +37,13 @@ type MottakOptions struct {
 	Passord    auth.Secret
 	// Key is the mottakersystem's private key (kryptering.ParseKey): every download is
 	// encrypted to its certificate.
-	Key         kryptering.Key
-	HTTPClient  *http.Client
+	Key kryptering.Key
+	// DownloadFailurePermanent makes Motta report a forsendelse whose file cannot be
+	// downloaded or decrypted (SvarInn answers an error for it, or it is not CMS for this
+	// key) as permanently failed, so that SvarUt delivers it by another channel. Default:
+	// reported as failed for now, and offered again on the next run.
+	DownloadFailurePermanent bool
+	HTTPClient               *http.Client
 	Logger      *slog.Logger
 	MaxAttempts int
 	UserAgent   string
@@ -51,6 +56,8 @@ type Mottak struct {
 	key    kryptering.Key
 	hc     *httpx.Client
 	log    *slog.Logger
+
+	downloadPermanent bool
 }
 
 // NewMottak returns a Mottak.
@@ -72,6 +79,8 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 		origin: u.Scheme + "://" + u.Host,
 		key:    opts.Key,
 		log:    opts.Logger,
+
+		downloadPermanent: opts.DownloadFailurePermanent,
 		hc: httpx.NewClient(httpx.Options{
 			HTTPClient:  opts.HTTPClient,
 			Header:      http.Header{"Authorization": {"Basic " + basic}},
@@ -215,7 +224,14 @@ type Nedlasting struct {
 	want        string
 	n           int64
 	err         error
+	verified    bool
 }
+
+// Verified reports whether the file was checked against a SHA-256 that SvarInn listed
+// for it: for a single file, once it has been read to io.EOF; for a zip of several, once
+// Save has checked every entry. AES-CBC (KS's cipher) does not detect a changed bit by
+// itself, so an unverified file is intact only as far as its own structure shows.
+func (f *Nedlasting) Verified() bool { return f.verified }
 
 // Read returns decrypted bytes.
 func (f *Nedlasting) Read(p []byte) (int, error) {
@@ -227,8 +243,12 @@ func (f *Nedlasting) Read(p []byte) (int, error) {
 	if f.h != nil {
 		f.h.Write(p[:n])
 	}
-	if err == io.EOF && f.h != nil && !strings.EqualFold(hex.EncodeToString(f.h.Sum(nil)), f.want) {
-		err = ErrSjekksum
+	if err == io.EOF && f.h != nil {
+		if strings.EqualFold(hex.EncodeToString(f.h.Sum(nil)), f.want) {
+			f.verified = true
+		} else {
+			err = ErrSjekksum
+		}
 	}
 	if err != nil {
 		f.err = err
@@ -330,7 +350,12 @@ type Handler func(ctx context.Context, f *MottattForsendelse, fil *Nedlasting) e
 // MottakResultat counts what Motta did.
 type MottakResultat struct {
 	Kvittert int
-	// Feilet were reported failed; Permanent of them permanently.
+	// Unverified of the Kvittert had a file that SvarInn listed no SHA-256 for (see
+	// Nedlasting.Verified): stored and acknowledged, with only the cipher's and the
+	// file's own structure to vouch for it.
+	Unverified int
+	// Feilet were reported failed (a handler error, a failed integrity check, or a file
+	// that could not be downloaded or decrypted); Permanent of them permanently.
 	Feilet, Permanent int
 }
 
@@ -359,24 +384,16 @@ func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			fil, err := m.Hent(ctx, f)
-			if err != nil {
-				return res, err
-			}
-			herr := h(ctx, f, fil)
-			if herr == nil {
-				// The handler may have left bytes: the integrity checks are at the end.
-				_, herr = io.Copy(io.Discard, fil)
-				if herr != nil {
-					herr = fmt.Errorf("the file failed its integrity check: %w", herr)
-				}
-			}
-			fil.Close()
+			verified, herr := m.handle(ctx, f, h)
 			if herr == nil {
 				if err := m.KvitterMottak(ctx, f.ID); err != nil {
 					return res, err
 				}
 				res.Kvittert++
+				if !verified {
+					res.Unverified++
+					m.log.Warn("svarinn: received without a checksum to verify it against", "forsendelse", f.ID)
+				}
 				m.log.Debug("svarinn: received", "forsendelse", f.ID)
 				continue
 			}
@@ -397,4 +414,33 @@ func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
 			return res, nil
 		}
 	}
+}
+
+// errDownload marks a failure to download or decrypt a forsendelse's file.
+type errDownload struct{ err error }
+
+func (e errDownload) Error() string { return "the file could not be downloaded or decrypted: " + e.err.Error() }
+func (e errDownload) Unwrap() error { return e.err }
+
+// handle downloads f and runs h on it. It returns whether the file was verified against a
+// listed checksum, and the failure to report, if any.
+func (m *Mottak) handle(ctx context.Context, f *MottattForsendelse, h Handler) (bool, error) {
+	fil, err := m.Hent(ctx, f)
+	if err != nil {
+		// This forsendelse's file only: it does not hold up the others.
+		var err error = errDownload{err}
+		if m.downloadPermanent {
+			err = Permanent(err)
+		}
+		return false, err
+	}
+	defer fil.Close()
+	herr := h(ctx, f, fil)
+	if herr == nil {
+		// The handler may have left bytes: the integrity checks are at the end.
+		if _, herr = io.Copy(io.Discard, fil); herr != nil {
+			herr = fmt.Errorf("the file failed its integrity check: %w", herr)
+		}
+	}
+	return fil.Verified(), herr
 }

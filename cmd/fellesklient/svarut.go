@@ -1,15 +1,12 @@
 package main
 
 import (
-	"archive/zip"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -236,6 +233,8 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", "", "directory to write the forsendelser to (required)")
 	keyFile := fs.String("key", "", "the mottakersystem's private key: PEM or .p12 (required)")
 	p12Env := fs.String("p12-password-env", "", "name of the environment variable holding the .p12 password")
+	checkStructure := fs.Bool("check-structure", true, "refuse (report as failed) a PDF or zip-based document whose structure is broken")
+	permanent := fs.Bool("download-failure-permanent", false, "report a forsendelse whose file cannot be downloaded or decrypted as permanently failed")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -265,21 +264,27 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: auth.Secret(pw), Key: key, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"})
+	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: auth.Secret(pw), Key: key, HTTPClient: e.httpClient,
+		UserAgent: "fellesklient-cli", DownloadFailurePermanent: *permanent})
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	res, err := m.Motta(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
-		n, err := store(*dir, f, fil)
-		if err != nil {
-			return err
-		}
+	if n, err := svarut.CleanPartial(*dir); err != nil {
+		return ioErr(err)
+	} else if n > 0 {
+		fmt.Fprintf(e.stderr, "removed %d partial file(s) an interrupted run left\n", n)
+	}
+	res, err := m.Motta(ctx, svarut.SaveHandler(*dir, svarut.SaveOptions{CheckStructure: *checkStructure}, func(f *svarut.MottattForsendelse, saved *svarut.SaveResult) error {
 		if of.json {
-			return writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": n, "dir": filepath.Join(*dir, f.ID)})
+			return writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": saved.Files, "verified": saved.Verified, "dir": saved.Dir})
 		}
-		fmt.Fprintf(e.stdout, "received %s: %d file(s) in %s\n", f.ID, n, filepath.Join(*dir, f.ID))
+		note := ""
+		if !saved.Verified {
+			note = " (unverified: SvarInn listed no checksum)"
+		}
+		fmt.Fprintf(e.stdout, "received %s: %d file(s) in %s%s\n", f.ID, len(saved.Files), saved.Dir, note)
 		return nil
-	})
+	}))
 	if !of.json {
 		fmt.Fprintf(e.stdout, "%d received, %d failed\n", res.Kvittert, res.Feilet)
 	}
@@ -290,83 +295,4 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 		return noErr(fmt.Errorf("%d forsendelser could not be stored (reported to SvarInn)", res.Feilet))
 	}
 	return nil
-}
-
-// store writes one forsendelse to dir/<id>/: its files (a zip is unpacked) and
-// forsendelse.json, each written to a temporary name, synced and renamed, then the
-// directory synced. It returns the number of files.
-func store(dir string, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) (int, error) {
-	target := filepath.Join(dir, f.ID)
-	if err := os.MkdirAll(target, 0o750); err != nil {
-		return 0, err
-	}
-	n := 0
-	if strings.Contains(fil.ContentType, "zip") {
-		tmp, err := os.CreateTemp(dir, ".svarinn-*.zip")
-		if err != nil {
-			return 0, err
-		}
-		defer os.Remove(tmp.Name())
-		defer tmp.Close()
-		size, err := io.Copy(tmp, fil) // also runs the integrity checks
-		if err != nil {
-			return 0, err
-		}
-		zr, err := zip.NewReader(tmp, size)
-		if err != nil {
-			return 0, fmt.Errorf("the download is not a valid zip: %w", err)
-		}
-		for _, zf := range zr.File {
-			rc, err := zf.Open()
-			if err != nil {
-				return 0, err
-			}
-			err = writeSynced(target, zf.Name, rc)
-			rc.Close()
-			if err != nil {
-				return 0, err
-			}
-			n++
-		}
-	} else {
-		if err := writeSynced(target, fil.Filnavn, fil); err != nil {
-			return 0, err
-		}
-		n = 1
-	}
-	meta, _ := json.MarshalIndent(f, "", "  ")
-	if err := writeSynced(target, "forsendelse.json", strings.NewReader(string(meta))); err != nil {
-		return 0, err
-	}
-	d, err := os.Open(target)
-	if err != nil {
-		return 0, err
-	}
-	defer d.Close()
-	return n, d.Sync()
-}
-
-// writeSynced writes r to dir/name (a plain file name; paths in names are refused).
-func writeSynced(dir, name string, r io.Reader) error {
-	if name == "" || name == "." || name == ".." || strings.ContainsAny(name, "/\\\x00") {
-		return fmt.Errorf("refusing file name %q", name)
-	}
-	base := name
-	tmp, err := os.CreateTemp(dir, ".part-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := io.Copy(tmp, r); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, base))
 }

@@ -22,6 +22,7 @@ package svaruttest
 
 import (
 	"archive/zip"
+	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -102,9 +103,13 @@ type Forsendelse struct {
 	// Mottakersystem is the SvarInn system it is offered to, if any.
 	Mottakersystem string
 	Feilmeldinger  []string
-	mottatt        time.Time
-	wire           send.Forsendelse
-	hendelser      []hendelse
+	// Kvitteringer counts the acknowledgements (kvitterMottak) it got.
+	Kvitteringer int
+	mottatt      time.Time
+	fault        Nedlastingsfeil
+	noChecksum   bool
+	wire         send.Forsendelse
+	hendelser    []hendelse
 }
 
 type hendelse struct {
@@ -716,7 +721,11 @@ func (s *Server) svarinnWire(f *Forsendelse) svarinn.Forsendelse {
 		AvgivendeSystem: f.wire.AvgivendeSystem, TaushetsbelagtPost: f.wire.TaushetsbelagtPost,
 	}
 	for _, d := range f.Dokumenter {
-		w.Filmetadata = append(w.Filmetadata, svarinn.FilMetadata{Filnavn: d.Filnavn, Mimetype: d.MimeType, Sha256hash: d.Sha256, Size: d.Storrelse})
+		sum := d.Sha256
+		if f.noChecksum {
+			sum = ""
+		}
+		w.Filmetadata = append(w.Filmetadata, svarinn.FilMetadata{Filnavn: d.Filnavn, Mimetype: d.MimeType, Sha256hash: sum, Size: d.Storrelse})
 	}
 	if w.Filmetadata == nil {
 		w.Filmetadata = []svarinn.FilMetadata{}
@@ -755,9 +764,24 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	if len(docs) > 1 {
 		name, ctype = f.ID+".zip", "application/zip"
 	}
+	if f.fault == Serverfeil {
+		fikstest.WriteError(w, r, http.StatusInternalServerError, "Intern feil")
+		return
+	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	enc, err := kryptering.NewEncrypter(w, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}})
+	out := io.Writer(w)
+	var spoiled bytes.Buffer
+	if f.fault != IngenFeil {
+		out = &spoiled
+		defer func() { spoil(w, f.fault, spoiled.Bytes()) }()
+	}
+	if f.fault == IkkeCMS {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_ = copyFile(out, docs[0].path)
+		return
+	}
+	enc, err := kryptering.NewEncrypter(out, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}})
 	if err != nil {
 		fikstest.WriteError(w, r, http.StatusInternalServerError, "kryptering feilet")
 		return
@@ -786,6 +810,74 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// Nedlastingsfeil spoils the download of an injected forsendelse.
+type Nedlastingsfeil int
+
+const (
+	// IngenFeil: the download is as SvarInn sends it.
+	IngenFeil Nedlastingsfeil = iota
+	// FlippetBit flips one bit in the middle of the encrypted file. AES-CBC cannot detect
+	// it: only a checksum (or a zip entry's CRC) can.
+	FlippetBit
+	// IkkeCMS sends the file unencrypted, not as CMS.
+	IkkeCMS
+	// Serverfeil answers the download with 500.
+	Serverfeil
+	// Avkortet sends the first half of the encrypted file, then closes the connection.
+	Avkortet
+)
+
+// Fil is one document of an injected forsendelse.
+type Fil struct {
+	Filnavn, MimeType string
+	Innhold           []byte
+}
+
+// Innkommende is a forsendelse put straight into a mottakersystem's SvarInn queue, as any
+// sender's system could have sent it: file names SvarUt's own send validation refuses
+// (duplicates, names of any length) included, and with a spoiled download if asked.
+type Innkommende struct {
+	Mottakersystem string
+	Tittel         string
+	Filer          []Fil
+	// UtenSjekksum lists no sha256hash for the files (older senders).
+	UtenSjekksum bool
+	// Feil spoils every download of it.
+	Feil Nedlastingsfeil
+}
+
+// AddInnkommende queues in for its mottakersystem and returns the forsendelse id.
+func (s *Server) AddInnkommende(in Innkommende) string {
+	f := &Forsendelse{ID: uuid.NewString(), Tittel: in.Tittel, Status: "KLAR_FOR_MOTTAK", Mottakersystem: in.Mottakersystem,
+		fault: in.Feil, noChecksum: in.UtenSjekksum, wire: send.Forsendelse{Tittel: in.Tittel}}
+	for _, fil := range in.Filer {
+		d, err := s.store(bytes.NewReader(fil.Innhold), send.Dokument{Filnavn: fil.Filnavn, MimeType: fil.MimeType}, false)
+		if err != nil {
+			panic("svaruttest: " + err.Error())
+		}
+		f.Dokumenter = append(f.Dokumenter, d)
+	}
+	s.mu.Lock()
+	f.mottatt = s.opts.Now()
+	s.byID[f.ID] = f
+	s.order = append(s.order, f.ID)
+	s.mu.Unlock()
+	return f.ID
+}
+
+// spoil applies f's download fault to the encrypted body.
+func spoil(w http.ResponseWriter, fault Nedlastingsfeil, body []byte) {
+	switch fault {
+	case FlippetBit:
+		body = bytes.Clone(body)
+		body[len(body)/2] ^= 0x10
+	case Avkortet:
+		_, _ = w.Write(body[:len(body)/2])
+		panic(http.ErrAbortHandler)
+	}
+	_, _ = w.Write(body)
+}
+
 func copyFile(w io.Writer, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -798,6 +890,9 @@ func copyFile(w io.Writer, path string) error {
 
 func (s *Server) kvitter(w http.ResponseWriter, r *http.Request) {
 	if f := s.mine(w, r); f != nil {
+		s.mu.Lock()
+		f.Kvitteringer++
+		s.mu.Unlock()
 		s.SetStatus(f.ID, "LEST")
 		w.WriteHeader(http.StatusOK)
 	}

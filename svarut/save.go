@@ -1,0 +1,435 @@
+package svarut
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"unicode/utf8"
+)
+
+// MetadataFile is the name Save gives the forsendelse's metadata in its folder. No
+// document is ever stored under this name: a document called so gets another (see Save).
+const MetadataFile = "forsendelse.json"
+
+// partialPrefix begins the name of every folder and file Save writes before it is
+// complete. CleanPartial removes them; a stored document never begins with it.
+const partialPrefix = ".svarinn-"
+
+// MaxNameBytes is the longest file name Save writes (the limit of ext4, XFS, btrfs, NTFS
+// and APFS).
+const MaxNameBytes = 255
+
+// SaveOptions configures Save.
+type SaveOptions struct {
+	// CheckStructure refuses a document that fails a cheap structural check: a PDF (by
+	// name or MIME type) must begin with %PDF- and end with %%EOF; a zip-based document
+	// (.zip, .docx, .xlsx, .pptx, .odt, .ods, .odp, .asice) must open as a zip with intact
+	// entries. It catches corruption that AES-CBC cannot (see kryptering.ErrIntegrity)
+	// when SvarInn lists no checksum. The CLI turns it on.
+	CheckStructure bool
+}
+
+// SavedFile is one stored document.
+type SavedFile struct {
+	// Filnavn is the name the sender gave it.
+	Filnavn string `json:"filnavn"`
+	// Name is the name it is stored under in the folder: Filnavn, made safe and distinct.
+	Name string `json:"name"`
+	// Size in bytes and SHA-256 (hex) of what was stored.
+	Size   int64  `json:"size"`
+	Sha256 string `json:"sha256"`
+	// Verified: the SHA-256 equals the one SvarInn listed for the file.
+	Verified bool `json:"verified"`
+}
+
+// SaveResult is what Save stored.
+type SaveResult struct {
+	// Dir is the forsendelse's folder: dir/<id>.
+	Dir   string      `json:"-"`
+	Files []SavedFile `json:"filer"`
+	// Verified: every file was checked against a SHA-256 SvarInn listed. False means at
+	// least one was stored as it decrypted, with nothing to compare it to (AES-CBC does
+	// not detect a changed bit by itself).
+	Verified bool `json:"verified"`
+}
+
+// Save stores one received forsendelse durably in dir/<id>/: every document (a zip
+// download is unpacked) and MetadataFile. It is the Handler work that Motta expects, for
+// callers who want files on disk (use it in a Handler, or SaveHandler).
+//
+// Guarantees:
+//   - Every document is stored, each under its own name. A name that is empty, is "." or
+//     "..", holds a path separator, NUL or control character, or begins with "." is made
+//     safe ("_" for each such character, "dokument" for an empty name); names equal
+//     ignoring case (so also on case-insensitive file systems) and the name MetadataFile
+//     are made distinct as "navn (2).pdf", "navn (3).pdf", … in the order SvarInn sent
+//     them. The metadata file maps each sender's name to the stored one.
+//   - Nothing partial is visible: the folder is assembled under a name beginning with
+//     ".svarinn-", each file synced, and renamed to dir/<id> only when complete (an
+//     earlier copy of the same forsendelse is replaced). A run killed midway leaves only
+//     ".svarinn-" entries, which CleanPartial (and every Save) removes.
+//   - A file whose SHA-256 differs from the one SvarInn listed, a zip entry whose CRC-32
+//     fails, and (with CheckStructure) a document with a broken structure are errors:
+//     nothing is stored and Motta does not acknowledge it.
+//   - A name longer than MaxNameBytes is a Permanent error, since no retry can store it.
+//     Errors never contain local paths (they are sent to SvarInn by Motta).
+func Save(dir string, f *MottattForsendelse, fil *Nedlasting, opts SaveOptions) (*SaveResult, error) {
+	if err := checkID("svarut.Save", f.ID); err != nil {
+		return nil, err
+	}
+	if _, err := CleanPartial(dir); err != nil {
+		return nil, err
+	}
+	stage, err := os.MkdirTemp(dir, partialPrefix+f.ID+"-*")
+	if err != nil {
+		return nil, pathless(err)
+	}
+	defer os.RemoveAll(stage) // after the rename it no longer exists
+	s := &saver{stage: stage, opts: opts, names: newNamer(), meta: f.Filmetadata}
+	res := &SaveResult{Dir: filepath.Join(dir, f.ID), Verified: true}
+	if strings.Contains(fil.ContentType, "zip") && len(f.Filmetadata) != 1 {
+		err = s.unzip(fil, res)
+	} else {
+		var sf SavedFile
+		sf, err = s.write(fil.Filnavn, fil)
+		if err == nil {
+			sf.Verified = fil.Verified()
+			res.Files = append(res.Files, sf)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, sf := range res.Files {
+		res.Verified = res.Verified && sf.Verified
+	}
+	meta, err := json.MarshalIndent(struct {
+		*MottattForsendelse
+		Lagret *SaveResult `json:"lagret"`
+	}{f, res}, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.writeFile(MetadataFile, bytes.NewReader(meta)); err != nil {
+		return nil, err
+	}
+	if err := syncDir(stage); err != nil {
+		return nil, err
+	}
+	if err := replaceDir(stage, res.Dir); err != nil {
+		return nil, err
+	}
+	fil.verified = res.Verified
+	return res, syncDir(dir)
+}
+
+// SaveHandler returns a Handler that Saves each forsendelse under dir and then calls
+// saved (which may be nil) with the result; an error from saved fails the forsendelse.
+func SaveHandler(dir string, opts SaveOptions, saved func(*MottattForsendelse, *SaveResult) error) Handler {
+	return func(_ context.Context, f *MottattForsendelse, fil *Nedlasting) error {
+		res, err := Save(dir, f, fil, opts)
+		if err != nil {
+			return err
+		}
+		if saved != nil {
+			return saved(f, res)
+		}
+		return nil
+	}
+}
+
+// CleanPartial removes what an interrupted Save left in dir (entries whose names begin
+// with ".svarinn-": partial plaintext among them) and returns how many it removed. Save
+// calls it first; call it at start-up to remove them at once.
+func CleanPartial(dir string) (int, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, pathless(err)
+	}
+	n := 0
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), partialPrefix) {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return n, pathless(err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+type saver struct {
+	stage string
+	opts  SaveOptions
+	names *namer
+	meta  []Filmetadata
+	used  []bool
+}
+
+// write stores r under a distinct safe name for filnavn and checks its structure.
+func (s *saver) write(filnavn string, r io.Reader) (SavedFile, error) {
+	name, err := s.names.take(filnavn)
+	if err != nil {
+		return SavedFile{}, err
+	}
+	sf, err := s.writeFile(name, r)
+	if err != nil {
+		return sf, err
+	}
+	sf.Filnavn = filnavn
+	if s.opts.CheckStructure {
+		if err := checkStructure(filepath.Join(s.stage, name), name, sf.Size); err != nil {
+			return sf, fmt.Errorf("document %d (%s): %w", len(s.names.taken)-1, name, err)
+		}
+	}
+	return sf, nil
+}
+
+func (s *saver) writeFile(name string, r io.Reader) (SavedFile, error) {
+	out, err := os.OpenFile(filepath.Join(s.stage, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o640)
+	if err != nil {
+		return SavedFile{}, nameError(name, err)
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), r)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return SavedFile{}, pathless(err)
+	}
+	return SavedFile{Name: name, Size: n, Sha256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// unzip downloads the zip into the stage, then stores each entry, checking its CRC-32
+// (archive/zip, when read to the end) and the SHA-256 SvarInn listed for it.
+func (s *saver) unzip(fil *Nedlasting, res *SaveResult) error {
+	tmp, err := os.CreateTemp(s.stage, partialPrefix+"*.zip")
+	if err != nil {
+		return pathless(err)
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	size, err := io.Copy(tmp, fil) // also runs the CMS checks
+	if err != nil {
+		return pathless(err)
+	}
+	zr, err := zip.NewReader(tmp, size)
+	if err != nil {
+		return fmt.Errorf("the download is not a valid zip: %w", pathless(err))
+	}
+	s.used = make([]bool, len(s.meta))
+	for i, zf := range zr.File {
+		if zf.FileInfo().IsDir() {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return fmt.Errorf("zip entry %d: %w", i+1, err)
+		}
+		sf, err := s.write(path.Base(strings.ReplaceAll(zf.Name, "\\", "/")), rc)
+		rc.Close()
+		if err != nil {
+			if errors.Is(err, zip.ErrChecksum) {
+				return fmt.Errorf("zip entry %d fails its CRC-32: %w", i+1, ErrSjekksum)
+			}
+			return err
+		}
+		sf.Filnavn = zf.Name
+		if want := s.listedSha(i, zf.Name); want != "" {
+			if !strings.EqualFold(want, sf.Sha256) {
+				return fmt.Errorf("zip entry %d does not match the SHA-256 SvarInn listed: %w", i+1, ErrSjekksum)
+			}
+			sf.Verified = true
+		}
+		res.Files = append(res.Files, sf)
+	}
+	if len(res.Files) == 0 {
+		return errors.New("the zip holds no files")
+	}
+	return nil
+}
+
+// listedSha finds the Filmetadata for the i-th zip entry: the one at the same position
+// when its name matches, else the first unused one with that name.
+func (s *saver) listedSha(i int, name string) string {
+	if i < len(s.meta) && !s.used[i] && s.meta[i].Filnavn == name {
+		s.used[i] = true
+		return s.meta[i].Sha256
+	}
+	for j, m := range s.meta {
+		if !s.used[j] && m.Filnavn == name {
+			s.used[j] = true
+			return m.Sha256
+		}
+	}
+	return ""
+}
+
+// namer hands out distinct safe names, case-insensitively, with MetadataFile reserved.
+type namer struct{ taken map[string]bool }
+
+func newNamer() *namer {
+	return &namer{taken: map[string]bool{strings.ToLower(MetadataFile): true}}
+}
+
+func (n *namer) take(filnavn string) (string, error) {
+	base := safeName(filnavn)
+	ext := path.Ext(base)
+	if len(ext) > 16 || ext == base {
+		ext = ""
+	}
+	stem := strings.TrimSuffix(base, ext)
+	name := base
+	for i := 2; n.taken[strings.ToLower(name)]; i++ {
+		name = stem + " (" + strconv.Itoa(i) + ")" + ext
+	}
+	if len(name) > MaxNameBytes {
+		return "", Permanent(fmt.Errorf("a file name is %d bytes long; file systems allow %d", len(name), MaxNameBytes))
+	}
+	n.taken[strings.ToLower(name)] = true
+	return name, nil
+}
+
+// safeName makes a sender's file name a plain, visible file name.
+func safeName(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "_")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "" || s == "." || s == "..":
+		return "dokument"
+	case strings.HasPrefix(s, "."):
+		return "_" + s[1:]
+	}
+	return s
+}
+
+func checkStructure(file, name string, size int64) error {
+	lower := strings.ToLower(name)
+	switch {
+	case strings.HasSuffix(lower, ".pdf"):
+		f, err := os.Open(file)
+		if err != nil {
+			return pathless(err)
+		}
+		defer f.Close()
+		head := make([]byte, 1024)
+		n, _ := io.ReadFull(f, head)
+		if !bytes.Contains(head[:n], []byte("%PDF-")) {
+			return ErrStructure
+		}
+		tail := make([]byte, min(size, 1024))
+		if _, err := f.ReadAt(tail, size-int64(len(tail))); err != nil && err != io.EOF {
+			return pathless(err)
+		}
+		if !bytes.Contains(tail, []byte("%%EOF")) {
+			return ErrStructure
+		}
+	case hasAnySuffix(lower, ".zip", ".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".asice"):
+		zr, err := zip.OpenReader(file)
+		if err != nil {
+			return ErrStructure
+		}
+		defer zr.Close()
+		for _, zf := range zr.File {
+			rc, err := zf.Open()
+			if err == nil {
+				_, err = io.Copy(io.Discard, rc)
+				rc.Close()
+			}
+			if err != nil {
+				return ErrStructure
+			}
+		}
+	}
+	return nil
+}
+
+func hasAnySuffix(s string, suffixes ...string) bool {
+	for _, x := range suffixes {
+		if strings.HasSuffix(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrStructure: a received document fails Save's structural check (SaveOptions).
+var ErrStructure = errors.New("svarut: the received document is not a well-formed file of its type")
+
+// nameError makes a too-long name Permanent; every error loses its local path.
+func nameError(name string, err error) error {
+	if errors.Is(err, syscall.ENAMETOOLONG) {
+		return Permanent(fmt.Errorf("a file name is %d bytes long; the file system refuses it", len(name)))
+	}
+	return pathless(err)
+}
+
+// pathlessError keeps the cause (errors.Is works) but not the local path.
+type pathlessError struct {
+	msg string
+	err error
+}
+
+func (e *pathlessError) Error() string { return e.msg }
+func (e *pathlessError) Unwrap() error { return e.err }
+
+// pathless drops the local path from *fs.PathError and *os.LinkError.
+func pathless(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return &pathlessError{msg: pe.Op + ": " + pe.Err.Error(), err: pe.Err}
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return &pathlessError{msg: le.Op + ": " + le.Err.Error(), err: le.Err}
+	}
+	return err
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return pathless(err)
+	}
+	defer d.Close()
+	return pathless(d.Sync())
+}
+
+// replaceDir renames stage to target; an existing target (an earlier, unacknowledged
+// copy) is moved aside first and removed after.
+func replaceDir(stage, target string) error {
+	if _, err := os.Lstat(target); err == nil {
+		old := filepath.Join(filepath.Dir(target), partialPrefix+"old-"+filepath.Base(target))
+		_ = os.RemoveAll(old)
+		if err := os.Rename(target, old); err != nil {
+			return pathless(err)
+		}
+		defer os.RemoveAll(old)
+	}
+	return pathless(os.Rename(stage, target))
+}

@@ -1,0 +1,388 @@
+package svarut_test
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/svarut"
+	"github.com/fellesklient/fellesklient/svarut/svaruttest"
+)
+
+func pdf(body string) []byte { return []byte("%PDF-1.7\n" + body + "\n%%EOF\n") }
+
+// receiveAll runs Motta with Save into dir.
+func receiveAll(t *testing.T, m *svarut.Mottak, dir string, opts svarut.SaveOptions) (svarut.MottakResultat, map[string]*svarut.SaveResult) {
+	t.Helper()
+	saved := map[string]*svarut.SaveResult{}
+	res, err := m.Motta(context.Background(), svarut.SaveHandler(dir, opts, func(f *svarut.MottattForsendelse, r *svarut.SaveResult) error {
+		saved[f.ID] = r
+		return nil
+	}))
+	require.NoError(t, err)
+	return res, saved
+}
+
+// readStored returns every document of a stored forsendelse by stored name, and the
+// metadata file's mapping.
+func readStored(t *testing.T, dir string) (map[string][]byte, map[string]string) {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	files := map[string][]byte{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+		files[e.Name()] = b
+	}
+	var meta struct {
+		ID     string `json:"ID"`
+		Lagret struct {
+			Filer []svarut.SavedFile `json:"filer"`
+		} `json:"lagret"`
+	}
+	require.NoError(t, json.Unmarshal(files[svarut.MetadataFile], &meta), "the metadata file is intact")
+	delete(files, svarut.MetadataFile)
+	names := map[string]string{}
+	for _, f := range meta.Lagret.Filer {
+		names[f.Name] = f.Filnavn
+	}
+	return files, names
+}
+
+// Two files with the same name, names that differ only in case, a document named like
+// the metadata file, names with path parts, dots and nothing at all: each is stored under
+// its own name, every byte of every file is there, and the metadata file is intact.
+func TestSaveDistinctNames(t *testing.T) {
+	fx := newFixture(t)
+	m := fx.mottak(t)
+	dir := t.TempDir()
+	filer := []svaruttest.Fil{
+		{Filnavn: "vedtak.pdf", Innhold: pdf("første")},
+		{Filnavn: "vedtak.pdf", Innhold: pdf("andre")},
+		{Filnavn: "VEDTAK.pdf", Innhold: pdf("tredje")},
+		{Filnavn: svarut.MetadataFile, Innhold: []byte(`{"ikke":"metadata"}`)},
+		{Filnavn: "../../etc/passwd", Innhold: []byte("sti")},
+		{Filnavn: ".skjult", Innhold: []byte("punktum")},
+		{Filnavn: "", Innhold: []byte("uten navn")},
+		{Filnavn: "vedtak (2).pdf", Innhold: pdf("fjerde")},
+	}
+	zipID := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "Mange like navn", Filer: filer})
+	oneID := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "Bare metadata-navnet",
+		Filer: []svaruttest.Fil{{Filnavn: svarut.MetadataFile, Innhold: []byte(`{"dokument":true}`)}}})
+
+	res, saved := receiveAll(t, m, dir, svarut.SaveOptions{CheckStructure: true})
+	assert.Equal(t, svarut.MottakResultat{Kvittert: 2}, res)
+
+	files, names := readStored(t, filepath.Join(dir, zipID))
+	require.Len(t, files, len(filer), "one stored file per document")
+	byContent := map[string]string{}
+	for name, b := range files {
+		byContent[string(b)] = name
+		assert.False(t, strings.HasPrefix(name, "."), name)
+	}
+	for _, f := range filer {
+		name, ok := byContent[string(f.Innhold)]
+		require.True(t, ok, "every byte of %q is stored", f.Filnavn)
+		assert.Equal(t, f.Filnavn, names[name], "the metadata maps %s back to the sender's name", name)
+	}
+	assert.Equal(t, []string{"vedtak.pdf", "vedtak (2).pdf", "VEDTAK (3).pdf", "forsendelse (2).json", "passwd", "_skjult", "dokument", "vedtak (2) (2).pdf"},
+		storedNames(saved[zipID]))
+	assert.True(t, saved[zipID].Verified)
+
+	files, _ = readStored(t, filepath.Join(dir, oneID))
+	assert.Equal(t, map[string][]byte{"forsendelse (2).json": []byte(`{"dokument":true}`)}, files)
+	for _, f := range fx.fake.Forsendelser() {
+		assert.Equal(t, 1, f.Kvitteringer)
+	}
+}
+
+func randomText(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+func storedNames(r *svarut.SaveResult) []string {
+	var out []string
+	for _, f := range r.Files {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+// A forsendelse whose file fails (500, not CMS, cut off) first in the queue does not hold
+// up the others: each is reported failed for now and stays waiting, every other one is
+// received.
+func TestMottaPoisonedFirst(t *testing.T) {
+	fx := newFixture(t)
+	m := fx.mottak(t)
+	dir := t.TempDir()
+	var poisoned, good []string
+	for _, feil := range []svaruttest.Nedlastingsfeil{svaruttest.Serverfeil, svaruttest.IkkeCMS, svaruttest.Avkortet} {
+		poisoned = append(poisoned, fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "Forgiftet", Feil: feil,
+			Filer: []svaruttest.Fil{{Filnavn: "a.pdf", Innhold: pdf("a")}}}))
+	}
+	for i := range 3 {
+		good = append(good, fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "God",
+			Filer: []svaruttest.Fil{{Filnavn: "b.pdf", Innhold: pdf(fmt.Sprint(i))}}}))
+	}
+	res, _ := receiveAll(t, m, dir, svarut.SaveOptions{})
+	assert.Equal(t, svarut.MottakResultat{Kvittert: 3, Feilet: 3}, res)
+	byID := map[string]svaruttest.Forsendelse{}
+	for _, f := range fx.fake.Forsendelser() {
+		byID[f.ID] = f
+	}
+	for _, id := range good {
+		assert.Equal(t, 1, byID[id].Kvitteringer)
+		_, err := os.Stat(filepath.Join(dir, id, "b.pdf"))
+		assert.NoError(t, err)
+	}
+	for _, id := range poisoned {
+		assert.Equal(t, 0, byID[id].Kvitteringer)
+		assert.Equal(t, "KLAR_FOR_MOTTAK", byID[id].Status, "not permanent: offered again")
+		assert.Len(t, byID[id].Feilmeldinger, 1)
+		assert.NoDirExists(t, filepath.Join(dir, id))
+	}
+	// Permanent when the caller says so.
+	pm, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: fx.fake.URL(), Brukernavn: sysID, Passord: sysPw, HTTPClient: fx.fake.HTTPClient(),
+		Key: fx.mottakKey(), DownloadFailurePermanent: true})
+	require.NoError(t, err)
+	res, _ = receiveAll(t, pm, dir, svarut.SaveOptions{})
+	assert.Equal(t, svarut.MottakResultat{Feilet: 3, Permanent: 3}, res)
+	entries, _ := os.ReadDir(dir)
+	assert.Len(t, entries, 3, "only the good ones, no partial files")
+}
+
+// A flipped bit in the encrypted file: AES-CBC does not notice. With the SHA-256 SvarInn
+// lists it is refused (not acknowledged); without one, a single file is stored and
+// acknowledged but counted as unverified; in a zip, the entry's CRC-32 refuses it.
+func TestMottaCorruption(t *testing.T) {
+	fx := newFixture(t)
+	m := fx.mottak(t)
+	dir := t.TempDir()
+	// Incompressible content, so that the middle of the encrypted zip is file data.
+	one := []svaruttest.Fil{{Filnavn: "vedtak.pdf", Innhold: pdf(randomText(20000))}}
+	two := append(one, svaruttest.Fil{Filnavn: "vedlegg.pdf", Innhold: pdf(randomText(20000))})
+	withSum := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, Feil: svaruttest.FlippetBit})
+	zipWithout := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: two, Feil: svaruttest.FlippetBit, UtenSjekksum: true})
+	without := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, Feil: svaruttest.FlippetBit, UtenSjekksum: true})
+	intact := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, UtenSjekksum: true})
+
+	res, saved := receiveAll(t, m, dir, svarut.SaveOptions{CheckStructure: true})
+	assert.Equal(t, svarut.MottakResultat{Kvittert: 2, Unverified: 2, Feilet: 2}, res)
+	byID := map[string]svaruttest.Forsendelse{}
+	for _, f := range fx.fake.Forsendelser() {
+		byID[f.ID] = f
+	}
+	for _, id := range []string{withSum, zipWithout} {
+		assert.Equal(t, 0, byID[id].Kvitteringer)
+		assert.NoDirExists(t, filepath.Join(dir, id))
+	}
+	assert.Contains(t, byID[withSum].Feilmeldinger[0], "SHA-256")
+	assert.Contains(t, byID[zipWithout].Feilmeldinger[0], "CRC-32")
+	for _, id := range []string{without, intact} {
+		assert.Equal(t, 1, byID[id].Kvitteringer)
+		assert.False(t, saved[id].Verified, "the result says it is unverified")
+	}
+}
+
+// A name longer than the file system allows is a permanent failure whose message (sent to
+// SvarInn) holds no local path.
+func TestMottaNameTooLong(t *testing.T) {
+	fx := newFixture(t)
+	m := fx.mottak(t)
+	dir := t.TempDir()
+	id := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID,
+		Filer: []svaruttest.Fil{{Filnavn: strings.Repeat("lang", 80) + ".pdf", Innhold: pdf("x")}}})
+	res, _ := receiveAll(t, m, dir, svarut.SaveOptions{})
+	assert.Equal(t, svarut.MottakResultat{Feilet: 1, Permanent: 1}, res)
+	for _, f := range fx.fake.Forsendelser() {
+		require.Equal(t, id, f.ID)
+		assert.Equal(t, "IKKE_LEVERT", f.Status)
+		require.Len(t, f.Feilmeldinger, 1)
+		assert.NotContains(t, f.Feilmeldinger[0], dir)
+		assert.NotContains(t, f.Feilmeldinger[0], "/")
+	}
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries)
+}
+
+// TestMottaKilled: a real child process is killed with SIGKILL while it writes a
+// document and again between storing a forsendelse and acknowledging it. The next run
+// removes the partial plaintext, receives everything, stores every document once, and
+// acknowledges each forsendelse once.
+func TestMottaKilled(t *testing.T) {
+	if os.Getenv("SVARINN_CHILD") != "" {
+		t.Skip("the child's own run")
+	}
+	fx := newFixtureWith(t, svaruttest.Options{Plain: true}) // the child cannot be given the test CA
+	dir := t.TempDir()
+	big := pdf(strings.Repeat("stor ", 400_000))
+	first := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: []svaruttest.Fil{{Filnavn: "stor.pdf", Innhold: big}}})
+	second := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: []svaruttest.Fil{{Filnavn: "liten.pdf", Innhold: pdf("liten")}}})
+	keyFile := filepath.Join(t.TempDir(), "key.json")
+	require.NoError(t, os.WriteFile(keyFile, fx.childConfig(t), 0o600))
+
+	for _, stage := range []string{"while-writing", "before-ack"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestMottaChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "SVARINN_CHILD="+stage, "SVARINN_DIR="+dir, "SVARINN_CONFIG="+keyFile)
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		cmd.Stderr = os.Stderr
+		require.NoError(t, cmd.Start())
+		sc := bufio.NewScanner(out)
+		reached := false
+		for sc.Scan() {
+			if sc.Text() == "REACHED "+stage {
+				reached = true
+				break
+			}
+		}
+		require.True(t, reached, "the child reached %s", stage)
+		require.NoError(t, cmd.Process.Kill())
+		_ = cmd.Wait()
+		if stage == "while-writing" {
+			assert.NotZero(t, partialBytes(t, dir), "the killed run left partial plaintext (the test kills at the right moment)")
+		}
+	}
+	for _, f := range fx.fake.Forsendelser() {
+		assert.Zero(t, f.Kvitteringer, "nothing acknowledged by the killed runs")
+	}
+	assert.DirExists(t, filepath.Join(dir, first), "stored but not acknowledged by the second killed run")
+
+	res, _ := receiveAll(t, fx.mottak(t), dir, svarut.SaveOptions{CheckStructure: true})
+	assert.Equal(t, 2, res.Kvittert)
+	entries, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, []string{first, second}, names, "no partial files left")
+	got, err := os.ReadFile(filepath.Join(dir, first, "stor.pdf"))
+	require.NoError(t, err)
+	assert.Equal(t, big, got)
+	files, _ := readStored(t, filepath.Join(dir, second))
+	assert.Len(t, files, 1)
+	for _, f := range fx.fake.Forsendelser() {
+		assert.Equal(t, 1, f.Kvitteringer)
+	}
+}
+
+// TestMottaChild is the child of TestMottaKilled: it receives into SVARINN_DIR and stops
+// dead (waits to be killed) at the stage named by SVARINN_CHILD.
+func TestMottaChild(t *testing.T) {
+	stage := os.Getenv("SVARINN_CHILD")
+	if stage == "" {
+		t.Skip("run by TestMottaKilled")
+	}
+	var cfg childConfig
+	b, err := os.ReadFile(os.Getenv("SVARINN_CONFIG"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &cfg))
+	key, err := kryptering.ParseKey(cfg.Key, "")
+	require.NoError(t, err)
+	hc := &http.Client{}
+	if stage == "while-writing" {
+		// The download stalls after 1 MiB, with part of the plaintext written.
+		hc.Transport = stallingTransport{after: 1 << 20, stage: stage}
+	}
+	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: cfg.URL, Brukernavn: sysID, Passord: sysPw, Key: key, HTTPClient: hc})
+	require.NoError(t, err)
+	_, _ = m.Motta(context.Background(), svarut.SaveHandler(os.Getenv("SVARINN_DIR"), svarut.SaveOptions{}, func(*svarut.MottattForsendelse, *svarut.SaveResult) error {
+		if stage == "before-ack" {
+			fmt.Println("REACHED " + stage)
+			select {}
+		}
+		return nil
+	}))
+	t.Fatal("the child should have been killed")
+}
+
+type childConfig struct {
+	URL string
+	Key []byte
+}
+
+func (f *fixture) childConfig(t *testing.T) []byte {
+	k := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(f.key)})
+	k = append(k, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.cert.Raw})...)
+	b, err := json.Marshal(childConfig{URL: f.fake.URL(), Key: k})
+	require.NoError(t, err)
+	return b
+}
+
+func (f *fixture) mottakKey() kryptering.Key {
+	return kryptering.Key{Decrypter: f.key, Certificate: f.cert}
+}
+
+// stallingTransport hands out a download's first bytes, says so on stdout, and blocks.
+type stallingTransport struct {
+	after int64
+	stage string
+}
+
+func (s stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && strings.Contains(r.URL.Path, "/forsendelse/") {
+		resp.Body = &stallingBody{ReadCloser: resp.Body, left: s.after, stage: s.stage}
+	}
+	return resp, err
+}
+
+type stallingBody struct {
+	io.ReadCloser
+	left  int64
+	stage string
+}
+
+func (b *stallingBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		fmt.Println("REACHED " + b.stage)
+		select {}
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.ReadCloser.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// partialBytes is the size of the files under dir's ".svarinn-" entries.
+func partialBytes(t *testing.T, dir string) int64 {
+	var n int64
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".svarinn-") {
+			continue
+		}
+		_ = filepath.WalkDir(filepath.Join(dir, e.Name()), func(_ string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if fi, err := d.Info(); err == nil {
+					n += fi.Size()
+				}
+			}
+			return nil
+		})
+	}
+	return n
+}
