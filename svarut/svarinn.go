@@ -44,9 +44,9 @@ type MottakOptions struct {
 	// reported as failed for now, and offered again on the next run.
 	DownloadFailurePermanent bool
 	HTTPClient               *http.Client
-	Logger      *slog.Logger
-	MaxAttempts int
-	UserAgent   string
+	Logger                   *slog.Logger
+	MaxAttempts              int
+	UserAgent                string
 }
 
 // Mottak receives forsendelser for one mottakersystem (SvarInn mottaksservice v1).
@@ -419,7 +419,9 @@ func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
 // errDownload marks a failure to download or decrypt a forsendelse's file.
 type errDownload struct{ err error }
 
-func (e errDownload) Error() string { return "the file could not be downloaded or decrypted: " + e.err.Error() }
+func (e errDownload) Error() string {
+	return "the file could not be downloaded or decrypted: " + e.err.Error()
+}
 func (e errDownload) Unwrap() error { return e.err }
 
 // handle downloads f and runs h on it. It returns whether the file was verified against a
