@@ -243,12 +243,15 @@ func (s *saver) unzip(fil *Nedlasting, res *SaveResult) error {
 		if err != nil {
 			return fmt.Errorf("zip entry %d: %w", i+1, err)
 		}
-		sf, err := s.write(path.Base(strings.ReplaceAll(zf.Name, "\\", "/")), rc)
+		sf, err := s.write(path.Base(strings.ReplaceAll(zf.Name, "\\", "/")), entryReader{rc})
 		rc.Close()
-		if err != nil {
-			if errors.Is(err, zip.ErrChecksum) {
-				return fmt.Errorf("zip entry %d fails its CRC-32: %w", i+1, ErrSjekksum)
-			}
+		var ce corruptEntry
+		switch {
+		case errors.Is(err, zip.ErrChecksum):
+			return fmt.Errorf("zip entry %d fails its CRC-32: %w", i+1, ErrSjekksum)
+		case errors.As(err, &ce):
+			return fmt.Errorf("zip entry %d is corrupt (%v): %w", i+1, ce.err, ErrSjekksum)
+		case err != nil:
 			return err
 		}
 		sf.Filnavn = zf.Name
@@ -264,6 +267,23 @@ func (s *saver) unzip(fil *Nedlasting, res *SaveResult) error {
 		return errors.New("the zip holds no files")
 	}
 	return nil
+}
+
+// entryReader marks the errors of reading a zip entry (a broken deflate stream, a
+// truncated entry), so that they are told apart from errors of writing it.
+type entryReader struct{ r io.Reader }
+
+type corruptEntry struct{ err error }
+
+func (e corruptEntry) Error() string { return e.err.Error() }
+func (e corruptEntry) Unwrap() error { return e.err }
+
+func (e entryReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && !errors.Is(err, zip.ErrChecksum) {
+		err = corruptEntry{err}
+	}
+	return n, err
 }
 
 // listedSha finds the Filmetadata for the i-th zip entry: the one at the same position

@@ -3,6 +3,7 @@ package svarut
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
@@ -12,7 +13,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -56,7 +59,79 @@ func (e *UkjentUtfallError) Unwrap() error { return e.Err }
 // Is matches ErrUkjentUtfall.
 func (e *UkjentUtfallError) Is(target error) bool { return target == ErrUkjentUtfall }
 
+// ErrReferenceConflict is matched by a *ReferenceConflictError.
+var ErrReferenceConflict = errors.New("svarut: the eksternReferanse belongs to another forsendelse")
+
+// ReferenceConflictError: after an ambiguous failure, Send found forsendelser with its
+// eksternReferanse, but none with the documents it sent (names, and SHA-256 or sizes).
+// The reference was used before for something else, so this send's outcome is unknown
+// too: it also matches ErrUkjentUtfall. Use a reference unique to each forsendelse.
+type ReferenceConflictError struct {
+	EksternReferanse string
+	// Found are the ids of the forsendelser that carry the reference.
+	Found []string
+}
+
+func (e *ReferenceConflictError) Error() string {
+	return fmt.Sprintf("svarut.Send: eksternReferanse %s is carried by %d other forsendelse(r), none with the documents of this send; its outcome is unknown", e.EksternReferanse, len(e.Found))
+}
+
+// Is matches ErrReferenceConflict and ErrUkjentUtfall.
+func (e *ReferenceConflictError) Is(target error) bool {
+	return target == ErrReferenceConflict || target == ErrUkjentUtfall
+}
+
+// ErrUnexpectedResponse: SvarUt answered 2xx with a body that is not of the documented
+// shape. Nothing is concluded from such an answer.
+var ErrUnexpectedResponse = errors.New("svarut: the answer is not of the documented shape")
+
 var errNotReplayable = errors.New("a document given as a Reader cannot be sent again")
+
+// sentDoc is what identifies a sent document: its name, and the size and SHA-256 of its
+// content (before encryption).
+type sentDoc struct {
+	name string
+	size int64
+	sum  string
+}
+
+// sentDocs records the documents of the last attempt that wrote its whole body.
+type sentDocs struct {
+	mu       sync.Mutex
+	docs     []sentDoc
+	complete bool
+}
+
+func (s *sentDocs) set(docs []sentDoc) {
+	s.mu.Lock()
+	s.docs, s.complete = docs, true
+	s.mu.Unlock()
+}
+
+// matches reports whether a stored forsendelse's documents are the ones sent: the same
+// names in the same order, with the same SHA-256 where SvarUt lists one, else the same
+// size. Before any attempt wrote a whole body, nothing can be ours.
+func (s *sentDocs) matches(meta []DokumentMetadata) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.complete || len(meta) != len(s.docs) {
+		return false
+	}
+	for i, m := range meta {
+		d := s.docs[i]
+		switch {
+		case m.Filnavn != d.name:
+			return false
+		case m.Sha256Hash != "":
+			if !strings.EqualFold(m.Sha256Hash, d.sum) {
+				return false
+			}
+		case m.Storrelse != d.size:
+			return false
+		}
+	}
+	return true
+}
 
 // Send sends a forsendelse from the konto: POST /v2/kontoer/{kontoId}/forsendelser
 // (send), as multipart/form-data: first the part "forsendelse" with the metadata JSON,
@@ -107,13 +182,14 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 		}
 	}
 	opened := 0
+	sent := &sentDocs{}
 	body := func() (io.ReadCloser, int64, error) {
 		if opened > 0 && !replayable {
 			return nil, 0, errNotReplayable
 		}
 		opened++
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(writeMultipart(pw, boundary, meta, fc.Dokumenter, cert)) }()
+		go func() { pw.CloseWithError(writeMultipart(pw, boundary, meta, fc.Dokumenter, cert, sent)) }()
 		return pr, -1, nil
 	}
 	req := &httpx.Request{
@@ -150,50 +226,78 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 			return nil, fiks.NewError(op, resp) // SvarUt refused it: nothing was created
 		}
 		c.log.Debug("svarut: send outcome unknown; looking up eksternReferanse", "attempt", attempt, "error", httpx.Redact(sendErr.Error()))
-		id, lookErr := c.lookup(ctx, fc.EksternReferanse)
-		if lookErr != nil {
+		id, lookErr := c.lookup(ctx, fc.EksternReferanse, sent)
+		var conflict *ReferenceConflictError
+		switch {
+		case errors.As(lookErr, &conflict):
+			return nil, conflict
+		case lookErr != nil:
 			return nil, &UkjentUtfallError{EksternReferanse: fc.EksternReferanse, Err: fmt.Errorf("%w (and the lookup failed: %v)", sendErr, lookErr)}
-		}
-		if id != "" {
+		case id != "":
 			res.ID, res.Gjenbrukt = id, true
 			return res, nil
+		}
+		if !c.resend {
+			return nil, &UkjentUtfallError{EksternReferanse: fc.EksternReferanse,
+				Err: fmt.Errorf("%w (and SvarUt did not list the reference within %s; Options.Resend would send again)", sendErr, c.lookupWindow)}
 		}
 		if attempt >= c.attempts || !replayable || ctx.Err() != nil {
 			return nil, fmt.Errorf("%s: not sent (eksternReferanse %s is not in SvarUt): %w", op, fc.EksternReferanse, sendErr)
 		}
-		c.log.Debug("svarut: not found by eksternReferanse; sending again", "attempt", attempt+1)
+		c.log.Debug("svarut: not found by eksternReferanse; sending again (Options.Resend)", "attempt", attempt+1)
 	}
 }
 
-// lookup finds a forsendelse by reference, twice with LookupDelay between when the first
-// finds nothing. It runs even when ctx has ended, bounded by its own timeout, since its
-// answer decides whether a document was sent.
-func (c *Client) lookup(ctx context.Context, ref string) (string, error) {
-	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second+c.lookupDelay)
+// lookup finds this send's forsendelse by its reference. It looks again, with a
+// doubling pause from LookupDelay up to 5 s, until LookupWindow has passed: SvarUt lists a
+// stored forsendelse only once its index has it. A forsendelse found with the reference
+// counts only when its documents are the ones sent; when only others carry it, the result
+// is a *ReferenceConflictError. It runs even when ctx has ended, bounded by the window,
+// since its answer decides whether a document was sent.
+func (c *Client) lookup(ctx context.Context, ref string, sent *sentDocs) (string, error) {
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.lookupWindow+30*time.Second)
 	defer cancel()
-	for i := 0; ; i++ {
+	deadline := time.Now().Add(c.lookupWindow)
+	wait := c.lookupDelay
+	var others []string
+	for {
 		ids, err := c.FinnEksternReferanse(lctx, ref)
 		if err != nil {
 			return "", err
 		}
-		if len(ids) > 0 {
-			return ids[0], nil
+		for _, id := range ids {
+			if slices.Contains(others, id) {
+				continue
+			}
+			docs, err := c.Metadata(lctx, id)
+			if err != nil {
+				return "", err
+			}
+			if sent.matches(docs) {
+				return id, nil
+			}
+			others = append(others, id)
 		}
-		if i == 1 {
+		if !time.Now().Add(wait).Before(deadline) {
+			if len(others) > 0 {
+				return "", &ReferenceConflictError{EksternReferanse: ref, Found: others}
+			}
 			return "", nil
 		}
-		t := time.NewTimer(c.lookupDelay)
+		t := time.NewTimer(wait)
 		select {
 		case <-lctx.Done():
 			t.Stop()
 			return "", lctx.Err()
 		case <-t.C:
 		}
+		wait = min(wait*2, 5*time.Second)
 	}
 }
 
 // writeMultipart writes the send body: the forsendelse part, then each document in order.
-func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, cert *x509.Certificate) error {
+func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, cert *x509.Certificate, sent *sentDocs) error {
+	sums := make([]sentDoc, 0, len(docs))
 	mw := multipart.NewWriter(w)
 	if err := mw.SetBoundary(boundary); err != nil {
 		return err
@@ -228,6 +332,8 @@ func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, 
 		} else {
 			src = d.Reader
 		}
+		dh := sha256.New()
+		cnt := &counter{}
 		dst := io.Writer(p)
 		var enc io.WriteCloser
 		if cert != nil {
@@ -239,7 +345,7 @@ func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, 
 			}
 			dst = enc
 		}
-		_, err = io.CopyBuffer(dst, src, buf)
+		_, err = io.CopyBuffer(io.MultiWriter(dst, dh, cnt), src, buf)
 		if closer != nil {
 			closer.Close()
 		}
@@ -251,6 +357,15 @@ func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, 
 				return err
 			}
 		}
+		sums = append(sums, sentDoc{name: d.Filnavn, size: cnt.n, sum: hex.EncodeToString(dh.Sum(nil))})
 	}
-	return mw.Close()
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	sent.set(sums)
+	return nil
 }
+
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }

@@ -17,10 +17,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
@@ -197,7 +199,7 @@ func TestMottaCorruption(t *testing.T) {
 		assert.NoDirExists(t, filepath.Join(dir, id))
 	}
 	assert.Contains(t, byID[withSum].Feilmeldinger[0], "SHA-256")
-	assert.Contains(t, byID[zipWithout].Feilmeldinger[0], "CRC-32")
+	assert.Contains(t, byID[zipWithout].Feilmeldinger[0], "zip entry", "the CRC-32 or the deflate stream of an entry fails")
 	for _, id := range []string{without, intact} {
 		assert.Equal(t, 1, byID[id].Kvitteringer)
 		assert.False(t, saved[id].Verified, "the result says it is unverified")
@@ -385,4 +387,77 @@ func partialBytes(t *testing.T, dir string) int64 {
 		})
 	}
 	return n
+}
+
+func dropAfterPost() fikstest.Fault {
+	return fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }}
+}
+
+// Letter A is sent with a reference; letter B reuses it and its answer is lost. Send must
+// not return A's id as B's: it reports a reference conflict (an unknown outcome), never
+// success.
+func TestSendReusedReference(t *testing.T) {
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	ctx := context.Background()
+	a := brev(svarut.Bytes("a.pdf", pdf("brev A")))
+	a.EksternReferanse = "sak-2026-17"
+	resA, err := c.Send(ctx, a)
+	require.NoError(t, err)
+
+	// B's body never reaches SvarUt: only A carries the reference.
+	b := brev(svarut.Bytes("b.pdf", pdf("brev B")))
+	b.EksternReferanse = "sak-2026-17"
+	fx.fake.FailNext(1, http.StatusServiceUnavailable, 0)
+	_, err = c.Send(ctx, b)
+	var rce *svarut.ReferenceConflictError
+	require.ErrorAs(t, err, &rce)
+	assert.ErrorIs(t, err, svarut.ErrReferenceConflict)
+	assert.ErrorIs(t, err, svarut.ErrUkjentUtfall)
+	assert.Equal(t, []string{resA.ID}, rce.Found)
+
+	// Same name, other content: still not A.
+	b2 := brev(svarut.Bytes("a.pdf", pdf("brev B, samme filnavn")))
+	b2.EksternReferanse = "sak-2026-17"
+	fx.fake.FailNext(1, http.StatusBadGateway, 0)
+	_, err = c.Send(ctx, b2)
+	require.ErrorIs(t, err, svarut.ErrReferenceConflict)
+
+	// B stored, answer lost: B (not A) is found among the two.
+	fx.fake.InjectFault(dropAfterPost())
+	resB, err := c.Send(ctx, b)
+	require.NoError(t, err)
+	assert.True(t, resB.Gjenbrukt)
+	assert.NotEqual(t, resA.ID, resB.ID)
+	assert.Len(t, fx.fake.Forsendelser(), 2)
+}
+
+// A lookup answered 200 without forsendelseIds, or not JSON of that shape, is no answer:
+// the outcome is unknown and nothing is sent again.
+func TestSendLookupWrongShape(t *testing.T) {
+	for _, answer := range []string{`{}`, `{"forsendelseIds":null}`, `{"forsendelseIds":["ikke-en-uuid"]}`, `[]`, `{"forsendelseIds":"x"}`} {
+		t.Run(answer, func(t *testing.T) {
+			fx := newFixtureWith(t, svaruttest.Options{LookupAnswer: answer})
+			c := fx.client(t, func(o *svarut.Options) { o.Resend = true })
+			fx.fake.FailNext(1, http.StatusServiceUnavailable, 0)
+			_, err := c.Send(context.Background(), brev())
+			require.ErrorIs(t, err, svarut.ErrUkjentUtfall)
+			assert.Empty(t, fx.fake.Forsendelser(), "not sent again")
+		})
+	}
+}
+
+// SvarUt lists a stored forsendelse only 6 s after it stored it; the answer to the send
+// was lost. With the default lookup window Send finds it: exactly one forsendelse.
+func TestSendLateListing(t *testing.T) {
+	t.Parallel()
+	fx := newFixtureWith(t, svaruttest.Options{ListDelay: 6 * time.Second})
+	c := fx.client(t, func(o *svarut.Options) { o.LookupWindow = 0; o.LookupDelay = 0; o.Resend = true }) // the defaults
+	fx.fake.InjectFault(dropAfterPost())
+	start := time.Now()
+	res, err := c.Send(context.Background(), brev())
+	require.NoError(t, err)
+	assert.True(t, res.Gjenbrukt)
+	assert.Len(t, fx.fake.Forsendelser(), 1, "exactly one forsendelse")
+	t.Logf("found after %s", time.Since(start).Round(100*time.Millisecond))
 }

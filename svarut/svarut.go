@@ -83,21 +83,31 @@ type Options struct {
 	MaxAttempts int
 	// UserAgent is appended to the module's User-Agent.
 	UserAgent string
-	// LookupDelay is how long Send waits before looking its eksternReferanse up a second
-	// time, after an ambiguous failure whose first lookup found nothing (SvarUt may still
-	// be storing it). Default 2 s.
+	// LookupDelay is the first wait between lookups of a send's eksternReferanse after an
+	// ambiguous failure; it doubles up to 5 s. Default 500 ms.
 	LookupDelay time.Duration
+	// LookupWindow is how long Send keeps looking its eksternReferanse up after an
+	// ambiguous failure (a timeout, a dropped connection, a 5xx) before it gives up with
+	// an *UkjentUtfallError. SvarUt lists a stored forsendelse in the lookup only once its
+	// index has it, seconds later. Default 30 s.
+	LookupWindow time.Duration
+	// Resend lets Send send again when the forsendelse is still not listed at the end of
+	// the LookupWindow. Off by default: a forsendelse SvarUt lists late would then be sent
+	// twice. Turn it on only where a second letter is better than none.
+	Resend bool
 }
 
 // Client sends forsendelser and reads their status. It is safe for concurrent use.
 type Client struct {
-	api         string
-	konto       string
-	cert        *x509.Certificate
-	hc          *httpx.Client
-	log         *slog.Logger
-	attempts    int
-	lookupDelay time.Duration
+	api          string
+	konto        string
+	cert         *x509.Certificate
+	hc           *httpx.Client
+	log          *slog.Logger
+	attempts     int
+	lookupDelay  time.Duration
+	lookupWindow time.Duration
+	resend       bool
 }
 
 // New returns a Client.
@@ -121,6 +131,9 @@ func New(opts Options) (*Client, error) {
 		log:         opts.Logger,
 		attempts:    opts.MaxAttempts,
 		lookupDelay: opts.LookupDelay,
+
+		lookupWindow: opts.LookupWindow,
+		resend:       opts.Resend,
 		hc: httpx.NewClient(httpx.Options{
 			HTTPClient:  opts.HTTPClient,
 			Token:       opts.Credentials.Token,
@@ -134,7 +147,10 @@ func New(opts Options) (*Client, error) {
 		c.attempts = 4
 	}
 	if c.lookupDelay <= 0 {
-		c.lookupDelay = 2 * time.Second
+		c.lookupDelay = 500 * time.Millisecond
+	}
+	if c.lookupWindow <= 0 {
+		c.lookupWindow = 30 * time.Second
 	}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
@@ -322,6 +338,15 @@ func (c *Client) FinnEksternReferanse(ctx context.Context, ref string) ([]string
 	var res eksternref.EksternRefOppslagResponse
 	if err := c.getJSON(ctx, op, base+"forsendelser?"+url.Values{"eksternRef": {ref}}.Encode(), &res); err != nil {
 		return nil, err
+	}
+	// An answer without the list is not "none found": it is not an answer at all.
+	if res.ForsendelseIds == nil {
+		return nil, fmt.Errorf("%s: %w: the answer has no forsendelseIds", op, ErrUnexpectedResponse)
+	}
+	for _, id := range res.ForsendelseIds {
+		if uuid.Validate(id) != nil {
+			return nil, fmt.Errorf("%s: %w: a forsendelse id that is not a UUID", op, ErrUnexpectedResponse)
+		}
 	}
 	return res.ForsendelseIds, nil
 }

@@ -62,6 +62,12 @@ type Options struct {
 	Dir string
 	// Now is the fake's clock. Nil: time.Now.
 	Now func() time.Time
+	// ListDelay is how long a new forsendelse stays out of the eksternRef lookup, as
+	// SvarUt's search index lags behind what it stored. Default 0.
+	ListDelay time.Duration
+	// LookupAnswer, when set, replaces the eksternRef lookup's JSON answer (for clients
+	// facing an answer of the wrong shape).
+	LookupAnswer string
 }
 
 // Mottakersystem is a receiving system (SvarInn).
@@ -536,10 +542,16 @@ func (s *Server) eksternRef(w http.ResponseWriter, r *http.Request) {
 		bad(w, r, "eksternRef er påkrevd")
 		return
 	}
+	if s.opts.LookupAnswer != "" {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, s.opts.LookupAnswer)
+		return
+	}
 	ids := []string{}
 	s.mu.Lock()
+	listed := s.opts.Now().Add(-s.opts.ListDelay)
 	for _, id := range s.order {
-		if f := s.byID[id]; f.Konto == konto && f.EksternReferanse == ref {
+		if f := s.byID[id]; f.Konto == konto && f.EksternReferanse == ref && !f.mottatt.After(listed) {
 			ids = append(ids, id)
 		}
 	}
