@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -18,6 +19,11 @@ type Transport struct {
 	Source TokenSource
 	// Base is the transport the authorized request is sent with. Nil: http.DefaultTransport.
 	Base http.RoundTripper
+	// Rejected decides whether a 401 answer rejects the token, so that invalidating it
+	// and trying a fresh one can help. body is the start of the answer's body (at most
+	// 64 KiB); the response keeps its whole body. Nil: every 401 rejects the token. FIKS
+	// answers 401 also for wrong integration credentials, which no new token cures.
+	Rejected func(resp *http.Response, body []byte) bool
 
 	last atomic.Pointer[authHeader] // the header value of the last token, reused while it lasts
 }
@@ -49,6 +55,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.base().RoundTrip(t.authorized(req, tok))
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
+	}
+	if t.Rejected != nil {
+		peek, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		resp.Body = struct {
+			io.Reader
+			io.Closer
+		}{io.MultiReader(bytes.NewReader(peek), resp.Body), resp.Body}
+		if !t.Rejected(resp, peek) {
+			return resp, nil
+		}
 	}
 
 	inv, ok := t.Source.(Invalidator)

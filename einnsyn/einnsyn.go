@@ -28,6 +28,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/internal/httpx"
@@ -60,6 +61,10 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxAttempts per request, counting the first (default 4).
 	MaxAttempts int
+	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
+	// Retry-After asks for longer is not retried early: it is returned, with its
+	// RetryAfter, for the caller to decide.
+	MaxRetryWait time.Duration
 	// UserAgent is appended to the library's User-Agent.
 	UserAgent string
 }
@@ -118,9 +123,9 @@ func New(opts Options) (*Client, error) {
 			HTTPClient:  opts.HTTPClient,
 			Token:       opts.Token,
 			Header:      h,
-			MaxAttempts: opts.MaxAttempts,
-			Logger:      opts.Logger,
-			UserAgent:   opts.UserAgent,
+			MaxAttempts: opts.MaxAttempts, MaxRetryWait: opts.MaxRetryWait,
+			Logger:    opts.Logger,
+			UserAgent: opts.UserAgent,
 		}),
 	}
 	c.Journalposter = &Resource[Journalpost]{c: c, coll: "journalpost", parent: "saksmappe", validate: validateJournalpost}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/fellesklient/fellesklient/internal/httpx"
+	"github.com/fellesklient/fellesklient/internal/retry"
 )
 
 // Sentinels by status class, for errors.Is on an [*Error].
@@ -48,6 +50,8 @@ type Error struct {
 	Timestamp string
 	// Body is the raw body, capped and redacted, for bodies that are not FIKS's shape.
 	Body string
+	// RetryAfter is the wait the server asked for (Retry-After on a 429 or 503), if any.
+	RetryAfter time.Duration
 }
 
 type errorBody struct {
@@ -65,7 +69,11 @@ type errorBody struct {
 
 // NewError reads a non-2xx response into an *Error (body capped and closed).
 func NewError(operation string, resp *http.Response) *Error {
-	return ParseError(operation, resp.StatusCode, httpx.ReadError(resp))
+	e := ParseError(operation, resp.StatusCode, httpx.ReadError(resp))
+	if d, ok := retry.RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	return e
 }
 
 // ParseError builds an *Error from a status and body. It never fails.
@@ -122,6 +130,18 @@ func (e *Error) HTTPStatusCode() int { return e.StatusCode }
 // Temporary reports whether the same request may succeed later: 429 and 5xx.
 func (e *Error) Temporary() bool {
 	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
+}
+
+// TokenRejected reports whether a 401 answer from a FIKS service rejects the access token
+// (so that a fresh one may help), for auth.Transport.Rejected. A 401 that says the
+// integration credentials failed ("Autentisering feilet for integrasjon ...") does not:
+// a new token does not cure a wrong IntegrasjonPassord. Any other 401 does.
+func TokenRejected(resp *http.Response, body []byte) bool {
+	if resp.StatusCode != http.StatusUnauthorized {
+		return false
+	}
+	msg := strings.ToLower(string(body))
+	return !strings.Contains(msg, "integrasjon") || strings.Contains(msg, "access_token")
 }
 
 // Is matches the sentinels by status class, and the two kinds of 401 by FIKS's message.

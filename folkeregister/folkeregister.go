@@ -39,6 +39,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/ident"
@@ -62,6 +63,10 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxAttempts bounds attempts per call (default 4).
 	MaxAttempts int
+	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
+	// Retry-After asks for longer is not retried early: it is returned, with its
+	// RetryAfter, for the caller to decide.
+	MaxRetryWait time.Duration
 	// UserAgent is appended to the module's User-Agent.
 	UserAgent string
 	// BulkSize is the number of persons per bulk call (default and maximum 1000).
@@ -102,12 +107,12 @@ func New(opts Options) (*Client, error) {
 		rolle:    opts.Rolle,
 		bulkSize: bs,
 		hc: httpx.NewClient(httpx.Options{
-			HTTPClient:  opts.HTTPClient,
-			Token:       opts.Credentials.Token,
+			HTTPClient: opts.HTTPClient,
+			Token:      opts.Credentials.Token, TokenRejected: fiks.TokenRejected,
 			Header:      opts.Credentials.Header(),
-			MaxAttempts: opts.MaxAttempts,
-			Logger:      opts.Logger,
-			UserAgent:   opts.UserAgent,
+			MaxAttempts: opts.MaxAttempts, MaxRetryWait: opts.MaxRetryWait,
+			Logger:    opts.Logger,
+			UserAgent: opts.UserAgent,
 		}),
 	}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,6 +54,10 @@ type Options struct {
 	// MaxAttempts per token request, the first included. 0: 3; 1: no retries. Each
 	// attempt carries a freshly signed grant (new jti).
 	MaxAttempts int
+	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
+	// Retry-After asks for longer is not retried early: it is returned, with its
+	// RetryAfter, for the caller to decide.
+	MaxRetryWait time.Duration
 	// Logger gets debug lines (token fetched, retries) and warnings (discovery fell back).
 	// Tokens, grants and pid are never logged. Nil: silent.
 	Logger *slog.Logger
@@ -133,9 +138,9 @@ func New(opts Options) (*Client, error) {
 		signer:   s,
 		http: httpx.NewClient(httpx.Options{
 			HTTPClient:  opts.HTTPClient,
-			MaxAttempts: opts.MaxAttempts,
-			Logger:      opts.Logger,
-			UserAgent:   opts.UserAgent,
+			MaxAttempts: opts.MaxAttempts, MaxRetryWait: opts.MaxRetryWait,
+			Logger:    opts.Logger,
+			UserAgent: opts.UserAgent,
 		}),
 		opts:   opts,
 		now:    now,
@@ -283,6 +288,11 @@ var formHeader = http.Header{
 	"Accept":       {"application/json"},
 }
 
+// MaxTokenLifetime caps the lifetime taken from a token response's expires_in for
+// caching. Maskinporten's tokens live 120 s unless a client is configured otherwise; a
+// longer expires_in is used up to this cap.
+const MaxTokenLifetime = 24 * time.Hour
+
 // token converts the response; start is when the request began, so that the expiry errs
 // on the early side.
 func (tr *tokenResponse) token(start time.Time) (*auth.Token, error) {
@@ -298,11 +308,13 @@ func (tr *tokenResponse) token(start time.Time) (*auth.Token, error) {
 		if raw[0] == '"' {
 			raw = raw[1 : len(raw)-1]
 		}
-		secs, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || secs <= 0 {
-			return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: "token response has an invalid expires_in"}
+		secs, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(secs) || secs < 1 {
+			return nil, &Error{StatusCode: http.StatusOK, Code: "invalid_response", Description: "token response has an invalid expires_in (not a number of seconds of at least 1)"}
 		}
-		tok.Expiry = start.Add(time.Duration(secs) * time.Second)
+		// A fraction is cut off; a lifetime beyond MaxTokenLifetime is capped, so that a
+		// huge value neither overflows nor keeps a token cached for years.
+		tok.Expiry = start.Add(min(time.Duration(math.Floor(min(secs, MaxTokenLifetime.Seconds())))*time.Second, MaxTokenLifetime))
 	}
 	return tok, nil
 }

@@ -38,11 +38,59 @@ func FuzzTokenResponse(f *testing.F) {
 		if json.Unmarshal(body, &tr) != nil {
 			return
 		}
-		tok, err := tr.token(time.Unix(0, 0))
+		start := time.Unix(0, 0)
+		tok, err := tr.token(start)
 		if err == nil && (tok == nil || tok.Value == "") {
 			t.Fatal("token without value")
 		}
+		if err == nil && !tok.Expiry.IsZero() && (!tok.Expiry.After(start) || tok.Expiry.Sub(start) > MaxTokenLifetime) {
+			t.Fatalf("expiry %s after the start is outside (0, %s]", tok.Expiry.Sub(start), MaxTokenLifetime)
+		}
 	})
+}
+
+// TestExpiresIn: the lifetime taken from expires_in, whatever its form.
+func TestExpiresIn(t *testing.T) {
+	start := time.Unix(1_700_000_000, 0)
+	for _, tc := range []struct {
+		expiresIn string
+		want      time.Duration // 0: refused
+	}{
+		{`120`, 120 * time.Second},
+		{`"599"`, 599 * time.Second},
+		{`119.9`, 119 * time.Second},
+		{`"1.5"`, time.Second},
+		{`9999999999`, MaxTokenLifetime},
+		{`1e300`, MaxTokenLifetime},
+		{`"9999999999999999999999"`, MaxTokenLifetime},
+		{`0`, 0},
+		{`-5`, 0},
+		{`0.5`, 0},
+		{`"abc"`, 0},
+		{`"NaN"`, 0},
+		{`"-Inf"`, 0},
+		{`"+Inf"`, MaxTokenLifetime},
+	} {
+		t.Run(tc.expiresIn, func(t *testing.T) {
+			var tr tokenResponse
+			if err := json.Unmarshal([]byte(`{"access_token":"x","expires_in":`+tc.expiresIn+`}`), &tr); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := tr.token(start)
+			if tc.want == 0 {
+				if err == nil {
+					t.Fatalf("accepted with expiry in %s", tok.Expiry.Sub(start))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := tok.Expiry.Sub(start); got != tc.want {
+				t.Fatalf("lifetime %s, want %s", got, tc.want)
+			}
+		})
+	}
 }
 
 // FuzzParseKey: arbitrary bytes never panic the key parsers.

@@ -46,7 +46,11 @@ type MottakOptions struct {
 	HTTPClient               *http.Client
 	Logger                   *slog.Logger
 	MaxAttempts              int
-	UserAgent                string
+	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
+	// Retry-After asks for longer is not retried early: it is returned, with its
+	// RetryAfter, for the caller to decide.
+	MaxRetryWait time.Duration
+	UserAgent    string
 }
 
 // Mottak receives forsendelser for one mottakersystem (SvarInn mottaksservice v1).
@@ -84,9 +88,9 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 		hc: httpx.NewClient(httpx.Options{
 			HTTPClient:  opts.HTTPClient,
 			Header:      http.Header{"Authorization": {"Basic " + basic}},
-			MaxAttempts: opts.MaxAttempts,
-			Logger:      opts.Logger,
-			UserAgent:   opts.UserAgent,
+			MaxAttempts: opts.MaxAttempts, MaxRetryWait: opts.MaxRetryWait,
+			Logger:    opts.Logger,
+			UserAgent: opts.UserAgent,
 		}),
 	}
 	if m.log == nil {

@@ -16,12 +16,16 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/svarut"
@@ -460,4 +464,34 @@ func TestSendLateListing(t *testing.T) {
 	assert.True(t, res.Gjenbrukt)
 	assert.Len(t, fx.fake.Forsendelser(), 1, "exactly one forsendelse")
 	t.Logf("found after %s", time.Since(start).Round(100*time.Millisecond))
+}
+
+// countingSource is a token source that counts invalidations.
+type countingSource struct {
+	auth.TokenSource
+	invalidated atomic.Int32
+}
+
+func (c *countingSource) Invalidate(*auth.Token) { c.invalidated.Add(1) }
+
+// A 401 for wrong integration credentials does not invalidate the token (a new one cannot
+// help) and is not retried; a 401 that rejects the token does and is.
+func TestIntegrasjon401KeepsToken(t *testing.T) {
+	fx := newFixture(t)
+	src := &countingSource{TokenSource: fx.tokens}
+	c := fx.client(t, func(o *svarut.Options) {
+		o.Credentials.Token = src
+		o.Credentials.IntegrasjonPassord = "galt-passord"
+	})
+	before := fx.fake.Requests()
+	_, err := c.Statuser(context.Background(), uuid.NewString())
+	require.ErrorIs(t, err, fiks.ErrIntegrasjonRejected)
+	assert.Zero(t, src.invalidated.Load())
+	assert.Equal(t, 1, fx.fake.Requests()-before, "not retried")
+
+	bad := &countingSource{TokenSource: auth.Static("ikke-et-gyldig-token")}
+	c = fx.client(t, func(o *svarut.Options) { o.Credentials.Token = bad })
+	_, err = c.Statuser(context.Background(), uuid.NewString())
+	require.ErrorIs(t, err, fiks.ErrTokenRejected)
+	assert.Equal(t, int32(1), bad.invalidated.Load())
 }

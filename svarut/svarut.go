@@ -81,6 +81,10 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxAttempts bounds the attempts of reads and of sends (default 4).
 	MaxAttempts int
+	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
+	// Retry-After asks for longer is not retried early: it is returned, with its
+	// RetryAfter, for the caller to decide.
+	MaxRetryWait time.Duration
 	// UserAgent is appended to the module's User-Agent.
 	UserAgent string
 	// LookupDelay is the first wait between lookups of a send's eksternReferanse after an
@@ -135,12 +139,12 @@ func New(opts Options) (*Client, error) {
 		lookupWindow: opts.LookupWindow,
 		resend:       opts.Resend,
 		hc: httpx.NewClient(httpx.Options{
-			HTTPClient:  opts.HTTPClient,
-			Token:       opts.Credentials.Token,
+			HTTPClient: opts.HTTPClient,
+			Token:      opts.Credentials.Token, TokenRejected: fiks.TokenRejected,
 			Header:      opts.Credentials.Header(),
-			MaxAttempts: opts.MaxAttempts,
-			Logger:      opts.Logger,
-			UserAgent:   opts.UserAgent,
+			MaxAttempts: opts.MaxAttempts, MaxRetryWait: opts.MaxRetryWait,
+			Logger:    opts.Logger,
+			UserAgent: opts.UserAgent,
 		}),
 	}
 	if c.attempts <= 0 {

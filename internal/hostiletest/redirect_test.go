@@ -12,7 +12,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -246,4 +248,36 @@ func TestMetadataTokenEndpointOtherOrigin(t *testing.T) {
 	_, err = c.Fetch(context.Background(), maskinporten.Request{Scopes: []string{"ks:fiks"}})
 	require.Error(t, err)
 	require.Empty(t, sink.requests())
+}
+
+// TestLongRetryAfterNotShortened: a server asking for an hour is not retried after the
+// 10 s cap; the answer goes back at once with its Retry-After.
+func TestLongRetryAfterNotShortened(t *testing.T) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"status":503,"error":"Service Unavailable","message":"vedlikehold"}`)
+	}))
+	defer srv.Close()
+	ctx := context.Background()
+
+	ec, err := einnsyn.New(einnsyn.Options{BaseURL: srv.URL})
+	require.NoError(t, err)
+	_, err = ec.Get(ctx, "jp_01jh532p3ve6haq7n53xgpqayh")
+	var ee *einnsyn.Error
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, time.Hour, ee.RetryAfter)
+	require.Equal(t, int32(1), n.Swap(0))
+
+	fc, err := folkeregister.New(folkeregister.Options{BaseURL: srv.URL, Rolle: "r",
+		Credentials: fiks.Credentials{Token: auth.Static("t"), IntegrasjonID: "i", IntegrasjonPassord: "p"}})
+	require.NoError(t, err)
+	_, err = fc.Person(ctx, ident.MustParseFoedselsnummer("13097248022"), nil)
+	var fe *fiks.Error
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, time.Hour, fe.RetryAfter)
+	require.Equal(t, int32(1), n.Swap(0))
 }

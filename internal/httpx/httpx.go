@@ -58,12 +58,16 @@ type Options struct {
 	HTTPClient *http.Client
 	// Token, when set, authorizes every request (auth.Transport).
 	Token auth.TokenSource
+	// TokenRejected is auth.Transport.Rejected: which 401 answers reject the token.
+	TokenRejected func(resp *http.Response, body []byte) bool
 	// Header is added to every request (FIKS integration headers). It is copied and never
 	// shown in logs or errors. The headers are set on the request httpx builds, so the
 	// user's transport sees them as it sees the Authorization header.
 	Header http.Header
 	// MaxAttempts: see retry.Policy.
 	MaxAttempts int
+	// MaxRetryWait is retry.Policy.WaitMax.
+	MaxRetryWait time.Duration
 	// Logger gets debug lines about retries. Nil: silent.
 	Logger *slog.Logger
 	// UserAgent is appended to DefaultUserAgent.
@@ -96,7 +100,7 @@ func NewClient(opts Options) *Client {
 		}
 	}
 	if opts.Token != nil {
-		base = &auth.Transport{Source: opts.Token, Base: base}
+		base = &auth.Transport{Source: opts.Token, Base: base, Rejected: opts.TokenRejected}
 	}
 	hc.Transport = base
 	ua := DefaultUserAgent
@@ -106,6 +110,7 @@ func NewClient(opts Options) *Client {
 	return &Client{
 		retry: retry.New(hc, retry.Policy{
 			MaxAttempts: opts.MaxAttempts,
+			WaitMax:     opts.MaxRetryWait,
 			Logger:      opts.Logger,
 			Redact:      Redact,
 			Sleep:       opts.Sleep,

@@ -42,7 +42,9 @@ type Policy struct {
 	MaxAttempts int
 	// WaitMin is the base of the exponential backoff. 0: 250 ms.
 	WaitMin time.Duration
-	// WaitMax caps one wait, Retry-After included. 0: 10 s.
+	// WaitMax caps one wait. A server whose Retry-After asks for longer is not retried:
+	// its answer goes back to the caller (with the Retry-After in the client's error), who
+	// decides whether to wait that long. 0: 10 s.
 	WaitMax time.Duration
 	// Logger gets retryablehttp's lines and one line per retry at debug level. Nil: silent.
 	Logger *slog.Logger
@@ -216,7 +218,10 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !c.retryable(st, resp, err) {
 		return false, nil
 	}
-	wait := c.wait(st.attempt, resp)
+	wait, ok := c.wait(st.attempt, resp)
+	if !ok {
+		return false, nil // Retry-After beyond WaitMax: the caller decides
+	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 		return false, nil
 	}
@@ -263,11 +268,12 @@ func (c *Client) retryable(st *state, resp *http.Response, err error) bool {
 	return false
 }
 
-// wait is the pause before the attempt after attempt number n (1-based).
-func (c *Client) wait(n int, resp *http.Response) time.Duration {
+// wait is the pause before the attempt after attempt number n (1-based); false when the
+// server's Retry-After asks for more than WaitMax.
+func (c *Client) wait(n int, resp *http.Response) (time.Duration, bool) {
 	if resp != nil {
 		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return min(d, c.policy.WaitMax)
+			return d, d <= c.policy.WaitMax
 		}
 	}
 	// Exponential with full jitter: uniform in [WaitMin, WaitMin*2^(n-1)], capped.
@@ -277,9 +283,9 @@ func (c *Client) wait(n int, resp *http.Response) time.Duration {
 	}
 	span := ceil - c.policy.WaitMin
 	if span <= 0 {
-		return ceil
+		return ceil, true
 	}
-	return c.policy.WaitMin + rand.N(span+1)
+	return c.policy.WaitMin + rand.N(span+1), true
 }
 
 // RetryAfter parses a Retry-After header value: delay-seconds or an HTTP date. A date in

@@ -177,12 +177,15 @@ func TestRetryAfter(t *testing.T) {
 	require.Len(t, rec2.waits, 1)
 	assert.InDelta(t, 5*time.Second, rec2.waits[0], float64(1500*time.Millisecond))
 
-	// Capped by WaitMax.
-	srv3, _ := statusServer(t, http.Header{"Retry-After": {"3600"}}, 503)
+	// Beyond WaitMax: not retried early; the answer goes back to the caller at once.
+	srv3, n3 := statusServer(t, http.Header{"Retry-After": {"3600"}}, 503)
 	rec3 := &recorder{}
 	c3 := retry.New(srv3.Client(), retry.Policy{Sleep: rec3.sleep, WaitMax: 2 * time.Second})
-	_, _ = do(t, c3, http.MethodGet, srv3.URL, retry.Call{})
-	assert.Equal(t, []time.Duration{2 * time.Second}, rec3.waits)
+	resp, err := do(t, c3, http.MethodGet, srv3.URL, retry.Call{})
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.Empty(t, rec3.waits)
+	assert.Equal(t, int64(1), n3.Load())
 }
 
 func TestRetryAfterParse(t *testing.T) {
