@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -283,27 +284,73 @@ func (r *Resource[T]) Create(ctx context.Context, parent string, obj *T) (*T, er
 	if err != nil {
 		return nil, invalid("body: " + err.Error())
 	}
-	systemID := systemIDOf(body)
+	key := dedupKey(r.coll, body)
 	for attempt := 1; ; attempt++ {
 		v := new(T)
 		err := r.c.do(ctx, http.MethodPost, r.c.url(nil, path...), body, v, false)
 		if err == nil {
 			return v, nil
 		}
+		if attempt > 1 && errors.Is(err, ErrConflict) {
+			// The first attempt was stored: the backend names it in its conflict answer.
+			if found, ok := r.recover(ctx, err, key); ok {
+				return found, nil
+			}
+			return nil, err
+		}
 		if !unknownOutcome(err) {
 			return nil, err
 		}
-		if systemID == "" || ctx.Err() != nil {
-			return nil, &UkjentUtfallError{Collection: r.coll, SystemID: systemID, Err: err}
+		if key.value == "" || ctx.Err() != nil || attempt >= 2 {
+			return nil, &UkjentUtfallError{Collection: r.coll, SystemID: key.value, Err: err}
 		}
-		found, gerr := r.Get(ctx, systemID)
-		if gerr == nil {
-			return found, nil
-		}
-		if !errors.Is(gerr, ErrNotFound) || attempt >= 2 {
-			return nil, &UkjentUtfallError{Collection: r.coll, SystemID: systemID, Err: err}
-		}
+		// Sent once more: a duplicate is refused with 409 naming the existing object.
 	}
+}
+
+// createKey is the field that makes a create idempotent: eInnsyn refuses a second object
+// with the same value in it (BaseService.findUniqueFieldMatch).
+type createKey struct{ field, value string }
+
+// dedupKey: the systemId, unique in every archive collection but Arkiv and Arkivdel; else
+// the externalId (for Arkiv and Arkivdel unique per journalenhet). Without one, a create
+// whose answer was lost cannot be sent again safely.
+func dedupKey(coll string, body []byte) createKey {
+	var b struct {
+		SystemID   string `json:"systemId"`
+		ExternalID string `json:"externalId"`
+	}
+	_ = json.Unmarshal(body, &b)
+	switch {
+	case b.SystemID != "" && coll != "arkiv" && coll != "arkivdel" && coll != "innsynskrav" && coll != "innsynskravBestilling" && coll != "enhet":
+		return createKey{"systemId", b.SystemID}
+	case b.ExternalID != "":
+		return createKey{"externalId", b.ExternalID}
+	}
+	return createKey{}
+}
+
+var conflictIDRe = regexp.MustCompile(`conflicting object \(([A-Za-z]+_[0-9a-z]+)\)`)
+
+// recover reads the existing object's id from a 409 answer and returns that object when it
+// carries the same key value as the create.
+func (r *Resource[T]) recover(ctx context.Context, conflict error, key createKey) (*T, bool) {
+	var ae *Error
+	if !errors.As(conflict, &ae) {
+		return nil, false
+	}
+	if ae.ConflictID == "" || Collection(ae.ConflictID) != r.coll {
+		return nil, false
+	}
+	found, err := r.Get(ctx, ae.ConflictID)
+	if err != nil {
+		return nil, false
+	}
+	raw, err := json.Marshal(found)
+	if err != nil || dedupKey(r.coll, raw) != key {
+		return nil, false
+	}
+	return found, true
 }
 
 func (r *Resource[T]) createPath(parent string) ([]string, error) {
@@ -330,15 +377,6 @@ func (r *Resource[T]) createPath(parent string) ([]string, error) {
 		seg = r.child
 	}
 	return []string{pc, parent, seg}, nil
-}
-
-// systemIDOf reads the systemId a create body carries, if any.
-func systemIDOf(body []byte) string {
-	var s struct {
-		SystemID string `json:"systemId"`
-	}
-	_ = json.Unmarshal(body, &s)
-	return s.SystemID
 }
 
 // ListOptions are the list parameters of a collection (QueryParameters.ListParameters).

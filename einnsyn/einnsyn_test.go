@@ -774,3 +774,123 @@ func TestMoreOperations(t *testing.T) {
 	assert.Equal(t, 405, ae.StatusCode)
 	assert.Equal(t, "methodNotAllowed", ae.Type)
 }
+
+// TestCreateExactlyOnceEveryCollection: for every collection a publisher creates in, the
+// answer to the create is lost after the server took it. The client sends it once more,
+// the backend refuses the duplicate with 409 naming the existing object, and the client
+// returns that object: exactly one is stored. Arkiv and Arkivdel keep their systemId not
+// unique, so they are made idempotent by externalId; with only a systemId their outcome
+// is reported unknown and nothing is sent twice.
+func TestCreateExactlyOnceEveryCollection(t *testing.T) {
+	e := setup(t, einnsyntest.Options{})
+	ctx := context.Background()
+	isPost := func(r *http.Request) bool { return r.Method == http.MethodPost }
+	sm, err := e.pub.Saksmapper.Create(ctx, e.arkivdel, saksmappe(100))
+	require.NoError(t, err)
+	jp, err := e.pub.Journalposter.Create(ctx, sm.ID, journalpost(100))
+	require.NoError(t, err)
+	db, err := e.pub.Dokumentbeskrivelser.Create(ctx, jp.ID, &einnsyn.Dokumentbeskrivelse{Tittel: "V", TittelSensitiv: "V", Dokumentnummer: 2, TilknyttetRegistreringSom: "vedlegg"})
+	require.NoError(t, err)
+	mm, err := e.pub.Moetemapper.Create(ctx, e.arkivdel, &einnsyn.Moetemappe{Mappe: einnsyn.Mappe{OffentligTittel: "M", OffentligTittelSensitiv: "M"},
+		Moetenummer: "1/2025", Utvalg: "KST", Moetedato: time.Date(2025, 3, 12, 17, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	ark, err := e.pub.Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: "A"})
+	require.NoError(t, err)
+
+	ab := func(key string) einnsyn.ArkivBase { return einnsyn.ArkivBase{SystemID: key} }
+	ext := func(key string) einnsyn.ArkivBase { return einnsyn.ArkivBase{Base: einnsyn.Base{ExternalID: key}} }
+	reg := func(key string) einnsyn.Registrering {
+		return einnsyn.Registrering{ArkivBase: ab(key), OffentligTittel: "T", OffentligTittelSensitiv: "T"}
+	}
+	cases := []struct {
+		coll   string
+		create func(key string) (string, error)
+	}{
+		{"arkiv", func(k string) (string, error) {
+			o, err := e.pub.Arkiver.Create(ctx, "", &einnsyn.Arkiv{ArkivBase: ext(k), Tittel: "A"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"arkivdel", func(k string) (string, error) {
+			o, err := e.pub.Arkivdeler.Create(ctx, ark.ID, &einnsyn.Arkivdel{ArkivBase: ext(k), Tittel: "D"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"klasse", func(k string) (string, error) {
+			o, err := e.pub.Klasser.Create(ctx, e.arkivdel, &einnsyn.Klasse{ArkivBase: ab(k), Tittel: "K"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"saksmappe", func(k string) (string, error) {
+			s := saksmappe(101)
+			s.SystemID = k
+			o, err := e.pub.Saksmapper.Create(ctx, e.arkivdel, s)
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"journalpost", func(k string) (string, error) {
+			j := journalpost(101)
+			j.SystemID = k
+			o, err := e.pub.Journalposter.Create(ctx, sm.ID, j)
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"korrespondansepart", func(k string) (string, error) {
+			o, err := e.pub.Korrespondanseparter.Create(ctx, jp.ID, &einnsyn.Korrespondansepart{ArkivBase: ab(k),
+				KorrespondansepartNavn: "P", KorrespondansepartNavnSensitiv: "P", Korrespondanseparttype: "mottaker"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"dokumentbeskrivelse", func(k string) (string, error) {
+			o, err := e.pub.Dokumentbeskrivelser.Create(ctx, jp.ID, &einnsyn.Dokumentbeskrivelse{ArkivBase: ab(k), Tittel: "V", TittelSensitiv: "V",
+				Dokumentnummer: 3, TilknyttetRegistreringSom: "vedlegg"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"dokumentobjekt", func(k string) (string, error) {
+			o, err := e.pub.Dokumentobjekter.Create(ctx, db.ID, &einnsyn.Dokumentobjekt{ArkivBase: ab(k), ReferanseDokumentfil: "https://dok.example.org/" + k + ".pdf", Format: "pdf"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"moetemappe", func(k string) (string, error) {
+			o, err := e.pub.Moetemapper.Create(ctx, e.arkivdel, &einnsyn.Moetemappe{Mappe: einnsyn.Mappe{ArkivBase: ab(k), OffentligTittel: "M", OffentligTittelSensitiv: "M"},
+				Moetenummer: "2/2025", Utvalg: "KST", Moetedato: time.Date(2025, 4, 12, 17, 0, 0, 0, time.UTC)})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"moetesak", func(k string) (string, error) {
+			o, err := e.pub.Moetesaker.Create(ctx, mm.ID, &einnsyn.Moetesak{Registrering: reg(k), Moetesakstype: einnsyn.MoetesakPolitisk})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"moetedokument", func(k string) (string, error) {
+			o, err := e.pub.Moetedokumenter.Create(ctx, mm.ID, &einnsyn.Moetedokument{Registrering: reg(k), Moetedokumenttype: "innkalling"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+		{"skjerming", func(k string) (string, error) {
+			o, err := e.pub.Skjerminger.Create(ctx, "", &einnsyn.Skjerming{ArkivBase: ab(k), Tilgangsrestriksjon: "Unntatt offentlighet", Skjermingshjemmel: "Offl. § 13"})
+			return idOf(o, err, func() string { return o.ID })
+		}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.coll, func(t *testing.T) {
+			before := e.fake.Count(tc.coll)
+			e.fake.InjectFault(einnsyntest.Fault{DropAfter: true, Match: isPost})
+			id, err := tc.create(fmt.Sprintf("eksakt-en-gang-%d", i))
+			require.NoError(t, err)
+			assert.Equal(t, tc.coll, einnsyn.Collection(id))
+			assert.Equal(t, before+1, e.fake.Count(tc.coll), "exactly one stored")
+		})
+	}
+	t.Run("arkiv by systemId only", func(t *testing.T) {
+		before := e.fake.Count("arkiv")
+		e.fake.InjectFault(einnsyntest.Fault{DropAfter: true, Match: isPost})
+		_, err := e.pub.Arkiver.Create(ctx, "", &einnsyn.Arkiv{ArkivBase: ab("bare-systemid"), Tittel: "A"})
+		require.ErrorIs(t, err, einnsyn.ErrUnknownOutcome)
+		assert.Equal(t, before+1, e.fake.Count("arkiv"), "not sent twice")
+	})
+	t.Run("a 409 on the first attempt is the caller's", func(t *testing.T) {
+		_, err := e.pub.Klasser.Create(ctx, e.arkivdel, &einnsyn.Klasse{ArkivBase: ab("eksakt-en-gang-2"), Tittel: "K"})
+		var ae *einnsyn.Error
+		require.ErrorAs(t, err, &ae)
+		assert.ErrorIs(t, err, einnsyn.ErrConflict)
+		assert.Equal(t, "klasse", einnsyn.Collection(ae.ConflictID))
+	})
+}
+
+func idOf(o any, err error, id func() string) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	return id(), nil
+}

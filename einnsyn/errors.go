@@ -48,6 +48,9 @@ type Error struct {
 	FieldErrors []FieldError
 	// RetryAfter is the server's wait on a 429 or 503, if it gave one.
 	RetryAfter time.Duration
+	// ConflictID is the eInnsyn id of the existing object a 409 conflict names ("A
+	// conflicting object (<id>) already exists"), read before the message is redacted.
+	ConflictID string
 }
 
 func (e *Error) Error() string {
@@ -119,6 +122,9 @@ func newError(resp *http.Response, body []byte) *Error {
 			w.Type, w.Message, w.FieldError = w.Body.Type, w.Body.Message, w.Body.FieldError
 		}
 		e.Type, e.Message, e.FieldErrors = w.Type, httpx.Redact(w.Message), w.FieldError
+		if m := conflictIDRe.FindStringSubmatch(w.Message); m != nil && e.StatusCode == http.StatusConflict {
+			e.ConflictID = m[1]
+		}
 		for i := range e.FieldErrors {
 			f := &e.FieldErrors[i]
 			f.FieldName, f.Value, f.Message = httpx.Redact(f.FieldName), httpx.Redact(f.Value), httpx.Redact(f.Message)

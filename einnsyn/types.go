@@ -133,7 +133,10 @@ type Base struct {
 	Entity string `json:"entity,omitempty"`
 	// Deleted is true only on the object a DELETE returns.
 	Deleted bool `json:"deleted,omitempty"`
-	// ExternalID is a legacy IRI from earlier eInnsyn versions.
+	// ExternalID is the publisher's other unique id (a legacy IRI from earlier eInnsyn
+	// versions, or any stable key). eInnsyn refuses a second object with it (for Arkiv and
+	// Arkivdel, within the journalenhet), so a create that carries one is sent at most
+	// once even where SystemID does not help.
 	ExternalID string `json:"externalId,omitempty"`
 	// AccessibleAfter hides the object from the public until then.
 	AccessibleAfter *time.Time `json:"accessibleAfter,omitempty"`
@@ -143,8 +146,10 @@ type Base struct {
 type ArkivBase struct {
 	Base
 	// SystemID is the publisher's globally unique id (the Noark 5 systemID). The API
-	// accepts it instead of the eInnsyn id in URLs, and this package uses it to find out
-	// whether a create whose answer was lost took effect.
+	// accepts it instead of the eInnsyn id in URLs and refuses a second object with it
+	// (409), which is how this package makes a create whose answer was lost take effect
+	// once. Not for Arkiv and Arkivdel: eInnsyn does not keep their systemId unique, so
+	// give those an ExternalID for the same guarantee.
 	SystemID string `json:"systemId,omitempty"`
 	// Journalenhet defaults to the caller's Enhet.
 	Journalenhet *Ref[Enhet] `json:"journalenhet,omitempty"`

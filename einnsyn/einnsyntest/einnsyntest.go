@@ -480,17 +480,73 @@ func (s *Server) route(r *http.Request, c caller) (int, any, *apiError) {
 }
 
 // lookup finds a live object of coll by eInnsyn id or systemId (caller holds mu).
+// lookup resolves an id as the backend's find does (caller holds mu): the eInnsyn id;
+// for an identifier without the collection's prefix, the systemId (archive entities,
+// except Arkiv and Arkivdel, whose systemId is not unique) or the externalId (every
+// collection but Arkiv).
 func (s *Server) lookup(coll, id string) *object {
 	if o := s.objs[id]; o != nil && o.coll == coll && !o.deleted {
 		return o
 	}
-	for _, oid := range s.order {
-		o := s.objs[oid]
-		if o.coll == coll && !o.deleted && o.f["systemId"] == id {
-			return o
+	if strings.HasPrefix(id, prefixes[coll]+"_") || coll == "arkiv" {
+		return nil
+	}
+	for _, field := range []string{"systemId", "externalId"} {
+		if field == "systemId" && !systemIDUnique(coll) {
+			continue
+		}
+		for _, oid := range s.order {
+			o := s.objs[oid]
+			if o.coll == coll && !o.deleted && o.f[field] == id {
+				return o
+			}
 		}
 	}
 	return nil
+}
+
+// systemIDUnique: the backend refuses a second object with the same systemId in these
+// collections (every archive entity but Arkiv and Arkivdel).
+func systemIDUnique(coll string) bool {
+	switch coll {
+	case "arkiv", "arkivdel", "enhet", "bruker", "apiKey", "innsynskrav", "innsynskravBestilling", "lagretSak", "lagretSoek", "tilbakemelding":
+		return false
+	}
+	return true
+}
+
+// conflict is the backend's findUniqueFieldMatch on create (caller holds mu): the
+// systemId where it is unique, else the externalId (for Arkiv and Arkivdel together
+// with the journalenhet), answered as 409 naming the existing object.
+func (s *Server) conflict(coll, owner string, body map[string]any, self *object) *apiError {
+	match := func(field, value string, sameEnhet bool) *apiError {
+		if value == "" {
+			return nil
+		}
+		for _, oid := range s.order {
+			o := s.objs[oid]
+			if o == self || o.coll != coll || o.deleted || o.f[field] != value || (sameEnhet && o.owner != owner) {
+				continue
+			}
+			name := field
+			if sameEnhet {
+				name = "[" + field + ", journalenhet]"
+			}
+			return &apiError{409, "conflict", fmt.Sprintf("A conflicting object (%s) already exists. Duplicate value in the field `%s`.", o.id, name), nil}
+		}
+		return nil
+	}
+	sid, _ := body["systemId"].(string)
+	ext, _ := body["externalId"].(string)
+	if coll == "arkiv" || coll == "arkivdel" {
+		return match("externalId", ext, true)
+	}
+	if systemIDUnique(coll) {
+		if e := match("systemId", sid, false); e != nil {
+			return e
+		}
+	}
+	return match("externalId", ext, false)
 }
 
 // canRead reports whether c may see o (caller holds mu).
@@ -789,8 +845,8 @@ func (s *Server) create(r *http.Request, c caller, parentColl, parent, seg strin
 			return 0, nil, aerr
 		}
 	}
-	if sid, _ := body["systemId"].(string); sid != "" && s.lookup(coll, sid) != nil {
-		return 0, nil, &apiError{409, "conflict", fmt.Sprintf("A %s with this systemId exists", entityNames[coll]), nil}
+	if aerr := s.conflict(coll, owner, body, nil); aerr != nil {
+		return 0, nil, aerr
 	}
 	o := s.insert(c, coll, body, parents, owner)
 	return 201, s.render(c, o, nil, 0), nil
@@ -1067,10 +1123,8 @@ func (s *Server) update(r *http.Request, c caller, coll, id string) (int, any, *
 	if len(fields) > 0 {
 		return 0, nil, &apiError{400, "validationError", "Validation failed", fields}
 	}
-	if sid, _ := body["systemId"].(string); sid != "" {
-		if other := s.lookup(coll, sid); other != nil && other != o {
-			return 0, nil, &apiError{409, "conflict", "Another object has this systemId", nil}
-		}
+	if aerr := s.conflict(o.coll, o.owner, body, o); aerr != nil {
+		return 0, nil, aerr
 	}
 	for k, v := range body {
 		if _, isRef := refFields[coll][k+"[]"]; isRef {
