@@ -7,6 +7,8 @@ import (
 	"io"
 	"iter"
 	"strings"
+
+	"github.com/fellesklient/fellesklient/noark5/internal/xmlin"
 )
 
 // Enhet is a container a registrering sits in, as the reader saw it before the
@@ -54,15 +56,22 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // there and does not validate: run Validate for that.
 func Registreringer(r io.Reader) iter.Seq2[*Plassert, error] {
 	return func(yield func(*Plassert, error) bool) {
-		g := &guard{r: r, max: 16 << 20}
+		// The depth bound is on the bytes, so that it holds inside DecodeElement and Skip
+		// too (encoding/xml's own element stack never grows past it).
+		lim := xmlin.NewDepthLimiter(xmlin.NewReader(r), maxDepth)
+		g := &guard{r: lim, max: 16 << 20}
 		d := xml.NewDecoder(g)
 		d.Strict = true
+		d.CharsetReader = xmlin.CharsetReader
 		var stack []Enhet
 		var names []string // element names of open containers
 		fail := func(err error) {
 			line, _ := d.InputPos()
 			if errors.Is(g.err, errTokenTooLarge) {
 				err = errTokenTooLarge
+			}
+			if lim.Err() != nil {
+				err = lim.Err()
 			}
 			yield(nil, &ReadError{Line: line, Err: err})
 		}
@@ -82,7 +91,7 @@ func Registreringer(r io.Reader) iter.Seq2[*Plassert, error] {
 			}
 			switch t := tok.(type) {
 			case xml.Directive:
-				fail(errors.New("a DOCTYPE is not allowed"))
+				fail(ErrDirective)
 				return
 			case xml.StartElement:
 				if !root {
@@ -96,7 +105,7 @@ func Registreringer(r io.Reader) iter.Seq2[*Plassert, error] {
 				switch name {
 				case "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "mappe":
 					if len(names) >= maxDepth {
-						fail(fmt.Errorf("nested deeper than %d", maxDepth))
+						fail(fmt.Errorf("%w: more than %d levels", ErrTooDeep, maxDepth))
 						return
 					}
 					typ := name

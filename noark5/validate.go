@@ -14,6 +14,7 @@ import (
 
 	schema "github.com/fellesklient/fellesklient/internal/gen/noark5schema"
 	"github.com/fellesklient/fellesklient/internal/mask"
+	"github.com/fellesklient/fellesklient/noark5/internal/xmlin"
 )
 
 // Severity says whether a problem makes the document invalid.
@@ -157,12 +158,13 @@ func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
 	if rep.max == 0 {
 		rep.max = 1000
 	}
-	g := &guard{r: r, max: opts.MaxTokenBytes}
+	g := &guard{r: xmlin.NewReader(r), max: opts.MaxTokenBytes}
 	if g.max == 0 {
 		g.max = 16 << 20
 	}
 	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g}
 	v.d.Strict = true
+	v.d.CharsetReader = xmlin.CharsetReader
 	err := v.run()
 	rep.Bytes = g.total
 	if rep.hasJournaldt {
@@ -182,7 +184,31 @@ type guard struct {
 	err   error
 }
 
-var errTokenTooLarge = errors.New("noark5: a single token is too large")
+// Errors for input past the readers' bounds (Validate, Registreringer), for errors.Is.
+var (
+	// ErrTooDeep: elements nested deeper than 256 levels.
+	ErrTooDeep = xmlin.ErrTooDeep
+	// ErrTokenTooLarge: one token (a text, a tag) larger than the limit (16 MiB).
+	ErrTokenTooLarge = errors.New("a single token is too large")
+	// ErrDirective: a DOCTYPE; refused, so that no entity is ever expanded.
+	ErrDirective = xmlin.ErrDirective
+	// ErrEncoding: an encoding other than UTF-8 or UTF-16.
+	ErrEncoding = xmlin.ErrEncoding
+)
+
+var errTokenTooLarge = ErrTokenTooLarge
+
+// LimitError: Validate stopped at a bound on hostile input; the Report holds what was
+// checked up to that point, and the problem itself.
+type LimitError struct {
+	Line int
+	Err  error // ErrTooDeep or ErrTokenTooLarge
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("noark5: line %d: validation stopped: %v", e.Line, e.Err)
+}
+func (e *LimitError) Unwrap() error { return e.Err }
 
 func (g *guard) Read(p []byte) (int, error) {
 	if g.total-g.mark > g.max {
@@ -312,7 +338,7 @@ func (v *validator) run() error {
 		if err != nil {
 			if errors.Is(v.g.err, errTokenTooLarge) {
 				v.problem(v.line(), v.path(""), "xml", "a single token is larger than %d bytes", v.g.max)
-				return nil
+				return &LimitError{Line: v.line(), Err: ErrTokenTooLarge}
 			}
 			if v.g.err != nil {
 				return v.g.err
@@ -335,12 +361,16 @@ func (v *validator) run() error {
 			}
 			if len(v.st) >= maxDepth {
 				v.problem(v.line(), v.path(""), "xml", "nested deeper than %d elements", maxDepth)
-				return nil
+				return &LimitError{Line: v.line(), Err: ErrTooDeep}
 			}
 			if err := v.start(t); err != nil {
 				return err
 			}
 		case xml.EndElement:
+			if len(v.st) == 0 {
+				v.problem(v.line(), "/", "xml", "an end tag without its start")
+				return nil
+			}
 			v.end()
 		case xml.CharData:
 			v.chars(t)
@@ -602,9 +632,9 @@ func (v *validator) skip() error {
 		switch tok.(type) {
 		case xml.StartElement:
 			depth++
-			if depth > maxDepth {
+			if len(v.st)+depth > maxDepth {
 				v.problem(v.line(), v.path(""), "xml", "nested deeper than %d elements", maxDepth)
-				return nil
+				return &LimitError{Line: v.line(), Err: ErrTooDeep}
 			}
 		case xml.EndElement:
 			depth--

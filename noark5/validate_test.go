@@ -2,6 +2,7 @@ package noark5_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -235,14 +236,13 @@ func TestValidateHostileInput(t *testing.T) {
 
 	deep := `<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"><virksomhetsspesifikkeMetadata>` + strings.Repeat("<a>", 100000)
 	rep, err = noark5.Validate(strings.NewReader(deep), nil)
-	require.NoError(t, err)
+	require.ErrorIs(t, err, noark5.ErrTooDeep)
 	assert.False(t, rep.Valid())
 
 	huge := strings.NewReader(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur" a="` + strings.Repeat("a", 4<<20) + `"/>`)
 	rep, err = noark5.Validate(huge, &noark5.ValidateOptions{MaxTokenBytes: 1 << 20})
-	require.NoError(t, err)
+	require.ErrorIs(t, err, noark5.ErrTokenTooLarge)
 	assert.False(t, rep.Valid())
-	assert.Contains(t, rep.Problems[0].Message, "larger than")
 
 	rep, err = noark5.Validate(strings.NewReader(`<arkiv xmlns="urn:other"/>`), nil)
 	require.NoError(t, err)
@@ -254,8 +254,12 @@ func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`<endringslogg xmlns="http://www.arkivverket.no/standarder/noark5/endringslogg"><endring/></endringslogg>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rep, err := noark5.Validate(bytes.NewReader(b), &noark5.ValidateOptions{MaxProblems: 50})
-		if err != nil {
+		var le *noark5.LimitError
+		if err != nil && !errors.As(err, &le) {
 			t.Fatal(err)
+		}
+		if le != nil && rep.Valid() {
+			t.Fatal("stopped at a limit but valid")
 		}
 		if len(rep.Problems) > 50 {
 			t.Fatal("MaxProblems not honoured")

@@ -57,8 +57,9 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		}
 		rep, err := noark5.Validate(f, nil)
 		f.Close()
-		if err != nil {
-			return ioErr(err)
+		var le *noark5.LimitError
+		if err != nil && !errors.As(err, &le) {
+			return ioErr(err) // past a limit, the report says so and the file is invalid
 		}
 		for _, p := range rep.Problems {
 			p.File = filepath.Base(target)
@@ -208,7 +209,8 @@ func runNoark5Summary(ctx context.Context, e *env, args []string) error {
 	}
 	defer f.Close()
 	rep, err := noark5.Validate(f, &noark5.ValidateOptions{MaxProblems: 1})
-	if err != nil {
+	var le *noark5.LimitError
+	if err != nil && !errors.As(err, &le) {
 		return ioErr(err)
 	}
 	if rep.Schema == "" {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/fellesklient/fellesklient/internal/mask"
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/internal/xmlin"
 )
 
 // Namespace is the arkivmelding target namespace.
@@ -724,10 +725,11 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // MaxSize, nesting deeper than the schema allows and a root that is not arkivmelding in
 // its namespace. The result is not validated: call Validate.
 func Parse(r io.Reader) (*Arkivmelding, error) {
-	lr := &limitReader{r: r, n: MaxSize}
+	lr := &limitReader{r: xmlin.NewReader(r), n: MaxSize}
 	raw := xml.NewDecoder(lr)
 	raw.Strict = true
-	d := xml.NewTokenDecoder(&depthReader{d: raw})
+	raw.CharsetReader = xmlin.CharsetReader
+	d := xml.NewTokenDecoder(&xmlin.DepthReader{D: raw, Max: maxDepth})
 	fail := func(err error) (*Arkivmelding, error) {
 		if lr.over {
 			return nil, &ParseError{Err: fmt.Errorf("larger than %d bytes", MaxSize)}
@@ -760,30 +762,6 @@ func Parse(r io.Reader) (*Arkivmelding, error) {
 const maxDepth = 64
 
 // depthReader passes tokens on, refusing a DOCTYPE and deep nesting.
-type depthReader struct {
-	d     *xml.Decoder
-	depth int
-}
-
-func (r *depthReader) Token() (xml.Token, error) {
-	t, err := r.d.Token()
-	if err != nil {
-		return nil, err
-	}
-	switch t.(type) {
-	case xml.StartElement:
-		r.depth++
-		if r.depth > maxDepth {
-			return nil, fmt.Errorf("nested deeper than %d elements", maxDepth)
-		}
-	case xml.EndElement:
-		r.depth--
-	case xml.Directive:
-		return nil, errors.New("a DOCTYPE is not allowed")
-	}
-	return t, nil
-}
-
 type limitReader struct {
 	r    io.Reader
 	n    int64

@@ -109,8 +109,9 @@ func Check(dir string) (*Rapport, error) {
 		}
 		r, err := noark5.Validate(f, opts)
 		f.Close()
-		if err != nil {
-			return nil, err
+		var le *noark5.LimitError
+		if err != nil && !errors.As(err, &le) {
+			return nil, err // a limit is a problem in the report, not a failure to check
 		}
 		rep.Filer[name] = r
 		for _, p := range r.Problems {

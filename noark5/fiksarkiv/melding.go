@@ -17,9 +17,9 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"unicode/utf16"
 
 	"github.com/beevik/etree"
+	"github.com/fellesklient/fellesklient/noark5/internal/xmlin"
 )
 
 // Base is the start of every Fiks Arkiv namespace.
@@ -96,7 +96,7 @@ func Parse(r io.Reader) (*Melding, error) {
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.Permissive = false
-	doc.ReadSettings.CharsetReader = sameCharset
+	doc.ReadSettings.CharsetReader = xmlin.CharsetReader
 	if err := doc.ReadFromBytes(b); err != nil {
 		return nil, &ParseError{err}
 	}
@@ -119,60 +119,18 @@ func Parse(r io.Reader) (*Melding, error) {
 
 // toUTF8 turns UTF-16 with a byte order mark (what .NET writes) into UTF-8, and drops a
 // UTF-8 byte order mark.
-func toUTF8(b []byte) ([]byte, error) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}):
-		return b[3:], nil
-	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
-		if len(b)%2 != 0 {
-			return nil, errors.New("UTF-16 input of odd length")
-		}
-		le := b[0] == 0xFF
-		u := make([]uint16, 0, len(b)/2-1)
-		for i := 2; i < len(b); i += 2 {
-			if le {
-				u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
-			} else {
-				u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
-			}
-		}
-		return []byte(string(utf16.Decode(u))), nil
-	}
-	return b, nil
-}
-
-// sameCharset accepts a declared UTF-8 or UTF-16 (already turned into UTF-8 by toUTF8).
-func sameCharset(label string, r io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be":
-		return r, nil
-	}
-	return nil, fmt.Errorf("encoding %q is not supported (UTF-8 or UTF-16)", label)
-}
+func toUTF8(b []byte) ([]byte, error) { return io.ReadAll(xmlin.NewReader(bytes.NewReader(b))) }
 
 // prescan refuses directives and deep nesting before the tree is built.
 func prescan(b []byte) error {
-	d := xml.NewDecoder(bytes.NewReader(b))
-	d.Strict = true
-	d.CharsetReader = sameCharset
-	depth := 0
+	d := xml.NewTokenDecoder(&xmlin.DepthReader{D: xmlin.NewDecoder(bytes.NewReader(b)), Max: maxDepth})
 	for {
-		tok, err := d.RawToken()
+		_, err := d.Token()
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return err
-		}
-		switch tok.(type) {
-		case xml.Directive:
-			return errors.New("a DOCTYPE is not allowed")
-		case xml.StartElement:
-			if depth++; depth > maxDepth {
-				return fmt.Errorf("nested deeper than %d elements", maxDepth)
-			}
-		case xml.EndElement:
-			depth--
 		}
 	}
 }
