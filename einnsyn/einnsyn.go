@@ -674,8 +674,14 @@ func (c *Client) resolve(link string) (string, error) {
 	return u.String(), nil
 }
 
-// maxPage bounds a list answer read into memory (100 items; expanded ones can be large).
-const maxPage = 64 << 20
+// Limits on the answers: past one, the call fails with an error matching
+// ErrResponseTooLarge and the body is not read further.
+const (
+	// MaxObjectBytes bounds one object (Get, Create, Update, Delete), expanded or not.
+	MaxObjectBytes = 16 << 20
+	// MaxPageBytes bounds one page of a list or search (up to 100 objects, expanded).
+	MaxPageBytes = 64 << 20
+)
 
 // getBytes GETs u and returns the 2xx body, read whole (one copy, no JSON scan).
 func (c *Client) getBytes(ctx context.Context, u string) ([]byte, error) {
@@ -687,15 +693,12 @@ func (c *Client) getBytes(ctx context.Context, u string) ([]byte, error) {
 		return nil, newError(resp, httpx.ReadError(resp))
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxPage+1))
+	b, err := io.ReadAll(httpx.LimitBody(resp.Body, MaxPageBytes))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, &DecodeError{Err: httpx.RedactError(err)}
-	}
-	if len(b) > maxPage {
-		return nil, &DecodeError{Err: fmt.Errorf("a page larger than %d bytes", maxPage)}
 	}
 	return b, nil
 }
@@ -716,10 +719,16 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte, out any,
 	}
 	defer resp.Body.Close()
 	if out == nil {
-		_, _ = io.Copy(io.Discard, resp.Body)
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return nil
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	// Read whole (bounded), then decoded in place: half the allocation of a streaming
+	// json.Decoder, which copies its growing buffer.
+	b, err := io.ReadAll(httpx.LimitBody(resp.Body, MaxObjectBytes))
+	if err == nil {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}

@@ -206,7 +206,7 @@ func partQuery(q url.Values, parts []Part) url.Values {
 func (c *Client) Person(ctx context.Context, id ident.Foedselsnummer, opts *PersonOptions) (*Person, error) {
 	const op = "folkeregister.Person"
 	var p Person
-	if err := c.person(ctx, op, id, opts, func(r io.Reader) error { return json.NewDecoder(r).Decode(&p) }); err != nil {
+	if err := c.person(ctx, op, id, opts, func(b []byte) error { return json.Unmarshal(b, &p) }); err != nil {
 		return nil, err
 	}
 	return &p, nil
@@ -218,13 +218,12 @@ func (c *Client) Person(ctx context.Context, id ident.Foedselsnummer, opts *Pers
 func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, opts *PersonOptions) (json.RawMessage, error) {
 	const op = "folkeregister.PersonDokument"
 	var raw json.RawMessage
-	err := c.person(ctx, op, id, opts, func(r io.Reader) error {
-		b, err := io.ReadAll(io.LimitReader(r, 16<<20))
-		if err == nil && !json.Valid(b) {
-			err = fmt.Errorf("the answer is not JSON")
+	err := c.person(ctx, op, id, opts, func(b []byte) error {
+		if !json.Valid(b) {
+			return fmt.Errorf("the answer is not JSON")
 		}
 		raw = b
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -232,7 +231,7 @@ func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, op
 	return raw, nil
 }
 
-func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer, opts *PersonOptions, decode func(io.Reader) error) error {
+func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer, opts *PersonOptions, decode func([]byte) error) error {
 	if id.IsZero() {
 		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
 	}
@@ -241,7 +240,7 @@ func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer,
 		return err
 	}
 	u := c.url(rolle, "v1/personer/"+id.Unmasked(), partQuery(nil, parts))
-	return c.get(ctx, op, u, decode)
+	return c.get(ctx, op, u, MaxPersonBytes, decode)
 }
 
 func (c *Client) url(rolle, path string, q url.Values) string {
@@ -252,20 +251,39 @@ func (c *Client) url(rolle, path string, q url.Values) string {
 	return u
 }
 
-func (c *Client) get(ctx context.Context, op, u string, decode func(io.Reader) error) error {
+func (c *Client) get(ctx context.Context, op, u string, limit int64, decode func([]byte) error) error {
 	resp, err := c.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: u, Header: http.Header{"Accept": {"application/json"}}})
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	return c.decode(op, resp, decode)
+	return c.decode(op, resp, limit, decode)
 }
 
-func (c *Client) decode(op string, resp *http.Response, decode func(io.Reader) error) error {
+// Limits on the answers, by kind of call: past one, the call fails with an error matching
+// ErrResponseTooLarge and the body is not read further. A person document with full
+// history is some tens of KiB.
+const (
+	// MaxPersonBytes bounds one person document (Person, PersonDokument) and a search
+	// answer.
+	MaxPersonBytes = 16 << 20
+	// MaxBulkBytes bounds one bulk answer (up to 1000 person documents).
+	MaxBulkBytes = 256 << 20
+	// MaxFeedBytes bounds one page of the event feed.
+	MaxFeedBytes = 64 << 20
+)
+
+func (c *Client) decode(op string, resp *http.Response, limit int64, decode func([]byte) error) error {
 	if resp.StatusCode/100 != 2 {
 		return fiks.NewError(op, resp)
 	}
 	defer resp.Body.Close()
-	if err := decode(resp.Body); err != nil {
+	// Read whole (bounded), then decoded in place: half the allocation of a streaming
+	// json.Decoder, which copies its growing buffer.
+	b, err := io.ReadAll(httpx.LimitBody(resp.Body, limit))
+	if err == nil {
+		err = decode(b)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: decoding the answer: %w", op, httpx.RedactError(err))
 	}
 	return nil
@@ -329,7 +347,7 @@ func (c *Client) Personer(ctx context.Context, ids []ident.Foedselsnummer, opts 
 			return nil, fmt.Errorf("%s: %w", op, err)
 		}
 		var br bulkResponse
-		if err := c.decode(op, resp, func(r io.Reader) error { return json.NewDecoder(r).Decode(&br) }); err != nil {
+		if err := c.decode(op, resp, MaxBulkBytes, func(b []byte) error { return json.Unmarshal(b, &br) }); err != nil {
 			return nil, err
 		}
 		for _, o := range br.Oppslag {
@@ -430,7 +448,7 @@ func (c *Client) Soek(ctx context.Context, s Soek, opts *PersonOptions) ([]Ident
 		return nil, err
 	}
 	var sr soekResponse
-	if err := c.get(ctx, op, c.url(rolle, "v1/personer/soek", q), func(r io.Reader) error { return json.NewDecoder(r).Decode(&sr) }); err != nil {
+	if err := c.get(ctx, op, c.url(rolle, "v1/personer/soek", q), MaxPersonBytes, func(b []byte) error { return json.Unmarshal(b, &sr) }); err != nil {
 		return nil, err
 	}
 	return sr.FoedselsEllerDNummer, nil

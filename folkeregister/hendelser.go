@@ -3,7 +3,6 @@ package folkeregister
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"iter"
 	"net/url"
 	"strconv"
@@ -77,7 +76,7 @@ func (c *Client) HendelserSide(ctx context.Context, fra int64, opts *FeedOptions
 	}
 	u := c.url(rolle, "v1/hendelser/feed", url.Values{"seq": {strconv.FormatInt(fra, 10)}})
 	var entries []feedEntry
-	if err := c.get(ctx, op, u, func(r io.Reader) error { return json.NewDecoder(r).Decode(&entries) }); err != nil {
+	if err := c.get(ctx, op, u, MaxFeedBytes, func(b []byte) error { return json.Unmarshal(b, &entries) }); err != nil {
 		return nil, err
 	}
 	b := &Batch{Fra: fra, Neste: fra, Hendelser: make([]Hendelse, 0, len(entries))}

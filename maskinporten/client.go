@@ -3,6 +3,7 @@ package maskinporten
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -271,7 +272,10 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*auth.Token, error) {
 	}
 	defer resp.Body.Close()
 	var tr tokenResponse
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&tr); err != nil {
+	if err := json.NewDecoder(httpx.LimitBody(resp.Body, 1<<20)).Decode(&tr); err != nil {
+		if errors.Is(err, ErrResponseTooLarge) {
+			return nil, fmt.Errorf("maskinporten: token response: %w", err)
+		}
 		return nil, &Error{StatusCode: resp.StatusCode, Code: "invalid_response", Description: "token response is not valid JSON"}
 	}
 	tok, err := tr.token(start)
@@ -398,7 +402,7 @@ func fetchMetadata(ctx context.Context, hc *httpx.Client, env Environment) (*Met
 	}
 	defer resp.Body.Close()
 	var md Metadata
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&md); err != nil {
+	if err := json.NewDecoder(httpx.LimitBody(resp.Body, 1<<20)).Decode(&md); err != nil {
 		return nil, &Error{StatusCode: resp.StatusCode, Code: "invalid_metadata", Description: "metadata is not valid JSON"}
 	}
 	if err := md.check(env); err != nil {

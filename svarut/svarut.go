@@ -201,6 +201,11 @@ func (c *Client) postJSON(ctx context.Context, op, u string, in, out any, idempo
 	return decode(op, resp, out)
 }
 
+// MaxResponseBytes bounds a JSON answer of SvarUt or SvarInn (a status search, a list of
+// up to 200 waiting forsendelser): past it, the call fails with an error matching
+// ErrResponseTooLarge. Downloads are streamed and not bounded by it.
+const MaxResponseBytes = 32 << 20
+
 func decode(op string, resp *http.Response, out any) error {
 	if resp.StatusCode/100 != 2 {
 		return fiks.NewError(op, resp)
@@ -210,7 +215,11 @@ func decode(op string, resp *http.Response, out any) error {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return nil
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 32<<20)).Decode(out); err != nil {
+	b, err := io.ReadAll(httpx.LimitBody(resp.Body, MaxResponseBytes))
+	if err == nil {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
 		return fmt.Errorf("%s: decoding the answer: %w", op, httpx.RedactError(err))
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -230,4 +231,44 @@ func Opener(open func() (io.ReadCloser, error), size int64) retry.BodyFunc {
 		}
 		return rc, size, nil
 	}
+}
+
+// ErrResponseTooLarge is matched by every *ResponseTooLargeError.
+var ErrResponseTooLarge = errors.New("response body larger than the limit")
+
+// ResponseTooLargeError: a response body went past the limit for its kind of call. The
+// body was not read further; nothing of it was used.
+type ResponseTooLargeError struct {
+	Limit int64
+}
+
+func (e *ResponseTooLargeError) Error() string {
+	return fmt.Sprintf("the answer is larger than %d bytes, the limit for this call", e.Limit)
+}
+
+// Is matches ErrResponseTooLarge.
+func (e *ResponseTooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
+
+// LimitBody returns r, failing with a *ResponseTooLargeError once more than max bytes are
+// read (io.LimitReader would end in a silent, clean EOF instead).
+func LimitBody(r io.Reader, max int64) io.Reader { return &limitedBody{r: r, left: max, max: max} }
+
+type limitedBody struct {
+	r         io.Reader
+	left, max int64
+}
+
+func (l *limitedBody) Read(p []byte) (int, error) {
+	if l.left < 0 {
+		return 0, &ResponseTooLargeError{Limit: l.max}
+	}
+	if int64(len(p)) > l.left+1 {
+		p = p[:l.left+1]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	if l.left < 0 {
+		return n - int(-l.left), &ResponseTooLargeError{Limit: l.max}
+	}
+	return n, err
 }

@@ -1,4 +1,4 @@
-package fiks
+package folkeregister
 
 import "github.com/fellesklient/fellesklient/internal/httpx"
 
@@ -10,3 +10,11 @@ type RedirectError = httpx.RedirectError
 
 // ErrRedirect is matched (errors.Is) by every *RedirectError.
 var ErrRedirect = httpx.ErrRedirect
+
+// ResponseTooLargeError is returned when an answer's body passes the limit for its kind
+// of call (each client documents its limits); the body is not read further. One type
+// across the module's clients.
+type ResponseTooLargeError = httpx.ResponseTooLargeError
+
+// ErrResponseTooLarge is matched (errors.Is) by every *ResponseTooLargeError.
+var ErrResponseTooLarge = httpx.ErrResponseTooLarge
