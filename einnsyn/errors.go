@@ -121,7 +121,7 @@ func newError(resp *http.Response, body []byte) *Error {
 		if w.Type == "" && w.Body != nil {
 			w.Type, w.Message, w.FieldError = w.Body.Type, w.Body.Message, w.Body.FieldError
 		}
-		e.Type, e.Message, e.FieldErrors = w.Type, httpx.Redact(w.Message), w.FieldError
+		e.Type, e.Message, e.FieldErrors = httpx.Redact(w.Type), httpx.Redact(w.Message), w.FieldError
 		if m := conflictIDRe.FindStringSubmatch(w.Message); m != nil && e.StatusCode == http.StatusConflict {
 			e.ConflictID = m[1]
 		}

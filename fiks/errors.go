@@ -81,10 +81,11 @@ func ParseError(operation string, status int, body []byte) *Error {
 	e := &Error{Operation: operation, StatusCode: status}
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "") {
-		e.ErrorID, e.ErrorCode = eb.ErrorID, firstNonEmpty(eb.ErrorCode, eb.Kode)
+		// Every field is the server's text and may echo what was sent: all are redacted.
+		e.ErrorID, e.ErrorCode = httpx.Redact(eb.ErrorID), httpx.Redact(firstNonEmpty(eb.ErrorCode, eb.Kode))
 		e.Message = httpx.Redact(firstNonEmpty(firstNonEmpty(eb.Message, eb.Melding), eb.Error))
 		e.Path = httpx.Redact(eb.Path)
-		e.Timestamp = strings.Trim(string(eb.Timestamp), `"`)
+		e.Timestamp = httpx.Redact(strings.Trim(string(eb.Timestamp), `"`))
 	} else if len(body) > 0 {
 		s := string(body)
 		if len(s) > 1024 {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -171,3 +172,27 @@ func TestResolveBaseURL(t *testing.T) {
 	_, err = fiks.ResolveBaseURL("", "", api)
 	assert.Error(t, err)
 }
+
+// FuzzParseError: any error body gives an *Error with the status, bounded and redacted,
+// and never panics.
+func FuzzParseError(f *testing.F) {
+	f.Add(401, []byte(`{"timestamp":1,"status":401,"error":"Unauthorized","errorId":"x","message":"Klarte ikke å validere access_token","path":"/p"}`))
+	f.Add(400, []byte(`{"kode":"A","melding":"ugyldig 13097248022"}`))
+	f.Add(503, []byte(`<html>nede</html>`))
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		e := fiks.ParseError("op", status, body)
+		if e == nil || e.StatusCode != status {
+			t.Fatal("no error")
+		}
+		if len(e.Body) > 1100 {
+			t.Fatalf("body not bounded: %d", len(e.Body))
+		}
+		if shownIdentity.MatchString(e.Error()) {
+			t.Fatal("identity number not masked")
+		}
+	})
+}
+
+// shownIdentity matches the seeded identity number standing alone: inside a longer digit
+// run it is not an identity number, and the masking (exactly 11 digits) rightly keeps it.
+var shownIdentity = regexp.MustCompile(`(^|[^0-9])13097248022($|[^0-9])`)

@@ -154,10 +154,11 @@ func parseError(status int, header http.Header, body []byte) *Error {
 	e := &Error{StatusCode: status}
 	var eb errorBody
 	if err := json.Unmarshal(body, &eb); err == nil && (eb.Error != "" || eb.ErrorDescription != "") {
-		e.Code = eb.Error
+		// Every field is the server's text: all are redacted and bounded.
+		e.Code = truncate(httpx.Redact(eb.Error), 128)
 		e.Description = httpx.Redact(eb.ErrorDescription)
-		e.URI = eb.ErrorURI
-		e.TraceID = eb.TraceID
+		e.URI = truncate(httpx.RedactURL(eb.ErrorURI), 512)
+		e.TraceID = truncate(httpx.Redact(eb.TraceID), 128)
 	} else if s := strings.TrimSpace(string(body)); s != "" && len(s) <= 512 && !strings.ContainsAny(s, "<>") {
 		e.Description = httpx.Redact(s)
 	}
@@ -169,7 +170,7 @@ func parseError(status int, header http.Header, body []byte) *Error {
 		}
 	}
 	if e.TraceID == "" && header != nil {
-		e.TraceID = header.Get("X-Trace-Id")
+		e.TraceID = truncate(httpx.Redact(header.Get("X-Trace-Id")), 128)
 	}
 	if header != nil {
 		if d, ok := retry.RetryAfter(header.Get("Retry-After"), time.Now()); ok {

@@ -2,7 +2,9 @@ package maskinporten
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"regexp"
 	"testing"
 	"time"
 )
@@ -14,15 +16,18 @@ func FuzzParseError(f *testing.F) {
 	f.Add(503, []byte(`<html>down</html>`))
 	f.Add(429, []byte(``))
 	f.Add(400, []byte(`{"error":1}`))
+	f.Add(400, []byte(`{"error":"x 13097248022","error_uri":"https://h/?pid=13097248022","trace_id":"13097248022"}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		e := parseError(status, http.Header{"Retry-After": {"5"}}, body)
 		if e == nil || e.StatusCode != status {
 			t.Fatal("no error")
 		}
-		if len(e.Description) > 1100 {
-			t.Fatalf("description not bounded: %d", len(e.Description))
+		if len(e.Description) > 1100 || len(e.Code) > 200 || len(e.TraceID) > 200 || len(e.URI) > 600 {
+			t.Fatalf("fields not bounded: %d %d %d %d", len(e.Description), len(e.Code), len(e.TraceID), len(e.URI))
 		}
-		_ = e.Error()
+		if s := fmt.Sprintf("%v %+v", e, *e); shownIdentity.MatchString(s) {
+			t.Fatalf("identity number shown: %s", s)
+		}
 	})
 }
 
@@ -106,3 +111,7 @@ func FuzzParseKey(f *testing.F) {
 		}
 	})
 }
+
+// shownIdentity matches the seeded identity number standing alone: inside a longer digit
+// run it is not an identity number, and the masking (exactly 11 digits) rightly keeps it.
+var shownIdentity = regexp.MustCompile(`(^|[^0-9])13097248022($|[^0-9])`)

@@ -69,8 +69,6 @@ type hostile struct {
 	status int
 	target func() string
 	moved  recorder
-	first  sync.Once
-	firstQ string
 }
 
 func (h *hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
