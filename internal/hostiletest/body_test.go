@@ -114,7 +114,14 @@ func TestHugeBodies(t *testing.T) {
 			alloc := after.TotalAlloc - before.TotalAlloc
 			t.Logf("allocated %d MiB for a 1 GiB body", alloc>>20)
 			if tc.measured {
-				assert.Less(t, alloc, uint64(64<<20))
+				// A 16 MiB limit read whole costs about twice the limit; the loopback
+				// server in this process adds its own writes. The bound is a sixteenth of
+				// the body (an eighth under -race, whose bookkeeping allocates too).
+				bound := uint64(64 << 20)
+				if raceEnabled {
+					bound *= 2
+				}
+				assert.Less(t, alloc, bound)
 			}
 		})
 	}
