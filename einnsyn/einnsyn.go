@@ -33,7 +33,6 @@ import (
 
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/internal/httpx"
-	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
 // DefaultBaseURL is eInnsyn's production API.
@@ -98,7 +97,7 @@ func New(opts Options) (*Client, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
-	if err := maskinporten.CheckEndpointURL(raw); err != nil {
+	if err := httpx.CheckEndpointURL(raw); err != nil {
 		return nil, fmt.Errorf("einnsyn: BaseURL: %w", err)
 	}
 	base, err := url.Parse(strings.TrimSuffix(raw, "/"))

@@ -32,7 +32,7 @@ import (
 	"strings"
 
 	"github.com/fellesklient/fellesklient/auth"
-	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/internal/httpx"
 )
 
 // Scope is the Maskinporten scope every FIKS API requires.
@@ -127,7 +127,7 @@ func (c Credentials) Header() http.Header {
 // be https, or http on loopback for fakes), otherwise service's host in env's Endpoints.
 func ResolveBaseURL(env Environment, override string, service func(Endpoints) string) (string, error) {
 	if override != "" {
-		if err := maskinporten.CheckEndpointURL(override); err != nil {
+		if err := httpx.CheckEndpointURL(override); err != nil {
 			return "", fmt.Errorf("fiks: BaseURL: %w", err)
 		}
 		return strings.TrimSuffix(override, "/"), nil

@@ -1,10 +1,10 @@
 package maskinporten
 
 import (
-	"fmt"
-	"net"
 	"net/url"
 	"strings"
+
+	"github.com/fellesklient/fellesklient/internal/httpx"
 )
 
 // Environment is a Maskinporten issuer identifier. Use [Prod] or [Test], or the issuer of
@@ -51,35 +51,8 @@ func (e Environment) validate() error {
 
 // CheckEndpointURL reports whether raw is an absolute https URL, or an http URL whose host
 // is a loopback address or "localhost". Tokens and grants are never sent in clear text
-// over a network.
-func CheckEndpointURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("%q is not an absolute URL", raw)
-	}
-	if u.User != nil {
-		return fmt.Errorf("URL must not carry user info")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if IsLoopback(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("%q must use https (http is allowed only for loopback hosts)", u.Redacted())
-	}
-	return fmt.Errorf("%q must use https", u.Redacted())
-}
-
-// IsLoopback reports whether host is "localhost" or a loopback IP address.
-func IsLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// over a network. Every client of the module applies the same rule to its base URL.
+func CheckEndpointURL(raw string) error { return httpx.CheckEndpointURL(raw) }
 
 // metadataURL is the RFC 8414 metadata location: the well-known suffix goes between host
 // and path; a lone "/" path is dropped.

@@ -49,8 +49,6 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
-	"github.com/fellesklient/fellesklient/internal/gen/svarut/send"
-	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinn"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
@@ -114,7 +112,7 @@ type Forsendelse struct {
 	mottatt      time.Time
 	fault        Nedlastingsfeil
 	noChecksum   bool
-	wire         send.Forsendelse
+	wire         wireForsendelse
 	hendelser    []hendelse
 }
 
@@ -317,7 +315,7 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		bad(w, r, "Kunne ikke lese forsendelse")
 		return
 	}
-	var f send.Forsendelse
+	var f wireForsendelse
 	if err := json.Unmarshal(meta, &f); err != nil {
 		bad(w, r, "Ugyldig forsendelse: %v", err)
 		return
@@ -326,16 +324,12 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		bad(w, r, "%s", msg)
 		return
 	}
-	kryptert := f.Kryptert != nil && *f.Kryptert
+	kryptert := f.Kryptert
 	id := uuid.NewString()
 	stored := &Forsendelse{ID: id, Konto: konto, Tittel: f.Tittel, Kryptert: kryptert, Metadata: meta, wire: f, mottatt: s.opts.Now()}
-	if f.EksternReferanse != nil {
-		stored.EksternReferanse = *f.EksternReferanse
-	}
-	if f.Mottaker.DigitalId != nil {
-		stored.DigitalID = *f.Mottaker.DigitalId
-	}
-	docs := *f.Dokumenter
+	stored.EksternReferanse = f.EksternReferanse
+	stored.DigitalID = f.Mottaker.DigitalID
+	docs := f.Dokumenter
 	cleanup := func() {
 		for _, d := range stored.Dokumenter {
 			os.Remove(d.path)
@@ -387,8 +381,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 }
 
 // route finds the mottakersystem for a forsendelse (under s.mu).
-func (s *Server) route(f *send.Forsendelse) (string, bool) {
-	if f.Mottaker.DigitalId == nil || len(*f.Mottaker.DigitalId) != 9 {
+func (s *Server) route(f *wireForsendelse) (string, bool) {
+	if len(f.Mottaker.DigitalID) != 9 {
 		return "", false
 	}
 	ids := make([]string, 0, len(s.systems))
@@ -398,18 +392,14 @@ func (s *Server) route(f *send.Forsendelse) (string, bool) {
 	slices.Sort(ids)
 	for _, id := range ids {
 		m := s.systems[id]
-		typ := ""
-		if f.Forsendelsestype != nil {
-			typ = *f.Forsendelsestype
-		}
-		if m.Organisasjonsnummer == *f.Mottaker.DigitalId && (m.Forsendelsestype == "" || m.Forsendelsestype == typ) {
+		if m.Organisasjonsnummer == f.Mottaker.DigitalID && (m.Forsendelsestype == "" || m.Forsendelsestype == f.Forsendelsestype) {
 			return id, true
 		}
 	}
 	return "", false
 }
 
-func (s *Server) store(part io.Reader, d send.Dokument, kryptert bool) (Dokument, error) {
+func (s *Server) store(part io.Reader, d wireDokument, kryptert bool) (Dokument, error) {
 	var src io.Reader = part
 	if kryptert {
 		dec, err := kryptering.NewDecrypter(part, kryptering.Key{Decrypter: s.key, Certificate: s.cert})
@@ -436,17 +426,8 @@ func (s *Server) store(part io.Reader, d send.Dokument, kryptert bool) (Dokument
 	return Dokument{Filnavn: d.Filnavn, MimeType: d.MimeType, Storrelse: n, Sha256: hex.EncodeToString(h.Sum(nil)), path: f.Name()}, nil
 }
 
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
-}
-
-func yes(p *bool) bool { return p != nil && *p }
-
 // validate applies SvarUt's rules to the metadata; "" when valid.
-func validate(f *send.Forsendelse) string {
+func validate(f *wireForsendelse) string {
 	if strings.TrimSpace(f.Tittel) == "" {
 		return "tittel er påkrevd"
 	}
@@ -456,10 +437,10 @@ func validate(f *send.Forsendelse) string {
 	if strings.TrimSpace(f.Mottaker.Navn) == "" {
 		return "mottaker.navn er påkrevd"
 	}
-	digital := str(f.Mottaker.DigitalId)
+	digital := f.Mottaker.DigitalID
 	switch len(digital) {
 	case 0:
-		if yes(f.KunDigitalLevering) {
+		if f.KunDigitalLevering {
 			return "mottaker.digitalId er påkrevd for digital levering"
 		}
 	case 9:
@@ -473,20 +454,20 @@ func validate(f *send.Forsendelse) string {
 	default:
 		return "mottaker.digitalId må være et fødselsnummer eller organisasjonsnummer"
 	}
-	if !yes(f.KunDigitalLevering) && (str(f.Mottaker.Adresselinje1) == "" || str(f.Mottaker.Postnummer) == "" || str(f.Mottaker.Poststed) == "") {
+	if !f.KunDigitalLevering && (f.Mottaker.Adresselinje1 == "" || f.Mottaker.Postnummer == "" || f.Mottaker.Poststed == "") {
 		return "mottaker må ha adresselinje1, postnummer og poststed når forsendelsen kan printes"
 	}
-	if len(str(f.EksternReferanse)) > 100 {
+	if len(f.EksternReferanse) > 100 {
 		return "eksternReferanse kan ha maks 100 tegn"
 	}
-	if yes(f.KrevNiva4Innlogging) && !yes(f.Kryptert) {
+	if f.KrevNiva4Innlogging && !f.Kryptert {
 		return "forsendelser som krever nivå 4 må være kryptert"
 	}
-	if f.Dokumenter == nil || len(*f.Dokumenter) == 0 {
+	if len(f.Dokumenter) == 0 {
 		return "forsendelsen må ha minst ett dokument"
 	}
 	seen := map[string]bool{}
-	for _, d := range *f.Dokumenter {
+	for _, d := range f.Dokumenter {
 		switch {
 		case d.Filnavn == "" || len([]rune(d.Filnavn)) > 226 || strings.ContainsAny(d.Filnavn, `*:"\/<>|?`):
 			return fmt.Sprintf("ugyldig filnavn %q", d.Filnavn)
@@ -494,7 +475,7 @@ func validate(f *send.Forsendelse) string {
 			return fmt.Sprintf("filnavn %q er brukt to ganger", d.Filnavn)
 		case d.MimeType == "":
 			return "dokument mangler mimeType"
-		case d.MimeType != "application/pdf" && !yes(f.KunDigitalLevering) && !yes(d.SkalEkskluderesFraUtskrift):
+		case d.MimeType != "application/pdf" && !f.KunDigitalLevering && !d.SkalEkskluderesFraUtskrift:
 			return fmt.Sprintf("dokument %q har mimeType %s, som ikke kan printes: sett skalEkskluderesFraUtskrift eller kunDigitalLevering", d.Filnavn, d.MimeType)
 		}
 		seen[strings.ToLower(d.Filnavn)] = true
@@ -708,7 +689,7 @@ func (s *Server) nye(w http.ResponseWriter, r *http.Request) {
 	if len(list) > 200 {
 		list = list[:200]
 	}
-	out := make([]svarinn.Forsendelse, 0, len(list))
+	out := make([]innForsendelse, 0, len(list))
 	for _, f := range list {
 		out = append(out, s.svarinnWire(f))
 	}
@@ -716,19 +697,19 @@ func (s *Server) nye(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, out)
 }
 
-func (s *Server) svarinnWire(f *Forsendelse) svarinn.Forsendelse {
+func (s *Server) svarinnWire(f *Forsendelse) innForsendelse {
 	ms := f.mottatt.UnixMilli()
 	m := f.wire.Mottaker
 	niva := "3"
-	if yes(f.wire.KrevNiva4Innlogging) {
+	if f.wire.KrevNiva4Innlogging {
 		niva = "4"
 	}
-	w := svarinn.Forsendelse{
-		Id: f.ID, Tittel: f.Tittel, Date: &ms, Status: "KLAR_FOR_MOTTAK", Niva: niva,
-		DownloadUrl: s.URL() + "/tjenester/svarinn/forsendelse/" + f.ID,
-		Mottaker: svarinn.Mottaker{Navn: m.Navn, Orgnr: m.DigitalId, Adresse1: m.Adresselinje1, Adresse2: m.Adresselinje2, Adresse3: m.Adresselinje3,
+	w := innForsendelse{
+		ID: f.ID, Tittel: f.Tittel, Date: ms, Status: "KLAR_FOR_MOTTAK", Niva: niva,
+		DownloadURL: s.URL() + "/tjenester/svarinn/forsendelse/" + f.ID,
+		Mottaker: innMottaker{Navn: m.Navn, Orgnr: m.DigitalID, Adresse1: m.Adresselinje1, Adresse2: m.Adresselinje2, Adresse3: m.Adresselinje3,
 			Postnr: m.Postnummer, Poststed: m.Poststed, Land: m.Land},
-		Avsender:        &svarinn.Avsender{Navn: ptr("Konto " + f.Konto)},
+		Avsender:        &innAvsender{Navn: "Konto " + f.Konto},
 		ForsendelseType: f.wire.Forsendelsestype, EksternRef: f.wire.EksternReferanse, Korrelasjonsid: f.wire.Korrelasjonsid,
 		AvgivendeSystem: f.wire.AvgivendeSystem, TaushetsbelagtPost: f.wire.TaushetsbelagtPost,
 	}
@@ -737,15 +718,13 @@ func (s *Server) svarinnWire(f *Forsendelse) svarinn.Forsendelse {
 		if f.noChecksum {
 			sum = ""
 		}
-		w.Filmetadata = append(w.Filmetadata, svarinn.FilMetadata{Filnavn: d.Filnavn, Mimetype: d.MimeType, Sha256hash: sum, Size: d.Storrelse})
+		w.Filmetadata = append(w.Filmetadata, innFilMetadata{Filnavn: d.Filnavn, Mimetype: d.MimeType, Sha256hash: sum, Size: d.Storrelse})
 	}
 	if w.Filmetadata == nil {
-		w.Filmetadata = []svarinn.FilMetadata{}
+		w.Filmetadata = []innFilMetadata{}
 	}
 	return w
 }
-
-func ptr(s string) *string { return &s }
 
 func (s *Server) mine(w http.ResponseWriter, r *http.Request) *Forsendelse {
 	sys := r.Header.Get("X-Svaruttest-System")
@@ -861,9 +840,9 @@ type Innkommende struct {
 // AddInnkommende queues in for its mottakersystem and returns the forsendelse id.
 func (s *Server) AddInnkommende(in Innkommende) string {
 	f := &Forsendelse{ID: uuid.NewString(), Tittel: in.Tittel, Status: "KLAR_FOR_MOTTAK", Mottakersystem: in.Mottakersystem,
-		fault: in.Feil, noChecksum: in.UtenSjekksum, wire: send.Forsendelse{Tittel: in.Tittel}}
+		fault: in.Feil, noChecksum: in.UtenSjekksum, wire: wireForsendelse{Tittel: in.Tittel}}
 	for _, fil := range in.Filer {
-		d, err := s.store(bytes.NewReader(fil.Innhold), send.Dokument{Filnavn: fil.Filnavn, MimeType: fil.MimeType}, false)
+		d, err := s.store(bytes.NewReader(fil.Innhold), wireDokument{Filnavn: fil.Filnavn, MimeType: fil.MimeType}, false)
 		if err != nil {
 			panic("svaruttest: " + err.Error())
 		}
@@ -915,7 +894,7 @@ func (s *Server) feilet(w http.ResponseWriter, r *http.Request) {
 	if f == nil {
 		return
 	}
-	var req svarinn.ImportFeil
+	var req innImportFeil
 	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&req); err != nil {
 		bad(w, r, "Ugyldig mottakFeilet")
 		return

@@ -1,0 +1,41 @@
+package httpx
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// CheckEndpointURL reports whether raw is an absolute https URL, or an http URL whose host
+// is a loopback address or "localhost", without user info. It is the one rule every
+// client of the module applies to a base URL, token endpoint or issuer: tokens, grants,
+// passwords and documents are never sent in clear text over a network.
+func CheckEndpointURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URL", RedactURL(raw))
+	}
+	if u.User != nil {
+		return fmt.Errorf("URL must not carry user info")
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("%q must use https (http is allowed only for loopback hosts)", u.Redacted())
+	}
+	return fmt.Errorf("%q must use https", u.Redacted())
+}
+
+// isLoopback reports whether host is "localhost" or a loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
