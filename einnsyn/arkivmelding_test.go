@@ -127,7 +127,7 @@ func TestFromArkivmeldingRefusesWhatEInnsynCannotTake(t *testing.T) {
 	_, err = einnsyn.SaksmappeFraArkivmelding(&am.Mappe[0], nil)
 	var ve *einnsyn.ValidationError
 	require.ErrorAs(t, err, &ve)
-	joined := strings.Join(ve.Problems, "\n")
+	joined := ve.Problem
 	assert.Contains(t, joined, "saksaar and sakssekvensnummer are required")
 	assert.Contains(t, joined, "journalaar, journalsekvensnummer and journalpostnummer are required")
 
@@ -136,7 +136,7 @@ func TestFromArkivmeldingRefusesWhatEInnsynCannotTake(t *testing.T) {
 	sak.Mappe[0].Basisregistrering[0].OffentligTittel = ""
 	_, err = einnsyn.SaksmappeFraArkivmelding(&sak.Mappe[0], nil)
 	require.ErrorAs(t, err, &ve)
-	assert.Contains(t, ve.Problems[0], "the title is screened")
+	assert.Contains(t, ve.Problem, "the title is screened")
 	assert.NotContains(t, err.Error(), "Kari Nordmann")
 
 	// Not a saksmappe.

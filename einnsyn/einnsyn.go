@@ -265,7 +265,7 @@ func (r *Resource[T]) Delete(ctx context.Context, id string) (*T, error) {
 // A create is not retried once it may have reached the server. When obj has a SystemID
 // and the answer is lost, Create looks the object up by it and returns it if it was
 // created, or sends it once more if not; without a SystemID a lost answer is an
-// *UkjentUtfallError.
+// *UnknownOutcomeError.
 func (r *Resource[T]) Create(ctx context.Context, parent string, obj *T) (*T, error) {
 	if obj == nil {
 		return nil, invalid("Create: nil object")
@@ -301,7 +301,11 @@ func (r *Resource[T]) Create(ctx context.Context, parent string, obj *T) (*T, er
 			return nil, err
 		}
 		if key.value == "" || ctx.Err() != nil || attempt >= 2 {
-			return nil, &UkjentUtfallError{Collection: r.coll, SystemID: key.value, Err: err}
+			ref := ""
+			if key.value != "" {
+				ref = key.field + " " + key.value
+			}
+			return nil, &UnknownOutcomeError{Op: "einnsyn: create " + r.coll, Reference: ref, Err: err}
 		}
 		// Sent once more: a duplicate is refused with 409 naming the existing object.
 	}
@@ -692,7 +696,7 @@ func (c *Client) getBytes(ctx context.Context, u string) ([]byte, error) {
 		return nil, newError(resp, httpx.ReadError(resp))
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(httpx.LimitBody(resp.Body, MaxPageBytes))
+	b, err := io.ReadAll(httpx.LimitBody(resp, MaxPageBytes))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -723,7 +727,7 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte, out any,
 	}
 	// Read whole (bounded), then decoded in place: half the allocation of a streaming
 	// json.Decoder, which copies its growing buffer.
-	b, err := io.ReadAll(httpx.LimitBody(resp.Body, MaxObjectBytes))
+	b, err := io.ReadAll(httpx.LimitBody(resp, MaxObjectBytes))
 	if err == nil {
 		err = json.Unmarshal(b, out)
 	}

@@ -400,10 +400,10 @@ func TestErrorClasses(t *testing.T) {
 	// 401: a wrong key.
 	bad := client(t, e.fake, einnsyn.Options{APIKey: "secret_wrong-key-value"})
 	_, err = bad.Me(ctx)
-	require.ErrorIs(t, err, einnsyn.ErrUnauthenticated)
+	require.ErrorIs(t, err, einnsyn.ErrUnauthorized)
 	assert.NotContains(t, err.Error(), "wrong-key-value")
 	_, err = e.public.Me(ctx)
-	require.ErrorIs(t, err, einnsyn.ErrUnauthenticated)
+	require.ErrorIs(t, err, einnsyn.ErrUnauthorized)
 
 	// 403: another organisation's object, and acting for a unit that is not one's own.
 	_, err = e.other.Journalposter.UpdateFields(ctx, jp.ID, map[string]any{"offentligTittel": "x"})
@@ -437,7 +437,7 @@ func TestErrorClasses(t *testing.T) {
 	require.ErrorIs(t, err, einnsyn.ErrRateLimited)
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "tooManyRequests", ae.Type)
-	assert.Equal(t, 30*time.Second, ae.RetryAfter)
+	assert.Equal(t, 30*time.Second, ae.RetryAfter())
 
 	// 5xx: reads are retried; when it persists, ErrServer.
 	e.fake.FailNext(2, 503, 0)
@@ -479,7 +479,7 @@ func TestCreateExactlyOnce(t *testing.T) {
 	s3 := saksmappe(3)
 	s3.SystemID = ""
 	_, err = e.pub.Saksmapper.Create(ctx, e.arkivdel, s3)
-	var ue *einnsyn.UkjentUtfallError
+	var ue *einnsyn.UnknownOutcomeError
 	require.ErrorAs(t, err, &ue)
 	assert.ErrorIs(t, err, einnsyn.ErrUnknownOutcome)
 	assert.Equal(t, 3, e.fake.Count("saksmappe"), "it was created once; the client did not resend it")
@@ -586,7 +586,7 @@ func TestBearerActingAsAndMe(t *testing.T) {
 
 	bad := client(t, e.fake, einnsyn.Options{Token: auth.Static("expired")})
 	_, err = bad.Me(ctx)
-	require.ErrorIs(t, err, einnsyn.ErrUnauthenticated)
+	require.ErrorIs(t, err, einnsyn.ErrUnauthorized)
 }
 
 func TestInnsynskrav(t *testing.T) {
@@ -626,7 +626,7 @@ func TestInnsynskrav(t *testing.T) {
 	}
 	assert.Equal(t, 2, n)
 	_, err = e.public.Innsynskrav.ListPage(ctx, nil)
-	require.ErrorIs(t, err, einnsyn.ErrUnauthenticated)
+	require.ErrorIs(t, err, einnsyn.ErrUnauthorized)
 
 	// Too many unverified orders from one address.
 	for range 2 {

@@ -14,18 +14,9 @@ import (
 
 // Sentinels for errors.Is. An *Error matches the one of its status class; the API's type
 // codes are in Error.Type.
-var (
-	ErrBadRequest      = errors.New("einnsyn: bad request")       // 400 badRequest, validationError
-	ErrValidation      = errors.New("einnsyn: validation failed") // 400 validationError
-	ErrUnauthenticated = errors.New("einnsyn: not authenticated") // 401
-	ErrForbidden       = errors.New("einnsyn: not authorized")    // 403
-	ErrNotFound        = errors.New("einnsyn: not found")         // 404
-	ErrConflict        = errors.New("einnsyn: conflict")          // 409
-	ErrRateLimited     = errors.New("einnsyn: too many requests") // 429
-	ErrServer          = errors.New("einnsyn: server error")      // 5xx
-	ErrInvalidInput    = errors.New("einnsyn: invalid input")     // refused before sending
-	ErrUnknownOutcome  = errors.New("einnsyn: outcome unknown")   // see UkjentUtfallError
-)
+// ErrValidation is matched by an *Error whose type is validationError (a 400 that names
+// the fields); the status-class sentinels are the module's shared ones (httperrors.go).
+var ErrValidation = errors.New("einnsyn: validation failed")
 
 // FieldError is one field the API refused (validationError).
 type FieldError struct {
@@ -46,8 +37,8 @@ type Error struct {
 	// Message is the API's text, redacted.
 	Message     string
 	FieldErrors []FieldError
-	// RetryAfter is the server's wait on a 429 or 503, if it gave one.
-	RetryAfter time.Duration
+	// Wait is the server's wait on a 429 or 503, if it gave one.
+	Wait time.Duration
 	// ConflictID is the eInnsyn id of the existing object a 409 conflict names ("A
 	// conflicting object (<id>) already exists"), read before the message is redacted.
 	ConflictID string
@@ -79,33 +70,27 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Is matches the sentinel of the status class.
+// Is matches ErrValidation and the module's status-class sentinels.
 func (e *Error) Is(target error) bool {
-	switch target {
-	case ErrBadRequest:
-		return e.StatusCode == http.StatusBadRequest
-	case ErrValidation:
+	if target == ErrValidation {
 		return e.Type == "validationError"
-	case ErrUnauthenticated:
-		return e.StatusCode == http.StatusUnauthorized
-	case ErrForbidden:
-		return e.StatusCode == http.StatusForbidden
-	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound
-	case ErrConflict:
-		return e.StatusCode == http.StatusConflict
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
-	case ErrServer:
-		return e.StatusCode >= 500
 	}
-	return false
+	return httpx.StatusIs(e.StatusCode, target)
 }
+
+// HTTPStatusCode returns the HTTP status.
+func (e *Error) HTTPStatusCode() int { return e.StatusCode }
+
+// Temporary reports whether the same request may succeed later: 408, 429 and 5xx.
+func (e *Error) Temporary() bool { return httpx.Temporary(e.StatusCode) }
+
+// RetryAfter is the wait the server asked for, or 0.
+func (e *Error) RetryAfter() time.Duration { return e.Wait }
 
 func newError(resp *http.Response, body []byte) *Error {
 	e := &Error{StatusCode: resp.StatusCode}
 	if d, ok := retry.RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		e.RetryAfter = d
+		e.Wait = d
 	}
 	var w struct {
 		Type       string       `json:"type"`
@@ -140,50 +125,14 @@ func newError(resp *http.Response, body []byte) *Error {
 	return e
 }
 
-// ValidationError is bad input found before anything was sent. It matches
-// ErrInvalidInput.
-type ValidationError struct {
-	Problems []string
-}
-
-func (e *ValidationError) Error() string {
-	return "einnsyn: invalid input: " + strings.Join(e.Problems, "; ")
-}
-
-// Is matches ErrInvalidInput.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
-
 // invalid builds a ValidationError; problems that echo input are redacted, so an identity
 // number passed where an id belongs does not end up in an error.
 func invalid(p ...string) error {
 	for i := range p {
 		p[i] = httpx.Redact(p[i])
 	}
-	return &ValidationError{Problems: p}
+	return &ValidationError{Op: "einnsyn", Problem: strings.Join(p, "; ")}
 }
-
-// UkjentUtfallError (unknown outcome) is a create whose answer was lost after the
-// request may have reached eInnsyn, and whose effect could not be settled: it had no
-// SystemID to look it up by, or the lookup failed too. Look for the object before sending
-// it again. It matches ErrUnknownOutcome.
-type UkjentUtfallError struct {
-	Collection string
-	SystemID   string
-	Err        error
-}
-
-func (e *UkjentUtfallError) Error() string {
-	s := "einnsyn: create " + e.Collection + ": the answer was lost and it is unknown whether it was created"
-	if e.SystemID != "" {
-		s += " (systemId " + e.SystemID + ")"
-	}
-	return s + ": " + e.Err.Error()
-}
-
-func (e *UkjentUtfallError) Unwrap() error { return e.Err }
-
-// Is matches ErrUnknownOutcome.
-func (e *UkjentUtfallError) Is(target error) bool { return target == ErrUnknownOutcome }
 
 // DecodeError is an answer that could not be read.
 type DecodeError struct{ Err error }

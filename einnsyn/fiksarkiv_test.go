@@ -3,7 +3,6 @@ package einnsyn_test
 import (
 	"bytes"
 	"context"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,7 +82,7 @@ func TestPublishFromFiksArkiv(t *testing.T) {
 	_, err = einnsyn.SaksmappeFraFiksArkiv(am, nil)
 	var ve *einnsyn.ValidationError
 	require.ErrorAs(t, err, &ve)
-	joined := strings.Join(ve.Problems, "\n")
+	joined := ve.Problem
 	assert.Contains(t, joined, "saksaar and sakssekvensnummer are required")
 	assert.Contains(t, joined, "no offentligTittel")
 	assert.Contains(t, joined, `journalposttype "Q"`)

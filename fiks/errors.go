@@ -12,17 +12,9 @@ import (
 	"github.com/fellesklient/fellesklient/internal/retry"
 )
 
-// Sentinels by status class, for errors.Is on an [*Error].
+// The status-class sentinels (ErrNotFound, ErrUnauthorized, ...) are the module's shared
+// ones (httperrors.go). These two tell FIKS's two kinds of 401 apart.
 var (
-	ErrNotFound     = errors.New("fiks: not found")    // 404
-	ErrUnauthorized = errors.New("fiks: unauthorized") // 401 (either kind)
-	ErrForbidden    = errors.New("fiks: forbidden")    // 403: the integrasjon lacks the privilege
-	ErrConflict     = errors.New("fiks: conflict")     // 409
-	ErrRateLimited  = errors.New("fiks: rate limited") // 429
-	ErrUnavailable  = errors.New("fiks: unavailable")  // 502, 503, 504
-	ErrBadRequest   = errors.New("fiks: bad request")  // 400, 422
-	ErrServerError  = errors.New("fiks: server error") // other 5xx
-
 	// ErrTokenRejected: 401 "Klarte ikke å validere access_token": the Maskinporten token
 	// is expired, from the wrong environment or lacks scope ks:fiks. A fresh token may help.
 	ErrTokenRejected = errors.New("fiks: the access token was rejected")
@@ -50,8 +42,8 @@ type Error struct {
 	Timestamp string
 	// Body is the raw body, capped and redacted, for bodies that are not FIKS's shape.
 	Body string
-	// RetryAfter is the wait the server asked for (Retry-After on a 429 or 503), if any.
-	RetryAfter time.Duration
+	// Wait is the wait the server asked for (Retry-After on a 429 or 503), if any.
+	Wait time.Duration
 }
 
 type errorBody struct {
@@ -67,17 +59,21 @@ type errorBody struct {
 	Melding string `json:"melding"`
 }
 
-// NewError reads a non-2xx response into an *Error (body capped and closed).
-func NewError(operation string, resp *http.Response) *Error {
-	e := ParseError(operation, resp.StatusCode, httpx.ReadError(resp))
+// CheckResponse returns nil for a 2xx answer, and otherwise reads the answer into an
+// *Error (body capped, redacted and closed), as go-github's CheckResponse does.
+func CheckResponse(operation string, resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	e := parseError(operation, resp.StatusCode, httpx.ReadError(resp))
 	if d, ok := retry.RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-		e.RetryAfter = d
+		e.Wait = d
 	}
 	return e
 }
 
-// ParseError builds an *Error from a status and body. It never fails.
-func ParseError(operation string, status int, body []byte) *Error {
+// parseError builds an *Error from a status and body. It never fails.
+func parseError(operation string, status int, body []byte) *Error {
 	e := &Error{Operation: operation, StatusCode: status}
 	var eb errorBody
 	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "") {
@@ -128,10 +124,11 @@ func (e *Error) Error() string {
 // HTTPStatusCode returns the HTTP status.
 func (e *Error) HTTPStatusCode() int { return e.StatusCode }
 
-// Temporary reports whether the same request may succeed later: 429 and 5xx.
-func (e *Error) Temporary() bool {
-	return e.StatusCode == http.StatusTooManyRequests || e.StatusCode >= 500
-}
+// Temporary reports whether the same request may succeed later: 408, 429 and 5xx.
+func (e *Error) Temporary() bool { return httpx.Temporary(e.StatusCode) }
+
+// RetryAfter is the wait the server asked for, or 0.
+func (e *Error) RetryAfter() time.Duration { return e.Wait }
 
 // TokenRejected reports whether a 401 answer from a FIKS service rejects the access token
 // (so that a fresh one may help), for auth.Transport.Rejected. A 401 that says the
@@ -145,63 +142,15 @@ func TokenRejected(resp *http.Response, body []byte) bool {
 	return !strings.Contains(msg, "integrasjon") || strings.Contains(msg, "access_token")
 }
 
-// Is matches the sentinels by status class, and the two kinds of 401 by FIKS's message.
+// Is matches the module's status-class sentinels, and the two kinds of 401 by FIKS's
+// message.
 func (e *Error) Is(target error) bool {
 	s := e.StatusCode
 	switch target {
-	case ErrNotFound:
-		return s == http.StatusNotFound
-	case ErrUnauthorized:
-		return s == http.StatusUnauthorized
 	case ErrTokenRejected:
 		return s == http.StatusUnauthorized && strings.Contains(strings.ToLower(e.Message+e.Body), "access_token")
 	case ErrIntegrasjonRejected:
 		return s == http.StatusUnauthorized && strings.Contains(strings.ToLower(e.Message+e.Body), "integrasjon")
-	case ErrForbidden:
-		return s == http.StatusForbidden
-	case ErrConflict:
-		return s == http.StatusConflict
-	case ErrRateLimited:
-		return s == http.StatusTooManyRequests
-	case ErrUnavailable:
-		return s == http.StatusBadGateway || s == http.StatusServiceUnavailable || s == http.StatusGatewayTimeout
-	case ErrBadRequest:
-		return s == http.StatusBadRequest || s == http.StatusUnprocessableEntity
-	case ErrServerError:
-		return s >= 500
 	}
-	return false
+	return httpx.StatusIs(s, target)
 }
-
-// ErrInvalidInput matches every [*ValidationError].
-var ErrInvalidInput = errors.New("fiks: invalid input")
-
-// ValidationError reports input a FIKS client refused before sending anything.
-type ValidationError struct {
-	// Operation is the client method, for example "svarut.Send".
-	Operation string
-	// Field names the offending input, for example "Mottaker.Foedselsnummer".
-	Field string
-	// Problem says what is wrong. It never contains the value of a secret or an identity
-	// number.
-	Problem string
-	// Err is the underlying parse error, if any (for example an *ident.ParseError).
-	Err error
-}
-
-func (e *ValidationError) Error() string {
-	s := e.Operation
-	if s == "" {
-		s = "fiks"
-	}
-	if e.Field != "" {
-		s += ": " + e.Field
-	}
-	return s + ": " + e.Problem
-}
-
-// Unwrap returns the underlying error.
-func (e *ValidationError) Unwrap() error { return e.Err }
-
-// Is matches [ErrInvalidInput].
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }

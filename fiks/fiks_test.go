@@ -68,9 +68,9 @@ func TestParseError(t *testing.T) {
 		{401, fikstest.MessageBadIntegrasjon + "abc", []error{fiks.ErrUnauthorized, fiks.ErrIntegrasjonRejected}, []error{fiks.ErrTokenRejected}},
 		{403, "mangler tilgang", []error{fiks.ErrForbidden}, []error{fiks.ErrUnauthorized}},
 		{409, "x", []error{fiks.ErrConflict}, nil},
-		{429, "x", []error{fiks.ErrRateLimited}, []error{fiks.ErrServerError}},
-		{503, "x", []error{fiks.ErrUnavailable, fiks.ErrServerError}, nil},
-		{500, "x", []error{fiks.ErrServerError}, []error{fiks.ErrUnavailable}},
+		{429, "x", []error{fiks.ErrRateLimited}, []error{fiks.ErrServer}},
+		{503, "x", []error{fiks.ErrUnavailable, fiks.ErrServer}, nil},
+		{500, "x", []error{fiks.ErrServer}, []error{fiks.ErrUnavailable}},
 		{400, "x", []error{fiks.ErrBadRequest}, nil},
 	}
 	for _, tc := range cases {
@@ -121,8 +121,8 @@ func TestFikstestAuth(t *testing.T) {
 		if err != nil {
 			return "", err
 		}
-		if resp.StatusCode != 200 {
-			return "", fiks.NewError("test.Call", resp)
+		if err := fiks.CheckResponse("test.Call", resp); err != nil {
+			return "", err
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)

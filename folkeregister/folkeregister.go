@@ -121,10 +121,10 @@ var rolleRE = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,100}$`)
 
 func checkRolle(op, r string) error {
 	if r == "" {
-		return &fiks.ValidationError{Operation: op, Field: "Rolle", Problem: "no rolle id: set Options.Rolle or the call's Rolle"}
+		return &ValidationError{Op: op, Field: "Rolle", Problem: "no rolle id: set Options.Rolle or the call's Rolle"}
 	}
 	if !rolleRE.MatchString(r) {
-		return &fiks.ValidationError{Operation: op, Field: "Rolle", Problem: "a rolle id is letters, digits, '-', '.', '_' or '~' (usually a UUID)"}
+		return &ValidationError{Op: op, Field: "Rolle", Problem: "a rolle id is letters, digits, '-', '.', '_' or '~' (usually a UUID)"}
 	}
 	return nil
 }
@@ -184,7 +184,7 @@ func (c *Client) rolleFor(op string, o *PersonOptions) (string, []Part, error) {
 	}
 	for _, p := range parts {
 		if !partRE.MatchString(string(p)) {
-			return "", nil, &fiks.ValidationError{Operation: op, Field: "Parts", Problem: fmt.Sprintf("%q is not a part name", string(p))}
+			return "", nil, &ValidationError{Op: op, Field: "Parts", Problem: fmt.Sprintf("%q is not a part name", string(p))}
 		}
 	}
 	return r, parts, nil
@@ -233,7 +233,7 @@ func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, op
 
 func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer, opts *PersonOptions, decode func([]byte) error) error {
 	if id.IsZero() {
-		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
+		return &ValidationError{Op: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
 	}
 	rolle, parts, err := c.rolleFor(op, opts)
 	if err != nil {
@@ -273,13 +273,13 @@ const (
 )
 
 func (c *Client) decode(op string, resp *http.Response, limit int64, decode func([]byte) error) error {
-	if resp.StatusCode/100 != 2 {
-		return fiks.NewError(op, resp)
+	if err := fiks.CheckResponse(op, resp); err != nil {
+		return err
 	}
 	defer resp.Body.Close()
 	// Read whole (bounded), then decoded in place: half the allocation of a streaming
 	// json.Decoder, which copies its growing buffer.
-	b, err := io.ReadAll(httpx.LimitBody(resp.Body, limit))
+	b, err := io.ReadAll(httpx.LimitBody(resp, limit))
 	if err == nil {
 		err = decode(b)
 	}
@@ -322,7 +322,7 @@ func (c *Client) Personer(ctx context.Context, ids []ident.Foedselsnummer, opts 
 	seen := make(map[string]*Person, len(ids))
 	for i, id := range ids {
 		if id.IsZero() {
-			return nil, &fiks.ValidationError{Operation: op, Field: fmt.Sprintf("ids[%d]", i), Problem: "no fødselsnummer or D-nummer given"}
+			return nil, &ValidationError{Op: op, Field: fmt.Sprintf("ids[%d]", i), Problem: "no fødselsnummer or D-nummer given"}
 		}
 		if _, ok := seen[id.Unmasked()]; !ok {
 			seen[id.Unmasked()] = nil
@@ -419,13 +419,13 @@ func (s Soek) query() (url.Values, error) {
 		q.Set("soekFonetisk", "true")
 	}
 	if len(q) == 0 {
-		return nil, &fiks.ValidationError{Operation: "folkeregister.Soek", Field: "Soek", Problem: "no search criteria"}
+		return nil, &ValidationError{Op: "folkeregister.Soek", Field: "Soek", Problem: "no search criteria"}
 	}
 	if len(q) == 1 && (q.Has("navn") || q.Has("kjoenn")) {
-		return nil, &fiks.ValidationError{Operation: "folkeregister.Soek", Field: "Soek", Problem: "a search by name or kjoenn alone is too wide: add a birth date, year range or address"}
+		return nil, &ValidationError{Op: "folkeregister.Soek", Field: "Soek", Problem: "a search by name or kjoenn alone is too wide: add a birth date, year range or address"}
 	}
 	if k := s.Kjoenn; k != "" && k != "kvinne" && k != "mann" {
-		return nil, &fiks.ValidationError{Operation: "folkeregister.Soek", Field: "Kjoenn", Problem: `must be "kvinne" or "mann"`}
+		return nil, &ValidationError{Op: "folkeregister.Soek", Field: "Kjoenn", Problem: `must be "kvinne" or "mann"`}
 	}
 	return q, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -284,16 +285,16 @@ func TestNotFoundAndValidation(t *testing.T) {
 	}
 	for i, tc := range cases {
 		err := tc()
-		var ve *fiks.ValidationError
+		var ve *folkeregister.ValidationError
 		assert.ErrorAs(t, err, &ve, "case %d", i)
-		assert.ErrorIs(t, err, fiks.ErrInvalidInput, "case %d", i)
+		assert.ErrorIs(t, err, folkeregister.ErrInvalidInput, "case %d", i)
 	}
 	assert.Equal(t, before, f.fake.Requests(), "nothing was sent")
 
 	// A client without a role refuses every call.
 	nr := f.client(t, func(o *folkeregister.Options) { o.Rolle = "" })
 	_, err = nr.Person(ctx, fnr(t, kariNr), nil)
-	assert.ErrorIs(t, err, fiks.ErrInvalidInput)
+	assert.ErrorIs(t, err, folkeregister.ErrInvalidInput)
 
 	// Options checks.
 	_, err = folkeregister.New(folkeregister.Options{})
@@ -476,9 +477,12 @@ func TestHendelserOverlap(t *testing.T) {
 }
 
 func TestFregErrorBody(t *testing.T) {
-	e := fiks.ParseError("folkeregister.Person", 500, []byte(`{"kode":"FREG-001","melding":"Feil i tjenesten for 13097248022"}`))
+	resp := &http.Response{StatusCode: 500, Header: http.Header{},
+		Body: io.NopCloser(strings.NewReader(`{"kode":"FREG-001","melding":"Feil i tjenesten for 13097248022"}`))}
+	var e *fiks.Error
+	require.ErrorAs(t, fiks.CheckResponse("folkeregister.Person", resp), &e)
 	assert.Equal(t, "FREG-001", e.ErrorCode)
 	assert.NotContains(t, e.Error(), "13097248022")
 	assert.Contains(t, e.Error(), "Feil i tjenesten")
-	assert.True(t, errors.Is(e, fiks.ErrServerError))
+	assert.True(t, errors.Is(e, fiks.ErrServer))
 }

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-
-	"github.com/fellesklient/fellesklient/fiks"
 )
 
 // Hendelse is one event of the feed (hendelsesliste): something changed for a person.
@@ -72,7 +70,7 @@ func (c *Client) HendelserSide(ctx context.Context, fra int64, opts *FeedOptions
 		return nil, err
 	}
 	if fra < 0 {
-		return nil, &fiks.ValidationError{Operation: op, Field: "fra", Problem: "a sequence number is not negative"}
+		return nil, &ValidationError{Op: op, Field: "fra", Problem: "a sequence number is not negative"}
 	}
 	u := c.url(rolle, "v1/hendelser/feed", url.Values{"seq": {strconv.FormatInt(fra, 10)}})
 	var entries []feedEntry

@@ -93,7 +93,7 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	if opts.ClientID == "" {
-		return nil, &ValidationError{Field: "ClientID", Reason: "missing"}
+		return nil, &ValidationError{Op: "maskinporten", Field: "ClientID", Problem: "missing"}
 	}
 	now := opts.Now
 	if now == nil {
@@ -106,11 +106,11 @@ func New(opts Options) (*Client, error) {
 		opts.GrantLifetime = 60 * time.Second
 	}
 	if opts.GrantLifetime < 0 || opts.GrantLifetime > 120*time.Second {
-		return nil, &ValidationError{Field: "GrantLifetime", Reason: "must be at most 120 s (Maskinporten rejects longer grants)"}
+		return nil, &ValidationError{Op: "maskinporten", Field: "GrantLifetime", Problem: "must be at most 120 s (Maskinporten rejects longer grants)"}
 	}
 	if opts.TokenURL != "" {
 		if err := CheckEndpointURL(opts.TokenURL); err != nil {
-			return nil, &ValidationError{Field: "TokenURL", Reason: err.Error()}
+			return nil, &ValidationError{Op: "maskinporten", Field: "TokenURL", Problem: err.Error()}
 		}
 	}
 	if opts.MetadataTTL <= 0 {
@@ -272,7 +272,7 @@ func (c *Client) Fetch(ctx context.Context, req Request) (*auth.Token, error) {
 	}
 	defer resp.Body.Close()
 	var tr tokenResponse
-	if err := json.NewDecoder(httpx.LimitBody(resp.Body, 1<<20)).Decode(&tr); err != nil {
+	if err := json.NewDecoder(httpx.LimitBody(resp, 1<<20)).Decode(&tr); err != nil {
 		if errors.Is(err, ErrResponseTooLarge) {
 			return nil, fmt.Errorf("maskinporten: token response: %w", err)
 		}
@@ -402,7 +402,7 @@ func fetchMetadata(ctx context.Context, hc *httpx.Client, env Environment) (*Met
 	}
 	defer resp.Body.Close()
 	var md Metadata
-	if err := json.NewDecoder(httpx.LimitBody(resp.Body, 1<<20)).Decode(&md); err != nil {
+	if err := json.NewDecoder(httpx.LimitBody(resp, 1<<20)).Decode(&md); err != nil {
 		return nil, &Error{StatusCode: resp.StatusCode, Code: "invalid_metadata", Description: "metadata is not valid JSON"}
 	}
 	if err := md.check(env); err != nil {

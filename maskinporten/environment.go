@@ -41,10 +41,10 @@ func ParseEnvironment(s string) (Environment, error) {
 // validate checks that e is an absolute https URL, or http on a loopback host.
 func (e Environment) validate() error {
 	if e == "" {
-		return &ValidationError{Field: "Environment", Reason: "missing (use maskinporten.Prod, maskinporten.Test or an issuer URL)"}
+		return &ValidationError{Op: "maskinporten", Field: "Environment", Problem: "missing (use maskinporten.Prod, maskinporten.Test or an issuer URL)"}
 	}
 	if err := CheckEndpointURL(string(e)); err != nil {
-		return &ValidationError{Field: "Environment", Reason: err.Error()}
+		return &ValidationError{Op: "maskinporten", Field: "Environment", Problem: err.Error()}
 	}
 	return nil
 }

@@ -13,8 +13,9 @@ import (
 	"github.com/fellesklient/fellesklient/internal/retry"
 )
 
-// Sentinels for errors.Is. A [*Error] matches the sentinel of its OAuth error code or
-// status class; a [*ValidationError] matches the sentinel it wraps.
+// Sentinels for errors.Is. A [*Error] matches the sentinel of its OAuth error code and
+// the module's status-class sentinels (ErrRateLimited, ErrServer, ...; httperrors.go); a
+// [*ValidationError] matches ErrInvalidInput and the sentinel it wraps.
 var (
 	// ErrInvalidGrant: the grant was rejected (unknown client, bad signature, expired or
 	// reused grant, certificate problems).
@@ -27,11 +28,6 @@ var (
 	// ErrAccessDenied: the consumer has not been granted the scope, or has not delegated
 	// it to this supplier.
 	ErrAccessDenied = errors.New("maskinporten: access denied")
-	// ErrRateLimited: HTTP 429.
-	ErrRateLimited = errors.New("maskinporten: rate limited")
-	// ErrUnavailable: HTTP 5xx.
-	ErrUnavailable = errors.New("maskinporten: unavailable")
-
 	// ErrKey: the key could not be read or is not usable (not RSA, too short, unknown format).
 	ErrKey = errors.New("maskinporten: unusable key")
 	// ErrPassword: a PKCS#12 file could not be opened with the password given.
@@ -39,21 +35,6 @@ var (
 	// ErrCertificateExpired: the certificate for x5c is expired or not yet valid.
 	ErrCertificateExpired = errors.New("maskinporten: certificate not valid now")
 )
-
-// ValidationError reports bad configuration or request input, found before anything is
-// sent. Field names the option or request field.
-type ValidationError struct {
-	Field  string
-	Reason string
-	Err    error // a sentinel such as ErrKey, or nil
-}
-
-func (e *ValidationError) Error() string {
-	return "maskinporten: invalid " + e.Field + ": " + e.Reason
-}
-
-// Unwrap returns the sentinel, if any.
-func (e *ValidationError) Unwrap() error { return e.Err }
 
 // Error is an error answer from the token endpoint (or metadata endpoint): the OAuth 2.0
 // error body (RFC 6749 §5.2) with Maskinporten's MP code and trace id parsed out of
@@ -71,8 +52,8 @@ type Error struct {
 	MPCode string
 	// TraceID is Maskinporten's trace id, if given. Quote it to Digdir support.
 	TraceID string
-	// RetryAfter is the server's Retry-After, if any.
-	RetryAfter time.Duration
+	// Wait is the server's Retry-After, if any.
+	Wait time.Duration
 }
 
 var (
@@ -104,14 +85,15 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// Temporary reports whether the request may succeed later unchanged: 5xx and 429.
+// Temporary reports whether the request may succeed later unchanged: 408, 429 and 5xx.
 // Configuration, key, scope and delegation errors are permanent.
-func (e *Error) Temporary() bool {
-	return e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests
-}
+func (e *Error) Temporary() bool { return httpx.Temporary(e.StatusCode) }
 
 // HTTPStatusCode returns the HTTP status.
 func (e *Error) HTTPStatusCode() int { return e.StatusCode }
+
+// RetryAfter is the wait the server asked for, or 0.
+func (e *Error) RetryAfter() time.Duration { return e.Wait }
 
 // ClockAhead reports whether Maskinporten said the grant was issued in the future: the
 // client clock runs ahead.
@@ -132,12 +114,8 @@ func (e *Error) Is(target error) bool {
 		return e.Code == "invalid_request"
 	case ErrAccessDenied:
 		return e.Code == "access_denied" || e.MPCode == "MP-250" || e.MPCode == "MP-251" || e.StatusCode == http.StatusForbidden
-	case ErrRateLimited:
-		return e.StatusCode == http.StatusTooManyRequests
-	case ErrUnavailable:
-		return e.StatusCode >= 500
 	}
-	return false
+	return httpx.StatusIs(e.StatusCode, target)
 }
 
 // errorBody is the OAuth error body.
@@ -174,7 +152,7 @@ func parseError(status int, header http.Header, body []byte) *Error {
 	}
 	if header != nil {
 		if d, ok := retry.RetryAfter(header.Get("Retry-After"), time.Now()); ok {
-			e.RetryAfter = d
+			e.Wait = d
 		}
 	}
 	return e

@@ -96,40 +96,40 @@ func (r Request) String() string {
 // validate checks the request before anything is signed or sent.
 func (r Request) validate() error {
 	if len(r.Scopes) == 0 {
-		return &ValidationError{Field: "Request.Scopes", Reason: "at least one scope is required"}
+		return &ValidationError{Op: "maskinporten", Field: "Request.Scopes", Problem: "at least one scope is required"}
 	}
 	for _, s := range r.Scopes {
 		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
-			return &ValidationError{Field: "Request.Scopes", Reason: fmt.Sprintf("%q is not a valid scope (one scope per element, no spaces)", s)}
+			return &ValidationError{Op: "maskinporten", Field: "Request.Scopes", Problem: fmt.Sprintf("%q is not a valid scope (one scope per element, no spaces)", s)}
 		}
 	}
 	for _, res := range r.Resource {
 		u, err := url.Parse(res)
 		if err != nil || !u.IsAbs() {
-			return &ValidationError{Field: "Request.Resource", Reason: fmt.Sprintf("%q is not an absolute URI", res)}
+			return &ValidationError{Op: "maskinporten", Field: "Request.Resource", Problem: fmt.Sprintf("%q is not an absolute URI", res)}
 		}
 	}
 	if r.ConsumerOrg != "" {
 		if _, err := ident.ParseOrganisasjonsnummer(r.ConsumerOrg); err != nil {
-			return &ValidationError{Field: "Request.ConsumerOrg", Reason: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.ConsumerOrg), Err: err}
+			return &ValidationError{Op: "maskinporten", Field: "Request.ConsumerOrg", Problem: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.ConsumerOrg), Err: err}
 		}
 	}
 	if r.SystemUser != nil {
 		if len(r.AuthorizationDetails) > 0 {
-			return &ValidationError{Field: "Request.SystemUser", Reason: "set SystemUser or AuthorizationDetails, not both"}
+			return &ValidationError{Op: "maskinporten", Field: "Request.SystemUser", Problem: "set SystemUser or AuthorizationDetails, not both"}
 		}
 		if _, err := ident.ParseOrganisasjonsnummer(r.SystemUser.Organisasjonsnummer); err != nil {
-			return &ValidationError{Field: "Request.SystemUser.Organisasjonsnummer", Reason: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.SystemUser.Organisasjonsnummer), Err: err}
+			return &ValidationError{Op: "maskinporten", Field: "Request.SystemUser.Organisasjonsnummer", Problem: fmt.Sprintf("%q is not a valid organisasjonsnummer", r.SystemUser.Organisasjonsnummer), Err: err}
 		}
 	}
 	if len(r.AuthorizationDetails) > 0 {
 		var arr []map[string]any
 		if err := json.Unmarshal(r.AuthorizationDetails, &arr); err != nil || len(arr) == 0 {
-			return &ValidationError{Field: "Request.AuthorizationDetails", Reason: "must be a non-empty JSON array of objects"}
+			return &ValidationError{Op: "maskinporten", Field: "Request.AuthorizationDetails", Problem: "must be a non-empty JSON array of objects"}
 		}
 		for _, d := range arr {
 			if t, _ := d["type"].(string); t == "" {
-				return &ValidationError{Field: "Request.AuthorizationDetails", Reason: "every element needs a \"type\""}
+				return &ValidationError{Op: "maskinporten", Field: "Request.AuthorizationDetails", Problem: "every element needs a \"type\""}
 			}
 		}
 	}
@@ -188,22 +188,22 @@ type signer struct {
 func newSigner(clientID string, key Key, alg Algorithm, lifetime time.Duration) (*signer, error) {
 	a, ok := alg.jwa()
 	if !ok {
-		return nil, &ValidationError{Field: "Algorithm", Reason: fmt.Sprintf("%q is not supported; use RS256, RS384 or RS512", alg)}
+		return nil, &ValidationError{Op: "maskinporten", Field: "Algorithm", Problem: fmt.Sprintf("%q is not supported; use RS256, RS384 or RS512", alg)}
 	}
 	h := jws.NewHeaders()
 	if key.KeyID != "" {
 		if err := h.Set(jws.KeyIDKey, key.KeyID); err != nil {
-			return nil, &ValidationError{Field: "Key.KeyID", Reason: "invalid"}
+			return nil, &ValidationError{Op: "maskinporten", Field: "Key.KeyID", Problem: "invalid"}
 		}
 	} else {
 		var chain cert.Chain
 		for _, c := range key.Certificates {
 			if err := chain.AddString(base64.StdEncoding.EncodeToString(c.Raw)); err != nil {
-				return nil, &ValidationError{Field: "Key.Certificates", Reason: "cannot encode chain", Err: ErrKey}
+				return nil, &ValidationError{Op: "maskinporten", Field: "Key.Certificates", Problem: "cannot encode chain", Err: ErrKey}
 			}
 		}
 		if err := h.Set(jws.X509CertChainKey, &chain); err != nil {
-			return nil, &ValidationError{Field: "Key.Certificates", Reason: "cannot encode chain", Err: ErrKey}
+			return nil, &ValidationError{Op: "maskinporten", Field: "Key.Certificates", Problem: "cannot encode chain", Err: ErrKey}
 		}
 	}
 	return &signer{clientID: clientID, alg: a, key: key, headers: h, lifetime: lifetime}, nil

@@ -75,29 +75,29 @@ func (k Key) publicKey() (*rsa.PublicKey, bool) {
 // validate checks the rules of Key at now.
 func (k Key) validate(now time.Time) error {
 	if k.Signer == nil {
-		return &ValidationError{Field: "Key.Signer", Reason: "missing", Err: ErrKey}
+		return &ValidationError{Op: "maskinporten", Field: "Key.Signer", Problem: "missing", Err: ErrKey}
 	}
 	pub, ok := k.publicKey()
 	if !ok {
-		return &ValidationError{Field: "Key.Signer", Reason: fmt.Sprintf("Maskinporten needs an RSA key, got %T", k.Signer.Public()), Err: ErrKey}
+		return &ValidationError{Op: "maskinporten", Field: "Key.Signer", Problem: fmt.Sprintf("Maskinporten needs an RSA key, got %T", k.Signer.Public()), Err: ErrKey}
 	}
 	if pub.N.BitLen() < 2048 {
-		return &ValidationError{Field: "Key.Signer", Reason: fmt.Sprintf("RSA key of %d bits; at least 2048 are needed", pub.N.BitLen()), Err: ErrKey}
+		return &ValidationError{Op: "maskinporten", Field: "Key.Signer", Problem: fmt.Sprintf("RSA key of %d bits; at least 2048 are needed", pub.N.BitLen()), Err: ErrKey}
 	}
 	switch {
 	case k.KeyID != "" && len(k.Certificates) > 0:
-		return &ValidationError{Field: "Key", Reason: "both KeyID and Certificates are set; use kid for a registered key or x5c for a virksomhetssertifikat, not both", Err: ErrKey}
+		return &ValidationError{Op: "maskinporten", Field: "Key", Problem: "both KeyID and Certificates are set; use kid for a registered key or x5c for a virksomhetssertifikat, not both", Err: ErrKey}
 	case k.KeyID == "" && len(k.Certificates) == 0:
-		return &ValidationError{Field: "Key", Reason: "neither KeyID (registered key) nor Certificates (virksomhetssertifikat) is set", Err: ErrKey}
+		return &ValidationError{Op: "maskinporten", Field: "Key", Problem: "neither KeyID (registered key) nor Certificates (virksomhetssertifikat) is set", Err: ErrKey}
 	}
 	if len(k.Certificates) > 0 {
 		leaf := k.Certificates[0]
 		if leaf == nil {
-			return &ValidationError{Field: "Key.Certificates", Reason: "nil certificate", Err: ErrKey}
+			return &ValidationError{Op: "maskinporten", Field: "Key.Certificates", Problem: "nil certificate", Err: ErrKey}
 		}
 		lpub, ok := leaf.PublicKey.(*rsa.PublicKey)
 		if !ok || !lpub.Equal(pub) {
-			return &ValidationError{Field: "Key.Certificates", Reason: "the first certificate does not belong to the signing key", Err: ErrKey}
+			return &ValidationError{Op: "maskinporten", Field: "Key.Certificates", Problem: "the first certificate does not belong to the signing key", Err: ErrKey}
 		}
 		if err := checkValidity(leaf, now); err != nil {
 			return err
@@ -108,10 +108,10 @@ func (k Key) validate(now time.Time) error {
 
 func checkValidity(c *x509.Certificate, now time.Time) error {
 	if now.After(c.NotAfter) {
-		return &ValidationError{Field: "Key.Certificates", Reason: fmt.Sprintf("certificate %q expired %s", c.Subject.CommonName, c.NotAfter.UTC().Format(time.RFC3339)), Err: ErrCertificateExpired}
+		return &ValidationError{Op: "maskinporten", Field: "Key.Certificates", Problem: fmt.Sprintf("certificate %q expired %s", c.Subject.CommonName, c.NotAfter.UTC().Format(time.RFC3339)), Err: ErrCertificateExpired}
 	}
 	if now.Before(c.NotBefore) {
-		return &ValidationError{Field: "Key.Certificates", Reason: fmt.Sprintf("certificate %q is not valid before %s", c.Subject.CommonName, c.NotBefore.UTC().Format(time.RFC3339)), Err: ErrCertificateExpired}
+		return &ValidationError{Op: "maskinporten", Field: "Key.Certificates", Problem: fmt.Sprintf("certificate %q is not valid before %s", c.Subject.CommonName, c.NotBefore.UTC().Format(time.RFC3339)), Err: ErrCertificateExpired}
 	}
 	return nil
 }
@@ -124,7 +124,7 @@ func ParseKey(data []byte, password string) (Key, error) {
 	trimmed := bytes.TrimSpace(data)
 	switch {
 	case len(trimmed) == 0:
-		return Key{}, &ValidationError{Field: "key", Reason: "empty key data", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "empty key data", Err: ErrKey}
 	case bytes.HasPrefix(trimmed, []byte("-----BEGIN")) || bytes.Contains(trimmed, []byte("\n-----BEGIN")):
 		return ParsePEM(trimmed)
 	case trimmed[0] == '{':
@@ -144,7 +144,7 @@ func ParseKey(data []byte, password string) (Key, error) {
 func ParsePEM(data []byte) (Key, error) {
 	priv, certs, err := keyfile.ParsePEM(data)
 	if err != nil {
-		return Key{}, &ValidationError{Field: "key", Reason: err.Error(), Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: err.Error(), Err: ErrKey}
 	}
 	return signerKey(priv, certs)
 }
@@ -153,11 +153,11 @@ func ParsePEM(data []byte) (Key, error) {
 func signerKey(priv crypto.PrivateKey, certs []*x509.Certificate) (Key, error) {
 	s, ok := priv.(crypto.Signer)
 	if !ok {
-		return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: fmt.Sprintf("unsupported private key type %T", priv), Err: ErrKey}
 	}
 	k := Key{Signer: s, Certificates: certs}
 	if _, ok := k.publicKey(); !ok {
-		return Key{}, &ValidationError{Field: "key", Reason: "Maskinporten needs an RSA key", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "Maskinporten needs an RSA key", Err: ErrKey}
 	}
 	return k, nil
 }
@@ -169,7 +169,7 @@ func ParseJWK(data []byte) (Key, error) {
 		Keys []json.RawMessage `json:"keys"`
 	}
 	if err := json.Unmarshal(data, &probe); err != nil {
-		return Key{}, &ValidationError{Field: "key", Reason: "not valid JSON", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "not valid JSON", Err: ErrKey}
 	}
 	raw := data
 	if probe.Keys != nil {
@@ -181,20 +181,20 @@ func ParseJWK(data []byte) (Key, error) {
 			}
 		}
 		if len(private) != 1 {
-			return Key{}, &ValidationError{Field: "key", Reason: fmt.Sprintf("the JWK set has %d private keys; exactly one is needed", len(private)), Err: ErrKey}
+			return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: fmt.Sprintf("the JWK set has %d private keys; exactly one is needed", len(private)), Err: ErrKey}
 		}
 		raw = private[0]
 	}
 	key, err := jwk.ParseKey(raw)
 	if err != nil {
-		return Key{}, &ValidationError{Field: "key", Reason: "unreadable JWK", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "unreadable JWK", Err: ErrKey}
 	}
 	var priv rsa.PrivateKey
 	if err := jwk.Export(key, &priv); err != nil {
-		return Key{}, &ValidationError{Field: "key", Reason: "the JWK is not a private RSA key", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "the JWK is not a private RSA key", Err: ErrKey}
 	}
 	if err := priv.Validate(); err != nil {
-		return Key{}, &ValidationError{Field: "key", Reason: "the JWK's RSA parameters are inconsistent", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "the JWK's RSA parameters are inconsistent", Err: ErrKey}
 	}
 	kid, _ := key.KeyID()
 	return Key{Signer: &priv, KeyID: kid}, nil
@@ -207,10 +207,10 @@ func ParseJWK(data []byte) (Key, error) {
 func ParsePKCS12(data []byte, password string) (Key, error) {
 	priv, certs, err := keyfile.ParsePKCS12(data, password)
 	if errors.Is(err, keyfile.ErrPassword) {
-		return Key{}, &ValidationError{Field: "key", Reason: "the PKCS#12 password is wrong", Err: ErrPassword}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "the PKCS#12 password is wrong", Err: ErrPassword}
 	}
 	if err != nil {
-		return Key{}, &ValidationError{Field: "key", Reason: "not a readable PKCS#12, PEM or JWK key", Err: ErrKey}
+		return Key{}, &ValidationError{Op: "maskinporten", Field: "key", Problem: "not a readable PKCS#12, PEM or JWK key", Err: ErrKey}
 	}
 	return signerKey(priv, certs)
 }

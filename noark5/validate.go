@@ -340,6 +340,11 @@ func (v *validator) run() error {
 				v.problem(v.line(), v.path(""), "xml", "a single token is larger than %d bytes", v.g.max)
 				return &LimitError{Line: v.line(), Err: ErrTokenTooLarge}
 			}
+			if errors.Is(v.g.err, ErrEncoding) {
+				// Broken UTF-16 is a fault of the document, as libxml2 reports it.
+				v.problem(v.line(), v.path(""), "xml", "%v", v.g.err)
+				return nil
+			}
 			if v.g.err != nil {
 				return v.g.err
 			}

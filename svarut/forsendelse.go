@@ -12,7 +12,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/send"
 )
@@ -205,7 +204,7 @@ var (
 )
 
 func invalid(field, problem string, a ...any) error {
-	return &fiks.ValidationError{Operation: "svarut.Send", Field: field, Problem: fmt.Sprintf(problem, a...)}
+	return &ValidationError{Op: "svarut.Send", Field: field, Problem: fmt.Sprintf(problem, a...)}
 }
 
 func maxLen(field, v string, n int) error {
@@ -312,7 +311,7 @@ func (m *Mottaker) validate(field string, needAddress bool) error {
 	}
 	if m.Organisasjonsnummer != "" {
 		if _, err := ident.ParseOrganisasjonsnummer(string(m.Organisasjonsnummer)); err != nil {
-			return &fiks.ValidationError{Operation: "svarut.Send", Field: field + ".Organisasjonsnummer", Problem: "not a valid organisasjonsnummer", Err: err}
+			return &ValidationError{Op: "svarut.Send", Field: field + ".Organisasjonsnummer", Problem: "not a valid organisasjonsnummer", Err: err}
 		}
 	}
 	if m.Postadresse == nil {

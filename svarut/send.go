@@ -38,34 +38,13 @@ type SendResult struct {
 	Gjenbrukt bool
 }
 
-// ErrUkjentUtfall is matched by an *UkjentUtfallError.
-var ErrUkjentUtfall = errors.New("svarut: the outcome of the send is unknown")
-
-// UkjentUtfallError: the request may have reached SvarUt, and Send could not find out
-// (the lookup failed, or the context ended). Do not send again blindly: look the
-// reference up later with FinnEksternReferanse.
-type UkjentUtfallError struct {
-	EksternReferanse string
-	Err              error
-}
-
-func (e *UkjentUtfallError) Error() string {
-	return "svarut.Send: the outcome is unknown; look up eksternReferanse " + e.EksternReferanse + " before sending again: " + e.Err.Error()
-}
-
-// Unwrap returns the cause.
-func (e *UkjentUtfallError) Unwrap() error { return e.Err }
-
-// Is matches ErrUkjentUtfall.
-func (e *UkjentUtfallError) Is(target error) bool { return target == ErrUkjentUtfall }
-
 // ErrReferenceConflict is matched by a *ReferenceConflictError.
 var ErrReferenceConflict = errors.New("svarut: the eksternReferanse belongs to another forsendelse")
 
 // ReferenceConflictError: after an ambiguous failure, Send found forsendelser with its
 // eksternReferanse, but none with the documents it sent (names, and SHA-256 or sizes).
 // The reference was used before for something else, so this send's outcome is unknown
-// too: it also matches ErrUkjentUtfall. Use a reference unique to each forsendelse.
+// too: it also matches ErrUnknownOutcome. Use a reference unique to each forsendelse.
 type ReferenceConflictError struct {
 	EksternReferanse string
 	// Found are the ids of the forsendelser that carry the reference.
@@ -76,9 +55,9 @@ func (e *ReferenceConflictError) Error() string {
 	return fmt.Sprintf("svarut.Send: eksternReferanse %s is carried by %d other forsendelse(r), none with the documents of this send; its outcome is unknown", e.EksternReferanse, len(e.Found))
 }
 
-// Is matches ErrReferenceConflict and ErrUkjentUtfall.
+// Is matches ErrReferenceConflict and ErrUnknownOutcome.
 func (e *ReferenceConflictError) Is(target error) bool {
-	return target == ErrReferenceConflict || target == ErrUkjentUtfall
+	return target == ErrReferenceConflict || target == ErrUnknownOutcome
 }
 
 // ErrUnexpectedResponse: SvarUt answered 2xx with a body that is not of the documented
@@ -140,10 +119,10 @@ func (s *sentDocs) matches(meta []DokumentMetadata) bool {
 // the v3 spec). Documents are streamed from their source for each attempt, encrypted on
 // the way when the forsendelse is Kryptert or KrevNiva4Innlogging.
 //
-// Invalid input is refused before any request with a *fiks.ValidationError. A send is
+// Invalid input is refused before any request with a *ValidationError. A send is
 // never retried once its body may have arrived; after such an ambiguous failure Send looks
 // the eksternReferanse up and returns the existing forsendelse (Gjenbrukt), sends again
-// only when SvarUt has none, and returns an *UkjentUtfallError when it cannot tell.
+// only when SvarUt has none, and returns an *UnknownOutcomeError when it cannot tell.
 func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) {
 	const op = "svarut.Send"
 	if f == nil {
@@ -221,9 +200,9 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 			res.ID = r.Id.String()
 			return res, nil
 		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
-			sendErr = fiks.NewError(op, resp)
+			sendErr = fiks.CheckResponse(op, resp)
 		default:
-			return nil, fiks.NewError(op, resp) // SvarUt refused it: nothing was created
+			return nil, fiks.CheckResponse(op, resp) // SvarUt refused it: nothing was created
 		}
 		c.log.Debug("svarut: send outcome unknown; looking up eksternReferanse", "attempt", attempt, "error", httpx.Redact(sendErr.Error()))
 		id, lookErr := c.lookup(ctx, fc.EksternReferanse, sent)
@@ -232,13 +211,13 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 		case errors.As(lookErr, &conflict):
 			return nil, conflict
 		case lookErr != nil:
-			return nil, &UkjentUtfallError{EksternReferanse: fc.EksternReferanse, Err: fmt.Errorf("%w (and the lookup failed: %v)", sendErr, lookErr)}
+			return nil, &UnknownOutcomeError{Op: op, Reference: "eksternReferanse " + fc.EksternReferanse, Err: fmt.Errorf("%w (and the lookup failed: %v)", sendErr, lookErr)}
 		case id != "":
 			res.ID, res.Gjenbrukt = id, true
 			return res, nil
 		}
 		if !c.resend {
-			return nil, &UkjentUtfallError{EksternReferanse: fc.EksternReferanse,
+			return nil, &UnknownOutcomeError{Op: op, Reference: "eksternReferanse " + fc.EksternReferanse,
 				Err: fmt.Errorf("%w (and SvarUt did not list the reference within %s; Options.Resend would send again)", sendErr, c.lookupWindow)}
 		}
 		if attempt >= c.attempts || !replayable || ctx.Err() != nil {

@@ -269,7 +269,7 @@ func (f *Nedlasting) Close() error { return f.body.Close() }
 func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, error) {
 	const op = "svarinn.Hent"
 	if uuid.Validate(f.ID) != nil {
-		return nil, &fiks.ValidationError{Operation: op, Field: "ID", Problem: "a forsendelse id is a UUID"}
+		return nil, &ValidationError{Op: op, Field: "ID", Problem: "a forsendelse id is a UUID"}
 	}
 	u := m.base + "forsendelse/" + f.ID
 	if f.downloadURL != "" && strings.HasPrefix(f.downloadURL, m.origin+"/") {
@@ -279,8 +279,8 @@ func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, 
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	if resp.StatusCode/100 != 2 {
-		return nil, fiks.NewError(op, resp)
+	if err := fiks.CheckResponse(op, resp); err != nil {
+		return nil, err
 	}
 	dec, err := kryptering.NewDecrypter(resp.Body, m.key)
 	if err != nil {
@@ -304,7 +304,7 @@ func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, 
 func (m *Mottak) KvitterMottak(ctx context.Context, id string) error {
 	const op = "svarinn.KvitterMottak"
 	if uuid.Validate(id) != nil {
-		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "a forsendelse id is a UUID"}
+		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
 	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: m.base + "kvitterMottak/forsendelse/" + id, Idempotent: true})
 	if err != nil {
@@ -319,7 +319,7 @@ func (m *Mottak) KvitterMottak(ctx context.Context, id string) error {
 func (m *Mottak) MottakFeilet(ctx context.Context, id, melding string, permanent bool) error {
 	const op = "svarinn.MottakFeilet"
 	if uuid.Validate(id) != nil {
-		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "a forsendelse id is a UUID"}
+		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
 	if len(melding) > 1000 {
 		melding = melding[:1000]

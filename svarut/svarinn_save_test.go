@@ -417,7 +417,7 @@ func TestSendReusedReference(t *testing.T) {
 	var rce *svarut.ReferenceConflictError
 	require.ErrorAs(t, err, &rce)
 	assert.ErrorIs(t, err, svarut.ErrReferenceConflict)
-	assert.ErrorIs(t, err, svarut.ErrUkjentUtfall)
+	assert.ErrorIs(t, err, svarut.ErrUnknownOutcome)
 	assert.Equal(t, []string{resA.ID}, rce.Found)
 
 	// Same name, other content: still not A.
@@ -445,7 +445,7 @@ func TestSendLookupWrongShape(t *testing.T) {
 			c := fx.client(t, func(o *svarut.Options) { o.Resend = true })
 			fx.fake.FailNext(1, http.StatusServiceUnavailable, 0)
 			_, err := c.Send(context.Background(), brev())
-			require.ErrorIs(t, err, svarut.ErrUkjentUtfall)
+			require.ErrorIs(t, err, svarut.ErrUnknownOutcome)
 			assert.Empty(t, fx.fake.Forsendelser(), "not sent again")
 		})
 	}

@@ -92,7 +92,7 @@ type Options struct {
 	LookupDelay time.Duration
 	// LookupWindow is how long Send keeps looking its eksternReferanse up after an
 	// ambiguous failure (a timeout, a dropped connection, a 5xx) before it gives up with
-	// an *UkjentUtfallError. SvarUt lists a stored forsendelse in the lookup only once its
+	// an *UnknownOutcomeError. SvarUt lists a stored forsendelse in the lookup only once its
 	// index has it, seconds later. Default 30 s.
 	LookupWindow time.Duration
 	// Resend lets Send send again when the forsendelse is still not listed at the end of
@@ -168,14 +168,14 @@ func baseURL(env fiks.Environment, override string) (string, error) {
 
 func (c *Client) kontoPath(op string) (string, error) {
 	if c.konto == "" {
-		return "", &fiks.ValidationError{Operation: op, Field: "Options.Konto", Problem: "no konto id"}
+		return "", &ValidationError{Op: op, Field: "Options.Konto", Problem: "no konto id"}
 	}
 	return c.api + "kontoer/" + c.konto + "/", nil
 }
 
 func checkID(op, id string) error {
 	if uuid.Validate(id) != nil {
-		return &fiks.ValidationError{Operation: op, Field: "id", Problem: "a forsendelse id is a UUID"}
+		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
 	return nil
 }
@@ -207,15 +207,15 @@ func (c *Client) postJSON(ctx context.Context, op, u string, in, out any, idempo
 const MaxResponseBytes = 32 << 20
 
 func decode(op string, resp *http.Response, out any) error {
-	if resp.StatusCode/100 != 2 {
-		return fiks.NewError(op, resp)
+	if err := fiks.CheckResponse(op, resp); err != nil {
+		return err
 	}
 	defer resp.Body.Close()
 	if out == nil {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return nil
 	}
-	b, err := io.ReadAll(httpx.LimitBody(resp.Body, MaxResponseBytes))
+	b, err := io.ReadAll(httpx.LimitBody(resp, MaxResponseBytes))
 	if err == nil {
 		err = json.Unmarshal(b, out)
 	}
@@ -267,12 +267,12 @@ func (c *Client) Statuser(ctx context.Context, ids ...string) ([]ForsendelseStat
 	for _, id := range ids {
 		u, err := uuid.Parse(id)
 		if err != nil {
-			return nil, &fiks.ValidationError{Operation: op, Field: "ids", Problem: "a forsendelse id is a UUID"}
+			return nil, &ValidationError{Op: op, Field: "ids", Problem: "a forsendelse id is a UUID"}
 		}
 		req.ForsendelseIds = append(req.ForsendelseIds, u)
 	}
 	if len(ids) == 0 {
-		return nil, &fiks.ValidationError{Operation: op, Field: "ids", Problem: "at least one id"}
+		return nil, &ValidationError{Op: op, Field: "ids", Problem: "at least one id"}
 	}
 	var res status.ForsendelseStatuser
 	if err := c.postJSON(ctx, op, base+"forsendelser/status-sok", req, &res, true); err != nil {
@@ -346,7 +346,7 @@ func (c *Client) FinnEksternReferanse(ctx context.Context, ref string) ([]string
 		return nil, err
 	}
 	if ref == "" {
-		return nil, &fiks.ValidationError{Operation: op, Field: "ref", Problem: "required"}
+		return nil, &ValidationError{Op: op, Field: "ref", Problem: "required"}
 	}
 	var res eksternref.EksternRefOppslagResponse
 	if err := c.getJSON(ctx, op, base+"forsendelser?"+url.Values{"eksternRef": {ref}}.Encode(), &res); err != nil {
@@ -410,7 +410,7 @@ func (c *Client) MarkerLest(ctx context.Context, id string, leser ident.Foedsels
 		return err
 	}
 	if leser.IsZero() {
-		return &fiks.ValidationError{Operation: op, Field: "leser", Problem: "the reader's fødselsnummer is required"}
+		return &ValidationError{Op: op, Field: "leser", Problem: "the reader's fødselsnummer is required"}
 	}
 	if tidspunkt.IsZero() {
 		tidspunkt = time.Now()
@@ -433,7 +433,7 @@ func (c *Client) SlettFiler(ctx context.Context, id, slettetype string) error {
 		return err
 	}
 	if slettetype != SlettOriginaldokumenter && slettetype != SlettAlle {
-		return &fiks.ValidationError{Operation: op, Field: "slettetype", Problem: "ORIGINALDOKUMENTER or ALLE"}
+		return &ValidationError{Op: op, Field: "slettetype", Problem: "ORIGINALDOKUMENTER or ALLE"}
 	}
 	resp, err := c.hc.Do(ctx, &httpx.Request{Method: http.MethodDelete, URL: c.api + "forsendelser/" + id + "/dokumenter?slettetype=" + slettetype})
 	if err != nil {
@@ -468,7 +468,7 @@ func (c *Client) Mottakersystemer(ctx context.Context, orgnr ident.Organisasjons
 	q := url.Values{}
 	if orgnr != "" {
 		if _, err := ident.ParseOrganisasjonsnummer(string(orgnr)); err != nil {
-			return nil, &fiks.ValidationError{Operation: op, Field: "orgnr", Problem: "not a valid organisasjonsnummer", Err: err}
+			return nil, &ValidationError{Op: op, Field: "orgnr", Problem: "not a valid organisasjonsnummer", Err: err}
 		}
 		q.Set("organisasjonsnummer", string(orgnr))
 	}

@@ -241,7 +241,7 @@ func TestSendExactlyOnce(t *testing.T) {
 	// not send again on its own: the outcome is unknown.
 	fx.fake.FailNext(1, http.StatusServiceUnavailable, 0)
 	_, err = c.Send(ctx, brev())
-	require.ErrorIs(t, err, svarut.ErrUkjentUtfall)
+	require.ErrorIs(t, err, svarut.ErrUnknownOutcome)
 	assert.Len(t, fx.fake.Forsendelser(), 1)
 
 	// With Resend, it sends again, once.
@@ -265,10 +265,10 @@ func TestSendExactlyOnce(t *testing.T) {
 	f := brev()
 	f.EksternReferanse = "ukjent-utfall-1"
 	_, err = c.Send(ctx, f)
-	var ue *svarut.UkjentUtfallError
+	var ue *svarut.UnknownOutcomeError
 	require.ErrorAs(t, err, &ue)
-	assert.ErrorIs(t, err, svarut.ErrUkjentUtfall)
-	assert.Equal(t, "ukjent-utfall-1", ue.EksternReferanse)
+	assert.ErrorIs(t, err, svarut.ErrUnknownOutcome)
+	assert.Equal(t, "eksternReferanse ukjent-utfall-1", ue.Reference)
 	assert.Len(t, fx.fake.Forsendelser(), 4, "stored once, never sent again")
 
 	// A Reader document: dropped after processing is still found.
@@ -329,9 +329,9 @@ func TestSendValidation(t *testing.T) {
 		f := brev()
 		mod(f)
 		_, err := c.Send(ctx, f)
-		var ve *fiks.ValidationError
+		var ve *svarut.ValidationError
 		assert.ErrorAs(t, err, &ve, name)
-		assert.ErrorIs(t, err, fiks.ErrInvalidInput, name)
+		assert.ErrorIs(t, err, svarut.ErrInvalidInput, name)
 		if err != nil {
 			assert.NotContains(t, err.Error(), person.Unmasked(), name)
 		}
@@ -339,9 +339,9 @@ func TestSendValidation(t *testing.T) {
 	f := brev()
 	f.KrevNiva4Innlogging = true
 	_, err := noCert.Send(ctx, f)
-	assert.ErrorIs(t, err, fiks.ErrInvalidInput, "nivå 4 needs encryption, which needs the certificate")
+	assert.ErrorIs(t, err, svarut.ErrInvalidInput, "nivå 4 needs encryption, which needs the certificate")
 	_, err = c.Send(ctx, nil)
-	assert.ErrorIs(t, err, fiks.ErrInvalidInput)
+	assert.ErrorIs(t, err, svarut.ErrInvalidInput)
 	assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
 
 	// A document that cannot be opened fails the send without a forsendelse.

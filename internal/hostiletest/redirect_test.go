@@ -267,7 +267,7 @@ func TestLongRetryAfterNotShortened(t *testing.T) {
 	_, err = ec.Get(ctx, "jp_01jh532p3ve6haq7n53xgpqayh")
 	var ee *einnsyn.Error
 	require.ErrorAs(t, err, &ee)
-	require.Equal(t, time.Hour, ee.RetryAfter)
+	require.Equal(t, time.Hour, ee.RetryAfter())
 	require.Equal(t, int32(1), n.Swap(0))
 
 	fc, err := folkeregister.New(folkeregister.Options{BaseURL: srv.URL, Rolle: "r",
@@ -276,6 +276,6 @@ func TestLongRetryAfterNotShortened(t *testing.T) {
 	_, err = fc.Person(ctx, ident.MustParseFoedselsnummer("13097248022"), nil)
 	var fe *fiks.Error
 	require.ErrorAs(t, err, &fe)
-	require.Equal(t, time.Hour, fe.RetryAfter)
+	require.Equal(t, time.Hour, fe.RetryAfter())
 	require.Equal(t, int32(1), n.Swap(0))
 }

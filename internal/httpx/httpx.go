@@ -240,7 +240,18 @@ var ErrResponseTooLarge = errors.New("response body larger than the limit")
 // body was not read further; nothing of it was used.
 type ResponseTooLargeError struct {
 	Limit int64
+	// StatusCode is the status of the answer whose body was too large.
+	StatusCode int
 }
+
+// HTTPStatusCode is the status of the answer whose body was too large.
+func (e *ResponseTooLargeError) HTTPStatusCode() int { return e.StatusCode }
+
+// Temporary is false: the same request gets the same answer.
+func (e *ResponseTooLargeError) Temporary() bool { return false }
+
+// RetryAfter is 0.
+func (e *ResponseTooLargeError) RetryAfter() time.Duration { return 0 }
 
 func (e *ResponseTooLargeError) Error() string {
 	return fmt.Sprintf("the answer is larger than %d bytes, the limit for this call", e.Limit)
@@ -249,18 +260,21 @@ func (e *ResponseTooLargeError) Error() string {
 // Is matches ErrResponseTooLarge.
 func (e *ResponseTooLargeError) Is(target error) bool { return target == ErrResponseTooLarge }
 
-// LimitBody returns r, failing with a *ResponseTooLargeError once more than max bytes are
-// read (io.LimitReader would end in a silent, clean EOF instead).
-func LimitBody(r io.Reader, max int64) io.Reader { return &limitedBody{r: r, left: max, max: max} }
+// LimitBody returns resp's body, failing with a *ResponseTooLargeError once more than max
+// bytes are read (io.LimitReader would end in a silent, clean EOF instead).
+func LimitBody(resp *http.Response, max int64) io.Reader {
+	return &limitedBody{r: resp.Body, left: max, max: max, status: resp.StatusCode}
+}
 
 type limitedBody struct {
 	r         io.Reader
 	left, max int64
+	status    int
 }
 
 func (l *limitedBody) Read(p []byte) (int, error) {
 	if l.left < 0 {
-		return 0, &ResponseTooLargeError{Limit: l.max}
+		return 0, &ResponseTooLargeError{Limit: l.max, StatusCode: l.status}
 	}
 	if int64(len(p)) > l.left+1 {
 		p = p[:l.left+1]
@@ -268,7 +282,7 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	l.left -= int64(n)
 	if l.left < 0 {
-		return n - int(-l.left), &ResponseTooLargeError{Limit: l.max}
+		return n - int(-l.left), &ResponseTooLargeError{Limit: l.max, StatusCode: l.status}
 	}
 	return n, err
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // ErrRedirect is matched by every *RedirectError.
@@ -47,6 +48,9 @@ func (e *RedirectError) HTTPStatusCode() int { return e.StatusCode }
 
 // Temporary is false: the same request gets the same redirect.
 func (e *RedirectError) Temporary() bool { return false }
+
+// RetryAfter is 0: a redirect is not retried.
+func (e *RedirectError) RetryAfter() time.Duration { return 0 }
 
 func isRedirect(code int) bool {
 	switch code {

@@ -71,10 +71,9 @@ func (u *utf16Reader) fill() {
 	var buf [4096]byte
 	n, err := io.ReadFull(u.r, buf[:])
 	if err == io.ErrUnexpectedEOF || err == io.EOF {
-		if n%2 != 0 {
-			u.err = fmt.Errorf("%w: UTF-16 input of odd length", ErrEncoding)
-			return
-		}
+		// A last odd byte is no code unit; libxml2 drops it too (a document that needed
+		// it lacks its end and is not well-formed either way).
+		n -= n % 2
 		err = io.EOF
 	}
 	out := u.out[:0]

@@ -1,0 +1,4 @@
+package fiks
+
+// ParseError is parseError, for the tests.
+var ParseError = parseError
