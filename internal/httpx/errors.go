@@ -1,5 +1,7 @@
 package httpx
 
+//go:generate go run ./vocabgen -root ../..
+
 import (
 	"errors"
 	"net/http"
