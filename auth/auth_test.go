@@ -30,6 +30,8 @@ type fakeSource struct {
 	lastCtx  context.Context
 }
 
+var errTokenServiceDown = errors.New("token service down")
+
 func (f *fakeSource) clock() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.now }
 func (f *fakeSource) advance(d time.Duration) {
 	f.mu.Lock()
@@ -51,7 +53,7 @@ func (f *fakeSource) Token(ctx context.Context) (*auth.Token, error) {
 		}
 	}
 	if f.fail.Load() {
-		return nil, errors.New("token service down")
+		return nil, errTokenServiceDown
 	}
 	tok := &auth.Token{Value: fmt.Sprintf("tok-%d", n)}
 	if f.lifetime > 0 {
@@ -260,7 +262,7 @@ func TestTransportTokenError(t *testing.T) {
 	hc := &http.Client{Transport: &auth.Transport{Source: f}}
 	_, err := hc.Get("http://127.0.0.1:1/never")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "token service down")
+	assert.ErrorIs(t, err, errTokenServiceDown, "the source's error is kept for errors.Is")
 	_, err = (&http.Client{Transport: &auth.Transport{Source: auth.Static("")}}).Get("http://127.0.0.1:1/")
 	require.ErrorIs(t, err, auth.ErrNoToken)
 }

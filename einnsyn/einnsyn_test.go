@@ -395,7 +395,11 @@ func TestErrorClasses(t *testing.T) {
 		names = append(names, f.FieldName)
 	}
 	assert.ElementsMatch(t, []string{"journalposttype", "journaldato"}, names)
-	assert.Contains(t, err.Error(), "journaldato: must be a date")
+	for _, f := range ae.FieldErrors {
+		if f.FieldName == "journaldato" {
+			assert.Equal(t, "must be a date (YYYY-MM-DD)", f.Message)
+		}
+	}
 
 	// 401: a wrong key.
 	bad := client(t, e.fake, einnsyn.Options{APIKey: "secret_wrong-key-value"})

@@ -145,7 +145,10 @@ func TestInvalid(t *testing.T) {
 	s, ok := build(time.Date(1975, 5, 17, 0, 0, 0, 0, time.UTC), 800, 0, 0)
 	if ok {
 		_, err := ident.ParseFoedselsnummer(s)
-		assert.ErrorContains(t, err, "individnummer")
+		var pe *ident.ParseError
+		require.ErrorAs(t, err, &pe)
+		assert.ErrorIs(t, err, ident.ErrInvalid)
+		assert.Contains(t, pe.Reason, "individnummer")
 	}
 	// A 29 February is a date only in leap years.
 	leap, ok1 := build(time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC), 500, 0, 0)

@@ -246,7 +246,8 @@ func TestServerErrors(t *testing.T) {
 	wrongKid.Key.KeyID = "other"
 	_, err = mustNew(t, wrongKid).Fetch(ctx, maskinporten.Request{Scopes: []string{"ks:fiks"}})
 	require.ErrorIs(t, err, maskinporten.ErrInvalidGrant)
-	assert.Contains(t, err.Error(), "Unknown key identifier")
+	require.ErrorAs(t, err, &me)
+	assert.Contains(t, me.Description, "Unknown key identifier")
 }
 
 // TestClockAhead: a client clock 30 s ahead gets Maskinporten's "issue time" error and a

@@ -194,6 +194,9 @@ var (
 	ErrDirective = xmlin.ErrDirective
 	// ErrEncoding: an encoding other than UTF-8 or UTF-16.
 	ErrEncoding = xmlin.ErrEncoding
+	// ErrTooLarge: a document larger than a reader that reads it whole allows
+	// (arkivmelding.MaxSize, fiksarkiv.MaxSize).
+	ErrTooLarge = xmlin.ErrTooLarge
 )
 
 var errTokenTooLarge = ErrTokenTooLarge

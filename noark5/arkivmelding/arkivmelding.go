@@ -706,6 +706,9 @@ func marshal(a *Arkivmelding) ([]byte, error) {
 // MaxSize is the largest message Parse reads (the metadata only: files travel beside it).
 const MaxSize = 16 << 20
 
+// ErrTooLarge is matched (errors.Is) by the *ParseError for a message over MaxSize.
+var ErrTooLarge = xmlin.ErrTooLarge
+
 // ParseError is a message that could not be read.
 type ParseError struct {
 	Line int
@@ -732,7 +735,7 @@ func Parse(r io.Reader) (*Arkivmelding, error) {
 	d := xml.NewTokenDecoder(&xmlin.DepthReader{D: raw, Max: maxDepth})
 	fail := func(err error) (*Arkivmelding, error) {
 		if lr.over {
-			return nil, &ParseError{Err: fmt.Errorf("larger than %d bytes", MaxSize)}
+			return nil, &ParseError{Err: fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, MaxSize)}
 		}
 		line, _ := raw.InputPos()
 		return nil, &ParseError{Line: line, Err: err}

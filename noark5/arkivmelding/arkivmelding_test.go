@@ -214,7 +214,8 @@ func TestParseRefusesHostileXML(t *testing.T) {
 		io.LimitReader(zeros{}, 1<<30))
 	_, err = arkivmelding.Parse(huge)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "larger than")
+	assert.ErrorIs(t, err, arkivmelding.ErrTooLarge)
+	assert.ErrorIs(t, err, noark5.ErrTooLarge)
 
 	_, err = arkivmelding.Parse(strings.NewReader(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"/>`))
 	require.Error(t, err)

@@ -120,13 +120,29 @@ func newJournalFile(dir, name string) (*journalFile, error) {
 	return &journalFile{f: f, w: w, e: e}, nil
 }
 
+// ErrInvalid is matched (errors.Is) by every error that refuses the caller's input:
+// Options, a document reference, a sjekksum that does not match the file. It is
+// noark5.ErrInvalid, which the writer's validation errors match too.
+var ErrInvalid = noark5.ErrInvalid
+
+// inputError is input refused; it matches ErrInvalid and wraps any cause.
+type inputError struct{ err error }
+
+func (e *inputError) Error() string        { return "arkivuttrekk: " + e.err.Error() }
+func (e *inputError) Unwrap() error        { return e.err }
+func (e *inputError) Is(target error) bool { return target == ErrInvalid }
+
+func invalid(format string, args ...any) error {
+	return &inputError{fmt.Errorf(format, args...)}
+}
+
 // New creates the package folder and the files it writes as it goes.
 func New(opts Options) (*Uttrekk, error) {
 	if opts.Dir == "" {
-		return nil, errors.New("arkivuttrekk: Options.Dir is required")
+		return nil, invalid("Options.Dir is required")
 	}
 	if opts.Skjemaer == nil && !opts.UtenSkjemaer {
-		return nil, errors.New("arkivuttrekk: Options.Skjemaer is required: a deposit carries the official v5.0 XSDs")
+		return nil, invalid("Options.Skjemaer is required: a deposit carries the official v5.0 XSDs")
 	}
 	for _, name := range Skjemafiler {
 		if opts.Skjemaer == nil {
@@ -134,10 +150,10 @@ func New(opts Options) (*Uttrekk, error) {
 		}
 		b, err := fs.ReadFile(opts.Skjemaer, name)
 		if err != nil {
-			return nil, fmt.Errorf("arkivuttrekk: Skjemaer: %w", err)
+			return nil, invalid("Skjemaer: %w", err)
 		}
 		if name == "arkivstruktur.xsd" && !strings.Contains(string(b), `version="5.0"`) {
-			return nil, errors.New("arkivuttrekk: Skjemaer: arkivstruktur.xsd is not version 5.0")
+			return nil, invalid("Skjemaer: arkivstruktur.xsd is not version 5.0")
 		}
 	}
 	if opts.InngaaendeSkille == "" {
@@ -148,11 +164,11 @@ func New(opts Options) (*Uttrekk, error) {
 	}
 	for _, v := range []string{opts.InngaaendeSkille, opts.UtgaaendeSkille} {
 		if v != "mykt" && v != "skarpt" {
-			return nil, fmt.Errorf("arkivuttrekk: periode skille %q: want mykt or skarpt", v)
+			return nil, invalid("periode skille %q: want mykt or skarpt", v)
 		}
 	}
 	if entries, err := os.ReadDir(opts.Dir); err == nil && len(entries) > 0 {
-		return nil, fmt.Errorf("arkivuttrekk: %s is not empty", opts.Dir)
+		return nil, invalid("%s is not empty", opts.Dir)
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("arkivuttrekk: %w", err)
@@ -189,13 +205,13 @@ func (u *Uttrekk) copyFile(d *noark5.Dokumentobjekt) error {
 	ref := d.ReferanseDokumentfil
 	clean := path.Clean(ref)
 	if ref == "" || path.IsAbs(ref) || clean != ref || strings.HasPrefix(clean, "../") || clean == ".." || strings.Contains(ref, "\\") {
-		return fmt.Errorf("arkivuttrekk: referanseDokumentfil %q: want a clean path inside the package, like dokumenter/1.pdf", ref)
+		return invalid("referanseDokumentfil %q: want a clean path inside the package, like dokumenter/1.pdf", ref)
 	}
 	if slices.Contains(append(Skjemafiler, "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml", "arkivuttrekk.xml", "addml.xsd"), clean) {
-		return fmt.Errorf("arkivuttrekk: referanseDokumentfil %q is a name the package uses", ref)
+		return invalid("referanseDokumentfil %q is a name the package uses", ref)
 	}
 	if u.opts.Dokumenter == nil {
-		return fmt.Errorf("arkivuttrekk: %s: Options.Dokumenter is not set", ref)
+		return invalid("%s: Options.Dokumenter is not set", ref)
 	}
 	src, err := u.opts.Dokumenter(ref)
 	if err != nil {
@@ -227,7 +243,7 @@ func (u *Uttrekk) copyFile(d *noark5.Dokumentobjekt) error {
 		return fmt.Errorf("arkivuttrekk: copying %s: %w", ref, err)
 	}
 	if d.Sjekksum != "" && !strings.EqualFold(d.Sjekksum, sum) {
-		return fmt.Errorf("arkivuttrekk: %s: the file's SHA-256 is %s, not the sjekksum given (%s)", ref, sum, d.Sjekksum)
+		return invalid("%s: the file's SHA-256 is %s, not the sjekksum given (%s)", ref, sum, d.Sjekksum)
 	}
 	u.files++
 	d.Sjekksum, d.SjekksumAlgoritme, d.Filstoerrelse = sum, "SHA-256", n

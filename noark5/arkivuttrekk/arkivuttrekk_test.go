@@ -113,11 +113,12 @@ func TestCheckFindsDamage(t *testing.T) {
 
 func TestNewRefuses(t *testing.T) {
 	_, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: t.TempDir()})
+	require.ErrorIs(t, err, arkivuttrekk.ErrInvalid)
 	require.ErrorContains(t, err, "Skjemaer is required")
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), nil, 0o644))
 	_, err = arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: os.DirFS(skjemaer(t))})
-	require.ErrorContains(t, err, "not empty")
+	require.ErrorIs(t, err, arkivuttrekk.ErrInvalid)
 
 	// A document path that leaves the package is refused.
 	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: filepath.Join(t.TempDir(), "p"), Skjemaer: os.DirFS(skjemaer(t))})
@@ -134,6 +135,7 @@ func TestNewRefuses(t *testing.T) {
 			Dokumentobjekt: []noark5.Dokumentobjekt{{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3305"}, Versjonsnummer: 1,
 				Variantformat: "Arkivformat", Format: "PDF", OpprettetDato: t0, OpprettetAv: "x", ReferanseDokumentfil: "../../etc/passwd"}}}}}
 	err = u.Registrering(r)
+	require.ErrorIs(t, err, arkivuttrekk.ErrInvalid)
 	require.ErrorContains(t, err, "a clean path inside the package")
 	_, err = u.Close()
 	require.Error(t, err, "an extraction with no endring cannot be closed")

@@ -153,7 +153,8 @@ func TestParseRefusesHostileXML(t *testing.T) {
 	huge := `<arkivmelding xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v2"><system>` + strings.Repeat("x", fiksarkiv.MaxSize) + `</system></arkivmelding>`
 	_, err := fiksarkiv.Parse(strings.NewReader(huge))
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "larger than")
+	assert.ErrorIs(t, err, fiksarkiv.ErrTooLarge)
+	assert.ErrorIs(t, err, noark5.ErrTooLarge)
 }
 
 func FuzzParse(f *testing.F) {

@@ -63,6 +63,9 @@ var meldingstyper = map[string][2]string{
 // MaxSize is the largest payload Parse reads (the XML only; files travel beside it).
 const MaxSize = 16 << 20
 
+// ErrTooLarge is matched (errors.Is) by the *ParseError for a payload over MaxSize.
+var ErrTooLarge = xmlin.ErrTooLarge
+
 const maxDepth = 64
 
 // ParseError is a payload that could not be read.
@@ -86,7 +89,7 @@ func Parse(r io.Reader) (*Melding, error) {
 		return nil, &ParseError{err}
 	}
 	if len(b) > MaxSize {
-		return nil, &ParseError{fmt.Errorf("larger than %d bytes", MaxSize)}
+		return nil, &ParseError{fmt.Errorf("%w: larger than %d bytes", ErrTooLarge, MaxSize)}
 	}
 	if b, err = toUTF8(b); err != nil {
 		return nil, &ParseError{err}

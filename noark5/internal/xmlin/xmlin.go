@@ -24,6 +24,8 @@ var (
 	ErrDirective = errors.New("a DOCTYPE is not allowed")
 	// ErrEncoding: a declared encoding other than UTF-8 or UTF-16, or broken UTF-16.
 	ErrEncoding = errors.New("unsupported or broken encoding")
+	// ErrTooLarge: a document larger than the reader reads whole.
+	ErrTooLarge = errors.New("document too large")
 )
 
 // NewReader returns r as UTF-8: UTF-16 with a byte order mark (little or big endian, as
@@ -177,8 +179,16 @@ type DepthLimiter struct {
 	st    scanState
 	prev  byte // the byte before, in a tag (for "/>")
 	end   []byte
-	match int
-	err   error
+	// win holds the last two bytes seen in sUntilEnd: a terminator ("-->", "]]>", "?>")
+	// ends where the decoder ends it, also after a run of its first byte ("]]]>").
+	win [2]byte
+	// In a declaration ("<!DOCTYPE ..."), as encoding/xml reads one: '<' and '>' nest
+	// outside quotes, and "<!--" inside starts a comment.
+	quote     byte
+	declDepth int
+	inDecl    bool // the comment in sUntilEnd is inside a declaration
+	match     int
+	err       error
 }
 
 type scanState uint8
@@ -191,7 +201,10 @@ const (
 	sQuote2             // in a "..." attribute value
 	sEndTag             // in an end tag
 	sBang               // after "<!"
-	sUntilEnd           // in a comment, CDATA, PI or declaration, until s.end
+	sBangDash           // after "<!-"
+	sUntilEnd           // in a comment, CDATA section or PI, until l.end
+	sDecl               // in a declaration
+	sDeclLt             // after '<' in a declaration, l.match bytes of "!--" seen
 )
 
 // NewDepthLimiter returns a DepthLimiter over r.
@@ -226,7 +239,7 @@ func (l *DepthLimiter) scan(c byte) bool {
 		case '/':
 			l.st = sEndTag
 		case '?':
-			l.st, l.end, l.match = sUntilEnd, []byte("?>"), 0
+			l.untilEnd("?>")
 		case '!':
 			l.st, l.match = sBang, 0
 		default:
@@ -265,27 +278,61 @@ func (l *DepthLimiter) scan(c byte) bool {
 		}
 	case sBang:
 		// "<!--" comment, "<![CDATA[" section, else a declaration (DOCTYPE: the
-		// decoders refuse it) ending at '>'.
-		switch {
-		case c == '-':
-			l.st, l.end, l.match = sUntilEnd, []byte("-->"), 0
-		case c == '[':
-			l.st, l.end, l.match = sUntilEnd, []byte("]]>"), 0
+		// decoders refuse it). The byte after "<!" belongs to the declaration's name.
+		switch c {
+		case '-':
+			l.st = sBangDash
+		case '[':
+			l.untilEnd("]]>")
 		default:
-			l.st, l.end, l.match = sUntilEnd, []byte(">"), 0
+			l.st, l.quote, l.declDepth = sDecl, 0, 0
 		}
+	case sBangDash:
+		// The second '-' of "<!--"; the terminator is looked for after it.
+		l.untilEnd("-->")
 	case sUntilEnd:
-		switch {
-		case c == l.end[l.match]:
-			l.match++
-			if l.match == len(l.end) {
-				l.st = sText
+		if n := len(l.end); c == l.end[n-1] && (n == 1 || l.win[1] == l.end[n-2]) && (n < 3 || l.win[0] == l.end[0]) {
+			l.st = sText
+			if l.inDecl {
+				l.st = sDecl
 			}
-		case c == l.end[0]:
-			l.match = 1
-		default:
-			l.match = 0
 		}
+		l.win[0], l.win[1] = l.win[1], c
+	case sDecl:
+		l.decl(c)
+	case sDeclLt:
+		if c == "!--"[l.match] {
+			if l.match++; l.match == 3 {
+				l.untilEnd("-->")
+				l.inDecl = true
+			}
+			return false
+		}
+		// Not a comment: a nested '<', and c is read as part of the declaration.
+		l.st = sDecl
+		l.declDepth++
+		l.decl(c)
 	}
 	return false
+}
+
+func (l *DepthLimiter) untilEnd(end string) {
+	l.st, l.end, l.win, l.inDecl = sUntilEnd, []byte(end), [2]byte{}, false
+}
+
+// decl reads one byte of a declaration as encoding/xml does.
+func (l *DepthLimiter) decl(c byte) {
+	switch {
+	case l.quote == 0 && c == '>' && l.declDepth == 0:
+		l.st = sText
+	case c == l.quote:
+		l.quote = 0
+	case l.quote != 0:
+	case c == '\'' || c == '"':
+		l.quote = c
+	case c == '>':
+		l.declDepth--
+	case c == '<':
+		l.st, l.match = sDeclLt, 0
+	}
 }

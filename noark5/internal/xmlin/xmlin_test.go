@@ -68,6 +68,12 @@ func TestDepthLimiterExact(t *testing.T) {
 		`<a><b><c><d><e/></d></c></b></a>`,
 		`<a xmlns:p="u"><p:b><p:c/></p:b></a>`,
 		`<a><![CDATA[]]]]><![CDATA[>]]></a>`,
+		`<a><![CDATA[]]]><b/></a>`,
+		`<a><?p ??><b/></a>`,
+		"<!0<0><0>>",
+		`<!x <y "<z>"> <!-- <w> --> ><a><b/></a>`,
+		`<!x <y '>'> ><a><b/></a>`,
+		`<!x '>' ><a/>`,
 	} {
 		checkExact(t, []byte(doc))
 	}
