@@ -11,15 +11,15 @@ import (
 // SkjermetNavn replaces a name that the skjerming says the public must not see.
 const SkjermetNavn = "Skjermet"
 
-// FraArkivmeldingOptions tune the mapping from arkivmelding to eInnsyn.
-type FraArkivmeldingOptions struct {
+// FromArkivmeldingOptions tune the mapping from arkivmelding to eInnsyn.
+type FromArkivmeldingOptions struct {
 	// DokumentURL returns the public URL eInnsyn fetches a file from, given the file's
 	// referanseDokumentfil. Nil: documents are described, no files are published. Files
 	// of a registrering with skjerming are never published.
 	DokumentURL func(referanseDokumentfil string) string
 }
 
-// SaksmappeFraArkivmelding maps a saksmappe from an arkivmelding (what the case system
+// SaksmappeFromArkivmelding maps a saksmappe from an arkivmelding (what the case system
 // just archived) to an eInnsyn Saksmappe with its journalposter nested, ready for
 // Saksmapper.Create. Noark's tittel becomes the sensitive title; the public title is
 // offentligTittel, and tittel only when nothing is screened. Names the skjerming
@@ -27,13 +27,13 @@ type FraArkivmeldingOptions struct {
 // SkjermetNavn. What eInnsyn requires and an arkivmelding may leave out (saksaar,
 // sakssekvensnummer, journalpost numbers: the archive assigns them) is reported as a
 // *ValidationError, as are code values eInnsyn has no counterpart for.
-func SaksmappeFraArkivmelding(m *arkivmelding.Mappe, opts *FraArkivmeldingOptions) (*Saksmappe, error) {
+func SaksmappeFromArkivmelding(m *arkivmelding.Mappe, opts *FromArkivmeldingOptions) (*Saksmappe, error) {
 	if opts == nil {
-		opts = &FraArkivmeldingOptions{}
+		opts = &FromArkivmeldingOptions{}
 	}
 	var p problems
 	if m == nil || m.Type != arkivmelding.TypeSaksmappe {
-		return nil, invalid("SaksmappeFraArkivmelding: not a saksmappe (xsi:type saksmappe)")
+		return nil, invalid("SaksmappeFromArkivmelding: not a saksmappe (xsi:type saksmappe)")
 	}
 	s := &Saksmappe{
 		Mappe: Mappe{
@@ -71,14 +71,14 @@ func SaksmappeFraArkivmelding(m *arkivmelding.Mappe, opts *FraArkivmeldingOption
 	return s, nil
 }
 
-// JournalpostFraArkivmelding maps one journalpost from an arkivmelding, for
-// Journalposter.Create under an existing saksmappe. See SaksmappeFraArkivmelding.
-func JournalpostFraArkivmelding(r *arkivmelding.Registrering, opts *FraArkivmeldingOptions) (*Journalpost, error) {
+// JournalpostFromArkivmelding maps one journalpost from an arkivmelding, for
+// Journalposter.Create under an existing saksmappe. See SaksmappeFromArkivmelding.
+func JournalpostFromArkivmelding(r *arkivmelding.Registrering, opts *FromArkivmeldingOptions) (*Journalpost, error) {
 	if opts == nil {
-		opts = &FraArkivmeldingOptions{}
+		opts = &FromArkivmeldingOptions{}
 	}
 	if r == nil || r.Type != arkivmelding.TypeJournalpost {
-		return nil, invalid("JournalpostFraArkivmelding: not a journalpost (xsi:type journalpost)")
+		return nil, invalid("JournalpostFromArkivmelding: not a journalpost (xsi:type journalpost)")
 	}
 	var p problems
 	j := journalpostFra(&p, "journalpost", r, opts)
@@ -108,7 +108,7 @@ var korrespondanseparttypeFra = map[string]string{
 	arkivmelding.InternMottaker: "internMottaker",
 }
 
-func journalpostFra(p *problems, path string, r *arkivmelding.Registrering, opts *FraArkivmeldingOptions) *Journalpost {
+func journalpostFra(p *problems, path string, r *arkivmelding.Registrering, opts *FromArkivmeldingOptions) *Journalpost {
 	j := &Journalpost{
 		Registrering: Registrering{
 			ArkivBase:               ArkivBase{SystemID: normalizeID(r.SystemID)},

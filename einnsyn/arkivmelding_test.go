@@ -19,7 +19,7 @@ import (
 
 func arkivertSak() *arkivmelding.Arkivmelding {
 	t0 := arkivmelding.Naa(time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC))
-	jd := arkivmelding.NyDato(2025, 3, 1)
+	jd := arkivmelding.NewDato(2025, 3, 1)
 	mappeID := "{9A3F0C4E-6B1D-4C55-8F2E-0D1C2B3A4F5E}"
 	jp := func(n int, typ string, skj *arkivmelding.Skjerming, part arkivmelding.Korrespondansepart) arkivmelding.Registrering {
 		return arkivmelding.Registrering{
@@ -40,7 +40,7 @@ func arkivertSak() *arkivmelding.Arkivmelding {
 	}
 	skj := &arkivmelding.Skjerming{Tilgangsrestriksjon: "Unntatt offentlighet", Skjermingshjemmel: "Offl. § 13 jf. fvl. § 13 (1) nr. 1",
 		SkjermingMetadata: []string{"Skjerming navn avsender", "Skjerming tittel registrering - utvalgte ord"}}
-	sd := arkivmelding.NyDato(2025, 2, 27)
+	sd := arkivmelding.NewDato(2025, 2, 27)
 	return &arkivmelding.Arkivmelding{
 		System: "Fagsystem", MeldingID: "m-1", Tidspunkt: t0, AntallFiler: 2,
 		Mappe: []arkivmelding.Mappe{{
@@ -64,7 +64,7 @@ func TestPublishFromArkivmelding(t *testing.T) {
 	read, err := arkivmelding.Parse(bytes.NewReader(raw))
 	require.NoError(t, err)
 
-	sm, err := einnsyn.SaksmappeFraArkivmelding(&read.Mappe[0], &einnsyn.FraArkivmeldingOptions{
+	sm, err := einnsyn.SaksmappeFromArkivmelding(&read.Mappe[0], &einnsyn.FromArkivmeldingOptions{
 		DokumentURL: func(ref string) string { return "https://dok.example.org/innsyn/" + ref },
 	})
 	require.NoError(t, err)
@@ -110,7 +110,7 @@ func TestPublishFromArkivmelding(t *testing.T) {
 	assert.Equal(t, 1, e.fake.Count("saksmappe"))
 
 	// One journalpost on its own, under the case by its systemId.
-	one, err := einnsyn.JournalpostFraArkivmelding(&read.Mappe[0].Basisregistrering[1], nil)
+	one, err := einnsyn.JournalpostFromArkivmelding(&read.Mappe[0].Basisregistrering[1], nil)
 	require.NoError(t, err)
 	one.SystemID = "7f0e2d1c-0000-4000-8000-000000000001"
 	jp, err := e.pub.Journalposter.Create(ctx, sm.SystemID, one)
@@ -124,7 +124,7 @@ func TestFromArkivmeldingRefusesWhatEInnsynCannotTake(t *testing.T) {
 	require.NoError(t, err)
 	am, err := arkivmelding.Parse(bytes.NewReader(raw))
 	require.NoError(t, err)
-	_, err = einnsyn.SaksmappeFraArkivmelding(&am.Mappe[0], nil)
+	_, err = einnsyn.SaksmappeFromArkivmelding(&am.Mappe[0], nil)
 	var ve *einnsyn.ValidationError
 	require.ErrorAs(t, err, &ve)
 	joined := ve.Problem
@@ -134,14 +134,14 @@ func TestFromArkivmeldingRefusesWhatEInnsynCannotTake(t *testing.T) {
 	// A screened title without offentligTittel.
 	sak := arkivertSak()
 	sak.Mappe[0].Basisregistrering[0].OffentligTittel = ""
-	_, err = einnsyn.SaksmappeFraArkivmelding(&sak.Mappe[0], nil)
+	_, err = einnsyn.SaksmappeFromArkivmelding(&sak.Mappe[0], nil)
 	require.ErrorAs(t, err, &ve)
 	assert.Contains(t, ve.Problem, "the title is screened")
 	assert.NotContains(t, err.Error(), "Kari Nordmann")
 
 	// Not a saksmappe.
-	_, err = einnsyn.SaksmappeFraArkivmelding(&arkivmelding.Mappe{}, nil)
+	_, err = einnsyn.SaksmappeFromArkivmelding(&arkivmelding.Mappe{}, nil)
 	require.ErrorIs(t, err, einnsyn.ErrInvalidInput)
-	_, err = einnsyn.JournalpostFraArkivmelding(&arkivmelding.Registrering{}, nil)
+	_, err = einnsyn.JournalpostFromArkivmelding(&arkivmelding.Registrering{}, nil)
 	require.ErrorIs(t, err, einnsyn.ErrInvalidInput)
 }

@@ -69,7 +69,7 @@ func journalpost(n int) *einnsyn.Journalpost {
 				Korrespondanseparttype: "avsender"}}},
 		},
 		Journalaar: 2025, Journalsekvensnummer: n, Journalpostnummer: n,
-		Journalposttype: einnsyn.InngaaendeDokument, Journaldato: einnsyn.NyDato(2025, 3, 1+n%28),
+		Journalposttype: einnsyn.InngaaendeDokument, Journaldato: einnsyn.NewDato(2025, 3, 1+n%28),
 	}
 }
 

@@ -11,22 +11,22 @@ import (
 // fiksArkivIDs is the namespace of the systemIds derived from a Fiks Arkiv external key.
 var fiksArkivIDs = uuid.MustParse("8d7e2f4a-6c1b-5e3d-9a0f-1b2c3d4e5f60")
 
-// SaksmappeFraFiksArkiv maps a Fiks Arkiv arkivmelding (what a case system sent to its
+// SaksmappeFromFiksArkiv maps a Fiks Arkiv arkivmelding (what a case system sent to its
 // archive over FIKS IO) to an eInnsyn Saksmappe, with the message's journalpost nested when
 // it has one, ready for Saksmapper.Create. The rules are those of
-// SaksmappeFraArkivmelding, with Fiks Arkiv's codes (journalposttype I, U, N, X, S;
+// SaksmappeFromArkivmelding, with Fiks Arkiv's codes (journalposttype I, U, N, X, S;
 // korrespondanseparttype EA, EM, EK, GM, IA, IM, IK; tilknyttetRegistreringSom H, V):
 // a korrespondansepart marked erSkjermet is published as SkjermetNavn; with a skjerming and
 // no offentligTittel the title is refused; files of a screened journalpost are not
 // published. Without a systemID the systemId is derived from referanseEksternNoekkel (a
 // UUID from fagsystem and noekkel), so publishing the same message again finds the same
 // object.
-func SaksmappeFraFiksArkiv(a *fiksarkiv.Arkivmelding, opts *FraArkivmeldingOptions) (*Saksmappe, error) {
+func SaksmappeFromFiksArkiv(a *fiksarkiv.Arkivmelding, opts *FromArkivmeldingOptions) (*Saksmappe, error) {
 	if opts == nil {
-		opts = &FraArkivmeldingOptions{}
+		opts = &FromArkivmeldingOptions{}
 	}
 	if a == nil || a.Mappe == nil || a.Mappe.Saksmappe == nil {
-		return nil, invalid("SaksmappeFraFiksArkiv: the arkivmelding holds no saksmappe")
+		return nil, invalid("SaksmappeFromFiksArkiv: the arkivmelding holds no saksmappe")
 	}
 	var p problems
 	m, s := a.Mappe, a.Mappe.Saksmappe
@@ -61,14 +61,14 @@ func SaksmappeFraFiksArkiv(a *fiksarkiv.Arkivmelding, opts *FraArkivmeldingOptio
 	return sm, nil
 }
 
-// JournalpostFraFiksArkiv maps the journalpost of a Fiks Arkiv arkivmelding, for
-// Journalposter.Create under an existing saksmappe. See SaksmappeFraFiksArkiv.
-func JournalpostFraFiksArkiv(r *fiksarkiv.Registrering, opts *FraArkivmeldingOptions) (*Journalpost, error) {
+// JournalpostFromFiksArkiv maps the journalpost of a Fiks Arkiv arkivmelding, for
+// Journalposter.Create under an existing saksmappe. See SaksmappeFromFiksArkiv.
+func JournalpostFromFiksArkiv(r *fiksarkiv.Registrering, opts *FromArkivmeldingOptions) (*Journalpost, error) {
 	if opts == nil {
-		opts = &FraArkivmeldingOptions{}
+		opts = &FromArkivmeldingOptions{}
 	}
 	if r == nil || r.Journalpost == nil {
-		return nil, invalid("JournalpostFraFiksArkiv: not a journalpost")
+		return nil, invalid("JournalpostFromFiksArkiv: not a journalpost")
 	}
 	var p problems
 	j := fiksJournalpost(&p, "journalpost", r, opts)
@@ -91,7 +91,7 @@ var fiksKorrespondanseparttype = map[string]string{
 	"IA": "internAvsender", "IM": "internMottaker", "IK": "internKopimottaker",
 }
 
-func fiksJournalpost(p *problems, path string, r *fiksarkiv.Registrering, opts *FraArkivmeldingOptions) *Journalpost {
+func fiksJournalpost(p *problems, path string, r *fiksarkiv.Registrering, opts *FromArkivmeldingOptions) *Journalpost {
 	jp := r.Journalpost
 	j := &Journalpost{Registrering: Registrering{
 		ArkivBase:               ArkivBase{SystemID: fiksID(r.SystemID, r.ReferanseEksternNoekkel)},

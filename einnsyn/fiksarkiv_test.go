@@ -18,7 +18,7 @@ func fiksMelding(t *testing.T) *fiksarkiv.Arkivmelding {
 	t.Helper()
 	n := func(v int) *int { return &v }
 	ja := true
-	d := noark5.NyDato(2025, 3, 3)
+	d := noark5.NewDato(2025, 3, 3)
 	am := &fiksarkiv.Arkivmelding{System: "Barnevern", AntallFiler: 1,
 		Mappe: &fiksarkiv.Mappe{Tittel: "Tiltak 2025 - Kari Nordmann", OffentligTittel: "Tiltak 2025",
 			ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "Barnevern", Noekkel: "sak-9"},
@@ -48,10 +48,10 @@ func fiksMelding(t *testing.T) *fiksarkiv.Arkivmelding {
 
 func TestPublishFromFiksArkiv(t *testing.T) {
 	am := fiksMelding(t)
-	sm, err := einnsyn.SaksmappeFraFiksArkiv(am, &einnsyn.FraArkivmeldingOptions{DokumentURL: func(ref string) string { return "https://dok.example.org/" + ref }})
+	sm, err := einnsyn.SaksmappeFromFiksArkiv(am, &einnsyn.FromArkivmeldingOptions{DokumentURL: func(ref string) string { return "https://dok.example.org/" + ref }})
 	require.NoError(t, err)
 	assert.Len(t, sm.SystemID, 36, "derived from the external key")
-	again, err := einnsyn.SaksmappeFraFiksArkiv(fiksMelding(t), nil)
+	again, err := einnsyn.SaksmappeFromFiksArkiv(fiksMelding(t), nil)
 	require.NoError(t, err)
 	assert.Equal(t, sm.SystemID, again.SystemID, "the same message gives the same systemId")
 
@@ -79,7 +79,7 @@ func TestPublishFromFiksArkiv(t *testing.T) {
 	am.Registrering.OffentligTittel = ""
 	am.Mappe.Saksmappe.Saksaar = nil
 	am.Registrering.Journalpost.Journalposttype = fiksarkiv.Kode{Kode: "Q"}
-	_, err = einnsyn.SaksmappeFraFiksArkiv(am, nil)
+	_, err = einnsyn.SaksmappeFromFiksArkiv(am, nil)
 	var ve *einnsyn.ValidationError
 	require.ErrorAs(t, err, &ve)
 	joined := ve.Problem
@@ -87,7 +87,7 @@ func TestPublishFromFiksArkiv(t *testing.T) {
 	assert.Contains(t, joined, "no offentligTittel")
 	assert.Contains(t, joined, `journalposttype "Q"`)
 	assert.NotContains(t, joined, "Kari")
-	_, err = einnsyn.JournalpostFraFiksArkiv(&fiksarkiv.Registrering{}, nil)
+	_, err = einnsyn.JournalpostFromFiksArkiv(&fiksarkiv.Registrering{}, nil)
 	require.ErrorIs(t, err, einnsyn.ErrInvalidInput)
 }
 
@@ -97,11 +97,11 @@ func TestPublishFiksArkivAfterKvittering(t *testing.T) {
 	am := fiksMelding(t)
 	am.Mappe.Saksmappe.Saksaar, am.Mappe.Saksmappe.Sakssekvensnummer = nil, nil
 	am.Registrering.Journalpost.Journalaar, am.Registrering.Journalpost.Journalsekvensnummer, am.Registrering.Journalpost.Journalpostnummer = nil, nil, nil
-	_, err := einnsyn.SaksmappeFraFiksArkiv(am, nil)
+	_, err := einnsyn.SaksmappeFromFiksArkiv(am, nil)
 	require.ErrorIs(t, err, einnsyn.ErrInvalidInput, "no numbers yet")
 
 	n := func(v int) *int { return &v }
-	d := noark5.NyDato(2025, 3, 4)
+	d := noark5.NewDato(2025, 3, 4)
 	kv := &fiksarkiv.Kvittering{
 		Mappe: &fiksarkiv.MappeKvittering{SystemID: "6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b", OpprettetEllerEksisterende: fiksarkiv.Opprettet,
 			Saksmappe: true, Saksaar: n(2025), Sakssekvensnummer: n(31)},
@@ -117,7 +117,7 @@ func TestPublishFiksArkivAfterKvittering(t *testing.T) {
 	require.NoError(t, err)
 	am.Kvitter(got)
 
-	sm, err := einnsyn.SaksmappeFraFiksArkiv(am, nil)
+	sm, err := einnsyn.SaksmappeFromFiksArkiv(am, nil)
 	require.NoError(t, err)
 	assert.Equal(t, "6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b", sm.SystemID, "the archive's systemID, not the derived one")
 	e := setup(t, einnsyntest.Options{})

@@ -66,8 +66,8 @@ type Dato struct {
 	time.Time
 }
 
-// NyDato returns the date y-m-d.
-func NyDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+// NewDato returns the date y-m-d.
+func NewDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
 
 // String is YYYY-MM-DD, or "" for the zero Dato.
 func (d Dato) String() string {

@@ -363,9 +363,9 @@ func (c *Client) Personer(ctx context.Context, ids []ident.Foedselsnummer, opts 
 	return out, nil
 }
 
-// Soek are search criteria for FREG's personer/soek. Name searches need at least one
+// SearchQuery are search criteria for FREG's personer/soek. Name searches need at least one
 // more criterion; FREG answers 400 for searches it finds too wide.
-type Soek struct {
+type SearchQuery struct {
 	// Navn: names, in any order ("kari nordmann").
 	Navn string
 	// Foedselsdato narrows to one birth date.
@@ -387,7 +387,7 @@ type Soek struct {
 	SoekFonetisk bool
 }
 
-func (s Soek) query() (url.Values, error) {
+func (s SearchQuery) query() (url.Values, error) {
 	q := url.Values{}
 	set := func(k, v string) {
 		if v = strings.TrimSpace(v); v != "" {
@@ -419,13 +419,13 @@ func (s Soek) query() (url.Values, error) {
 		q.Set("soekFonetisk", "true")
 	}
 	if len(q) == 0 {
-		return nil, &ValidationError{Op: "folkeregister.Soek", Field: "Soek", Problem: "no search criteria"}
+		return nil, &ValidationError{Op: "folkeregister.Search", Field: "SearchQuery", Problem: "no search criteria"}
 	}
 	if len(q) == 1 && (q.Has("navn") || q.Has("kjoenn")) {
-		return nil, &ValidationError{Op: "folkeregister.Soek", Field: "Soek", Problem: "a search by name or kjoenn alone is too wide: add a birth date, year range or address"}
+		return nil, &ValidationError{Op: "folkeregister.Search", Field: "SearchQuery", Problem: "a search by name or kjoenn alone is too wide: add a birth date, year range or address"}
 	}
 	if k := s.Kjoenn; k != "" && k != "kvinne" && k != "mann" {
-		return nil, &ValidationError{Op: "folkeregister.Soek", Field: "Kjoenn", Problem: `must be "kvinne" or "mann"`}
+		return nil, &ValidationError{Op: "folkeregister.Search", Field: "Kjoenn", Problem: `must be "kvinne" or "mann"`}
 	}
 	return q, nil
 }
@@ -434,11 +434,11 @@ type soekResponse struct {
 	FoedselsEllerDNummer []Identifikator `json:"foedselsEllerDNummer"`
 }
 
-// Soek searches: GET .../v1/personer/soek (FREG soek). It returns the identifiers of the
+// Search searches: GET .../v1/personer/soek (FREG soek). It returns the identifiers of the
 // matching persons (at most 10 000); look them up with Personer. The search criteria are
 // personal data and are not logged.
-func (c *Client) Soek(ctx context.Context, s Soek, opts *PersonOptions) ([]Identifikator, error) {
-	const op = "folkeregister.Soek"
+func (c *Client) Search(ctx context.Context, s SearchQuery, opts *PersonOptions) ([]Identifikator, error) {
+	const op = "folkeregister.Search"
 	rolle, _, err := c.rolleFor(op, opts)
 	if err != nil {
 		return nil, err

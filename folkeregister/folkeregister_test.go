@@ -275,13 +275,13 @@ func TestNotFoundAndValidation(t *testing.T) {
 			_, err := c.Personer(ctx, []ident.Foedselsnummer{fnr(t, kariNr), {}}, nil)
 			return err
 		},
-		func() error { _, err := c.Soek(ctx, folkeregister.Soek{}, nil); return err },
-		func() error { _, err := c.Soek(ctx, folkeregister.Soek{Navn: "kari"}, nil); return err },
+		func() error { _, err := c.Search(ctx, folkeregister.SearchQuery{}, nil); return err },
+		func() error { _, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari"}, nil); return err },
 		func() error {
-			_, err := c.Soek(ctx, folkeregister.Soek{Navn: "kari", Kjoenn: "annet", FoedselsaarFraOgMed: 1970}, nil)
+			_, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari", Kjoenn: "annet", FoedselsaarFraOgMed: 1970}, nil)
 			return err
 		},
-		func() error { _, err := c.HendelserSide(ctx, -1, nil); return err },
+		func() error { _, err := c.HendelserPage(ctx, -1, nil); return err },
 	}
 	for i, tc := range cases {
 		err := tc()
@@ -369,15 +369,15 @@ func TestSoek(t *testing.T) {
 	f.fake.AddPerson(other)
 	c := f.client(t, nil)
 	ctx := context.Background()
-	hits, err := c.Soek(ctx, folkeregister.Soek{Navn: "kari nordmann", FoedselsaarFraOgMed: 1960, FoedselsaarTilOgMed: 1980}, nil)
+	hits, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari nordmann", FoedselsaarFraOgMed: 1960, FoedselsaarTilOgMed: 1980}, nil)
 	require.NoError(t, err)
 	require.Len(t, hits, 1)
 	assert.Equal(t, kariNr, hits[0].Unmasked())
-	hits, err = c.Soek(ctx, folkeregister.Soek{Navn: "Nordmann", Foedselsdato: folkeregister.Dato{Time: other.Foedselsdato}}, nil)
+	hits, err = c.Search(ctx, folkeregister.SearchQuery{Navn: "Nordmann", Foedselsdato: folkeregister.Dato{Time: other.Foedselsdato}}, nil)
 	require.NoError(t, err)
 	require.Len(t, hits, 1)
 	assert.Equal(t, other.Foedselsnummer, hits[0].Unmasked())
-	hits, err = c.Soek(ctx, folkeregister.Soek{Adressenavn: "Kirkeveien", Postnummer: "5003"}, nil)
+	hits, err = c.Search(ctx, folkeregister.SearchQuery{Adressenavn: "Kirkeveien", Postnummer: "5003"}, nil)
 	require.NoError(t, err)
 	assert.Len(t, hits, 2)
 }
@@ -408,7 +408,7 @@ func TestHendelserResume(t *testing.T) {
 				seen[h.Sekvensnummer]++
 				assert.Equal(t, kariNr[:6]+"*****", h.Folkeregisteridentifikator.String())
 			}
-			saved = b.Neste
+			saved = b.Next
 			page++
 			if len(failAt) > 0 && page == failAt[0] {
 				failAt = failAt[1:]
@@ -445,7 +445,7 @@ func TestHendelserResume(t *testing.T) {
 	}
 
 	// A role without the feed.
-	_, err := c.HendelserSide(ctx, 1, &folkeregister.FeedOptions{Rolle: "rolle-basis"})
+	_, err := c.HendelserPage(ctx, 1, &folkeregister.FeedOptions{Rolle: "rolle-basis"})
 	assert.ErrorIs(t, err, fiks.ErrForbidden)
 }
 
@@ -466,14 +466,14 @@ func TestHendelserOverlap(t *testing.T) {
 	c, err := folkeregister.New(folkeregister.Options{BaseURL: srv.URL, Rolle: "r1",
 		Credentials: fiks.Credentials{Token: auth.Static("t"), IntegrasjonID: "i", IntegrasjonPassord: "p"}})
 	require.NoError(t, err)
-	b, err := c.HendelserSide(context.Background(), 5, nil)
+	b, err := c.HendelserPage(context.Background(), 5, nil)
 	require.NoError(t, err)
 	var seqs []int64
 	for _, h := range b.Hendelser {
 		seqs = append(seqs, h.Sekvensnummer)
 	}
 	assert.Equal(t, []int64{5, 9}, seqs)
-	assert.Equal(t, int64(10), b.Neste)
+	assert.Equal(t, int64(10), b.Next)
 }
 
 func TestFregErrorBody(t *testing.T) {

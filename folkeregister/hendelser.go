@@ -36,14 +36,14 @@ type feedEntry struct {
 
 // Batch is one page of the feed.
 type Batch struct {
-	// Fra is the sequence number the page was read from.
-	Fra int64
-	// Hendelser in sequence order, all with Sekvensnummer >= Fra.
+	// From is the sequence number the page was read from.
+	From int64
+	// Hendelser in sequence order, all with Sekvensnummer >= From.
 	Hendelser []Hendelse
-	// Neste is where to read next: one past the last event, or Fra for an empty page.
+	// Next is where to read next: one past the last event, or From for an empty page.
 	// Persist it once the batch is handled; reading from it later neither skips nor
 	// repeats an event.
-	Neste int64
+	Next int64
 }
 
 // FeedOptions configure reading the feed.
@@ -55,11 +55,11 @@ type FeedOptions struct {
 	Poll time.Duration
 }
 
-// HendelserSide reads one page of the feed from sekvensnummer fra: GET
+// HendelserPage reads one page of the feed from sekvensnummer fra: GET
 // .../v1/hendelser/feed?seq={fra} (FREG hendelsesliste; FREG's page is 1000 events).
 // Events before fra that a server returns anyway are dropped, and the page must be in
-// increasing order, so Neste never moves backwards.
-func (c *Client) HendelserSide(ctx context.Context, fra int64, opts *FeedOptions) (*Batch, error) {
+// increasing order, so Next never moves backwards.
+func (c *Client) HendelserPage(ctx context.Context, fra int64, opts *FeedOptions) (*Batch, error) {
 	const op = "folkeregister.Hendelser"
 	var po *PersonOptions
 	if opts != nil {
@@ -77,9 +77,9 @@ func (c *Client) HendelserSide(ctx context.Context, fra int64, opts *FeedOptions
 	if err := c.get(ctx, op, u, MaxFeedBytes, func(b []byte) error { return json.Unmarshal(b, &entries) }); err != nil {
 		return nil, err
 	}
-	b := &Batch{Fra: fra, Neste: fra, Hendelser: make([]Hendelse, 0, len(entries))}
+	b := &Batch{From: fra, Next: fra, Hendelser: make([]Hendelse, 0, len(entries))}
 	for _, e := range entries {
-		if e.Sekvensnummer < b.Neste {
+		if e.Sekvensnummer < b.Next {
 			continue // already delivered (or before fra): never twice
 		}
 		b.Hendelser = append(b.Hendelser, Hendelse{
@@ -90,7 +90,7 @@ func (c *Client) HendelserSide(ctx context.Context, fra int64, opts *FeedOptions
 			Persondokument:             e.Hendelse.Persondokument,
 			Ajourholdstidspunkt:        e.Hendelse.Ajourholdstidspunkt,
 		})
-		b.Neste = e.Sekvensnummer + 1
+		b.Next = e.Sekvensnummer + 1
 	}
 	return b, nil
 }
@@ -103,16 +103,16 @@ func (c *Client) HendelserSide(ctx context.Context, fra int64, opts *FeedOptions
 //			return err // resume later from saved
 //		}
 //		handle(b.Hendelser)
-//		saved = b.Neste // persist
+//		saved = b.Next // persist
 //	}
 //
 // It stops after the first error (the failed page is not skipped: resume from the last
-// Neste), when caught up (unless opts.Poll is set), or when the body breaks.
+// Next), when caught up (unless opts.Poll is set), or when the body breaks.
 func (c *Client) Hendelser(ctx context.Context, fra int64, opts *FeedOptions) iter.Seq2[*Batch, error] {
 	return func(yield func(*Batch, error) bool) {
 		pos := fra
 		for {
-			b, err := c.HendelserSide(ctx, pos, opts)
+			b, err := c.HendelserPage(ctx, pos, opts)
 			if err != nil {
 				yield(nil, err)
 				return
@@ -134,7 +134,7 @@ func (c *Client) Hendelser(ctx context.Context, fra int64, opts *FeedOptions) it
 			if !yield(b, nil) {
 				return
 			}
-			pos = b.Neste
+			pos = b.Next
 		}
 	}
 }

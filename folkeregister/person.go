@@ -531,11 +531,11 @@ func (p *Person) Utsendingsadresse() (Adresse, error) {
 			return Adresse{Adresselinjer: nonEmpty(coLine(m.CoAdressenavn), m.Adressetilleggsnavn), Postnummer: m.Poststed.Postnummer, Poststed: m.Poststed.Poststedsnavn}, nil
 		}
 	}
-	return Adresse{}, ErrIngenAdresse
+	return Adresse{}, ErrNoAddress
 }
 
-// ErrIngenAdresse: the lookup returned no address a letter can go to.
-var ErrIngenAdresse = errors.New("folkeregister: no postal address was returned")
+// ErrNoAddress: the lookup returned no address a letter can go to.
+var ErrNoAddress = errors.New("folkeregister: no postal address was returned")
 
 func vegAdresse(v *Vegadresse) Adresse {
 	line := v.Adressenavn

@@ -94,7 +94,7 @@ var (
 func sak(k int) noark5.Mappe {
 	return noark5.Mappe{SystemID: noark5.SystemID{ID: fmt.Sprintf("5d0f4c1e-2b3a-4f6d-8e9a-%012d", k)}, MappeID: "2024/" + strconv.Itoa(k),
 		Tittel: "Sak " + strconv.Itoa(k), OpprettetDato: bt, OpprettetAv: "x", AvsluttetDato: bt, AvsluttetAv: "x",
-		Saksmappe: &noark5.Saksmappe{Saksaar: 2024, Sakssekvensnummer: k, Saksdato: noark5.NyDato(2024, 1, 1), AdministrativEnhet: "Plan",
+		Saksmappe: &noark5.Saksmappe{Saksaar: 2024, Sakssekvensnummer: k, Saksdato: noark5.NewDato(2024, 1, 1), AdministrativEnhet: "Plan",
 			Saksansvarlig: "sb", Saksstatus: "Avsluttet"}}
 }
 

@@ -14,8 +14,8 @@ const Namespace = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
 // Dato is an xs:date: written YYYY-MM-DD, never with a time.
 type Dato struct{ time.Time }
 
-// NyDato is the date y-m-d.
-func NyDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
+// NewDato is the date y-m-d.
+func NewDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
 
 // MarshalText writes YYYY-MM-DD.
 func (d Dato) MarshalText() ([]byte, error) { return d.AppendFormat(nil, time.DateOnly), nil }

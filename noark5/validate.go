@@ -21,16 +21,16 @@ import (
 type Severity uint8
 
 const (
-	// Error: the document is not valid (the v5.0 XSD refuses it, or a package's files do
+	// SeverityError: the document is not valid (the v5.0 XSD refuses it, or a package's files do
 	// not match what it says about them).
-	Error Severity = iota + 1
-	// Warning: valid against the XSD, but against the standard's text: a value outside a
+	SeverityError Severity = iota + 1
+	// SeverityWarning: valid against the XSD, but against the standard's text: a value outside a
 	// code list of the metadata catalogue.
-	Warning
+	SeverityWarning
 )
 
 func (s Severity) String() string {
-	if s == Warning {
+	if s == SeverityWarning {
 		return "warning"
 	}
 	return "error"
@@ -64,7 +64,7 @@ func (p Problem) String() string {
 		b.WriteByte(' ')
 	}
 	fmt.Fprintf(&b, "%s: %s [%s]", p.Path, p.Message, p.Rule)
-	if p.Severity == Warning {
+	if p.Severity == SeverityWarning {
 		b.WriteString(" (warning)")
 	}
 	return b.String()
@@ -123,10 +123,10 @@ func (r *Report) Valid() bool { return r.Errors == 0 }
 func (r *Report) add(p Problem) {
 	// A value quoted in a message may be an identity number put where it does not belong.
 	p.Message = mask.IdentityNumbers(p.Message)
-	if p.Severity == Warning {
+	if p.Severity == SeverityWarning {
 		r.Warnings++
 	} else {
-		p.Severity = Error
+		p.Severity = SeverityError
 		r.Errors++
 	}
 	if len(r.Problems) < r.max {
@@ -324,7 +324,7 @@ func (v *validator) path(extra string) string {
 }
 
 func (v *validator) problem(line int, path, rule, format string, a ...any) {
-	v.rep.add(Problem{Line: line, Path: path, Rule: rule, Message: fmt.Sprintf(format, a...), Severity: Error})
+	v.rep.add(Problem{Line: line, Path: path, Rule: rule, Message: fmt.Sprintf(format, a...), Severity: SeverityError})
 }
 
 func (v *validator) run() error {
@@ -742,7 +742,7 @@ func (v *validator) simpleValue(f *frame) {
 		}
 	}
 	if kl, ok := schema.Kodelister[f.simple]; ok && !slices.Contains(kl.Verdier, raw) {
-		v.rep.add(Problem{Line: f.line, Path: v.path(""), Rule: "kodeliste", Severity: Warning,
+		v.rep.add(Problem{Line: f.line, Path: v.path(""), Rule: "kodeliste", Severity: SeverityWarning,
 			Message: fmt.Sprintf("%q is not a value of %s (%s): %s", clip(raw), f.simple, kl.Nr, strings.Join(kl.Verdier, ", "))})
 	}
 	if len(v.st) >= 2 {

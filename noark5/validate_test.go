@@ -16,6 +16,7 @@ import (
 
 	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/noark5test"
 )
 
 const xsdDir = "specs/noark5/xsd/v5.0"
@@ -275,7 +276,7 @@ func demoDoc(t *testing.T, n, _ int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w := noark5.NewWriter(&buf, &noark5.WriterOptions{Indent: true})
-	require.NoError(t, noark5.WriteDemo(w, noark5.DemoOptions{Registreringer: n, Dokumenter: true}))
+	require.NoError(t, noark5test.Write(w, noark5test.Options{Registreringer: n, Dokumenter: true}))
 	require.NoError(t, w.Close())
 	return buf.Bytes()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/noark5test"
 )
 
 const (
@@ -29,7 +30,7 @@ const (
 
 var (
 	t0   = noark5.Tid(time.Date(2024, 5, 2, 10, 30, 0, 0, time.FixedZone("CEST", 7200)))
-	d0   = noark5.NyDato(2024, 5, 2)
+	d0   = noark5.NewDato(2024, 5, 2)
 	seks = 6
 )
 
@@ -213,7 +214,7 @@ func TestWriterBoundedMemory(t *testing.T) {
 		var before runtime.MemStats
 		runtime.ReadMemStats(&before)
 		w := noark5.NewWriter(io.Discard, nil)
-		require.NoError(t, noark5.WriteDemo(w, noark5.DemoOptions{Registreringer: n, Dokumenter: true}))
+		require.NoError(t, noark5test.Write(w, noark5test.Options{Registreringer: n, Dokumenter: true}))
 		require.NoError(t, w.Close())
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
@@ -226,7 +227,7 @@ func TestWriterBoundedMemory(t *testing.T) {
 func FuzzRegistreringer(f *testing.F) {
 	var buf bytes.Buffer
 	w := noark5.NewWriter(&buf, nil)
-	if err := noark5.WriteDemo(w, noark5.DemoOptions{Registreringer: 1}); err == nil && w.Close() == nil {
+	if err := noark5test.Write(w, noark5test.Options{Registreringer: 1}); err == nil && w.Close() == nil {
 		f.Add(buf.Bytes())
 	}
 	f.Add([]byte(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"><arkivdel><registrering xsi:type="journalpost" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><journaldato>2020-01-01</journaldato></registrering></arkivdel></arkiv>`))

@@ -58,7 +58,7 @@ func BenchmarkSend100MB(b *testing.B) {
 	}
 	cleanup := func(b *testing.B, id string) {
 		b.StopTimer()
-		if err := c.SlettFiler(ctx, id, svarut.SlettAlle); err != nil {
+		if err := c.DeleteFiles(ctx, id, svarut.SlettAlle); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -67,7 +67,7 @@ type SaveResult struct {
 }
 
 // Save stores one received forsendelse durably in dir/<id>/: every document (a zip
-// download is unpacked) and MetadataFile. It is the Handler work that Motta expects, for
+// download is unpacked) and MetadataFile. It is the Handler work that Receive expects, for
 // callers who want files on disk (use it in a Handler, or SaveHandler).
 //
 // Guarantees:
@@ -83,10 +83,10 @@ type SaveResult struct {
 //     ".svarinn-" entries, which CleanPartial (and every Save) removes.
 //   - A file whose SHA-256 differs from the one SvarInn listed, a zip entry whose CRC-32
 //     fails, and (with CheckStructure) a document with a broken structure are errors:
-//     nothing is stored and Motta does not acknowledge it.
+//     nothing is stored and Receive does not acknowledge it.
 //   - A name longer than MaxNameBytes is a Permanent error, since no retry can store it.
-//     Errors never contain local paths (they are sent to SvarInn by Motta).
-func Save(dir string, f *MottattForsendelse, fil *Nedlasting, opts SaveOptions) (*SaveResult, error) {
+//     Errors never contain local paths (they are sent to SvarInn by Receive).
+func Save(dir string, f *MottattForsendelse, fil *ReceivedFile, opts SaveOptions) (*SaveResult, error) {
 	if err := checkID("svarut.Save", f.ID); err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func Save(dir string, f *MottattForsendelse, fil *Nedlasting, opts SaveOptions) 
 // SaveHandler returns a Handler that Saves each forsendelse under dir and then calls
 // saved (which may be nil) with the result; an error from saved fails the forsendelse.
 func SaveHandler(dir string, opts SaveOptions, saved func(*MottattForsendelse, *SaveResult) error) Handler {
-	return func(_ context.Context, f *MottattForsendelse, fil *Nedlasting) error {
+	return func(_ context.Context, f *MottattForsendelse, fil *ReceivedFile) error {
 		res, err := Save(dir, f, fil, opts)
 		if err != nil {
 			return err
@@ -219,7 +219,7 @@ func (s *saver) writeFile(name string, r io.Reader) (SavedFile, error) {
 
 // unzip downloads the zip into the stage, then stores each entry, checking its CRC-32
 // (archive/zip, when read to the end) and the SHA-256 SvarInn listed for it.
-func (s *saver) unzip(fil *Nedlasting, res *SaveResult) error {
+func (s *saver) unzip(fil *ReceivedFile, res *SaveResult) error {
 	tmp, err := os.CreateTemp(s.stage, partialPrefix+"*.zip")
 	if err != nil {
 		return pathless(err)
@@ -248,16 +248,16 @@ func (s *saver) unzip(fil *Nedlasting, res *SaveResult) error {
 		var ce corruptEntry
 		switch {
 		case errors.Is(err, zip.ErrChecksum):
-			return fmt.Errorf("zip entry %d fails its CRC-32: %w", i+1, ErrSjekksum)
+			return fmt.Errorf("zip entry %d fails its CRC-32: %w", i+1, ErrChecksum)
 		case errors.As(err, &ce):
-			return fmt.Errorf("zip entry %d is corrupt (%v): %w", i+1, ce.err, ErrSjekksum)
+			return fmt.Errorf("zip entry %d is corrupt (%v): %w", i+1, ce.err, ErrChecksum)
 		case err != nil:
 			return err
 		}
 		sf.Filnavn = zf.Name
 		if want := s.listedSha(i, zf.Name); want != "" {
 			if !strings.EqualFold(want, sf.Sha256) {
-				return fmt.Errorf("zip entry %d does not match the SHA-256 SvarInn listed: %w", i+1, ErrSjekksum)
+				return fmt.Errorf("zip entry %d does not match the SHA-256 SvarInn listed: %w", i+1, ErrChecksum)
 			}
 			sf.Verified = true
 		}

@@ -240,7 +240,7 @@ func (c *Client) lookup(ctx context.Context, ref string, sent *sentDocs) (string
 	wait := c.lookupDelay
 	var others []string
 	for {
-		ids, err := c.FinnEksternReferanse(lctx, ref)
+		ids, err := c.FindByEksternReferanse(lctx, ref)
 		if err != nil {
 			return "", err
 		}

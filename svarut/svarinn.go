@@ -38,7 +38,7 @@ type MottakOptions struct {
 	// Key is the mottakersystem's private key (kryptering.ParseKey): every download is
 	// encrypted to its certificate.
 	Key kryptering.Key
-	// DownloadFailurePermanent makes Motta report a forsendelse whose file cannot be
+	// DownloadFailurePermanent makes Receive report a forsendelse whose file cannot be
 	// downloaded or decrypted (SvarInn answers an error for it, or it is not CMS for this
 	// key) as permanently failed, so that SvarUt delivers it by another channel. Default:
 	// reported as failed for now, and offered again on the next run.
@@ -189,10 +189,10 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// NyeForsendelser lists the forsendelser waiting (at most 200 per call): GET
+// ListNew lists the forsendelser waiting (at most 200 per call): GET
 // /svarinn/mottaker/hentNyeForsendelser.
-func (m *Mottak) NyeForsendelser(ctx context.Context) ([]MottattForsendelse, error) {
-	const op = "svarinn.NyeForsendelser"
+func (m *Mottak) ListNew(ctx context.Context) ([]MottattForsendelse, error) {
+	const op = "svarinn.ListNew"
 	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: m.base + "mottaker/hentNyeForsendelser", Header: http.Header{"Accept": {"application/json"}}})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -211,13 +211,13 @@ func (m *Mottak) NyeForsendelser(ctx context.Context) ([]MottattForsendelse, err
 	return out, nil
 }
 
-// ErrSjekksum: the decrypted file does not match the SHA-256 SvarInn listed for it.
-var ErrSjekksum = errors.New("svarut: the received file does not match its SHA-256")
+// ErrChecksum: the decrypted file does not match the SHA-256 SvarInn listed for it.
+var ErrChecksum = errors.New("svarut: the received file does not match its SHA-256")
 
-// Nedlasting is a downloaded file, decrypted as it is read. Read it to io.EOF: the CMS integrity
+// ReceivedFile is a downloaded file, decrypted as it is read. Read it to io.EOF: the CMS integrity
 // and (for a single file) the SHA-256 SvarInn listed are checked at the end, and a
 // mismatch is an error from Read. Close it.
-type Nedlasting struct {
+type ReceivedFile struct {
 	// Filnavn is from Content-Disposition, else from Filmetadata, else the id.
 	Filnavn string
 	// ContentType is application/zip when the forsendelse has several files.
@@ -235,10 +235,10 @@ type Nedlasting struct {
 // for it: for a single file, once it has been read to io.EOF; for a zip of several, once
 // Save has checked every entry. AES-CBC (KS's cipher) does not detect a changed bit by
 // itself, so an unverified file is intact only as far as its own structure shows.
-func (f *Nedlasting) Verified() bool { return f.verified }
+func (f *ReceivedFile) Verified() bool { return f.verified }
 
 // Read returns decrypted bytes.
-func (f *Nedlasting) Read(p []byte) (int, error) {
+func (f *ReceivedFile) Read(p []byte) (int, error) {
 	if f.err != nil {
 		return 0, f.err
 	}
@@ -251,7 +251,7 @@ func (f *Nedlasting) Read(p []byte) (int, error) {
 		if strings.EqualFold(hex.EncodeToString(f.h.Sum(nil)), f.want) {
 			f.verified = true
 		} else {
-			err = ErrSjekksum
+			err = ErrChecksum
 		}
 	}
 	if err != nil {
@@ -261,13 +261,13 @@ func (f *Nedlasting) Read(p []byte) (int, error) {
 }
 
 // Close closes the download.
-func (f *Nedlasting) Close() error { return f.body.Close() }
+func (f *ReceivedFile) Close() error { return f.body.Close() }
 
-// Hent downloads the forsendelse's file (GET /svarinn/forsendelse/{id}) and returns it
+// Download downloads the forsendelse's file (GET /svarinn/forsendelse/{id}) and returns it
 // decrypting as it is read. The Basic credentials go only to the configured host: a
 // downloadUrl on another host is not followed.
-func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, error) {
-	const op = "svarinn.Hent"
+func (m *Mottak) Download(ctx context.Context, f *MottattForsendelse) (*ReceivedFile, error) {
+	const op = "svarinn.Download"
 	if uuid.Validate(f.ID) != nil {
 		return nil, &ValidationError{Op: op, Field: "ID", Problem: "a forsendelse id is a UUID"}
 	}
@@ -287,7 +287,7 @@ func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, 
 		resp.Body.Close()
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	fil := &Nedlasting{r: dec, body: resp.Body, ContentType: resp.Header.Get("Content-Type"), Filnavn: f.ID}
+	fil := &ReceivedFile{r: dec, body: resp.Body, ContentType: resp.Header.Get("Content-Type"), Filnavn: f.ID}
 	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
 		fil.Filnavn = params["filename"]
 	} else if len(f.Filmetadata) == 1 {
@@ -299,10 +299,10 @@ func (m *Mottak) Hent(ctx context.Context, f *MottattForsendelse) (*Nedlasting, 
 	return fil, nil
 }
 
-// KvitterMottak acknowledges a forsendelse: POST /svarinn/kvitterMottak/forsendelse/{id}.
+// Acknowledge acknowledges a forsendelse: POST /svarinn/kvitterMottak/forsendelse/{id}.
 // It is then no longer listed. Call it only once the forsendelse is safely stored.
-func (m *Mottak) KvitterMottak(ctx context.Context, id string) error {
-	const op = "svarinn.KvitterMottak"
+func (m *Mottak) Acknowledge(ctx context.Context, id string) error {
+	const op = "svarinn.Acknowledge"
 	if uuid.Validate(id) != nil {
 		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
@@ -313,11 +313,11 @@ func (m *Mottak) KvitterMottak(ctx context.Context, id string) error {
 	return decode(op, resp, nil)
 }
 
-// MottakFeilet reports that a forsendelse could not be received: POST
+// MarkFailed reports that a forsendelse could not be received: POST
 // /svarinn/mottakFeilet/forsendelse/{id}. permanent=true sends it on through other
 // channels (Altinn, print); false leaves it listed for a later attempt.
-func (m *Mottak) MottakFeilet(ctx context.Context, id, melding string, permanent bool) error {
-	const op = "svarinn.MottakFeilet"
+func (m *Mottak) MarkFailed(ctx context.Context, id, melding string, permanent bool) error {
+	const op = "svarinn.MarkFailed"
 	if uuid.Validate(id) != nil {
 		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
@@ -341,21 +341,21 @@ type permanentError struct{ err error }
 func (e permanentError) Error() string   { return e.err.Error() }
 func (e permanentError) Unwrap() []error { return []error{e.err, ErrPermanent} }
 
-// Permanent wraps a handler error so that Motta reports the failure as permanent: SvarUt
+// Permanent wraps a handler error so that Receive reports the failure as permanent: SvarUt
 // then delivers the forsendelse through another channel instead of offering it again.
 func Permanent(err error) error { return permanentError{err} }
 
 // Handler handles one received forsendelse. It should store the file durably (read it to
-// io.EOF) before it returns nil; Motta acknowledges only then. It may be called again for
+// io.EOF) before it returns nil; Receive acknowledges only then. It may be called again for
 // the same forsendelse if the process stops between its return and the acknowledgement:
 // make it idempotent by ID.
-type Handler func(ctx context.Context, f *MottattForsendelse, fil *Nedlasting) error
+type Handler func(ctx context.Context, f *MottattForsendelse, fil *ReceivedFile) error
 
-// MottakResultat counts what Motta did.
-type MottakResultat struct {
+// ReceiveResult counts what Receive did.
+type ReceiveResult struct {
 	Kvittert int
 	// Unverified of the Kvittert had a file that SvarInn listed no SHA-256 for (see
-	// Nedlasting.Verified): stored and acknowledged, with only the cipher's and the
+	// ReceivedFile.Verified): stored and acknowledged, with only the cipher's and the
 	// file's own structure to vouch for it.
 	Unverified int
 	// Feilet were reported failed (a handler error, a failed integrity check, or a file
@@ -363,17 +363,17 @@ type MottakResultat struct {
 	Feilet, Permanent int
 }
 
-// Motta receives every waiting forsendelse: it lists them, downloads each, hands it to h,
-// and acknowledges it (KvitterMottak) only after h returned nil and the file was read to
-// the end with its integrity checked. When h fails it reports MottakFeilet (permanent only
+// Receive receives every waiting forsendelse: it lists them, downloads each, hands it to h,
+// and acknowledges it (Acknowledge) only after h returned nil and the file was read to
+// the end with its integrity checked. When h fails it reports MarkFailed (permanent only
 // for Permanent errors) and goes on. It stops when nothing new is waiting, when ctx ends,
 // or at the first error of SvarInn itself (that forsendelse stays waiting). Nothing is
 // acknowledged that was not handled.
-func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
-	var res MottakResultat
+func (m *Mottak) Receive(ctx context.Context, h Handler) (ReceiveResult, error) {
+	var res ReceiveResult
 	tried := map[string]bool{}
 	for {
-		list, err := m.NyeForsendelser(ctx)
+		list, err := m.ListNew(ctx)
 		if err != nil {
 			return res, err
 		}
@@ -390,7 +390,7 @@ func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
 			}
 			verified, herr := m.handle(ctx, f, h)
 			if herr == nil {
-				if err := m.KvitterMottak(ctx, f.ID); err != nil {
+				if err := m.Acknowledge(ctx, f.ID); err != nil {
 					return res, err
 				}
 				res.Kvittert++
@@ -405,7 +405,7 @@ func (m *Mottak) Motta(ctx context.Context, h Handler) (MottakResultat, error) {
 				return res, ctx.Err() // stopped: leave it waiting, report nothing
 			}
 			permanent := errors.Is(herr, ErrPermanent)
-			if err := m.MottakFeilet(ctx, f.ID, herr.Error(), permanent); err != nil {
+			if err := m.MarkFailed(ctx, f.ID, herr.Error(), permanent); err != nil {
 				return res, err
 			}
 			res.Feilet++
@@ -431,7 +431,7 @@ func (e errDownload) Unwrap() error { return e.err }
 // handle downloads f and runs h on it. It returns whether the file was verified against a
 // listed checksum, and the failure to report, if any.
 func (m *Mottak) handle(ctx context.Context, f *MottattForsendelse, h Handler) (bool, error) {
-	fil, err := m.Hent(ctx, f)
+	fil, err := m.Download(ctx, f)
 	if err != nil {
 		// This forsendelse's file only: it does not hold up the others.
 		var err error = errDownload{err}

@@ -34,11 +34,11 @@ import (
 
 func pdf(body string) []byte { return []byte("%PDF-1.7\n" + body + "\n%%EOF\n") }
 
-// receiveAll runs Motta with Save into dir.
-func receiveAll(t *testing.T, m *svarut.Mottak, dir string, opts svarut.SaveOptions) (svarut.MottakResultat, map[string]*svarut.SaveResult) {
+// receiveAll runs Receive with Save into dir.
+func receiveAll(t *testing.T, m *svarut.Mottak, dir string, opts svarut.SaveOptions) (svarut.ReceiveResult, map[string]*svarut.SaveResult) {
 	t.Helper()
 	saved := map[string]*svarut.SaveResult{}
-	res, err := m.Motta(context.Background(), svarut.SaveHandler(dir, opts, func(f *svarut.MottattForsendelse, r *svarut.SaveResult) error {
+	res, err := m.Receive(context.Background(), svarut.SaveHandler(dir, opts, func(f *svarut.MottattForsendelse, r *svarut.SaveResult) error {
 		saved[f.ID] = r
 		return nil
 	}))
@@ -95,7 +95,7 @@ func TestSaveDistinctNames(t *testing.T) {
 		Filer: []svaruttest.Fil{{Filnavn: svarut.MetadataFile, Innhold: []byte(`{"dokument":true}`)}}})
 
 	res, saved := receiveAll(t, m, dir, svarut.SaveOptions{CheckStructure: true})
-	assert.Equal(t, svarut.MottakResultat{Kvittert: 2}, res)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2}, res)
 
 	files, names := readStored(t, filepath.Join(dir, zipID))
 	require.Len(t, files, len(filer), "one stored file per document")
@@ -142,8 +142,8 @@ func TestMottaPoisonedFirst(t *testing.T) {
 	m := fx.mottak(t)
 	dir := t.TempDir()
 	var poisoned, good []string
-	for _, feil := range []svaruttest.Nedlastingsfeil{svaruttest.Serverfeil, svaruttest.IkkeCMS, svaruttest.Avkortet} {
-		poisoned = append(poisoned, fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "Forgiftet", Feil: feil,
+	for _, feil := range []svaruttest.DownloadFault{svaruttest.ServerError, svaruttest.NotCMS, svaruttest.Truncated} {
+		poisoned = append(poisoned, fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "Forgiftet", Fault: feil,
 			Filer: []svaruttest.Fil{{Filnavn: "a.pdf", Innhold: pdf("a")}}}))
 	}
 	for i := range 3 {
@@ -151,7 +151,7 @@ func TestMottaPoisonedFirst(t *testing.T) {
 			Filer: []svaruttest.Fil{{Filnavn: "b.pdf", Innhold: pdf(fmt.Sprint(i))}}}))
 	}
 	res, _ := receiveAll(t, m, dir, svarut.SaveOptions{})
-	assert.Equal(t, svarut.MottakResultat{Kvittert: 3, Feilet: 3}, res)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 3, Feilet: 3}, res)
 	byID := map[string]svaruttest.Forsendelse{}
 	for _, f := range fx.fake.Forsendelser() {
 		byID[f.ID] = f
@@ -172,7 +172,7 @@ func TestMottaPoisonedFirst(t *testing.T) {
 		Key: fx.mottakKey(), DownloadFailurePermanent: true})
 	require.NoError(t, err)
 	res, _ = receiveAll(t, pm, dir, svarut.SaveOptions{})
-	assert.Equal(t, svarut.MottakResultat{Feilet: 3, Permanent: 3}, res)
+	assert.Equal(t, svarut.ReceiveResult{Feilet: 3, Permanent: 3}, res)
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 3, "only the good ones, no partial files")
 }
@@ -187,13 +187,13 @@ func TestMottaCorruption(t *testing.T) {
 	// Incompressible content, so that the middle of the encrypted zip is file data.
 	one := []svaruttest.Fil{{Filnavn: "vedtak.pdf", Innhold: pdf(randomText(20000))}}
 	two := append(one, svaruttest.Fil{Filnavn: "vedlegg.pdf", Innhold: pdf(randomText(20000))})
-	withSum := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, Feil: svaruttest.FlippetBit})
-	zipWithout := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: two, Feil: svaruttest.FlippetBit, UtenSjekksum: true})
-	without := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, Feil: svaruttest.FlippetBit, UtenSjekksum: true})
-	intact := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, UtenSjekksum: true})
+	withSum := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, Fault: svaruttest.FlippedBit})
+	zipWithout := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: two, Fault: svaruttest.FlippedBit, WithoutChecksum: true})
+	without := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, Fault: svaruttest.FlippedBit, WithoutChecksum: true})
+	intact := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, WithoutChecksum: true})
 
 	res, saved := receiveAll(t, m, dir, svarut.SaveOptions{CheckStructure: true})
-	assert.Equal(t, svarut.MottakResultat{Kvittert: 2, Unverified: 2, Feilet: 2}, res)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2, Unverified: 2, Feilet: 2}, res)
 	byID := map[string]svaruttest.Forsendelse{}
 	for _, f := range fx.fake.Forsendelser() {
 		byID[f.ID] = f
@@ -219,7 +219,7 @@ func TestMottaNameTooLong(t *testing.T) {
 	id := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID,
 		Filer: []svaruttest.Fil{{Filnavn: strings.Repeat("lang", 80) + ".pdf", Innhold: pdf("x")}}})
 	res, _ := receiveAll(t, m, dir, svarut.SaveOptions{})
-	assert.Equal(t, svarut.MottakResultat{Feilet: 1, Permanent: 1}, res)
+	assert.Equal(t, svarut.ReceiveResult{Feilet: 1, Permanent: 1}, res)
 	for _, f := range fx.fake.Forsendelser() {
 		require.Equal(t, id, f.ID)
 		assert.Equal(t, "IKKE_LEVERT", f.Status)
@@ -312,7 +312,7 @@ func TestMottaChild(t *testing.T) {
 	}
 	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: cfg.URL, Brukernavn: sysID, Passord: sysPw, Key: key, HTTPClient: hc})
 	require.NoError(t, err)
-	_, _ = m.Motta(context.Background(), svarut.SaveHandler(os.Getenv("SVARINN_DIR"), svarut.SaveOptions{}, func(*svarut.MottattForsendelse, *svarut.SaveResult) error {
+	_, _ = m.Receive(context.Background(), svarut.SaveHandler(os.Getenv("SVARINN_DIR"), svarut.SaveOptions{}, func(*svarut.MottattForsendelse, *svarut.SaveResult) error {
 		if stage == "before-ack" {
 			fmt.Println("REACHED " + stage)
 			select {}

@@ -27,7 +27,7 @@
 //   - forsendelse: a shipment of one or more documents to one recipient (mottaker).
 //   - konto: the SvarUt sending account a forsendelse is sent from.
 //   - mottakersystem: a receiving system registered in SvarUt (SvarInn).
-//   - kvittering (KvitterMottak): the receiver's acknowledgement; MottakFeilet: its
+//   - kvittering (Acknowledge): the receiver's acknowledgement; MarkFailed: its
 //     refusal.
 //   - eksternReferanse: the sender's own reference; kryptert: encrypted to SvarUt's
 //     certificate; nivå 4: the highest ID-porten security level.
@@ -336,11 +336,11 @@ func (c *Client) Signeringshendelser(ctx context.Context, id string) ([]Signerin
 	return out, nil
 }
 
-// FinnEksternReferanse returns the ids of the konto's forsendelser with this
+// FindByEksternReferanse returns the ids of the konto's forsendelser with this
 // eksternReferanse: GET /v2/kontoer/{kontoId}/forsendelser?eksternRef=
 // (finnForsendelserKnyttetTilEksternRef).
-func (c *Client) FinnEksternReferanse(ctx context.Context, ref string) ([]string, error) {
-	const op = "svarut.FinnEksternReferanse"
+func (c *Client) FindByEksternReferanse(ctx context.Context, ref string) ([]string, error) {
+	const op = "svarut.FindByEksternReferanse"
 	base, err := c.kontoPath(op)
 	if err != nil {
 		return nil, err
@@ -402,10 +402,10 @@ func (c *Client) Metadata(ctx context.Context, id string) ([]DokumentMetadata, e
 	return out, nil
 }
 
-// MarkerLest records that the recipient read the forsendelse in another system: POST
+// MarkRead records that the recipient read the forsendelse in another system: POST
 // /v2/forsendelser/{forsendelseId}/lest (settForsendelseLestAvEksterntSystem).
-func (c *Client) MarkerLest(ctx context.Context, id string, leser ident.Foedselsnummer, tidspunkt time.Time, eksterntSystem string) error {
-	const op = "svarut.MarkerLest"
+func (c *Client) MarkRead(ctx context.Context, id string, leser ident.Foedselsnummer, tidspunkt time.Time, eksterntSystem string) error {
+	const op = "svarut.MarkRead"
 	if err := checkID(op, id); err != nil {
 		return err
 	}
@@ -419,16 +419,16 @@ func (c *Client) MarkerLest(ctx context.Context, id string, leser ident.Foedsels
 	return c.postJSON(ctx, op, c.api+"forsendelser/"+id+"/lest", body, nil, true)
 }
 
-// Slettetype values for SlettFiler.
+// Slettetype values for DeleteFiles.
 const (
 	SlettOriginaldokumenter = "ORIGINALDOKUMENTER"
 	SlettAlle               = "ALLE"
 )
 
-// SlettFiler deletes a forsendelse's files: DELETE
+// DeleteFiles deletes a forsendelse's files: DELETE
 // /v2/forsendelser/{forsendelseId}/dokumenter?slettetype= (slettFiler).
-func (c *Client) SlettFiler(ctx context.Context, id, slettetype string) error {
-	const op = "svarut.SlettFiler"
+func (c *Client) DeleteFiles(ctx context.Context, id, slettetype string) error {
+	const op = "svarut.DeleteFiles"
 	if err := checkID(op, id); err != nil {
 		return err
 	}

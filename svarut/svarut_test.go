@@ -142,7 +142,7 @@ func TestSendAndReceive(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, st, 1)
 	assert.Equal(t, svarut.StatusKlarForMottak, st[0].Status)
-	ids, err := c.FinnEksternReferanse(ctx, "sak-2026-123")
+	ids, err := c.FindByEksternReferanse(ctx, "sak-2026-123")
 	require.NoError(t, err)
 	assert.Equal(t, []string{res.ID}, ids)
 	md, err := c.Metadata(ctx, res.ID)
@@ -154,7 +154,7 @@ func TestSendAndReceive(t *testing.T) {
 	// The receiving side.
 	m := fx.mottak(t)
 	var files map[string][]byte
-	r, err := m.Motta(ctx, func(ctx context.Context, mf *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+	r, err := m.Receive(ctx, func(ctx context.Context, mf *svarut.MottattForsendelse, fil *svarut.ReceivedFile) error {
 		assert.Equal(t, res.ID, mf.ID)
 		assert.Equal(t, "sak-2026-123", mf.EksternReferanse)
 		assert.Equal(t, "application/zip", fil.ContentType)
@@ -176,13 +176,13 @@ func TestSendAndReceive(t *testing.T) {
 	})
 	require.NoError(t, err)
 	// A zip read by a handler of its own is not checked entry by entry (Save does that).
-	assert.Equal(t, svarut.MottakResultat{Kvittert: 1, Unverified: 1}, r)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 1, Unverified: 1}, r)
 	assert.Equal(t, pdf, files["vedtak.pdf"])
 	assert.Equal(t, xml, files["vedlegg.xml"])
 	st, err = c.Statuser(ctx, res.ID)
 	require.NoError(t, err)
 	assert.Equal(t, svarut.StatusLest, st[0].Status)
-	nye, err := m.NyeForsendelser(ctx)
+	nye, err := m.ListNew(ctx)
 	require.NoError(t, err)
 	assert.Empty(t, nye)
 	h, err := c.Hendelser(ctx, res.ID)
@@ -197,11 +197,11 @@ func TestSendAndReceive(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, ms, 1)
 	assert.Equal(t, sysID, ms[0].ID)
-	require.NoError(t, c.MarkerLest(ctx, res.ID, person, time.Now(), "Min side"))
+	require.NoError(t, c.MarkRead(ctx, res.ID, person, time.Now(), "Min side"))
 	sh, err := c.Signeringshendelser(ctx, res.ID)
 	require.NoError(t, err)
 	assert.Empty(t, sh)
-	require.NoError(t, c.SlettFiler(ctx, res.ID, svarut.SlettAlle))
+	require.NoError(t, c.DeleteFiles(ctx, res.ID, svarut.SlettAlle))
 	md, err = c.Metadata(ctx, res.ID)
 	require.NoError(t, err)
 	assert.Empty(t, md)
@@ -407,7 +407,7 @@ func TestMottaFailures(t *testing.T) {
 	// 0: handled; 1: temporary failure; 2: permanent failure; 3: the process "dies" in the
 	// handler (ctx ends): nothing reported, nothing acknowledged.
 	cctx, cancel := context.WithCancel(ctx)
-	r, err := m.Motta(cctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+	r, err := m.Receive(cctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.ReceivedFile) error {
 		b, err := io.ReadAll(fil)
 		require.NoError(t, err)
 		switch f.ID {
@@ -424,7 +424,7 @@ func TestMottaFailures(t *testing.T) {
 		return ctx.Err()
 	})
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.Equal(t, svarut.MottakResultat{Kvittert: 1, Feilet: 2, Permanent: 1}, r)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 1, Feilet: 2, Permanent: 1}, r)
 	byID := map[string]svaruttest.Forsendelse{}
 	for _, f := range fx.fake.Forsendelser() {
 		byID[f.ID] = f
@@ -439,7 +439,7 @@ func TestMottaFailures(t *testing.T) {
 	// The next run gets the two still waiting; a handler that returns nil without reading
 	// still gets the integrity check, and the forsendelse is acknowledged.
 	var seen []string
-	r, err = m.Motta(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+	r, err = m.Receive(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.ReceivedFile) error {
 		seen = append(seen, f.ID)
 		return nil
 	})
@@ -451,7 +451,7 @@ func TestMottaFailures(t *testing.T) {
 	bad, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: fx.fake.URL(), Brukernavn: sysID, Passord: "feil-passord-x",
 		Key: kryptering.Key{Decrypter: fx.key, Certificate: fx.cert}, HTTPClient: fx.fake.HTTPClient()})
 	require.NoError(t, err)
-	_, err = bad.NyeForsendelser(ctx)
+	_, err = bad.ListNew(ctx)
 	assert.ErrorIs(t, err, fiks.ErrUnauthorized)
 	assert.NotContains(t, err.Error(), "feil-passord-x")
 
@@ -462,9 +462,9 @@ func TestMottaFailures(t *testing.T) {
 	require.NoError(t, err)
 	res, err := c.Send(ctx, tilOrg())
 	require.NoError(t, err)
-	wr, err := wrong.Motta(ctx, func(context.Context, *svarut.MottattForsendelse, *svarut.Nedlasting) error { return nil })
+	wr, err := wrong.Receive(ctx, func(context.Context, *svarut.MottattForsendelse, *svarut.ReceivedFile) error { return nil })
 	require.NoError(t, err)
-	assert.Equal(t, svarut.MottakResultat{Feilet: 1}, wr, "reported failed for now, not acknowledged")
+	assert.Equal(t, svarut.ReceiveResult{Feilet: 1}, wr, "reported failed for now, not acknowledged")
 	st, err := c.Statuser(ctx, res.ID)
 	require.NoError(t, err)
 	assert.Equal(t, svarut.StatusKlarForMottak, st[0].Status)

@@ -35,7 +35,7 @@ func einnsynFake(t *testing.T, n int) (*einnsyntest.Server, auth.Secret, string)
 		sm.Journalpost = append(sm.Journalpost, einnsyn.Ref[einnsyn.Journalpost]{Object: &einnsyn.Journalpost{
 			Registrering: einnsyn.Registrering{OffentligTittel: fmt.Sprintf("Merknad til reguleringsplan %d", i), OffentligTittelSensitiv: "x"},
 			Journalaar:   2025, Journalsekvensnummer: i, Journalpostnummer: i, Journalposttype: einnsyn.InngaaendeDokument,
-			Journaldato: einnsyn.NyDato(2025, 1, 1+i%28)}})
+			Journaldato: einnsyn.NewDato(2025, 1, 1+i%28)}})
 	}
 	created, err := c.Saksmapper.Create(ctx, del.ID, sm)
 	require.NoError(t, err)

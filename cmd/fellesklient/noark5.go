@@ -13,6 +13,7 @@ import (
 
 	"github.com/fellesklient/fellesklient/noark5"
 	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
+	"github.com/fellesklient/fellesklient/noark5/noark5test"
 )
 
 // noark5Files are the extraction files and the XSD that judges each.
@@ -178,7 +179,7 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintln(e.stderr, "note: without --schemas the package lacks the official XSDs a deposit must carry")
 	}
-	res, err := arkivuttrekk.Demo(*out, *n, skjemaer)
+	res, err := noark5test.Uttrekk(*out, *n, skjemaer)
 	if err != nil {
 		return ioErr(err)
 	}

@@ -274,7 +274,7 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	} else if n > 0 {
 		fmt.Fprintf(e.stderr, "removed %d partial file(s) an interrupted run left\n", n)
 	}
-	res, err := m.Motta(ctx, svarut.SaveHandler(*dir, svarut.SaveOptions{CheckStructure: *checkStructure}, func(f *svarut.MottattForsendelse, saved *svarut.SaveResult) error {
+	res, err := m.Receive(ctx, svarut.SaveHandler(*dir, svarut.SaveOptions{CheckStructure: *checkStructure}, func(f *svarut.MottattForsendelse, saved *svarut.SaveResult) error {
 		if of.json {
 			return writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": saved.Files, "verified": saved.Verified, "dir": saved.Dir})
 		}

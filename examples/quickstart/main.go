@@ -173,7 +173,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	resultat, err := mottak.Motta(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.Nedlasting) error {
+	resultat, err := mottak.Receive(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.ReceivedFile) error {
 		innhold, err := io.ReadAll(fil)
 		if err != nil {
 			return err
@@ -213,7 +213,7 @@ func run(w io.Writer) error {
 // eInnsyn and publishes it to the fake, then searches as the public.
 func archiveAndPublish(ctx context.Context, w io.Writer) error {
 	now := arkivmelding.Naa(time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC))
-	dato := arkivmelding.NyDato(2026, 6, 15)
+	dato := arkivmelding.NewDato(2026, 6, 15)
 	sakID := uuid.NewString()
 	am := &arkivmelding.Arkivmelding{
 		System: "Barnehagesystem", MeldingID: uuid.NewString(), Tidspunkt: now, AntallFiler: 1,
@@ -266,7 +266,7 @@ func archiveAndPublish(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sm, err := einnsyn.SaksmappeFraArkivmelding(&arkivert.Mappe[0], nil)
+	sm, err := einnsyn.SaksmappeFromArkivmelding(&arkivert.Mappe[0], nil)
 	if err != nil {
 		return err
 	}

@@ -137,11 +137,11 @@ func scenarios(t *testing.T) []scenario {
 			return err
 		}},
 		{"svarinn list", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
-			_, err := mottak(t, base, hc).NyeForsendelser(ctx)
+			_, err := mottak(t, base, hc).ListNew(ctx)
 			return err
 		}},
 		{"svarinn acknowledge", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
-			return mottak(t, base, hc).KvitterMottak(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13")
+			return mottak(t, base, hc).Acknowledge(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13")
 		}},
 		{"folkeregister person", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Credentials: creds, Rolle: "rolle", HTTPClient: hc, MaxAttempts: 1})

@@ -141,18 +141,18 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	fake.InjectFault(fikstest.Fault{DropAfter: true})
 	_, err = c.Personer(ctx, ids[:3], nil)
 	col.err("bulk drop", err)
-	hits, err := c.Soek(ctx, folkeregister.Soek{Navn: "Kari", FoedselsaarFraOgMed: 1900}, nil)
+	hits, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "Kari", FoedselsaarFraOgMed: 1900}, nil)
 	col.err("soek", err)
 	col.value("soek", hits)
 	fake.FailNext(2, http.StatusServiceUnavailable, 0)
-	_, err = c.Soek(ctx, folkeregister.Soek{Navn: "Ola", FoedselsaarFraOgMed: 1900}, nil)
+	_, err = c.Search(ctx, folkeregister.SearchQuery{Navn: "Ola", FoedselsaarFraOgMed: 1900}, nil)
 	col.err("soek 503", err)
 	var pos int64 = 1
 	for b, err := range c.Hendelser(ctx, pos, nil) {
 		col.err("hendelser", err)
 		if b != nil {
 			col.value("batch", b)
-			if b.Fra == 11 {
+			if b.From == 11 {
 				fake.FailNext(2, http.StatusInternalServerError, 0)
 			}
 		}
@@ -195,7 +195,7 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	sm, err := ec.Saksmapper.Create(ctx, del.ID, &einnsyn.Saksmappe{Mappe: einnsyn.Mappe{OffentligTittel: "t", OffentligTittelSensitiv: "t"},
 		Saksaar: 2025, Sakssekvensnummer: 1, Journalpost: []einnsyn.Ref[einnsyn.Journalpost]{{Object: &einnsyn.Journalpost{
 			Registrering: einnsyn.Registrering{OffentligTittel: "t", OffentligTittelSensitiv: "t"}, Journalaar: 2025, Journalposttype: einnsyn.Sakskart,
-			Journaldato: einnsyn.NyDato(2025, 1, 1)}}}})
+			Journaldato: einnsyn.NewDato(2025, 1, 1)}}}})
 	require.NoError(t, err)
 	jp, err := ec.Journalposter.ListPage(ctx, &einnsyn.ListOptions{Parent: sm.ID})
 	require.NoError(t, err)

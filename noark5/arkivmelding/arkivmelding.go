@@ -50,8 +50,8 @@ type Arkivmelding struct {
 // Dato is an xs:date ("2025-03-01"), as in package noark5.
 type Dato = noark5.Dato
 
-// NyDato is the date y-m-d.
-func NyDato(y int, m time.Month, d int) Dato { return noark5.NyDato(y, m, d) }
+// NewDato is the date y-m-d.
+func NewDato(y int, m time.Month, d int) Dato { return noark5.NewDato(y, m, d) }
 
 // Tidspunkt is an xs:dateTime, as in package noark5: written in RFC 3339, and a time read
 // without a zone is written back without one, so a message keeps its meaning through a

@@ -25,8 +25,8 @@ func xsd(t *testing.T) string { return testutil.SharedFile(t, dir+"/arkivmelding
 // way a case system would.
 func Eksempel() *arkivmelding.Arkivmelding {
 	t0 := arkivmelding.Naa(time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
-	jd := arkivmelding.NyDato(2025, 3, 1)
-	sd := arkivmelding.NyDato(2025, 2, 20)
+	jd := arkivmelding.NewDato(2025, 3, 1)
+	sd := arkivmelding.NewDato(2025, 2, 20)
 	mappeID := "9a3f0c4e-6b1d-4c55-8f2e-0d1c2b3a4f5e"
 	return &arkivmelding.Arkivmelding{
 		System: "Fagsystem", MeldingID: "0e2a4c6d-8f10-4b12-9c14-1e16a18b20c2", Tidspunkt: t0, AntallFiler: 2,

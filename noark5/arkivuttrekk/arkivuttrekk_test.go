@@ -14,6 +14,7 @@ import (
 	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/noark5"
 	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
+	"github.com/fellesklient/fellesklient/noark5/noark5test"
 )
 
 func skjemaer(t *testing.T) string {
@@ -23,7 +24,7 @@ func skjemaer(t *testing.T) string {
 func TestDemoPackageValidates(t *testing.T) {
 	xsd := skjemaer(t)
 	dir := filepath.Join(t.TempDir(), "avlevering")
-	res, err := arkivuttrekk.Demo(dir, 120, os.DirFS(xsd))
+	res, err := noark5test.Uttrekk(dir, 120, os.DirFS(xsd))
 	require.NoError(t, err)
 	assert.Equal(t, 120, res.Registreringer)
 	assert.Equal(t, 120, res.Dokumentfiler)
@@ -58,7 +59,7 @@ func TestDemoPackageValidates(t *testing.T) {
 // named properties in the same order; only the values differ.
 func TestADDMLFollowsTheTemplate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := arkivuttrekk.Demo(dir, 5, os.DirFS(skjemaer(t)))
+	_, err := noark5test.Uttrekk(dir, 5, os.DirFS(skjemaer(t)))
 	require.NoError(t, err)
 	skeleton := func(file string) []string {
 		doc := etree.NewDocument()
@@ -89,7 +90,7 @@ func TestADDMLFollowsTheTemplate(t *testing.T) {
 
 func TestCheckFindsDamage(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := arkivuttrekk.Demo(dir, 30, os.DirFS(skjemaer(t)))
+	_, err := noark5test.Uttrekk(dir, 30, os.DirFS(skjemaer(t)))
 	require.NoError(t, err)
 	// A document changed after the extraction, one deleted, the structure edited.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "dokumenter", "000", "3.pdf"), []byte("endret"), 0o644))

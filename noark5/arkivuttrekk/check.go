@@ -14,9 +14,9 @@ import (
 	"github.com/fellesklient/fellesklient/noark5"
 )
 
-// Rapport is the outcome of Check: the problems of every file, package problems
+// Report is the outcome of Check: the problems of every file, package problems
 // (checksums, counts, missing files), and each XML file's report.
-type Rapport struct {
+type Report struct {
 	Problems []noark5.Problem
 	Errors   int
 	Warnings int
@@ -24,13 +24,13 @@ type Rapport struct {
 }
 
 // Valid reports whether the package has no error.
-func (r *Rapport) Valid() bool { return r.Errors == 0 }
+func (r *Report) Valid() bool { return r.Errors == 0 }
 
-func (r *Rapport) add(p noark5.Problem) {
-	if p.Severity == noark5.Warning {
+func (r *Report) add(p noark5.Problem) {
+	if p.Severity == noark5.SeverityWarning {
 		r.Warnings++
 	} else {
-		p.Severity = noark5.Error
+		p.Severity = noark5.SeverityError
 		r.Errors++
 	}
 	if len(r.Problems) < 1000 {
@@ -42,8 +42,8 @@ func (r *Rapport) add(p noark5.Problem) {
 // every document file against the sjekksum and filstoerrelse its dokumentobjekt gives, and
 // arkivuttrekk.xml's checksums and counts against the files. The error is an I/O error
 // other than a missing or unreadable file, which are problems.
-func Check(dir string) (*Rapport, error) {
-	rep := &Rapport{Filer: map[string]*noark5.Report{}}
+func Check(dir string) (*Report, error) {
+	rep := &Report{Filer: map[string]*noark5.Report{}}
 	pkgProblem := func(file, rule, format string, a ...any) {
 		rep.add(noark5.Problem{File: file, Path: "/", Rule: rule, Message: fmt.Sprintf(format, a...)})
 	}
@@ -121,8 +121,8 @@ func Check(dir string) (*Rapport, error) {
 			rep.add(p)
 		}
 		// Problems past the report's cap still count.
-		rep.Errors += r.Errors - count(r.Problems, noark5.Error)
-		rep.Warnings += r.Warnings - count(r.Problems, noark5.Warning)
+		rep.Errors += r.Errors - count(r.Problems, noark5.SeverityError)
+		rep.Warnings += r.Warnings - count(r.Problems, noark5.SeverityWarning)
 	}
 	if badFile != nil {
 		return rep, badFile

@@ -21,8 +21,8 @@ import (
 // ADDMLNamespace is the namespace of arkivuttrekk.xml.
 const ADDMLNamespace = "http://www.arkivverket.no/standarder/addml"
 
-// Resultat is what Close wrote.
-type Resultat struct {
+// Result is what Close wrote.
+type Result struct {
 	Dir            string
 	Mapper         int
 	Registreringer int
@@ -41,7 +41,7 @@ type Resultat struct {
 // journals, copies the XSDs, and writes arkivuttrekk.xml with the counts and checksums.
 // Every file is synced before arkivuttrekk.xml is written, so a package with an
 // arkivuttrekk.xml is complete.
-func (u *Uttrekk) Close() (*Resultat, error) {
+func (u *Uttrekk) Close() (*Result, error) {
 	if u.closed {
 		return nil, errors.New("arkivuttrekk: already closed")
 	}
@@ -67,7 +67,7 @@ func (u *Uttrekk) cleanup() {
 	}
 }
 
-func (u *Uttrekk) finish() (*Resultat, error) {
+func (u *Uttrekk) finish() (*Result, error) {
 	if err := u.w.Close(); err != nil {
 		return nil, err
 	}
@@ -122,7 +122,7 @@ func (u *Uttrekk) finish() (*Resultat, error) {
 		}
 		sums[f] = s
 	}
-	res := &Resultat{Dir: u.opts.Dir, Mapper: counts.Mapper, Registreringer: counts.Registreringer, Dokumentfiler: u.files,
+	res := &Result{Dir: u.opts.Dir, Mapper: counts.Mapper, Registreringer: counts.Registreringer, Dokumentfiler: u.files,
 		Endringer: u.endringer, Journalregistreringer: u.journal, UtenforJournal: u.utenforJournal, Sjekksummer: sums}
 	doc := u.addml(res)
 	doc.Indent(2)
@@ -235,7 +235,7 @@ func hashReader(r io.Reader) (string, int64, error) {
 }
 
 // addml builds arkivuttrekk.xml in the structure of Arkivverket's template.
-func (u *Uttrekk) addml(res *Resultat) *etree.Document {
+func (u *Uttrekk) addml(res *Result) *etree.Document {
 	doc := etree.NewDocument()
 	doc.CreateProcInst("xml", `version="1.0" encoding="utf-8"`)
 	root := doc.CreateElement("addml")

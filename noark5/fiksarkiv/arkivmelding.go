@@ -17,8 +17,8 @@ type Kode struct {
 	Beskrivelse string
 }
 
-// K is a Kode with only the code.
-func K(kode string) *Kode { return &Kode{Kode: kode} }
+// NewKode is a Kode with only the code.
+func NewKode(kode string) *Kode { return &Kode{Kode: kode} }
 
 // Identifikator names a person or unit: administrativEnhet, saksbehandler, saksansvarlig.
 type Identifikator struct {

@@ -88,7 +88,7 @@ func TestBuildV2(t *testing.T) {
 	xsd := testutil.SharedFile(t, arkivDir+"/Schema/V2/no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett.xsd")
 	ja := true
 	en := 1
-	d := noark5.NyDato(2025, 3, 1)
+	d := noark5.NewDato(2025, 3, 1)
 	mottatt := noark5.Tid(time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
 	noekkel := &fiksarkiv.EksternNoekkel{Fagsystem: "Byggesak", Noekkel: "sak-2025-17"}
 	am := &fiksarkiv.Arkivmelding{System: "Byggesak", AntallFiler: 1,
@@ -96,19 +96,19 @@ func TestBuildV2(t *testing.T) {
 			Klassifikasjon:          []fiksarkiv.Klassifikasjon{{KlassifikasjonssystemID: "GBNR", KlasseID: "12/34"}},
 			ReferanseEksternNoekkel: noekkel,
 			Saksmappe: &fiksarkiv.Saksmappe{Saksdato: &d, AdministrativEnhet: &fiksarkiv.Identifikator{Navn: "Plan og bygg"},
-				Saksansvarlig: &fiksarkiv.Identifikator{Navn: "Kari Saksbehandler", Initialer: "KS"}, Saksstatus: fiksarkiv.K("B")}},
+				Saksansvarlig: &fiksarkiv.Identifikator{Navn: "Kari Saksbehandler", Initialer: "KS"}, Saksstatus: fiksarkiv.NewKode("B")}},
 		Registrering: &fiksarkiv.Registrering{Tittel: "Søknad om rammetillatelse", OpprettetAv: "byggesak", ArkivertAv: "byggesak",
 			ReferanseForelderMappe: &fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: noekkel},
 			Skjerming:              &fiksarkiv.Skjerming{Tilgangsrestriksjon: fiksarkiv.Kode{Kode: "13"}, Skjermingshjemmel: "Offl. § 13"},
-			Dokumentbeskrivelse: []fiksarkiv.Dokumentbeskrivelse{{Tittel: "Søknad", Dokumenttype: fiksarkiv.K("SØKNAD"), Dokumentstatus: fiksarkiv.K("F"),
+			Dokumentbeskrivelse: []fiksarkiv.Dokumentbeskrivelse{{Tittel: "Søknad", Dokumenttype: fiksarkiv.NewKode("SØKNAD"), Dokumentstatus: fiksarkiv.NewKode("F"),
 				TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"}, Dokumentnummer: &en,
-				Dokumentobjekt: []fiksarkiv.Dokumentobjekt{{Versjonsnummer: &en, Variantformat: fiksarkiv.K("P"), Format: fiksarkiv.K("PDF"),
+				Dokumentobjekt: []fiksarkiv.Dokumentobjekt{{Versjonsnummer: &en, Variantformat: fiksarkiv.NewKode("P"), Format: fiksarkiv.NewKode("PDF"),
 					MimeType: "application/pdf", Filnavn: "soeknad.pdf", ReferanseDokumentfil: "soeknad.pdf"}}}},
 			Korrespondansepart: []fiksarkiv.Korrespondansepart{{Korrespondanseparttype: fiksarkiv.Kode{Kode: "EA", Beskrivelse: "Avsender"},
 				ErBehandlingsansvarlig: &ja, KorrespondansepartNavn: "Ola Nordmann", Personid: "13097248022", Postadresse: []string{"Storgata 1"},
 				Postnummer: "0150", Poststed: "OSLO"}},
 			ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "Byggesak", Noekkel: "jp-2025-17-1"},
-			Journalpost:             &fiksarkiv.Journalpost{Journalposttype: fiksarkiv.Kode{Kode: "I"}, Journalstatus: fiksarkiv.K("J"), DokumentetsDato: &d, MottattDato: &mottatt}}}
+			Journalpost:             &fiksarkiv.Journalpost{Journalposttype: fiksarkiv.Kode{Kode: "I"}, Journalstatus: fiksarkiv.NewKode("J"), DokumentetsDato: &d, MottattDato: &mottatt}}}
 	m, err := am.Melding()
 	require.NoError(t, err)
 	assert.Equal(t, "no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett", m.Meldingstype())

@@ -16,15 +16,15 @@ type Kvittering struct {
 	// Versjon is V2 (default) or V1.
 	Versjon            string
 	Mappe              *MappeKvittering
-	MappeFeilet        *Feil
+	MappeFeilet        *Failure
 	Registrering       *RegistreringKvittering
-	RegistreringFeilet *Feil
+	RegistreringFeilet *Failure
 	// Ukjent lists, when read, the element paths this model does not hold.
 	Ukjent []string
 }
 
-// Feil is a failure in a kvittering.
-type Feil struct {
+// Failure is a failure in a kvittering.
+type Failure struct {
 	FeilID      string
 	Feilmelding string
 }
@@ -129,7 +129,7 @@ func (k *Kvittering) Melding() (*Melding, error) {
 	root.CreateAttr("xmlns:xsi", xsiNS)
 	root.CreateAttr("xmlns:mdk", b.mdk)
 	root.CreateAttr("xmlns:feil", Namespace("feil/feilmelding", v))
-	feil := func(name string, f *Feil) {
+	feil := func(name string, f *Failure) {
 		e := root.CreateElement(name)
 		e.CreateElement("feil:feilId").SetText(f.FeilID)
 		e.CreateElement("feil:feilmelding").SetText(f.Feilmelding)
@@ -208,8 +208,8 @@ func (m *Melding) Kvittering() (*Kvittering, error) {
 	}
 	r := &reader{}
 	k := &Kvittering{Versjon: m.versjon}
-	feil := func(e *etree.Element) *Feil {
-		f := &Feil{}
+	feil := func(e *etree.Element) *Failure {
+		f := &Failure{}
 		for _, c := range e.ChildElements() {
 			switch c.Tag {
 			case "feilId":
@@ -355,7 +355,7 @@ func (r *reader) dokumentKvittering(path string, e *etree.Element) Dokumentbeskr
 // Kvitter takes what the archive assigned, as its kvittering says, into the
 // arkivmelding: systemIDs, saksaar and sakssekvensnummer, journal numbers, journalstatus and
 // journaldato, and the documents' systemIDs and numbers (in order). After it, the message
-// describes what is in the archive, ready for publishing (einnsyn.SaksmappeFraFiksArkiv).
+// describes what is in the archive, ready for publishing (einnsyn.SaksmappeFromFiksArkiv).
 func (a *Arkivmelding) Kvitter(k *Kvittering) {
 	if m, mk := a.Mappe, k.Mappe; m != nil && mk != nil {
 		m.SystemID = mk.SystemID

@@ -16,7 +16,7 @@ import (
 func TestKvittering(t *testing.T) {
 	xsd := testutil.SharedFile(t, arkivDir+"/Schema/V2/no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett.kvittering.xsd")
 	n := func(v int) *int { return &v }
-	d := noark5.NyDato(2025, 3, 4)
+	d := noark5.NewDato(2025, 3, 4)
 	t0 := noark5.Tid(time.Date(2025, 3, 4, 12, 0, 0, 0, time.UTC))
 	k := &fiksarkiv.Kvittering{
 		Mappe: &fiksarkiv.MappeKvittering{SystemID: "6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b", MappeID: "2025/17", OpprettetDato: &t0,
@@ -24,9 +24,9 @@ func TestKvittering(t *testing.T) {
 			Saksmappe: true, Saksaar: n(2025), Sakssekvensnummer: n(17), Saksdato: &d},
 		Registrering: &fiksarkiv.RegistreringKvittering{SystemID: "7a2b3c4d-5e6f-4a1b-9c2d-3e4f5a6b7c8d", ArkivertDato: &t0, ArkivertAv: "arkiv",
 			Dokumentbeskrivelse: []fiksarkiv.DokumentbeskrivelseKvittering{{SystemID: "8b3c4d5e-6f70-4b2c-8d3e-4f5a6b7c8d9e", Dokumentnummer: n(1),
-				Dokumentobjekt: []fiksarkiv.DokumentobjektKvittering{{SystemID: "9c4d5e6f-7081-4c3d-9e4f-5a6b7c8d9e0f", Versjonsnummer: n(1), Variantformat: fiksarkiv.K("P")}}}},
+				Dokumentobjekt: []fiksarkiv.DokumentobjektKvittering{{SystemID: "9c4d5e6f-7081-4c3d-9e4f-5a6b7c8d9e0f", Versjonsnummer: n(1), Variantformat: fiksarkiv.NewKode("P")}}}},
 			RegistreringsID: "2025/17-1", OpprettetEllerEksisterende: fiksarkiv.Opprettet,
-			Journalpost: true, Journalaar: n(2025), Journalsekvensnummer: n(4711), Journalpostnummer: n(1), Journalstatus: fiksarkiv.K("J"), Journaldato: &d},
+			Journalpost: true, Journalaar: n(2025), Journalsekvensnummer: n(4711), Journalpostnummer: n(1), Journalstatus: fiksarkiv.NewKode("J"), Journaldato: &d},
 	}
 	m, err := k.Melding()
 	require.NoError(t, err)
@@ -44,7 +44,7 @@ func TestKvittering(t *testing.T) {
 	assert.Equal(t, fiksarkiv.Eksisterende, got.Mappe.OpprettetEllerEksisterende)
 
 	// A failure.
-	f := &fiksarkiv.Kvittering{Mappe: k.Mappe, RegistreringFeilet: &fiksarkiv.Feil{FeilID: "42", Feilmelding: "Ukjent klasse"}}
+	f := &fiksarkiv.Kvittering{Mappe: k.Mappe, RegistreringFeilet: &fiksarkiv.Failure{FeilID: "42", Feilmelding: "Ukjent klasse"}}
 	fm, err := f.Melding()
 	require.NoError(t, err)
 	fb, _ := fm.Bytes()

@@ -14,7 +14,7 @@
 // A forsendelse to an organisation with a registered Mottakersystem becomes
 // KLAR_FOR_MOTTAK and is offered on the SvarInn side, encrypted to that system's
 // certificate (a zip when there are several documents), behind the system's Basic
-// credentials. KvitterMottak makes it LEST; a permanent MottakFeilet makes it IKKE_LEVERT.
+// credentials. Acknowledge makes it LEST; a permanent MarkFailed makes it IKKE_LEVERT.
 //
 // Faults (status codes, dropped connections before or after processing, latency) apply
 // to both sides.
@@ -110,7 +110,7 @@ type Forsendelse struct {
 	// Kvitteringer counts the acknowledgements (kvitterMottak) it got.
 	Kvitteringer int
 	mottatt      time.Time
-	fault        Nedlastingsfeil
+	fault        DownloadFault
 	noChecksum   bool
 	wire         wireForsendelse
 	hendelser    []hendelse
@@ -755,7 +755,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	if len(docs) > 1 {
 		name, ctype = f.ID+".zip", "application/zip"
 	}
-	if f.fault == Serverfeil {
+	if f.fault == ServerError {
 		fikstest.WriteError(w, r, http.StatusInternalServerError, "Intern feil")
 		return
 	}
@@ -763,11 +763,11 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	out := io.Writer(w)
 	var spoiled bytes.Buffer
-	if f.fault != IngenFeil {
+	if f.fault != NoFault {
 		out = &spoiled
 		defer func() { spoil(w, f.fault, spoiled.Bytes()) }()
 	}
-	if f.fault == IkkeCMS {
+	if f.fault == NotCMS {
 		w.Header().Set("Content-Type", "application/octet-stream")
 		_ = copyFile(out, docs[0].path)
 		return
@@ -801,21 +801,21 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// Nedlastingsfeil spoils the download of an injected forsendelse.
-type Nedlastingsfeil int
+// DownloadFault spoils the download of an injected forsendelse.
+type DownloadFault int
 
 const (
-	// IngenFeil: the download is as SvarInn sends it.
-	IngenFeil Nedlastingsfeil = iota
-	// FlippetBit flips one bit in the middle of the encrypted file. AES-CBC cannot detect
+	// NoFault: the download is as SvarInn sends it.
+	NoFault DownloadFault = iota
+	// FlippedBit flips one bit in the middle of the encrypted file. AES-CBC cannot detect
 	// it: only a checksum (or a zip entry's CRC) can.
-	FlippetBit
-	// IkkeCMS sends the file unencrypted, not as CMS.
-	IkkeCMS
-	// Serverfeil answers the download with 500.
-	Serverfeil
-	// Avkortet sends the first half of the encrypted file, then closes the connection.
-	Avkortet
+	FlippedBit
+	// NotCMS sends the file unencrypted, not as CMS.
+	NotCMS
+	// ServerError answers the download with 500.
+	ServerError
+	// Truncated sends the first half of the encrypted file, then closes the connection.
+	Truncated
 )
 
 // Fil is one document of an injected forsendelse.
@@ -831,16 +831,16 @@ type Innkommende struct {
 	Mottakersystem string
 	Tittel         string
 	Filer          []Fil
-	// UtenSjekksum lists no sha256hash for the files (older senders).
-	UtenSjekksum bool
-	// Feil spoils every download of it.
-	Feil Nedlastingsfeil
+	// WithoutChecksum lists no sha256hash for the files (older senders).
+	WithoutChecksum bool
+	// Fault spoils every download of it.
+	Fault DownloadFault
 }
 
 // AddInnkommende queues in for its mottakersystem and returns the forsendelse id.
 func (s *Server) AddInnkommende(in Innkommende) string {
 	f := &Forsendelse{ID: uuid.NewString(), Tittel: in.Tittel, Status: "KLAR_FOR_MOTTAK", Mottakersystem: in.Mottakersystem,
-		fault: in.Feil, noChecksum: in.UtenSjekksum, wire: wireForsendelse{Tittel: in.Tittel}}
+		fault: in.Fault, noChecksum: in.WithoutChecksum, wire: wireForsendelse{Tittel: in.Tittel}}
 	for _, fil := range in.Filer {
 		d, err := s.store(bytes.NewReader(fil.Innhold), wireDokument{Filnavn: fil.Filnavn, MimeType: fil.MimeType}, false)
 		if err != nil {
@@ -857,12 +857,12 @@ func (s *Server) AddInnkommende(in Innkommende) string {
 }
 
 // spoil applies f's download fault to the encrypted body.
-func spoil(w http.ResponseWriter, fault Nedlastingsfeil, body []byte) {
+func spoil(w http.ResponseWriter, fault DownloadFault, body []byte) {
 	switch fault {
-	case FlippetBit:
+	case FlippedBit:
 		body = bytes.Clone(body)
 		body[len(body)/2] ^= 0x10
-	case Avkortet:
+	case Truncated:
 		_, _ = w.Write(body[:len(body)/2])
 		panic(http.ErrAbortHandler)
 	}

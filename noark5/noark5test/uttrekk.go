@@ -1,4 +1,4 @@
-package arkivuttrekk
+package noark5test
 
 import (
 	"bytes"
@@ -11,28 +11,29 @@ import (
 	"time"
 
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
 )
 
-// Demo writes a realistic synthetic deposit of n journalposter into dir, with documents,
+// Uttrekk writes a realistic synthetic deposit of n journalposter into dir, with documents,
 // an endringslogg and both journals: for load tests and demonstrations. skjemaer holds the
 // official v5.0 XSDs.
-// A nil skjemaer leaves the XSDs out (Options.UtenSkjemaer).
-func Demo(dir string, n int, skjemaer fs.FS) (*Resultat, error) {
-	u, err := New(Options{Dir: dir, Skjemaer: skjemaer, UtenSkjemaer: skjemaer == nil, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
+// A nil skjemaer leaves the XSDs out (arkivuttrekk.Options.UtenSkjemaer).
+func Uttrekk(dir string, n int, skjemaer fs.FS) (*arkivuttrekk.Result, error) {
+	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: skjemaer, UtenSkjemaer: skjemaer == nil, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
 		ArkivNavn: "Testkommune sakarkiv", SystemType: "Sakarkiv (Noark-5)",
 		Dokumenter: func(ref string) (io.ReadCloser, error) {
 			num, ok := strings.CutSuffix(path.Base(ref), ".pdf")
 			i, err := strconv.Atoi(num)
-			if !ok || err != nil || noark5.DemoRef(i) != ref {
+			if !ok || err != nil || Ref(i) != ref {
 				return nil, fmt.Errorf("no demo file %s", ref)
 			}
-			return io.NopCloser(bytes.NewReader(noark5.DemoFil(i))), nil
+			return io.NopCloser(bytes.NewReader(File(i))), nil
 		}})
 	if err != nil {
 		return nil, err
 	}
 	sink := &demoSink{Uttrekk: u}
-	if err := noark5.WriteDemo(sink, noark5.DemoOptions{Registreringer: n, Dokumenter: true}); err != nil {
+	if err := Write(sink, Options{Registreringer: n, Dokumenter: true}); err != nil {
 		u.Close()
 		return nil, err
 	}
@@ -42,7 +43,7 @@ func Demo(dir string, n int, skjemaer fs.FS) (*Resultat, error) {
 // demoSink adds an endring for every 50th journalpost: its status went from Ekspedert
 // to Arkivert when the case was closed.
 type demoSink struct {
-	*Uttrekk
+	*arkivuttrekk.Uttrekk
 	n int
 }
 
@@ -51,7 +52,7 @@ func (s *demoSink) Registrering(r *noark5.Registrering) error {
 		return err
 	}
 	if s.n++; s.n%50 == 1 {
-		return s.Endring(Endring{ReferanseArkivenhet: r.SystemID.ID, ReferanseMetadata: "journalstatus",
+		return s.Endring(arkivuttrekk.Endring{ReferanseArkivenhet: r.SystemID.ID, ReferanseMetadata: "journalstatus",
 			EndretDato: noark5.Tid(r.ArkivertDato.Add(24 * time.Hour)), EndretAv: "arkivar", TidligereVerdi: "Ekspedert", NyVerdi: "Arkivert"})
 	}
 	return nil
