@@ -59,7 +59,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// Logger receives debug lines about retries. Nil: silent.
 	Logger *slog.Logger
-	// MaxAttempts per request, counting the first (default 4).
+	// MaxAttempts is the most attempts per call, the first included: 0 is 4, the default of
+	// every client of the module; 1 means no retries.
 	MaxAttempts int
 	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
 	// Retry-After asks for longer is not retried early: it is returned, with its

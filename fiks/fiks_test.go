@@ -150,7 +150,7 @@ func TestFikstestAuth(t *testing.T) {
 	out, err = call(good)
 	require.NoError(t, err, "a GET is retried through 503s")
 	assert.Equal(t, "910000020 true", out)
-	faults.FailNext(3, 503, 0)
+	faults.FailNext(httpx.DefaultMaxAttempts, 503, 0)
 	_, err = call(good)
 	require.ErrorIs(t, err, fiks.ErrUnavailable)
 	require.ErrorAs(t, err, &fe)

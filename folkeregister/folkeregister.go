@@ -61,7 +61,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// Logger gets debug lines about retries. Nil: silent. Identity numbers are masked.
 	Logger *slog.Logger
-	// MaxAttempts bounds attempts per call (default 4).
+	// MaxAttempts is the most attempts per call, the first included: 0 is 4, the default of
+	// every client of the module; 1 means no retries.
 	MaxAttempts int
 	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
 	// Retry-After asks for longer is not retried early: it is returned, with its

@@ -52,8 +52,9 @@ type Options struct {
 	// HTTPClient sends the requests; it is never modified. Nil: a client with bounded
 	// timeouts.
 	HTTPClient *http.Client
-	// MaxAttempts per token request, the first included. 0: 3; 1: no retries. Each
-	// attempt carries a freshly signed grant (new jti).
+	// MaxAttempts is the most attempts per call, the first included: 0 is 4, the default of
+	// every client of the module; 1 means no retries. Each attempt
+	// carries a freshly signed grant (new jti).
 	MaxAttempts int
 	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
 	// Retry-After asks for longer is not retried early: it is returned, with its

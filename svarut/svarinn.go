@@ -45,7 +45,9 @@ type MottakOptions struct {
 	DownloadFailurePermanent bool
 	HTTPClient               *http.Client
 	Logger                   *slog.Logger
-	MaxAttempts              int
+	// MaxAttempts is the most attempts per call, the first included: 0 is 4, the default of
+	// every client of the module; 1 means no retries.
+	MaxAttempts int
 	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
 	// Retry-After asks for longer is not retried early: it is returned, with its
 	// RetryAfter, for the caller to decide.

@@ -79,7 +79,8 @@ type Options struct {
 	HTTPClient *http.Client
 	// Logger gets debug lines about retries and the exactly-once lookups. Nil: silent.
 	Logger *slog.Logger
-	// MaxAttempts bounds the attempts of reads and of sends (default 4).
+	// MaxAttempts is the most attempts per call, the first included: 0 is 4, the default of
+	// every client of the module; 1 means no retries. Sends are repeated only as Send documents.
 	MaxAttempts int
 	// MaxRetryWait caps the wait before a retry (default 10 s). An answer whose
 	// Retry-After asks for longer is not retried early: it is returned, with its
@@ -148,7 +149,7 @@ func New(opts Options) (*Client, error) {
 		}),
 	}
 	if c.attempts <= 0 {
-		c.attempts = 4
+		c.attempts = httpx.DefaultMaxAttempts
 	}
 	if c.lookupDelay <= 0 {
 		c.lookupDelay = 500 * time.Millisecond

@@ -65,7 +65,7 @@ type Options struct {
 	// shown in logs or errors. The headers are set on the request httpx builds, so the
 	// user's transport sees them as it sees the Authorization header.
 	Header http.Header
-	// MaxAttempts: see retry.Policy.
+	// MaxAttempts: see retry.Policy; 0 is DefaultMaxAttempts.
 	MaxAttempts int
 	// MaxRetryWait is retry.Policy.WaitMax.
 	MaxRetryWait time.Duration
@@ -76,6 +76,10 @@ type Options struct {
 	// Sleep replaces the retry wait (tests).
 	Sleep func(ctx context.Context, d time.Duration) error
 }
+
+// DefaultMaxAttempts is every client's attempts per call when its Options leave
+// MaxAttempts at 0.
+const DefaultMaxAttempts = retry.DefaultMaxAttempts
 
 // Client sends requests through the stack.
 type Client struct {

@@ -15,6 +15,15 @@
 //   - Nothing is written to stderr: retryablehttp's log lines go to an *slog.Logger at debug
 //     level, through the caller's redactor.
 //
+// go-retryablehttp is used as designed: CheckRetry decides, Backoff computes the wait
+// (Retry-After included, capped) and retryablehttp sleeps it (ending early when ctx is
+// done), PrepareRetry gives each retry a fresh body. One thing is not expressed in its
+// terms, on purpose: bodies do not use its ReaderFunc. retryablehttp opens a ReaderFunc
+// once more when the request is built, only to learn the length (from a Len method),
+// which would sign a Maskinporten grant or start a SvarUt multipart stream that is thrown
+// away, and cannot declare the length of a stream that has no Len. So the first body is
+// opened by Do and each retry's by PrepareRetry, with the length BodyFunc reports.
+//
 // Types of this package never appear in a public signature.
 package retry
 
@@ -36,9 +45,14 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
+// DefaultMaxAttempts is the attempts per call, the first included, of every client of
+// the module when its Options leave MaxAttempts at 0.
+const DefaultMaxAttempts = 4
+
 // Policy configures a Client. The zero value gives the documented defaults.
 type Policy struct {
-	// MaxAttempts is the most attempts per call, the first included. 0: 3. 1: no retries.
+	// MaxAttempts is the most attempts per call, the first included. 0:
+	// DefaultMaxAttempts. 1: no retries.
 	MaxAttempts int
 	// WaitMin is the base of the exponential backoff. 0: 250 ms.
 	WaitMin time.Duration
@@ -50,7 +64,8 @@ type Policy struct {
 	Logger *slog.Logger
 	// Redact is applied to every logged string. Nil: identity.
 	Redact func(string) string
-	// Sleep waits d or until ctx is done. Nil: a timer. For tests.
+	// Sleep, for tests, takes the wait instead of retryablehttp's timer: Backoff calls it
+	// with the wait it computed and returns 0. Nil: retryablehttp waits.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -76,7 +91,7 @@ type Call struct {
 // New returns a Client that sends with hc. hc is used as it is (never modified).
 func New(hc *http.Client, p Policy) *Client {
 	if p.MaxAttempts <= 0 {
-		p.MaxAttempts = 3
+		p.MaxAttempts = DefaultMaxAttempts
 	}
 	if p.WaitMin <= 0 {
 		p.WaitMin = 250 * time.Millisecond
@@ -90,17 +105,16 @@ func New(hc *http.Client, p Policy) *Client {
 	if p.Redact == nil {
 		p.Redact = func(s string) string { return s }
 	}
-	if p.Sleep == nil {
-		p.Sleep = sleep
-	}
 	c := &Client{policy: p}
 	c.rc = &retryablehttp.Client{
-		HTTPClient:     hc,
-		RetryMax:       p.MaxAttempts - 1,
-		CheckRetry:     c.checkRetry,
-		Backoff:        func(time.Duration, time.Duration, int, *http.Response) time.Duration { return 0 },
-		RequestLogHook: beforeAttempt,
-		ErrorHandler:   retryablehttp.PassthroughErrorHandler,
+		HTTPClient:   hc,
+		RetryWaitMin: p.WaitMin,
+		RetryWaitMax: p.WaitMax,
+		RetryMax:     p.MaxAttempts - 1,
+		CheckRetry:   c.checkRetry,
+		Backoff:      c.backoff,
+		PrepareRetry: prepareRetry,
+		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
 	if p.Logger != nil && p.Logger.Enabled(context.Background(), slog.LevelDebug) {
 		c.rc.Logger = slogAdapter{l: p.Logger, redact: p.Redact}
@@ -163,6 +177,10 @@ func (c *Client) Do(req *http.Request, call Call) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.attempt = 0
+	if err := st.next(rreq.Request); err != nil {
+		return nil, err
+	}
 	resp, err := c.rc.Do(rreq)
 	if st.bodyErr != nil {
 		if resp != nil {
@@ -173,23 +191,28 @@ func (c *Client) Do(req *http.Request, call Call) (*http.Response, error) {
 	return resp, err
 }
 
-// beforeAttempt runs before every attempt: it counts it and opens a fresh body.
-func beforeAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
+// prepareRetry is retryablehttp's PrepareRetry: it readies the request for the next
+// attempt.
+func prepareRetry(r *http.Request) error {
 	st, _ := r.Context().Value(stateKey{}).(*state)
 	if st == nil {
-		return
+		return nil
 	}
+	return st.next(r)
+}
+
+// next starts an attempt on r: it counts it, resets the trace and opens a fresh body.
+func (st *state) next(r *http.Request) error {
 	st.attempt++
 	st.gotConn.Store(false)
 	st.wrote.Store(false)
 	if st.call.Body == nil {
-		return
+		return nil
 	}
 	body, n, err := st.call.Body()
 	if err != nil {
 		st.bodyErr = err
-		r.Body, r.ContentLength = errBody{err}, -1
-		return
+		return err
 	}
 	r.Body, r.ContentLength = body, n
 	r.GetBody = func() (io.ReadCloser, error) {
@@ -200,12 +223,8 @@ func beforeAttempt(_ retryablehttp.Logger, r *http.Request, _ int) {
 		body.Close()
 		r.Body = http.NoBody
 	}
+	return nil
 }
-
-type errBody struct{ err error }
-
-func (e errBody) Read([]byte) (int, error) { return 0, e.err }
-func (e errBody) Close() error             { return nil }
 
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
@@ -218,15 +237,16 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if !c.retryable(st, resp, err) {
 		return false, nil
 	}
-	wait, ok := c.wait(st.attempt, resp)
+	longest, ok := c.longestWait(st.attempt, resp)
 	if !ok {
 		return false, nil // Retry-After beyond WaitMax: the caller decides
 	}
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < longest {
+		// The caller gets this answer rather than a deadline error in the middle of a wait.
 		return false, nil
 	}
 	if c.policy.Logger != nil {
-		attrs := []slog.Attr{slog.String("method", st.method), slog.Int("attempt", st.attempt), slog.Duration("wait", wait)}
+		attrs := []slog.Attr{slog.String("method", st.method), slog.Int("attempt", st.attempt), slog.Duration("max_wait", longest)}
 		if resp != nil {
 			attrs = append(attrs, slog.Int("status", resp.StatusCode))
 		} else if err != nil {
@@ -234,15 +254,21 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		c.policy.Logger.LogAttrs(ctx, slog.LevelDebug, "fellesklient: retrying request", attrs...)
 	}
-	if resp != nil {
-		// Give the connection back before waiting.
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-	}
-	if err := c.policy.Sleep(ctx, wait); err != nil {
-		return false, err
-	}
 	return true, nil
+}
+
+// backoff is retryablehttp's Backoff: the wait before attempt n+2 (n counts from 0).
+func (c *Client) backoff(_, _ time.Duration, n int, resp *http.Response) time.Duration {
+	d := c.wait(n+1, resp)
+	if c.policy.Sleep == nil {
+		return d
+	}
+	ctx := context.Background()
+	if resp != nil && resp.Request != nil {
+		ctx = resp.Request.Context()
+	}
+	_ = c.policy.Sleep(ctx, d)
+	return 0
 }
 
 func (c *Client) retryable(st *state, resp *http.Response, err error) bool {
@@ -268,24 +294,42 @@ func (c *Client) retryable(st *state, resp *http.Response, err error) bool {
 	return false
 }
 
-// wait is the pause before the attempt after attempt number n (1-based); false when the
-// server's Retry-After asks for more than WaitMax.
-func (c *Client) wait(n int, resp *http.Response) (time.Duration, bool) {
-	if resp != nil {
-		if d, ok := RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return d, d <= c.policy.WaitMax
-		}
+// wait is the pause after attempt number n (1-based): the server's Retry-After, else
+// exponential with full jitter, uniform in [WaitMin, WaitMin*2^(n-1)], capped at WaitMax.
+func (c *Client) wait(n int, resp *http.Response) time.Duration {
+	if d, ok := c.retryAfter(resp); ok {
+		return min(d, c.policy.WaitMax)
 	}
-	// Exponential with full jitter: uniform in [WaitMin, WaitMin*2^(n-1)], capped.
+	ceil := c.ceil(n)
+	span := ceil - c.policy.WaitMin
+	if span <= 0 {
+		return ceil
+	}
+	return c.policy.WaitMin + rand.N(span+1)
+}
+
+// longestWait is the longest wait after attempt n; false when the server's Retry-After
+// asks for more than WaitMax.
+func (c *Client) longestWait(n int, resp *http.Response) (time.Duration, bool) {
+	if d, ok := c.retryAfter(resp); ok {
+		return d, d <= c.policy.WaitMax
+	}
+	return c.ceil(n), true
+}
+
+func (c *Client) ceil(n int) time.Duration {
 	ceil := c.policy.WaitMin << min(n-1, 20)
 	if ceil > c.policy.WaitMax || ceil <= 0 {
 		ceil = c.policy.WaitMax
 	}
-	span := ceil - c.policy.WaitMin
-	if span <= 0 {
-		return ceil, true
+	return ceil
+}
+
+func (c *Client) retryAfter(resp *http.Response) (time.Duration, bool) {
+	if resp == nil {
+		return 0, false
 	}
-	return c.policy.WaitMin + rand.N(span+1), true
+	return RetryAfter(resp.Header.Get("Retry-After"), time.Now())
 }
 
 // RetryAfter parses a Retry-After header value: delay-seconds or an HTTP date. A date in
@@ -342,20 +386,6 @@ func permanentTransportError(err error) bool {
 	}
 	var ae *net.AddrError
 	return errors.As(err, &ae)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // slogAdapter is retryablehttp's LeveledLogger on an *slog.Logger: everything at debug,
