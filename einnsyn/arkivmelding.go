@@ -48,7 +48,7 @@ func SaksmappeFromArkivmelding(m *arkivmelding.Mappe, opts *FromArkivmeldingOpti
 	}
 	s.OffentligTittel = offentligTittel(&p, "saksmappe", m.Tittel, m.OffentligTittel, m.Skjerming, "Skjerming tittel mappe")
 	if m.Saksdato != nil {
-		d := Dato{m.Saksdato.Time}
+		d := Dato{Time: m.Saksdato.Time}
 		s.Saksdato = &d
 	}
 	if m.Saksaar == 0 || m.Sakssekvensnummer == 0 {
@@ -130,10 +130,10 @@ func journalpostFra(p *problems, path string, r *arkivmelding.Registrering, opts
 		p.add("%s: journalposttype %q has no eInnsyn counterpart", path, r.Journalposttype)
 	}
 	if r.Journaldato != nil {
-		j.Journaldato = Dato{r.Journaldato.Time}
+		j.Journaldato = Dato{Time: r.Journaldato.Time}
 	}
 	if r.DokumentetsDato != nil {
-		d := Dato{r.DokumentetsDato.Time}
+		d := Dato{Time: r.DokumentetsDato.Time}
 		j.DokumentetsDato = &d
 	}
 	if r.Skjerming != nil {

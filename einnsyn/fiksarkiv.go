@@ -43,7 +43,7 @@ func SaksmappeFromFiksArkiv(a *fiksarkiv.Arkivmelding, opts *FromArkivmeldingOpt
 		sm.Saksaar, sm.Sakssekvensnummer = *s.Saksaar, *s.Sakssekvensnummer
 	}
 	if s.Saksdato != nil {
-		d := Dato{s.Saksdato.Time}
+		d := Dato{Time: s.Saksdato.Time}
 		sm.Saksdato = &d
 	}
 	if s.AdministrativEnhet != nil {
@@ -111,12 +111,12 @@ func fiksJournalpost(p *problems, path string, r *fiksarkiv.Registrering, opts *
 	}
 	switch {
 	case jp.Journaldato != nil:
-		j.Journaldato = Dato{jp.Journaldato.Time}
+		j.Journaldato = Dato{Time: jp.Journaldato.Time}
 	default:
 		p.add("%s: journaldato is required by eInnsyn", path)
 	}
 	if jp.DokumentetsDato != nil {
-		d := Dato{jp.DokumentetsDato.Time}
+		d := Dato{Time: jp.DokumentetsDato.Time}
 		j.DokumentetsDato = &d
 	}
 	if s := r.Skjerming; s != nil {

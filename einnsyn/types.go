@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/fellesklient/fellesklient/noark5"
 )
 
 // Ref is a linked object that the API sends either as its eInnsyn id (the default) or, when
@@ -61,69 +63,13 @@ func (r *Ref[T]) UnmarshalJSON(b []byte) error {
 	return fmt.Errorf("einnsyn: a linked object must be an id or an object, got %.20s", b)
 }
 
-// Dato is a calendar date without time zone (the API's plainDate, "2025-03-01").
-type Dato struct {
-	time.Time
-}
+// Dato is a calendar date without time zone (the API's plainDate, "2025-03-01"). It is
+// the module's one date type (noark5.Dato): a full timestamp is read as the date it is
+// written in; "" and null are the zero Dato, which is written "".
+type Dato = noark5.Dato
 
 // NewDato returns the date y-m-d.
-func NewDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
-
-// String is YYYY-MM-DD, or "" for the zero Dato.
-func (d Dato) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Format(time.DateOnly)
-}
-
-// MarshalJSON writes "YYYY-MM-DD".
-func (d Dato) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
-
-// UnmarshalJSON reads "YYYY-MM-DD"; a full RFC 3339 time is accepted and cut to its date.
-func (d *Dato) UnmarshalJSON(b []byte) error {
-	if len(b) == 12 && b[0] == '"' && b[5] == '-' && b[8] == '-' && b[11] == '"' {
-		y, ok1 := digits(b[1:5])
-		m, ok2 := digits(b[6:8])
-		dd, ok3 := digits(b[9:11])
-		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && dd >= 1 && dd <= 31 {
-			t := time.Date(y, time.Month(m), dd, 0, 0, 0, 0, time.UTC)
-			if t.Day() == dd {
-				d.Time = t
-				return nil
-			}
-		}
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	if s == "" {
-		*d = Dato{}
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		t2, err2 := time.Parse(time.RFC3339, s)
-		if err2 != nil {
-			return fmt.Errorf("einnsyn: %q is not a date", s)
-		}
-		t = time.Date(t2.Year(), t2.Month(), t2.Day(), 0, 0, 0, 0, time.UTC)
-	}
-	d.Time = t
-	return nil
-}
-
-func digits(b []byte) (int, bool) {
-	n := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
-}
+func NewDato(y int, m time.Month, d int) Dato { return noark5.NewDato(y, m, d) }
 
 // Base is what every eInnsyn object has. (OpenAPI Base.Base and ArkivBase.ArkivBase.)
 type Base struct {

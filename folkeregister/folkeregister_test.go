@@ -486,3 +486,24 @@ func TestFregErrorBody(t *testing.T) {
 	assert.Contains(t, e.Error(), "Feil i tjenesten")
 	assert.True(t, errors.Is(e, fiks.ErrServer))
 }
+
+// TestIdentifikatorPolicyIsIdents: folkeregister.Identifikator prints, logs and marshals
+// exactly as ident.Foedselsnummer does: one masking policy in the module.
+func TestIdentifikatorPolicyIsIdents(t *testing.T) {
+	f := ident.MustParseFoedselsnummer("13097248022")
+	i := folkeregister.NewIdentifikator("13097248022")
+	assert.Equal(t, f.String(), i.String())
+	assert.Equal(t, "130972*****", i.String())
+	for _, verb := range []string{"%v", "%+v", "%s"} {
+		assert.Equal(t, fmt.Sprintf(verb, f), fmt.Sprintf(verb, i), verb)
+	}
+	ft, err := f.MarshalText()
+	require.NoError(t, err)
+	it, err := i.MarshalText()
+	require.NoError(t, err)
+	assert.Equal(t, ft, it)
+	assert.Equal(t, f.LogValue(), i.LogValue())
+	fj, _ := json.Marshal(map[string]any{"n": f})
+	ij, _ := json.Marshal(map[string]any{"n": i})
+	assert.JSONEq(t, string(fj), string(ij))
+}

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/mask"
+	"github.com/fellesklient/fellesklient/internal/xsdate"
 )
 
 // Person is a Folkeregister person document (Folkeregisterperson in Skatteetaten's
@@ -648,23 +649,20 @@ func (i Identifikator) Foedselsnummer() (ident.Foedselsnummer, error) {
 
 // String returns the masked form.
 func (i Identifikator) String() string {
-	if len(i.v) <= 6 {
-		return strings.Repeat("*", len(i.v))
-	}
-	return i.v[:6] + strings.Repeat("*", len(i.v)-6)
+	return mask.Number(i.v)
 }
 
 // Format prints the masked form for every verb.
 func (i Identifikator) Format(s fmt.State, _ rune) { _, _ = fmt.Fprint(s, i.String()) }
 
 // GoString is the masked form.
-func (i Identifikator) GoString() string { return i.String() }
+func (i Identifikator) GoString() string { return "folkeregister.Identifikator(" + i.String() + ")" }
 
 // LogValue makes slog print the masked form.
 func (i Identifikator) LogValue() slog.Value { return slog.StringValue(i.String()) }
 
-// MarshalText writes the masked form, so that a Person marshalled to JSON for a log or a
-// screen does not carry identity numbers.
+// MarshalText writes the masked form, as ident.Foedselsnummer does: a Person marshalled
+// to JSON for a log or a screen carries no identity numbers.
 func (i Identifikator) MarshalText() ([]byte, error) { return []byte(i.String()), nil }
 
 // UnmarshalText takes the number as given.
@@ -673,101 +671,14 @@ func (i *Identifikator) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Dato is a calendar date (xs:date, "2006-01-02").
-type Dato struct{ time.Time }
+// Dato is a calendar date (xs:date, "2006-01-02"): the module's one date type, also
+// noark5.Dato and einnsyn.Dato. A full timestamp is read as the date it is written in;
+// "" and null are the zero Dato, which is written "".
+type Dato = xsdate.Dato
 
-// UnmarshalText accepts "2006-01-02", a full timestamp, and "" (the zero Dato).
-func (d *Dato) UnmarshalText(b []byte) error {
-	s := string(b)
-	if s == "" {
-		d.Time = time.Time{}
-		return nil
-	}
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		t, err = time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return fmt.Errorf("folkeregister: date %q: want YYYY-MM-DD", s)
-		}
-	}
-	d.Time = t
-	return nil
-}
-
-// MarshalText writes "2006-01-02".
-func (d Dato) MarshalText() ([]byte, error) {
-	if d.IsZero() {
-		return []byte{}, nil
-	}
-	return []byte(d.Format(time.DateOnly)), nil
-}
-
-// String is "2006-01-02", or "" for the zero Dato.
-func (d Dato) String() string {
-	if d.IsZero() {
-		return ""
-	}
-	return d.Format(time.DateOnly)
-}
-
-// Tidspunkt is a timestamp (xs:dateTime). Decoding accepts RFC 3339 with or without
-// fractions and "" (the zero Tidspunkt).
-type Tidspunkt struct{ time.Time }
-
-// UnmarshalText parses RFC 3339, or a local timestamp without offset (read as UTC).
-func (t *Tidspunkt) UnmarshalText(b []byte) error {
-	s := string(b)
-	if s == "" {
-		t.Time = time.Time{}
-		return nil
-	}
-	v, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		v, err = time.Parse("2006-01-02T15:04:05.999999999", s)
-		if err != nil {
-			return fmt.Errorf("folkeregister: timestamp %q: want RFC 3339", s)
-		}
-	}
-	t.Time = v
-	return nil
-}
-
-// MarshalText writes RFC 3339.
-func (t Tidspunkt) MarshalText() ([]byte, error) {
-	if t.IsZero() {
-		return []byte{}, nil
-	}
-	return []byte(t.Format(time.RFC3339Nano)), nil
-}
-
-// UnmarshalJSON overrides time.Time's.
-func (d *Dato) UnmarshalJSON(b []byte) error { return unmarshalQuoted(b, d.UnmarshalText) }
-
-// MarshalJSON overrides time.Time's.
-func (d Dato) MarshalJSON() ([]byte, error) { t, _ := d.MarshalText(); return json.Marshal(string(t)) }
-
-// UnmarshalJSON overrides time.Time's.
-func (t *Tidspunkt) UnmarshalJSON(b []byte) error { return unmarshalQuoted(b, t.UnmarshalText) }
-
-// MarshalJSON overrides time.Time's.
-func (t Tidspunkt) MarshalJSON() ([]byte, error) {
-	v, _ := t.MarshalText()
-	return json.Marshal(string(v))
-}
-
-func unmarshalQuoted(b []byte, f func([]byte) error) error {
-	if string(b) == "null" {
-		return f(nil)
-	}
-	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b[1:n-1], '\\') < 0 && bytes.IndexByte(b[1:n-1], '"') < 0 {
-		return f(b[1 : n-1]) // the common case: no escapes
-	}
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("folkeregister: want a JSON string, got %.20s", b)
-	}
-	return f([]byte(s))
-}
+// Tidspunkt is a timestamp (xs:dateTime, RFC 3339): the module's one timestamp type, also
+// noark5.Tidspunkt. One without a zone is read as UTC and written back without one.
+type Tidspunkt = xsdate.Tidspunkt
 
 // Tekst is a text value that FREG sometimes sends as a JSON number (husnummer,
 // foedselsaar); both decode.

@@ -25,6 +25,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/fellesklient/fellesklient/internal/mask"
 )
 
 // Kind is the kind of an identifier.
@@ -266,10 +268,7 @@ func (f Foedselsnummer) String() string {
 	if f.IsZero() {
 		return ""
 	}
-	var b [11]byte
-	copy(b[:6], f.d[:6])
-	copy(b[6:], "*****")
-	return string(b[:])
+	return mask.Number(string(f.d[:]))
 }
 
 // GoString is the masked form too.
@@ -294,11 +293,11 @@ func (f Foedselsnummer) Format(s fmt.State, verb rune) {
 // LogValue makes slog print the masked form.
 func (f Foedselsnummer) LogValue() slog.Value { return slog.StringValue(f.String()) }
 
-// MarshalText refuses: a fødselsnummer must not reach JSON or XML by accident. Put
-// f.Unmasked() into the field that the wire format needs.
-func (f Foedselsnummer) MarshalText() ([]byte, error) {
-	return nil, errors.New("ident: a Foedselsnummer is not marshalled implicitly; use Unmasked for the wire format")
-}
+// MarshalText writes the masked form, as every identity type of the module does
+// (folkeregister.Identifikator too): a number reaches JSON or XML in full only through
+// Unmasked, put by the caller into the field the wire format needs; one marshalled by
+// accident (a struct logged as JSON) is masked, never leaked.
+func (f Foedselsnummer) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
 
 // Organisasjonsnummer is a validated 9-digit organisation number. It is not personal data
 // and prints in full.

@@ -2,69 +2,32 @@ package noark5
 
 import (
 	"encoding/xml"
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/fellesklient/fellesklient/internal/xsdate"
 )
 
 // Namespace is the arkivstruktur namespace (unchanged since Noark 5 v3; the version is in
 // arkivuttrekk.xml, not here).
 const Namespace = "http://www.arkivverket.no/standarder/noark5/arkivstruktur"
 
-// Dato is an xs:date: written YYYY-MM-DD, never with a time.
-type Dato struct{ time.Time }
+// Dato is an xs:date, written YYYY-MM-DD. It is the module's one date type (also
+// einnsyn.Dato and folkeregister.Dato): it reads an xs:date, its zone dropped, or the
+// date of an xs:dateTime as written ("2025-03-01T23:30:00+01:00" is 1 March); "" is the
+// zero Dato and the zero Dato is written "". Text (XML) and JSON alike.
+type Dato = xsdate.Dato
 
 // NewDato is the date y-m-d.
-func NewDato(y int, m time.Month, d int) Dato { return Dato{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)} }
-
-// MarshalText writes YYYY-MM-DD.
-func (d Dato) MarshalText() ([]byte, error) { return d.AppendFormat(nil, time.DateOnly), nil }
-
-// UnmarshalText reads an xs:date (a zone is accepted and dropped).
-func (d *Dato) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if !validDate(s) {
-		return fmt.Errorf("noark5: %q is not an xs:date", s)
-	}
-	t, err := time.Parse(time.DateOnly, s[:len(s)-len(zoneOf(s))])
-	if err != nil {
-		return fmt.Errorf("noark5: %q is not an xs:date", s)
-	}
-	d.Time = t
-	return nil
-}
+func NewDato(y int, m time.Month, d int) Dato { return xsdate.NewDato(y, m, d) }
 
 // Tidspunkt is an xs:dateTime, written in RFC 3339 with its offset. One read without a
-// zone is written back without one (UtenSone).
-type Tidspunkt struct {
-	time.Time
-	UtenSone bool
-}
+// zone is written back without one (UtenSone). The module's one timestamp type (also
+// folkeregister.Tidspunkt); text (XML) and JSON alike.
+type Tidspunkt = xsdate.Tidspunkt
 
 // Tid is a Tidspunkt for t.
 func Tid(t time.Time) Tidspunkt { return Tidspunkt{Time: t} }
-
-// MarshalText writes RFC 3339 (fractions only when there are any).
-func (t Tidspunkt) MarshalText() ([]byte, error) {
-	if t.UtenSone {
-		return t.AppendFormat(nil, "2006-01-02T15:04:05.999999999"), nil
-	}
-	return t.AppendFormat(nil, time.RFC3339Nano), nil
-}
-
-// UnmarshalText reads an xs:dateTime.
-func (t *Tidspunkt) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if v, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		*t = Tidspunkt{Time: v}
-		return nil
-	}
-	if v, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
-		*t = Tidspunkt{Time: v, UtenSone: true}
-		return nil
-	}
-	return fmt.Errorf("noark5: %q is not an xs:dateTime", s)
-}
 
 // SystemID is a systemID with its optional label attribute.
 type SystemID struct {

@@ -34,3 +34,20 @@ func hasDigitRun(s string, n int) bool {
 	}
 	return run == n
 }
+
+// Number is the masked form of one identity number as the module's identifier types print
+// it (ident.Foedselsnummer, folkeregister.Identifikator): the first six characters (the
+// birth date) and an asterisk for each one after; all asterisks when there are six or
+// fewer.
+func Number(s string) string {
+	keep := 6
+	if len(s) <= keep {
+		keep = 0
+	}
+	b := make([]byte, len(s))
+	copy(b, s[:keep])
+	for i := keep; i < len(b); i++ {
+		b[i] = '*'
+	}
+	return string(b)
+}
