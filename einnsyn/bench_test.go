@@ -29,7 +29,7 @@ var (
 // without the fake's own work in the numbers.
 func recordPages(b *testing.B) {
 	benchOnce.Do(func() {
-		fake := einnsyntest.New(einnsyntest.Options{Plain: true})
+		fake := einnsyntest.NewServer(b, einnsyntest.Options{Plain: true})
 		defer fake.Close()
 		enh := fake.AddEnhet(einnsyntest.Enhet{Navn: "K", Orgnummer: "910000020"})
 		c, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), APIKey: fake.AddAPIKey(enh)})

@@ -30,8 +30,7 @@ type env struct {
 
 func setup(t *testing.T, fo einnsyntest.Options) *env {
 	t.Helper()
-	e := &env{fake: einnsyntest.New(fo)}
-	t.Cleanup(e.fake.Close)
+	e := &env{fake: einnsyntest.NewServer(t, fo)}
 	e.kommune = e.fake.AddEnhet(einnsyntest.Enhet{Navn: "Testkommune", Orgnummer: "910000020", Enhetstype: "KOMMUNE"})
 	e.avdeling = e.fake.AddEnhet(einnsyntest.Enhet{Navn: "Plan og bygg", Parent: e.kommune})
 	e.annen = e.fake.AddEnhet(einnsyntest.Enhet{Navn: "Annen kommune", Orgnummer: "974760673", Enhetstype: "KOMMUNE"})
@@ -278,8 +277,6 @@ func TestPaging(t *testing.T) {
 
 // A next link to another host is not followed: the API key would go there.
 func TestNextLinkToOtherHostRefused(t *testing.T) {
-	srv := einnsyntest.New(einnsyntest.Options{})
-	defer srv.Close()
 	evil := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"items":[{"id":"jp_01jh532p3ve6haq7n53xgpqayh","entity":"Journalpost"}],"next":"https://evil.example.org/journalpost?startingAfter=x"}`))

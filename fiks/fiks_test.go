@@ -94,8 +94,7 @@ func TestParseError(t *testing.T) {
 // TestFikstestAuth drives the three credential checks end to end: maskinporten client →
 // httpx stack → fikstest.Require.
 func TestFikstestAuth(t *testing.T) {
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
-	t.Cleanup(mp.Close)
+	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
 	opts := mp.NewClient("leverandor", "910000020", fiks.Scope, "annet:scope")
 	mpc, err := maskinporten.New(opts)
 	require.NoError(t, err)

@@ -23,14 +23,11 @@ import (
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/testutil"
-	"github.com/fellesklient/fellesklient/maskinporten"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
 const (
 	org      = "910000020"
-	integID  = "5f0b7c3e-1d2a-4c59-9a57-0c1f6a1e2b3c"
-	integPw  = "hemmelig-integrasjonspassord"
 	rolleAlt = "rolle-alt"
 )
 
@@ -38,34 +35,27 @@ type fixture struct {
 	mp     *maskinportentest.Server
 	fake   *folkeregistertest.Server
 	tokens auth.TokenSource
+	creds  fiks.Credentials
 	logs   *testutil.LogBuffer
 }
 
 func newFixture(t *testing.T, fo folkeregistertest.Options) *fixture {
 	t.Helper()
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
-	t.Cleanup(mp.Close)
-	mo := mp.NewClient("folkeregister-test", org, fiks.Scope)
-	mo.HTTPClient = mp.HTTPClient()
-	mpc, err := maskinporten.New(mo)
-	require.NoError(t, err)
-	ts, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
-	require.NoError(t, err)
-	fake := folkeregistertest.NewServer(mp, fo)
-	t.Cleanup(fake.Close)
-	fake.AddIntegrasjon(fikstest.Integrasjon{ID: integID, Passord: integPw, Org: org,
-		Privileges: []string{"folkeregister:rolle:" + rolleAlt, "folkeregister:rolle:rolle-navn", "folkeregister:rolle:rolle-basis"}})
+	fx := fikstest.NewFixture(t, org, "folkeregister:rolle:"+rolleAlt, "folkeregister:rolle:rolle-navn", "folkeregister:rolle:rolle-basis")
+	fo.Maskinporten = fx.Maskinporten
+	fake := folkeregistertest.NewServer(t, fo)
+	fake.AddIntegrasjon(fx.Integrasjon)
 	fake.AddRolle(folkeregistertest.Rolle{ID: rolleAlt, Parts: []string{"person-basis", "historikk", "relasjon-utvidet"}, Hendelser: true})
 	fake.AddRolle(folkeregistertest.Rolle{ID: "rolle-navn", Parts: []string{"navn"}})
 	fake.AddRolle(folkeregistertest.Rolle{ID: "rolle-basis", Parts: []string{"person-basis"}})
-	return &fixture{mp: mp, fake: fake, tokens: ts, logs: &testutil.LogBuffer{}}
+	return &fixture{mp: fx.Maskinporten, fake: fake, tokens: fx.Tokens, creds: fx.Credentials, logs: &testutil.LogBuffer{}}
 }
 
 func (f *fixture) client(t *testing.T, mod func(*folkeregister.Options)) *folkeregister.Client {
 	t.Helper()
 	o := folkeregister.Options{
 		BaseURL:     f.fake.URL(),
-		Credentials: fiks.Credentials{Token: f.tokens, IntegrasjonID: integID, IntegrasjonPassord: integPw},
+		Credentials: f.creds,
 		Rolle:       rolleAlt,
 		HTTPClient:  f.fake.HTTPClient(),
 		Logger:      f.logs.Logger(),
@@ -325,7 +315,7 @@ func TestRetries(t *testing.T) {
 	f.fake.AddPerson(kari)
 	c := f.client(t, nil)
 	f.fake.FailNext(1, http.StatusServiceUnavailable, 0)
-	f.fake.InjectFault(fikstest.Fault{Drop: true})
+	f.fake.InjectFault(folkeregistertest.Fault{Drop: true})
 	p, err := c.Person(context.Background(), fnr(t, kariNr), nil)
 	require.NoError(t, err, "503 and a dropped connection are retried for reads")
 	assert.Equal(t, kariNr, p.Identifikator().Unmasked())

@@ -17,7 +17,7 @@ import (
 // real service, set Environment to maskinporten.Test or maskinporten.Prod and load the key
 // with maskinporten.ParseKey.
 func Example() {
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
+	mp := maskinportentest.NewServer(nil, maskinportentest.Options{})
 	defer mp.Close()
 	opts := mp.NewClient("my-client-id", "910000020", "ks:fiks")
 
@@ -52,7 +52,7 @@ func Example() {
 
 // A supplier fetching a token for a municipality that has delegated the scope in Altinn.
 func ExampleClient_TokenSource_consumerOrg() {
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
+	mp := maskinportentest.NewServer(nil, maskinportentest.Options{})
 	defer mp.Close()
 	opts := mp.NewClient("supplier-client", "910000020")
 	// The fake's view of Altinn: the municipality 974760673 delegated ks:fiks to the supplier.
@@ -73,7 +73,7 @@ func ExampleClient_TokenSource_consumerOrg() {
 
 // Errors from Maskinporten are typed: the OAuth code, the MP code and whether to retry.
 func ExampleError() {
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
+	mp := maskinportentest.NewServer(nil, maskinportentest.Options{})
 	defer mp.Close()
 	client, _ := maskinporten.New(mp.NewClient("my-client-id", "910000020", "ks:fiks"))
 

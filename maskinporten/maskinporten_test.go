@@ -39,8 +39,7 @@ const (
 
 func newFake(t *testing.T) *maskinportentest.Server {
 	t.Helper()
-	s := maskinportentest.NewServer(maskinportentest.Options{})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{})
 	return s
 }
 
@@ -653,8 +652,7 @@ func TestOutageWithValidToken(t *testing.T) {
 	clock := time.Now()
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
 	advance := func(d time.Duration) { mu.Lock(); clock = clock.Add(d); mu.Unlock() }
-	s := maskinportentest.NewServer(maskinportentest.Options{Now: now, TokenLifetime: 120 * time.Second})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Now: now, TokenLifetime: 120 * time.Second})
 	opts := registeredKey(t, s, "c1", "ks:fiks")
 	opts.Now = now
 	opts.MaxAttempts = 1
@@ -678,7 +676,7 @@ func TestOutageWithValidToken(t *testing.T) {
 	}
 	// The cache logs the failed background refresh after it has recorded it: the sync point.
 	require.Eventually(t, func() bool { return strings.Contains(logs.String(), "background token refresh failed") },
-		5*time.Second, 5*time.Millisecond, "requests: %+v", s.Requests())
+		5*time.Second, 5*time.Millisecond, "requests: %+v", s.TokenRequestLog())
 	assert.LessOrEqual(t, s.TokenRequests(), 2, "failed background refreshes are spaced, not hammered")
 
 	// Maskinporten is back: the next call after the retry interval refreshes in the background.

@@ -11,11 +11,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/internal/testutil"
-	"github.com/fellesklient/fellesklient/maskinporten"
-	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
@@ -28,23 +25,13 @@ import (
 //	go test -run '^$' -bench Send100MB -benchtime 5x -count 6 ./svarut/
 func BenchmarkSend100MB(b *testing.B) {
 	const size = 100 << 20
-	mp := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
-	defer mp.Close()
-	mpc, err := maskinporten.New(mp.NewClient("bench", org, fiks.Scope))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ts, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	fake := svaruttest.NewServer(mp, svaruttest.Options{Plain: true})
-	defer fake.Close()
 	konto := uuid.NewString()
+	fx := fikstest.NewFixture(b, org, "svarut:konto:"+konto)
+	fake := svaruttest.NewServer(b, svaruttest.Options{Maskinporten: fx.Maskinporten, Plain: true})
 	fake.AddKonto(konto)
-	fake.AddIntegrasjon(fikstest.Integrasjon{ID: integID, Passord: integPw, Org: org, Privileges: []string{"svarut:konto:" + konto}})
-	c, err := svarut.New(svarut.Options{BaseURL: fake.URL(), Konto: konto, Sertifikat: fake.Sertifikat(),
-		Credentials: fiks.Credentials{Token: ts, IntegrasjonID: integID, IntegrasjonPassord: integPw}})
+	fake.AddIntegrasjon(fx.Integrasjon)
+	ts := fx.Tokens
+	c, err := svarut.New(svarut.Options{BaseURL: fake.URL(), Konto: konto, Sertifikat: fake.Sertifikat(), Credentials: fx.Credentials})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -90,8 +77,8 @@ func BenchmarkSend100MB(b *testing.B) {
 			}()
 			req, _ := http.NewRequest(http.MethodPost, fake.URL()+"/api/v2/kontoer/"+konto+"/forsendelser/", pr)
 			req.Header.Set("Authorization", "Bearer "+tok.Value)
-			req.Header.Set("IntegrasjonId", integID)
-			req.Header.Set("IntegrasjonPassord", integPw)
+			req.Header.Set("IntegrasjonId", fx.Integrasjon.ID)
+			req.Header.Set("IntegrasjonPassord", fx.Integrasjon.Passord)
 			req.Header.Set("Content-Type", mw.FormDataContentType())
 			resp, err := hc.Do(req)
 			if err != nil {

@@ -394,7 +394,7 @@ func partialBytes(t *testing.T, dir string) int64 {
 }
 
 func dropAfterPost() fikstest.Fault {
-	return fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }}
+	return svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }}
 }
 
 // Letter A is sent with a reference; letter B reuses it and its answer is lost. Send must

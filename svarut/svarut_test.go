@@ -24,8 +24,6 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/testutil"
-	"github.com/fellesklient/fellesklient/maskinporten"
-	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
@@ -33,8 +31,6 @@ import (
 const (
 	org       = "910000020"
 	mottakOrg = "974760673"
-	integID   = "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a11"
-	integPw   = "integrasjon-hemmelig"
 	sysID     = "mottakersystem-1"
 	sysPw     = "svarinn-passord-1"
 )
@@ -44,6 +40,8 @@ var konto = uuid.NewString()
 type fixture struct {
 	fake   *svaruttest.Server
 	tokens auth.TokenSource
+	creds  fiks.Credentials
+	integ  fikstest.Integrasjon
 	key    *rsa.PrivateKey
 	cert   *x509.Certificate
 	logs   *testutil.LogBuffer
@@ -53,28 +51,21 @@ func newFixture(t *testing.T) *fixture { return newFixtureWith(t, svaruttest.Opt
 
 func newFixtureWith(t *testing.T, opts svaruttest.Options) *fixture {
 	t.Helper()
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
-	t.Cleanup(mp.Close)
-	mo := mp.NewClient("svarut-test", org, fiks.Scope)
-	mo.HTTPClient = mp.HTTPClient()
-	mpc, err := maskinporten.New(mo)
-	require.NoError(t, err)
-	ts, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
-	require.NoError(t, err)
-	fake := svaruttest.NewServer(mp, opts)
-	t.Cleanup(fake.Close)
+	fx := fikstest.NewFixture(t, org, "svarut:konto:"+konto)
+	opts.Maskinporten = fx.Maskinporten
+	fake := svaruttest.NewServer(t, opts)
 	fake.AddKonto(konto)
-	fake.AddIntegrasjon(fikstest.Integrasjon{ID: integID, Passord: integPw, Org: org, Privileges: []string{"svarut:konto:" + konto}})
+	fake.AddIntegrasjon(fx.Integrasjon)
 	key := testutil.Key(t, 2048, 7)
 	cert := testutil.Cert(t, key, "mottakersystem", mottakOrg, nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
 	fake.AddMottakersystem(svaruttest.Mottakersystem{ID: sysID, Navn: "Sak/arkiv", Passord: sysPw, Organisasjonsnummer: mottakOrg, Sertifikat: cert, Niva: 4})
-	return &fixture{fake: fake, tokens: ts, key: key, cert: cert, logs: &testutil.LogBuffer{}}
+	return &fixture{fake: fake, tokens: fx.Tokens, creds: fx.Credentials, integ: fx.Integrasjon, key: key, cert: cert, logs: &testutil.LogBuffer{}}
 }
 
 func (f *fixture) client(t *testing.T, mod func(*svarut.Options)) *svarut.Client {
 	t.Helper()
 	o := svarut.Options{BaseURL: f.fake.URL(), Konto: konto, Sertifikat: f.fake.Sertifikat(), HTTPClient: f.fake.HTTPClient(),
-		Credentials: fiks.Credentials{Token: f.tokens, IntegrasjonID: integID, IntegrasjonPassord: integPw},
+		Credentials: f.creds,
 		Logger:      f.logs.Logger(), LookupDelay: 10 * time.Millisecond, LookupWindow: 200 * time.Millisecond}
 	if mod != nil {
 		mod(&o)
@@ -229,7 +220,7 @@ func TestSendExactlyOnce(t *testing.T) {
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	ctx := context.Background()
-	fx.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	fx.fake.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
 	res, err := c.Send(ctx, brev())
 	require.NoError(t, err)
 	assert.True(t, res.Gjenbrukt)
@@ -253,15 +244,15 @@ func TestSendExactlyOnce(t *testing.T) {
 	assert.Len(t, fx.fake.Forsendelser(), 2)
 
 	// The connection drops before processing, repeatedly: at most one is stored.
-	fx.fake.InjectFault(fikstest.Fault{Drop: true})
-	fx.fake.InjectFault(fikstest.Fault{Drop: true})
+	fx.fake.InjectFault(svaruttest.Fault{Drop: true})
+	fx.fake.InjectFault(svaruttest.Fault{Drop: true})
 	_, err = rc.Send(ctx, brev())
 	require.NoError(t, err)
 	assert.Len(t, fx.fake.Forsendelser(), 3)
 
 	// Dropped after processing, and the lookups fail too: the outcome is unknown.
-	fx.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
-	fx.fake.InjectFault(fikstest.Fault{Status: http.StatusForbidden, Match: func(r *http.Request) bool { return r.Method == http.MethodGet }})
+	fx.fake.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	fx.fake.InjectFault(svaruttest.Fault{Status: http.StatusForbidden, Match: func(r *http.Request) bool { return r.Method == http.MethodGet }})
 	f := brev()
 	f.EksternReferanse = "ukjent-utfall-1"
 	_, err = c.Send(ctx, f)
@@ -272,7 +263,7 @@ func TestSendExactlyOnce(t *testing.T) {
 	assert.Len(t, fx.fake.Forsendelser(), 4, "stored once, never sent again")
 
 	// A Reader document: dropped after processing is still found.
-	fx.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	fx.fake.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
 	res, err = c.Send(ctx, brev(svarut.Dokument{Filnavn: "brev.pdf", Reader: strings.NewReader("%PDF reader")}))
 	require.NoError(t, err)
 	assert.True(t, res.Gjenbrukt)
@@ -282,7 +273,7 @@ func TestSendExactlyOnce(t *testing.T) {
 	before := fx.fake.Requests()
 	f = brev()
 	f.Mottaker.Postadresse = &svarut.Postadresse{Adresselinjer: []string{"x"}, Postnummer: "5003", Poststed: "BERGEN"}
-	fx.fake.InjectFault(fikstest.Fault{Status: http.StatusBadRequest})
+	fx.fake.InjectFault(svaruttest.Fault{Status: http.StatusBadRequest})
 	_, err = c.Send(ctx, f)
 	assert.ErrorIs(t, err, fiks.ErrBadRequest)
 	assert.Equal(t, 1, fx.fake.Requests()-before)
@@ -359,8 +350,8 @@ func TestFakeRefusesMalformedBodies(t *testing.T) {
 	post := func(body, ctype string) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, fx.fake.URL()+"/api/v2/kontoer/"+konto+"/forsendelser/", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+tok.Value)
-		req.Header.Set("IntegrasjonId", integID)
-		req.Header.Set("IntegrasjonPassord", integPw)
+		req.Header.Set("IntegrasjonId", fx.integ.ID)
+		req.Header.Set("IntegrasjonPassord", fx.integ.Passord)
 		req.Header.Set("Content-Type", ctype)
 		resp, err := fx.fake.HTTPClient().Do(req)
 		require.NoError(t, err)

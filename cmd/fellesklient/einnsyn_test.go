@@ -18,8 +18,7 @@ import (
 // einnsynFake is a plain-http fake with one published saksmappe of n journalposter.
 func einnsynFake(t *testing.T, n int) (*einnsyntest.Server, auth.Secret, string) {
 	t.Helper()
-	fake := einnsyntest.New(einnsyntest.Options{Plain: true})
-	t.Cleanup(fake.Close)
+	fake := einnsyntest.NewServer(t, einnsyntest.Options{Plain: true})
 	enh := fake.AddEnhet(einnsyntest.Enhet{Navn: "Testkommune", Orgnummer: "910000020"})
 	key := fake.AddAPIKey(enh)
 	c, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), APIKey: key})

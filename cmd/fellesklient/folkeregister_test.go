@@ -10,24 +10,16 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
-	"github.com/fellesklient/fellesklient/maskinporten"
-	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
 func TestFolkeregisterPerson(t *testing.T) {
-	mp := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
-	t.Cleanup(mp.Close)
-	mo := mp.NewClient("cli", "910000020", fiks.Scope)
-	mpc, err := maskinporten.New(mo)
+	fx := fikstest.NewFixture(t, "910000020", "folkeregister:rolle:r1")
+	tok, err := fx.Tokens.Token(context.Background())
 	require.NoError(t, err)
-	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
-	require.NoError(t, err)
-	fake := folkeregistertest.NewServer(mp, folkeregistertest.Options{Plain: true})
-	t.Cleanup(fake.Close)
-	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "integ", Passord: "integ-pw-123", Org: "910000020", Privileges: []string{"folkeregister:rolle:r1"}})
+	fake := folkeregistertest.NewServer(t, folkeregistertest.Options{Maskinporten: fx.Maskinporten, Plain: true})
+	fake.AddIntegrasjon(fx.Integrasjon)
 	fake.AddRolle(folkeregistertest.Rolle{ID: "r1", Parts: []string{"person-basis", "relasjon-utvidet"}})
 	born := time.Date(1985, 4, 2, 0, 0, 0, 0, time.UTC)
 	nr := folkeregistertest.Foedselsnummer(born, 120)
@@ -35,7 +27,7 @@ func TestFolkeregisterPerson(t *testing.T) {
 	fake.AddPerson(folkeregistertest.Person{Foedselsnummer: nr, Fornavn: "Ola", Etternavn: "Nordmann", Kjoenn: "mann", Foedselsdato: born,
 		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Fjordgata", Husnummer: 3, Postnummer: "7010", Poststed: "TRONDHEIM"},
 		Relasjoner:     []folkeregistertest.Relasjon{{Foedselsnummer: barn, RelatertPersonsRolle: "barn", MinRolleForPerson: "far"}}})
-	vars := map[string]string{"MASKINPORTEN_TOKEN": tok.Value, "FIKS_INTEGRASJON_ID": "integ", "FIKS_INTEGRASJON_PASSORD": "integ-pw-123"}
+	vars := map[string]string{"MASKINPORTEN_TOKEN": tok.Value, "FIKS_INTEGRASJON_ID": fx.Integrasjon.ID, "FIKS_INTEGRASJON_PASSORD": fx.Integrasjon.Passord}
 
 	r := runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--parts", "person-basis,relasjon-utvidet")
 	require.Equal(t, 0, r.code, r.stderr)

@@ -36,8 +36,7 @@ func runCLI(t *testing.T, vars map[string]string, args ...string) result {
 }
 
 func TestMaskinportenToken(t *testing.T) {
-	s := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Plain: true})
 	dir := t.TempDir()
 	key := testutil.Key(t, 2048, 0)
 	s.AddClient(maskinportentest.Client{ID: "cli", Org: "910000020", Scopes: []string{"ks:fiks", "a:b"}, Keys: map[string]*rsa.PublicKey{"kid-cli": &key.PublicKey}})
@@ -115,8 +114,7 @@ func TestMaskinportenToken(t *testing.T) {
 }
 
 func TestMaskinportenMetadata(t *testing.T) {
-	s := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Plain: true})
 	r := runCLI(t, nil, "maskinporten", "metadata", "--issuer", s.URL()+"/")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "token endpoint:  "+s.URL()+"/token")

@@ -20,11 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/internal/testutil"
-	"github.com/fellesklient/fellesklient/maskinporten"
-	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
 
@@ -38,24 +35,20 @@ type svarutCLI struct {
 }
 
 func newSvarutCLI(t *testing.T) *svarutCLI {
-	mp := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
-	t.Cleanup(mp.Close)
-	mpc, err := maskinporten.New(mp.NewClient("cli", "910000020", fiks.Scope))
-	require.NoError(t, err)
-	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
-	require.NoError(t, err)
-	fake := svaruttest.NewServer(mp, svaruttest.Options{Plain: true})
-	t.Cleanup(fake.Close)
 	konto := uuid.NewString()
+	fx := fikstest.NewFixture(t, "910000020", "svarut:konto:"+konto)
+	tok, err := fx.Tokens.Token(context.Background())
+	require.NoError(t, err)
+	fake := svaruttest.NewServer(t, svaruttest.Options{Maskinporten: fx.Maskinporten, Plain: true})
 	fake.AddKonto(konto)
-	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "integ", Passord: "integ-pw", Org: "910000020", Privileges: []string{"svarut:konto:" + konto}})
+	fake.AddIntegrasjon(fx.Integrasjon)
 	key := testutil.Key(t, 2048, 9)
 	cert := testutil.Cert(t, key, "mottakersystem", "974760673", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
 	fake.AddMottakersystem(svaruttest.Mottakersystem{ID: "sys", Passord: "sys-pw", Organisasjonsnummer: "974760673", Sertifikat: cert, Niva: 3})
 	kf := filepath.Join(t.TempDir(), "m.key")
 	require.NoError(t, os.WriteFile(kf, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
 	return &svarutCLI{fake: fake, konto: konto, keyFile: kf, cert: cert, key: key, vars: map[string]string{
-		"MASKINPORTEN_TOKEN": tok.Value, "FIKS_INTEGRASJON_ID": "integ", "FIKS_INTEGRASJON_PASSORD": "integ-pw",
+		"MASKINPORTEN_TOKEN": tok.Value, "FIKS_INTEGRASJON_ID": fx.Integrasjon.ID, "FIKS_INTEGRASJON_PASSORD": fx.Integrasjon.Passord,
 		"SVARINN_BRUKER": "sys", "SVARINN_PASSORD": "sys-pw"}}
 }
 

@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,8 +76,9 @@ type object struct {
 	deleted bool
 }
 
-// New starts the fake on loopback.
-func New(opts Options) *Server {
+// NewServer starts the fake on loopback. With a non-nil t it is closed by t.Cleanup;
+// without (a program, not a test) call Close.
+func NewServer(t testing.TB, opts Options) *Server {
 	if opts.MaxUnverified == 0 {
 		opts.MaxUnverified = 3
 	}
@@ -84,9 +86,13 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, objs: map[string]*object{}, keys: map[string]string{}, tokens: map[string]string{}, secrets: map[string]string{}}
-	s.Server = fakefault.NewServer(http.HandlerFunc(s.serve), opts.Plain, func(w http.ResponseWriter, r *http.Request, status int) {
-		writeError(w, status, typeFor(status), "injected fault", nil)
-	})
+	s.Server = fakefault.NewServer(fakefault.Config{Handler: http.HandlerFunc(s.serve), Plain: opts.Plain,
+		WriteStatus: func(w http.ResponseWriter, r *http.Request, status int) {
+			writeError(w, status, typeFor(status), "injected fault", nil)
+		}})
+	if t != nil {
+		t.Cleanup(s.Close)
+	}
 	return s
 }
 

@@ -31,14 +31,12 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/maskinporten"
-	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 	"github.com/fellesklient/fellesklient/noark5/arkivmelding"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
@@ -61,34 +59,21 @@ func run(w io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
-	// 1. Maskinporten: a fake with the municipality's client; a cached token source.
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
-	defer mp.Close()
-	mpOpts := mp.NewClient("kommune-fagsystem", kommune, fiks.Scope)
-	mpOpts.HTTPClient = mp.HTTPClient()
-	mpc, err := maskinporten.New(mpOpts)
-	if err != nil {
-		return err
-	}
-	tokens, err := mpc.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
-	if err != nil {
-		return err
-	}
-	tok, err := tokens.Token(ctx)
+	// 1. Maskinporten: a fake with the municipality's client and a cached token source;
+	// the FIKS side: one Fiks-integrasjon for Folkeregister and SvarUt.
+	konto := uuid.NewString()
+	fx := fikstest.NewFixture(nil, kommune, "folkeregister:rolle:"+rolle, "svarut:konto:"+konto)
+	defer fx.Close()
+	mp, creds := fx.Maskinporten, fx.Credentials
+	tok, err := fx.Tokens.Token(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "1. Maskinporten: %v\n", tok) // prints without the token value
 
-	// The FIKS side: one Fiks-integrasjon for Folkeregister and SvarUt.
-	integ := fikstest.Integrasjon{ID: uuid.NewString(), Passord: "integrasjonspassord", Org: kommune}
-	creds := fiks.Credentials{Token: tokens, IntegrasjonID: integ.ID, IntegrasjonPassord: auth.Secret(integ.Passord)}
-	konto := uuid.NewString()
-	integ.Privileges = []string{"folkeregister:rolle:" + rolle, "svarut:konto:" + konto}
-
-	freg := folkeregistertest.NewServer(mp, folkeregistertest.Options{})
+	freg := folkeregistertest.NewServer(nil, folkeregistertest.Options{Maskinporten: mp})
 	defer freg.Close()
-	freg.AddIntegrasjon(integ)
+	freg.AddIntegrasjon(fx.Integrasjon)
 	freg.AddRolle(folkeregistertest.Rolle{ID: rolle, Parts: []string{"person-basis"}})
 	kari := folkeregistertest.Foedselsnummer(time.Date(1972, 9, 13, 0, 0, 0, 0, time.UTC), 120)
 	ola := folkeregistertest.Foedselsnummer(time.Date(1985, 4, 2, 0, 0, 0, 0, time.UTC), 230)
@@ -96,10 +81,10 @@ func run(w io.Writer) error {
 		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 12, Husbokstav: "B", Postnummer: "5003", Poststed: "BERGEN"}})
 	freg.AddPerson(folkeregistertest.Person{Foedselsnummer: ola, Fornavn: "Ola", Etternavn: "Nordmann", Gradering: "strengtFortrolig"})
 
-	svar := svaruttest.NewServer(mp, svaruttest.Options{})
+	svar := svaruttest.NewServer(nil, svaruttest.Options{Maskinporten: mp})
 	defer svar.Close()
 	svar.AddKonto(konto)
-	svar.AddIntegrasjon(integ)
+	svar.AddIntegrasjon(fx.Integrasjon)
 	arkivKey, arkivCert, err := selfSigned("Arkivkommunen sak/arkiv")
 	if err != nil {
 		return err
@@ -152,7 +137,7 @@ func run(w io.Writer) error {
 	}
 
 	// 4. A copy to the other municipality's archive, encrypted, at security level 4.
-	svar.InjectFault(fikstest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	svar.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
 	kopi, err := su.Send(ctx, &svarut.Forsendelse{
 		Tittel:              "Kopi: vedtak om barnehageplass",
 		Mottaker:            svarut.Mottaker{Navn: "Arkivkommunen", Organisasjonsnummer: arkivKommune},
@@ -198,7 +183,7 @@ func run(w io.Writer) error {
 	}
 
 	// What a configuration error looks like: a scope the client does not have.
-	_, err = mpc.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
+	_, err = fx.Client.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
 	var mpErr *maskinporten.Error
 	if !errors.As(err, &mpErr) || !errors.Is(err, maskinporten.ErrInvalidScope) {
 		return fmt.Errorf("expected invalid_scope, got %v", err)
@@ -251,7 +236,7 @@ func archiveAndPublish(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "7. Noark 5: archived saksmappe %d/%d with journalpost %d/%d as an arkivmelding (%d bytes)\n",
 		am.Mappe[0].Saksaar, am.Mappe[0].Sakssekvensnummer, 2026, 1234, len(xml))
 
-	fake := einnsyntest.New(einnsyntest.Options{})
+	fake := einnsyntest.NewServer(nil, einnsyntest.Options{})
 	defer fake.Close()
 	enhet := fake.AddEnhet(einnsyntest.Enhet{Navn: "Testkommune", Orgnummer: kommune, Enhetstype: "KOMMUNE"})
 	pub, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), APIKey: auth.Secret(fake.AddAPIKey(enhet))})

@@ -143,20 +143,8 @@ func WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code, me
 	_, _ = w.Write(b)
 }
 
-// Fault is one injected failure.
-type Fault struct {
-	// Status answers with this status and a FIKS error body, without processing.
-	Status int
-	// RetryAfter sets Retry-After (seconds) with Status.
-	RetryAfter int
-	// Drop closes the connection before processing.
-	Drop bool
-	// DropAfter processes the request fully, then closes the connection without an
-	// answer: the request took effect, the client cannot know it.
-	DropAfter bool
-	// Match limits the fault to requests it returns true for. Nil: the next request.
-	Match func(*http.Request) bool
-}
+// Fault is one injected failure: the one fault type of every fake in the module.
+type Fault = fakefault.Fault
 
 // Faults is fault injection for a fake's handler. The zero value is ready.
 type Faults struct {
@@ -165,7 +153,7 @@ type Faults struct {
 
 // Add queues a fault.
 func (f *Faults) Add(ft Fault) {
-	f.in.Add(fakefault.Fault{Status: ft.Status, RetryAfter: ft.RetryAfter, Drop: ft.Drop, DropAfter: ft.DropAfter, Match: ft.Match})
+	f.in.Add(ft)
 }
 
 // FailNext fails the next n requests with status.
@@ -188,44 +176,21 @@ func (f *Faults) Wrap(next http.Handler) http.Handler {
 	})
 }
 
-// Server is the HTTP side every FIKS fake shares: a loopback server (TLS unless plain),
-// a count of the requests that reached it, and fault injection in front of the fake's
-// handler with FIKS's error body. The fakes embed it, so these methods are theirs.
+// Server is the HTTP side every FIKS fake shares: the module's fault server
+// (internal/fakefault: a loopback server, TLS unless plain, a count of the requests that
+// reached it, and fault injection) with FIKS's error body for injected statuses. The
+// fakes embed it, so its methods (URL, HTTPClient, Certificate, Close, Requests,
+// FailNext, InjectFault, SetLatency, ClearFaults) are theirs.
 type Server struct {
-	s *fakefault.Server
+	*fakefault.Server
 }
 
-// NewServer starts h behind fault injection on loopback. It panics if it cannot listen,
-// as httptest does.
-func NewServer(h http.Handler, plain bool) *Server {
-	return &Server{fakefault.NewServer(h, plain, func(w http.ResponseWriter, r *http.Request, status int) {
-		WriteError(w, r, status, "injected fault")
-	})}
+// NewHTTPServer starts h behind fault injection on loopback: the building block of a
+// FIKS fake (svaruttest, folkeregistertest). It panics if it cannot listen, as httptest
+// does.
+func NewHTTPServer(h http.Handler, plain bool) *Server {
+	return &Server{fakefault.NewServer(fakefault.Config{Handler: h, Plain: plain,
+		WriteStatus: func(w http.ResponseWriter, r *http.Request, status int) {
+			WriteError(w, r, status, "injected fault")
+		}})}
 }
-
-// URL is the base URL to give the client (Options.BaseURL).
-func (s *Server) URL() string { return s.s.URL() }
-
-// HTTPClient returns a client that trusts the server's TLS certificate.
-func (s *Server) HTTPClient() *http.Client { return s.s.HTTPClient() }
-
-// Close shuts the server down.
-func (s *Server) Close() { s.s.Close() }
-
-// Requests returns how many requests reached the server.
-func (s *Server) Requests() int { return s.s.Requests() }
-
-// FailNext fails the next n requests with status (and Retry-After seconds).
-func (s *Server) FailNext(n, status, retryAfter int) { s.s.FailNext(n, status, retryAfter) }
-
-// InjectFault queues a fault; DropAfter is "the request took effect, then the connection
-// dropped".
-func (s *Server) InjectFault(f Fault) {
-	s.s.InjectFault(fakefault.Fault{Status: f.Status, RetryAfter: f.RetryAfter, Drop: f.Drop, DropAfter: f.DropAfter, Match: f.Match})
-}
-
-// SetLatency delays every answer.
-func (s *Server) SetLatency(d time.Duration) { s.s.SetLatency(d) }
-
-// ClearFaults removes queued faults and latency.
-func (s *Server) ClearFaults() { s.s.ClearFaults() }

@@ -31,15 +31,23 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/fakefault"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
+// Fault is one injected failure (InjectFault): the one fault type of every fake in the
+// module.
+type Fault = fakefault.Fault
+
 // Options configure a Server.
 type Options struct {
+	// Maskinporten is the Maskinporten fake whose tokens the fake accepts. Required.
+	Maskinporten *maskinportentest.Server
 	// Plain serves plain HTTP on loopback instead of TLS.
 	Plain bool
 	// PageSize is the number of feed events per page (FREG: 1000).
@@ -122,8 +130,13 @@ type hendelse struct {
 	Hendelse      map[string]any `json:"hendelse"`
 }
 
-// NewServer starts a fake that trusts tokens from mp.
-func NewServer(mp *maskinportentest.Server, opts Options) *Server {
+// NewServer starts a fake that trusts tokens from Options.Maskinporten. With a non-nil t
+// it is closed by t.Cleanup; without (a program, not a test) call Close.
+func NewServer(t testing.TB, opts Options) *Server {
+	if opts.Maskinporten == nil {
+		panic("folkeregistertest: Options.Maskinporten is required")
+	}
+	mp := opts.Maskinporten
 	if opts.PageSize <= 0 {
 		opts.PageSize = 1000
 	}
@@ -141,7 +154,10 @@ func NewServer(mp *maskinportentest.Server, opts Options) *Server {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
 	})
-	s.Server = fikstest.NewServer(s.auth.Require(mux), opts.Plain)
+	s.Server = fikstest.NewHTTPServer(s.auth.Require(mux), opts.Plain)
+	if t != nil {
+		t.Cleanup(s.Close)
+	}
 	return s
 }
 

@@ -38,8 +38,7 @@ func TestFoedselsnummerIsSynthetic(t *testing.T) {
 
 // TestRawRules checks the fake's HTTP rules without the client.
 func TestRawRules(t *testing.T) {
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
-	defer mp.Close()
+	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
 	mo := mp.NewClient("c", "910000020", fiks.Scope)
 	mo.HTTPClient = mp.HTTPClient()
 	mpc, err := maskinporten.New(mo)
@@ -47,8 +46,7 @@ func TestRawRules(t *testing.T) {
 	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
 	require.NoError(t, err)
 
-	fake := folkeregistertest.NewServer(mp, folkeregistertest.Options{})
-	defer fake.Close()
+	fake := folkeregistertest.NewServer(t, folkeregistertest.Options{Maskinporten: mp})
 	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "i1", Passord: "p1", Org: "910000020", Privileges: []string{"folkeregister:rolle:r1"}})
 	fake.AddRolle(folkeregistertest.Rolle{ID: "r1", Parts: []string{"person-basis"}})
 	ids := fake.Syntetiske(3, 1)

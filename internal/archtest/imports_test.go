@@ -71,6 +71,9 @@ func serviceOf(p string) string {
 var allowedService = map[string][]string{
 	"fiks/arkiv":   {"fiks/io"},
 	"fiks/digisos": {"fiks/io", "svarut"},
+	// fikstest.NewFixture is the one start of every FIKS test, example and the
+	// quickstart: a Maskinporten client (the real grant flow) feeding FIKS credentials.
+	"fiks/fikstest": {"maskinporten"},
 }
 
 // allowed reports whether package p may import the module package imp, and why not.
@@ -115,7 +118,7 @@ func allowed(p, imp string) (bool, string) {
 		if isFake(p) && imp == "maskinporten/maskinportentest" {
 			return true, ""
 		}
-		for _, ok := range allowedService[ps] {
+		for _, ok := range append(allowedService[ps], allowedService[p]...) {
 			if under(imp, ok) && !isFake(imp) {
 				return true, ""
 			}

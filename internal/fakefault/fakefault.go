@@ -4,6 +4,7 @@
 package fakefault
 
 import (
+	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -127,16 +128,31 @@ type Server struct {
 	reqs atomic.Int64
 }
 
-// NewServer starts h behind fault injection on loopback; writeStatus answers an injected
-// status in the service's error format. It panics if it cannot listen, as httptest does.
-func NewServer(h http.Handler, plain bool, writeStatus func(w http.ResponseWriter, r *http.Request, status int)) *Server {
+// Config is what a fake gives NewServer.
+type Config struct {
+	// Handler is the fake's service.
+	Handler http.Handler
+	// Plain serves HTTP instead of TLS.
+	Plain bool
+	// WriteStatus answers an injected status in the service's error format.
+	WriteStatus func(w http.ResponseWriter, r *http.Request, status int)
+	// Seen, if set, is called for every request before any fault applies.
+	Seen func(r *http.Request)
+}
+
+// NewServer starts c.Handler behind fault injection on loopback. It panics if it cannot
+// listen, as httptest does.
+func NewServer(c Config) *Server {
 	s := &Server{}
-	wrapped := s.in.Wrap(h, writeStatus)
+	wrapped := s.in.Wrap(c.Handler, c.WriteStatus)
 	counted := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.reqs.Add(1)
+		if c.Seen != nil {
+			c.Seen(r)
+		}
 		wrapped.ServeHTTP(w, r)
 	})
-	if plain {
+	if c.Plain {
 		s.srv = httptest.NewServer(counted)
 	} else {
 		s.srv = httptest.NewTLSServer(counted)
@@ -149,6 +165,9 @@ func (s *Server) URL() string { return s.srv.URL }
 
 // HTTPClient returns a client that trusts the server's TLS certificate.
 func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
+
+// Certificate is the server's TLS certificate (nil for a plain server).
+func (s *Server) Certificate() *x509.Certificate { return s.srv.Certificate() }
 
 // Close shuts the server down.
 func (s *Server) Close() { s.srv.Close() }

@@ -66,16 +66,14 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	logs := &testutil.LogBuffer{}
 	col := &collector{t: t}
 
-	mp := maskinportentest.NewServer(maskinportentest.Options{})
-	defer mp.Close()
+	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
 	mo := mp.NewClient("leak", "910000020", fiks.Scope)
 	mo.HTTPClient = mp.HTTPClient()
 	mo.Logger = logs.Logger()
 	mpc, err := maskinporten.New(mo)
 	require.NoError(t, err)
 
-	fake := folkeregistertest.NewServer(mp, folkeregistertest.Options{PageSize: 5})
-	defer fake.Close()
+	fake := folkeregistertest.NewServer(t, folkeregistertest.Options{Maskinporten: mp, PageSize: 5})
 	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "i", Passord: "p", Org: "910000020", Privileges: []string{"folkeregister:rolle:r"}})
 	fake.AddRolle(folkeregistertest.Rolle{ID: "r", Parts: []string{"person-basis", "relasjon-utvidet", "historikk"}, Hendelser: true})
 	numbers := fake.Syntetiske(30, 3)
@@ -115,11 +113,11 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 		case 1:
 			fake.FailNext(1, http.StatusServiceUnavailable, 0)
 		case 2:
-			fake.InjectFault(fikstest.Fault{Drop: true})
+			fake.InjectFault(folkeregistertest.Fault{Drop: true})
 		case 3:
 			fake.FailNext(2, http.StatusBadGateway, 0) // exhausts the attempts
 		case 4:
-			fake.InjectFault(fikstest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 0})
+			fake.InjectFault(folkeregistertest.Fault{Status: http.StatusTooManyRequests, RetryAfter: 0})
 		}
 		p, err := c.Person(ctx, id, full)
 		col.err("person", err)
@@ -138,7 +136,7 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	res, err := c.Personer(ctx, ids, full)
 	col.err("bulk", err)
 	col.value("bulk", res)
-	fake.InjectFault(fikstest.Fault{DropAfter: true})
+	fake.InjectFault(folkeregistertest.Fault{DropAfter: true})
 	_, err = c.Personer(ctx, ids[:3], nil)
 	col.err("bulk drop", err)
 	hits, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "Kari", FoedselsaarFraOgMed: 1900}, nil)
@@ -163,8 +161,7 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	col.err("canceled", err)
 
 	// einnsyn: identity numbers where ids, queries and fields belong, with faults.
-	ef := einnsyntest.New(einnsyntest.Options{})
-	defer ef.Close()
+	ef := einnsyntest.NewServer(t, einnsyntest.Options{})
 	enh := ef.AddEnhet(einnsyntest.Enhet{Navn: "K", Orgnummer: "910000020"})
 	ec, err := einnsyn.New(einnsyn.Options{BaseURL: ef.URL(), HTTPClient: ef.HTTPClient(), APIKey: ef.AddAPIKey(enh), Logger: logs.Logger(), MaxAttempts: 2})
 	require.NoError(t, err)

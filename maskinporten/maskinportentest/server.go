@@ -37,12 +37,12 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/fellesklient/fellesklient/ident"
@@ -94,7 +94,10 @@ type SystemUser struct {
 
 // Server is the fake. Create it with NewServer and close it with Close.
 type Server struct {
-	srv    *httptest.Server
+	// The module's fault server: URL, HTTPClient, Certificate, Close, Requests,
+	// SetLatency and ClearFaults are its. FailNext, DropNext and InjectFault are this
+	// package's, aimed at /token.
+	*fakefault.Server
 	issuer string
 	key    *rsa.PrivateKey
 	kid    string
@@ -105,7 +108,6 @@ type Server struct {
 	clients map[string]*Client
 	jtis    map[string]time.Time
 	reqs    []Request
-	faults  fakefault.Injector
 
 	tokenRequests atomic.Int64
 	tokensIssued  atomic.Int64
@@ -121,8 +123,10 @@ type Request struct {
 	MPCode       string
 }
 
-// NewServer starts a fake. It panics if it cannot listen on loopback, as httptest does.
-func NewServer(opts Options) *Server {
+// NewServer starts a fake. With a non-nil t it is closed by t.Cleanup; without (a
+// program, not a test) call Close. It panics if it cannot listen on loopback, as httptest
+// does.
+func NewServer(t testing.TB, opts Options) *Server {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		panic("maskinportentest: " + err.Error())
@@ -145,30 +149,21 @@ func NewServer(opts Options) *Server {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	mux.HandleFunc("/token", s.handleToken)
 	mux.HandleFunc("/jwk", s.handleJWK)
-	h := s.withFaults(mux)
-	if opts.Plain {
-		s.srv = httptest.NewServer(h)
-	} else {
-		s.srv = httptest.NewTLSServer(h)
+	s.Server = fakefault.NewServer(fakefault.Config{Handler: mux, Plain: opts.Plain, WriteStatus: s.writeInjected,
+		Seen: func(r *http.Request) {
+			if r.URL.Path == "/token" {
+				s.tokenRequests.Add(1)
+			}
+		}})
+	s.issuer = s.URL() + "/"
+	if t != nil {
+		t.Cleanup(s.Close)
 	}
-	s.issuer = s.srv.URL + "/"
 	return s
 }
 
-// Close shuts the server down.
-func (s *Server) Close() { s.srv.Close() }
-
-// URL is the server's base URL (no trailing slash).
-func (s *Server) URL() string { return s.srv.URL }
-
 // Environment is the issuer to put in maskinporten.Options.Environment.
 func (s *Server) Environment() maskinporten.Environment { return maskinporten.Environment(s.issuer) }
-
-// HTTPClient returns a client that trusts the server's TLS certificate.
-func (s *Server) HTTPClient() *http.Client { return s.srv.Client() }
-
-// Certificate returns the server's TLS certificate (nil for a plain server).
-func (s *Server) Certificate() *x509.Certificate { return s.srv.Certificate() }
 
 // SetNow replaces the server's clock.
 func (s *Server) SetNow(now func() time.Time) {
@@ -215,8 +210,9 @@ func (s *Server) TokenRequests() int { return int(s.tokenRequests.Load()) }
 // TokensIssued is the number of tokens issued.
 func (s *Server) TokensIssued() int { return int(s.tokensIssued.Load()) }
 
-// Requests returns what the server received so far.
-func (s *Server) Requests() []Request {
+// TokenRequestLog returns the token requests the server processed so far (injected
+// faults answer before processing and are not in it; Requests counts every request).
+func (s *Server) TokenRequestLog() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.reqs)
@@ -235,8 +231,8 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                s.issuer,
-		"token_endpoint":                        s.srv.URL + "/token",
-		"jwks_uri":                              s.srv.URL + "/jwk",
+		"token_endpoint":                        s.URL() + "/token",
+		"jwks_uri":                              s.URL() + "/jwk",
 		"token_endpoint_auth_methods_supported": []string{"private_key_jwt"},
 		"grant_types_supported":                 []string{"urn:ietf:params:oauth:grant-type:jwt-bearer"},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"RS256", "RS384", "RS512"},

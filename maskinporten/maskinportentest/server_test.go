@@ -60,8 +60,7 @@ func grantForm(g string) url.Values {
 
 func TestGrantRules(t *testing.T) {
 	clock := time.Now()
-	s := maskinportentest.NewServer(maskinportentest.Options{Now: func() time.Time { return clock }})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Now: func() time.Time { return clock }})
 	key := testutil.Key(t, 2048, 0)
 	other := testutil.Key(t, 2048, 1)
 	certKey := testutil.Key(t, 2048, 2)
@@ -159,13 +158,12 @@ func TestGrantRules(t *testing.T) {
 		resp.Body.Close()
 		assert.Equal(t, 405, resp.StatusCode)
 	})
-	assert.Positive(t, len(s.Requests()))
+	assert.Positive(t, len(s.TokenRequestLog()))
 }
 
 func TestRequireToken(t *testing.T) {
 	clock := time.Now()
-	s := maskinportentest.NewServer(maskinportentest.Options{Now: func() time.Time { return clock }, TokenLifetime: time.Minute})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Now: func() time.Time { return clock }, TokenLifetime: time.Minute})
 	opts := s.NewClient("c1", org, "ks:fiks", "other:scope")
 	key := opts.Key.Signer.(*rsa.PrivateKey)
 	get := func(scope string) string {
@@ -221,8 +219,7 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (r *recorder) WriteHeader(s int) { r.status = s }
 
 func TestFaultsAndMetadata(t *testing.T) {
-	s := maskinportentest.NewServer(maskinportentest.Options{Plain: true})
-	t.Cleanup(s.Close)
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Plain: true})
 	assert.True(t, strings.HasPrefix(s.URL(), "http://127.0.0.1"))
 	resp, err := http.Get(s.URL() + "/.well-known/oauth-authorization-server")
 	require.NoError(t, err)

@@ -7,9 +7,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/fellesklient/fellesklient/noark5"
 	"math/rand/v2"
 	"time"
+
+	"github.com/fellesklient/fellesklient/noark5"
 )
 
 // Options shape a synthetic extraction.

@@ -42,6 +42,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/google/uuid"
@@ -49,11 +50,18 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/fakefault"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 )
 
+// Fault is one injected failure (InjectFault): the one fault type of every fake in the
+// module.
+type Fault = fakefault.Fault
+
 // Options configure a Server.
 type Options struct {
+	// Maskinporten is the Maskinporten fake whose tokens the fake accepts. Required.
+	Maskinporten *maskinportentest.Server
 	// Plain serves plain HTTP on loopback instead of TLS.
 	Plain bool
 	// Dir holds the stored documents. Empty: a temporary directory removed by Close.
@@ -138,9 +146,14 @@ type Server struct {
 	order   []string
 }
 
-// NewServer starts a fake that trusts tokens from mp. It panics if it cannot create its
-// key or directory, as httptest does when it cannot listen.
-func NewServer(mp *maskinportentest.Server, opts Options) *Server {
+// NewServer starts a fake that trusts tokens from Options.Maskinporten. With a non-nil t
+// it is closed by t.Cleanup; without (a program, not a test) call Close. It panics if it
+// cannot create its key or directory, as httptest does when it cannot listen.
+func NewServer(t testing.TB, opts Options) *Server {
+	if opts.Maskinporten == nil {
+		panic("svaruttest: Options.Maskinporten is required")
+	}
+	mp := opts.Maskinporten
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -194,7 +207,10 @@ func NewServer(mp *maskinportentest.Server, opts Options) *Server {
 	root := http.NewServeMux()
 	root.Handle("/api/", s.auth.Require(api))
 	root.Handle("/tjenester/", s.basic(inn))
-	s.Server = fikstest.NewServer(root, opts.Plain)
+	s.Server = fikstest.NewHTTPServer(root, opts.Plain)
+	if t != nil {
+		t.Cleanup(s.Close)
+	}
 	return s
 }
 
