@@ -18,7 +18,7 @@ import (
 )
 
 func arkivertSak() *arkivmelding.Arkivmelding {
-	t0 := arkivmelding.Naa(time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC))
+	t0 := arkivmelding.Tid(time.Date(2025, 3, 1, 9, 30, 0, 0, time.UTC))
 	jd := arkivmelding.NewDato(2025, 3, 1)
 	mappeID := "{9A3F0C4E-6B1D-4C55-8F2E-0D1C2B3A4F5E}"
 	jp := func(n int, typ string, skj *arkivmelding.Skjerming, part arkivmelding.Korrespondansepart) arkivmelding.Registrering {

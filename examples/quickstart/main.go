@@ -13,14 +13,9 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net/http"
 	"os"
 	"strings"
@@ -32,7 +27,6 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
-	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
 	"github.com/fellesklient/fellesklient/ident"
@@ -85,12 +79,8 @@ func run(w io.Writer) error {
 	defer svar.Close()
 	svar.AddKonto(konto)
 	svar.AddIntegrasjon(fx.Integrasjon)
-	arkivKey, arkivCert, err := selfSigned("Arkivkommunen sak/arkiv")
-	if err != nil {
-		return err
-	}
-	svar.AddMottakersystem(svaruttest.Mottakersystem{ID: "arkivkommunen-sakarkiv", Passord: "servicepassord",
-		Organisasjonsnummer: arkivKommune, Sertifikat: arkivCert, Niva: 4})
+	// The receiving archive's system, with its own key and self-signed certificate.
+	arkivKey := svar.NewMottakersystem("arkivkommunen-sakarkiv", "servicepassord", arkivKommune)
 
 	// 2. Folkeregister: look the recipients up; honour address protection.
 	fr, err := folkeregister.New(folkeregister.Options{BaseURL: freg.URL(), HTTPClient: freg.HTTPClient(), Credentials: creds, Rolle: rolle})
@@ -154,7 +144,7 @@ func run(w io.Writer) error {
 
 	// 5. SvarInn: the archive receives it, decrypts it, and acknowledges it once stored.
 	mottak, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(),
-		Brukernavn: "arkivkommunen-sakarkiv", Passord: "servicepassord", Key: kryptering.Key{Decrypter: arkivKey, Certificate: arkivCert}})
+		Brukernavn: "arkivkommunen-sakarkiv", Passord: "servicepassord", Key: arkivKey})
 	if err != nil {
 		return err
 	}
@@ -197,7 +187,7 @@ func run(w io.Writer) error {
 // schema's rules before it is written), reads it back as the archive would, maps it to
 // eInnsyn and publishes it to the fake, then searches as the public.
 func archiveAndPublish(ctx context.Context, w io.Writer) error {
-	now := arkivmelding.Naa(time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC))
+	now := arkivmelding.Tid(time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC))
 	dato := arkivmelding.NewDato(2026, 6, 15)
 	sakID := uuid.NewString()
 	am := &arkivmelding.Arkivmelding{
@@ -275,21 +265,4 @@ func archiveAndPublish(ctx context.Context, w io.Writer) error {
 			jp.OffentligTittel, jp.Saksmappe.Object.OffentligTittel, jp.Korrespondansepart[0].Object.KorrespondansepartNavn)
 	}
 	return nil
-}
-
-// selfSigned makes the receiving system's key and certificate, as KS tells receivers to
-// (openssl req -x509 -newkey rsa:2048 ...).
-func selfSigned(cn string) (*rsa.PrivateKey, *x509.Certificate, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, nil, err
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(365 * 24 * time.Hour)}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
-	return key, cert, err
 }

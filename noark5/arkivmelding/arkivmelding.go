@@ -58,8 +58,8 @@ func NewDato(y int, m time.Month, d int) Dato { return noark5.NewDato(y, m, d) }
 // read and a write.
 type Tidspunkt = noark5.Tidspunkt
 
-// Naa is a Tidspunkt for t.
-func Naa(t time.Time) Tidspunkt { return noark5.Tid(t) }
+// Tid is a Tidspunkt for t.
+func Tid(t time.Time) Tidspunkt { return noark5.Tid(t) }
 
 // AnyXML is content of xs:anyType (virksomhetsspesifikkeMetadata): InnerXML is written
 // as it is. When read, elements in the arkivmelding namespace come back without a

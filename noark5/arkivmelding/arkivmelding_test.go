@@ -24,7 +24,7 @@ func xsd(t *testing.T) string { return testutil.SharedFile(t, dir+"/arkivmelding
 // Eksempel is a saksmappe with one journalpost, two documents and a skjerming, built the
 // way a case system would.
 func Eksempel() *arkivmelding.Arkivmelding {
-	t0 := arkivmelding.Naa(time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
+	t0 := arkivmelding.Tid(time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
 	jd := arkivmelding.NewDato(2025, 3, 1)
 	sd := arkivmelding.NewDato(2025, 2, 20)
 	mappeID := "9a3f0c4e-6b1d-4c55-8f2e-0d1c2b3a4f5e"

@@ -167,18 +167,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 		}
 		s.dir, s.ownDir = d, true
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: "SvarUt (svaruttest)", Organization: []string{"KS"}},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(10 * 365 * 24 * time.Hour), KeyUsage: x509.KeyUsageKeyEncipherment}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		panic(err)
-	}
-	s.key = key
-	s.cert, _ = x509.ParseCertificate(der)
+	s.key, s.cert = selfSigned(pkix.Name{CommonName: "SvarUt (svaruttest)", Organization: []string{"KS"}})
 
 	api := http.NewServeMux()
 	const k = "/api/v2/kontoer/{konto}/forsendelser"
@@ -230,6 +219,33 @@ func (s *Server) AddIntegrasjon(i fikstest.Integrasjon) { s.auth.Add(i) }
 
 // AddKonto registers a sending konto.
 func (s *Server) AddKonto(id string) { s.mu.Lock(); s.kontoer[id] = true; s.mu.Unlock() }
+
+// NewMottakersystem registers a receiving system of organisation orgnr at security level
+// 4, with servicepassord passord and a fresh 2048-bit key and self-signed certificate (as
+// KS tells receivers to make one), and returns the key for svarut.MottakOptions.Key.
+func (s *Server) NewMottakersystem(id, passord, orgnr string) kryptering.Key {
+	key, cert := selfSigned(pkix.Name{CommonName: id, SerialNumber: orgnr})
+	s.AddMottakersystem(Mottakersystem{ID: id, Navn: id, Passord: passord, Organisasjonsnummer: orgnr, Sertifikat: cert, Niva: 4})
+	return kryptering.Key{Decrypter: key, Certificate: cert}
+}
+
+func selfSigned(subject pkix.Name) (*rsa.PrivateKey, *x509.Certificate) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("svaruttest: " + err.Error())
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: subject,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(10 * 365 * 24 * time.Hour), KeyUsage: x509.KeyUsageKeyEncipherment}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic("svaruttest: " + err.Error())
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic("svaruttest: " + err.Error())
+	}
+	return key, cert
+}
 
 // AddMottakersystem registers a receiving system.
 func (s *Server) AddMottakersystem(m Mottakersystem) {
