@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -87,23 +88,25 @@ func TestCacheRefreshWindow(t *testing.T) {
 		{120 * time.Second, 89 * time.Second, 91 * time.Second},
 	} {
 		t.Run(tc.lifetime.String(), func(t *testing.T) {
-			f := &fakeSource{now: time.Now(), lifetime: tc.lifetime}
-			c := newCache(f)
-			_, err := c.Token(context.Background())
-			require.NoError(t, err)
-			f.advance(tc.quiet)
-			tok, _ := c.Token(context.Background())
-			assert.Equal(t, "tok-1", tok.Value)
-			time.Sleep(20 * time.Millisecond)
-			assert.Equal(t, int64(1), f.fetches.Load(), "no refresh before the window")
-			f.advance(tc.refresh - tc.quiet)
-			tok, _ = c.Token(context.Background())
-			assert.Equal(t, "tok-1", tok.Value, "the cached token is returned at once in the window")
-			require.Eventually(t, func() bool {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				f := &fakeSource{now: time.Now(), lifetime: tc.lifetime}
+				c := newCache(f)
+				_, err := c.Token(context.Background())
+				require.NoError(t, err)
+				f.advance(tc.quiet)
 				tok, _ := c.Token(context.Background())
-				return tok.Value == "tok-2"
-			}, 2*time.Second, time.Millisecond)
-			assert.Equal(t, int64(2), f.fetches.Load())
+				assert.Equal(t, "tok-1", tok.Value)
+				synctest.Wait() // any background refresh would have run by now
+				assert.Equal(t, int64(1), f.fetches.Load(), "no refresh before the window")
+				f.advance(tc.refresh - tc.quiet)
+				tok, _ = c.Token(context.Background())
+				assert.Equal(t, "tok-1", tok.Value, "the cached token is returned at once in the window")
+				synctest.Wait() // the background refresh has finished
+				tok, _ = c.Token(context.Background())
+				assert.Equal(t, "tok-2", tok.Value)
+				assert.Equal(t, int64(2), f.fetches.Load())
+			})
 		})
 	}
 }
@@ -122,6 +125,10 @@ func TestCacheExpiredWaits(t *testing.T) {
 // TestCacheWaiterContext: each waiter returns when its own ctx ends; the shared fetch goes
 // on, on a detached context, and serves the others.
 func TestCacheWaiterContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) { cacheWaiterContext(t) })
+}
+
+func cacheWaiterContext(t *testing.T) {
 	block := make(chan struct{})
 	f := &fakeSource{now: time.Now(), lifetime: time.Hour, block: block}
 	c := newCache(f)
@@ -136,7 +143,7 @@ func TestCacheWaiterContext(t *testing.T) {
 		tok, _ := c.Token(context.Background())
 		done <- tok
 	}()
-	time.Sleep(10 * time.Millisecond)
+	synctest.Wait() // the second caller waits on the shared fetch
 	close(block)
 	tok := <-done
 	assert.Equal(t, "tok-1", tok.Value)

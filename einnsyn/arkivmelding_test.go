@@ -58,6 +58,7 @@ func arkivertSak() *arkivmelding.Arkivmelding {
 // What the case system archived as an arkivmelding is published to eInnsyn, with the
 // screened name hidden from the public and no file of the screened journalpost.
 func TestPublishFromArkivmelding(t *testing.T) {
+	t.Parallel()
 	am := arkivertSak()
 	raw, err := am.Marshal()
 	require.NoError(t, err)
@@ -119,6 +120,7 @@ func TestPublishFromArkivmelding(t *testing.T) {
 }
 
 func TestFromArkivmeldingRefusesWhatEInnsynCannotTake(t *testing.T) {
+	t.Parallel()
 	// The upstream example: the archive has not assigned numbers yet.
 	raw, err := os.ReadFile(testutil.SharedFile(t, "specs/noark5/arkivmelding/eformidling/examples/arkivmelding_ok.xml"))
 	require.NoError(t, err)

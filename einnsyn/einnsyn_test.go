@@ -88,6 +88,7 @@ func saksmappe(n int, jps ...*einnsyn.Journalpost) *einnsyn.Saksmappe {
 }
 
 func TestNewOptions(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		o    einnsyn.Options
@@ -116,6 +117,7 @@ func TestNewOptions(t *testing.T) {
 }
 
 func TestPublishReadUpdateDelete(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	jp := journalpost(1)
@@ -200,6 +202,7 @@ func TestPublishReadUpdateDelete(t *testing.T) {
 // Paging over more than three pages, with next links as paths and as full URLs, through
 // the iterator and page by page.
 func TestPaging(t *testing.T) {
+	t.Parallel()
 	for _, abs := range []bool{false, true} {
 		t.Run(fmt.Sprintf("absolute=%v", abs), func(t *testing.T) {
 			e := setup(t, einnsyntest.Options{AbsoluteLinks: abs})
@@ -277,6 +280,7 @@ func TestPaging(t *testing.T) {
 
 // A next link to another host is not followed: the API key would go there.
 func TestNextLinkToOtherHostRefused(t *testing.T) {
+	t.Parallel()
 	evil := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"items":[{"id":"jp_01jh532p3ve6haq7n53xgpqayh","entity":"Journalpost"}],"next":"https://evil.example.org/journalpost?startingAfter=x"}`))
@@ -297,6 +301,7 @@ func TestNextLinkToOtherHostRefused(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	var jps []*einnsyn.Journalpost
@@ -370,6 +375,7 @@ func TestSearch(t *testing.T) {
 
 // Every error class of the API, matched with errors.Is and errors.As.
 func TestErrorClasses(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	sm, err := e.pub.Saksmapper.Create(ctx, e.arkivdel, saksmappe(1, journalpost(1)))
@@ -457,6 +463,7 @@ func TestErrorClasses(t *testing.T) {
 
 // A create whose answer is lost is settled by its systemId, not sent twice.
 func TestCreateExactlyOnce(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	isPost := func(r *http.Request) bool { return r.Method == http.MethodPost }
@@ -488,6 +495,7 @@ func TestCreateExactlyOnce(t *testing.T) {
 
 // Bad input is refused with *ValidationError before anything is sent.
 func TestValidationBeforeSending(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	cases := map[string]func() error{}
@@ -564,6 +572,7 @@ func TestValidationBeforeSending(t *testing.T) {
 }
 
 func TestBearerActingAsAndMe(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	e.fake.AddBearerToken("ansattporten-token-1", e.kommune)
@@ -591,6 +600,7 @@ func TestBearerActingAsAndMe(t *testing.T) {
 }
 
 func TestInnsynskrav(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{MaxUnverified: 2})
 	ctx := context.Background()
 	_, err := e.pub.Saksmapper.Create(ctx, e.arkivdel, saksmappe(1, journalpost(1), journalpost(2)))
@@ -642,6 +652,7 @@ func TestInnsynskrav(t *testing.T) {
 }
 
 func TestMoeter(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	mm, err := e.pub.Moetemapper.Create(ctx, e.arkivdel, &einnsyn.Moetemappe{
@@ -685,6 +696,7 @@ func TestMoeter(t *testing.T) {
 
 // Neither the API key nor an identity number reaches a log line or an error.
 func TestSecretsNotLogged(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	var logs testutil.LogBuffer
 	c := client(t, e.fake, einnsyn.Options{APIKey: e.key, Logger: logs.Logger()})
@@ -704,6 +716,7 @@ func TestSecretsNotLogged(t *testing.T) {
 // The less common operations of the facade: Update with a struct, top-level and nested
 // skjerming, klasser, dokumentobjekter, the generic Collection, and methodNotAllowed.
 func TestMoreOperations(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	sm, err := e.pub.Saksmapper.Create(ctx, e.arkivdel, saksmappe(1, journalpost(1)))
@@ -783,6 +796,7 @@ func TestMoreOperations(t *testing.T) {
 // unique, so they are made idempotent by externalId; with only a systemId their outcome
 // is reported unknown and nothing is sent twice.
 func TestCreateExactlyOnceEveryCollection(t *testing.T) {
+	t.Parallel()
 	e := setup(t, einnsyntest.Options{})
 	ctx := context.Background()
 	isPost := func(r *http.Request) bool { return r.Method == http.MethodPost }

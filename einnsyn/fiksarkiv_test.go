@@ -47,6 +47,7 @@ func fiksMelding(t *testing.T) *fiksarkiv.Arkivmelding {
 }
 
 func TestPublishFromFiksArkiv(t *testing.T) {
+	t.Parallel()
 	am := fiksMelding(t)
 	sm, err := einnsyn.SaksmappeFromFiksArkiv(am, &einnsyn.FromArkivmeldingOptions{DokumentURL: func(ref string) string { return "https://dok.example.org/" + ref }})
 	require.NoError(t, err)
@@ -94,6 +95,7 @@ func TestPublishFromFiksArkiv(t *testing.T) {
 // The usual flow: the case system sends an arkivmelding without numbers, the archive
 // answers with a kvittering, and the message with the archive's numbers is published.
 func TestPublishFiksArkivAfterKvittering(t *testing.T) {
+	t.Parallel()
 	am := fiksMelding(t)
 	am.Mappe.Saksmappe.Saksaar, am.Mappe.Saksmappe.Sakssekvensnummer = nil, nil
 	am.Registrering.Journalpost.Journalaar, am.Registrering.Journalpost.Journalsekvensnummer, am.Registrering.Journalpost.Journalpostnummer = nil, nil, nil

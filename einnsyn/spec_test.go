@@ -107,6 +107,7 @@ var typed = map[string]any{
 // Every property of the spec's schemas (allOf resolved) has a field in the hand-written
 // type, and no field is invented.
 func TestTypesCoverSpec(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	for name, v := range typed {
 		t.Run(name, func(t *testing.T) {
@@ -141,6 +142,7 @@ func TestTypesCoverSpec(t *testing.T) {
 
 // The id prefixes and the collections they route to are the spec's x-idPrefix.
 func TestPrefixesMatchSpec(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	n := 0
 	for name, sc := range s.Components.Schemas {
@@ -157,6 +159,7 @@ func TestPrefixesMatchSpec(t *testing.T) {
 // The enum values offered as constants are the spec's, and the generated Valid methods
 // used by the validation agree.
 func TestEnumsMatchSpec(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	enum := func(schemaName, prop string) []string {
 		return s.props(s.Components.Schemas[schemaName])[prop].Enum
@@ -234,6 +237,7 @@ func (s *spec) example(sc *schema, expand int) any {
 // Every shape the spec allows decodes: ids and expanded objects, every property present,
 // plus a field the spec does not know yet. Also through Object, by entity.
 func TestDecodeSpecShapes(t *testing.T) {
+	t.Parallel()
 	s := loadSpec(t)
 	for name, v := range typed {
 		for expand := range 3 {

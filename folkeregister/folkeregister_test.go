@@ -87,6 +87,7 @@ func fnr(t *testing.T, s string) ident.Foedselsnummer {
 }
 
 func TestPerson(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	f.fake.AddPerson(kari)
 	c := f.client(t, nil)
@@ -131,6 +132,7 @@ func mustJSON(t *testing.T, v any) string {
 }
 
 func TestRoles(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	f.fake.AddPerson(kari)
 	c := f.client(t, func(o *folkeregister.Options) { o.Rolle = "rolle-navn" })
@@ -168,6 +170,7 @@ func TestRoles(t *testing.T) {
 }
 
 func TestAdressebeskyttelse(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	c := f.client(t, nil)
 	ctx := context.Background()
@@ -196,6 +199,7 @@ func TestAdressebeskyttelse(t *testing.T) {
 }
 
 func TestDecodeDocument(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile("testdata/person.json")
 	require.NoError(t, err)
 	var p folkeregister.Person
@@ -239,6 +243,7 @@ func TestDecodeDocument(t *testing.T) {
 }
 
 func TestNotFoundAndValidation(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	c := f.client(t, nil)
 	ctx := context.Background()
@@ -298,6 +303,7 @@ func TestNotFoundAndValidation(t *testing.T) {
 }
 
 func TestAuthErrors(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	f.fake.AddPerson(kari)
 	ctx := context.Background()
@@ -311,6 +317,7 @@ func TestAuthErrors(t *testing.T) {
 }
 
 func TestRetries(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	f.fake.AddPerson(kari)
 	c := f.client(t, nil)
@@ -323,6 +330,7 @@ func TestRetries(t *testing.T) {
 }
 
 func TestPersoner(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	ids := f.fake.Syntetiske(2300, 7)
 	c := f.client(t, func(o *folkeregister.Options) { o.BulkSize = 1000 })
@@ -351,6 +359,7 @@ func TestPersoner(t *testing.T) {
 }
 
 func TestSoek(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	f.fake.AddPerson(kari)
 	other := kari
@@ -373,6 +382,7 @@ func TestSoek(t *testing.T) {
 }
 
 func TestHendelserResume(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{PageSize: 100})
 	const total = 1050
 	for i := range total {
@@ -442,6 +452,7 @@ func TestHendelserResume(t *testing.T) {
 // TestHendelserOverlap: a server that repeats events from before seq (or out of order)
 // does not make the iterator deliver an event twice or move backwards.
 func TestHendelserOverlap(t *testing.T) {
+	t.Parallel()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		assert.True(t, strings.HasPrefix(r.URL.Path, "/folkeregister/api/v1/r1/v1/hendelser/feed"))
 		seq := r.URL.Query().Get("seq")
@@ -467,6 +478,7 @@ func TestHendelserOverlap(t *testing.T) {
 }
 
 func TestFregErrorBody(t *testing.T) {
+	t.Parallel()
 	resp := &http.Response{StatusCode: 500, Header: http.Header{},
 		Body: io.NopCloser(strings.NewReader(`{"kode":"FREG-001","melding":"Feil i tjenesten for 13097248022"}`))}
 	var e *fiks.Error
@@ -480,6 +492,7 @@ func TestFregErrorBody(t *testing.T) {
 // TestIdentifikatorPolicyIsIdents: folkeregister.Identifikator prints, logs and marshals
 // exactly as ident.Foedselsnummer does: one masking policy in the module.
 func TestIdentifikatorPolicyIsIdents(t *testing.T) {
+	t.Parallel()
 	f := ident.MustParseFoedselsnummer("13097248022")
 	i := folkeregister.NewIdentifikator("13097248022")
 	assert.Equal(t, f.String(), i.String())

@@ -74,6 +74,7 @@ func randomPerson(r *rand.Rand) (time.Time, int) {
 }
 
 func TestPropertyValid(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	kinds := []struct {
 		kind             ident.Kind
@@ -122,6 +123,7 @@ func TestPropertyValid(t *testing.T) {
 }
 
 func TestInvalid(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"":               "must be 11 digits",
 		"1309724802":     "must be 11 digits",
@@ -165,6 +167,7 @@ func TestInvalid(t *testing.T) {
 }
 
 func TestSpacesTolerated(t *testing.T) {
+	t.Parallel()
 	f, err := ident.ParseFoedselsnummer("130972 48022")
 	require.NoError(t, err)
 	assert.Equal(t, "13097248022", f.Unmasked())
@@ -174,6 +177,7 @@ func TestSpacesTolerated(t *testing.T) {
 }
 
 func TestRules2032(t *testing.T) {
+	t.Parallel()
 	// A number whose first check digit leaves remainder 2 under the old rule.
 	base := "130972480"
 	var found string
@@ -193,6 +197,7 @@ func TestRules2032(t *testing.T) {
 }
 
 func TestOrganisasjonsnummer(t *testing.T) {
+	t.Parallel()
 	for _, ok := range []string{"974760673", "991825827", "910000020", "889640782"} {
 		_, err := ident.ParseOrganisasjonsnummer(ok)
 		assert.NoError(t, err, ok)
@@ -230,6 +235,7 @@ func TestOrganisasjonsnummer(t *testing.T) {
 
 // TestMasked: no formatting path shows the full number.
 func TestMasked(t *testing.T) {
+	t.Parallel()
 	f := ident.MustParseFoedselsnummer("13097248022")
 	outs := []string{
 		f.String(), f.GoString(),
@@ -260,6 +266,7 @@ func TestMasked(t *testing.T) {
 }
 
 func TestIdentify(t *testing.T) {
+	t.Parallel()
 	k, err := ident.Identify("974760673")
 	require.NoError(t, err)
 	assert.Equal(t, ident.KindOrganisasjonsnummer, k)

@@ -56,6 +56,7 @@ func FuzzTokenResponse(f *testing.F) {
 
 // TestExpiresIn: the lifetime taken from expires_in, whatever its form.
 func TestExpiresIn(t *testing.T) {
+	t.Parallel()
 	start := time.Unix(1_700_000_000, 0)
 	for _, tc := range []struct {
 		expiresIn string

@@ -65,6 +65,7 @@ func mustNew(t *testing.T, opts maskinporten.Options) *maskinporten.Client {
 // TestGrantIndependentJOSE checks the grant with go-jose, a JOSE implementation that
 // shares no code with ours, against every rule Maskinporten checks.
 func TestGrantIndependentJOSE(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	key := testutil.Key(t, 2048, 0)
 	cases := []struct {
@@ -154,6 +155,7 @@ func headerOf(t *testing.T, g string) []byte {
 // TestX5CChain: a virksomhetssertifikat grant carries the whole chain as an array, leaf
 // first, no kid; go-jose verifies it and the fake accepts it.
 func TestX5CChain(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	now := time.Now()
 	caKey, leafKey := testutil.Key(t, 2048, 1), testutil.Key(t, 2048, 2)
@@ -191,6 +193,7 @@ func TestX5CChain(t *testing.T) {
 }
 
 func TestTokenClaimsFromFake(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	c := mustNew(t, registeredKey(t, s, "c1", "ks:fiks"))
 	ctx := context.Background()
@@ -214,6 +217,7 @@ func TestTokenClaimsFromFake(t *testing.T) {
 }
 
 func TestServerErrors(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	c := mustNew(t, registeredKey(t, s, "c1", "ks:fiks"))
 	ctx := context.Background()
@@ -252,6 +256,7 @@ func TestServerErrors(t *testing.T) {
 // TestClockAhead: a client clock 30 s ahead gets Maskinporten's "issue time" error and a
 // hint; 5 s ahead is tolerated.
 func TestClockAhead(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	opts := registeredKey(t, s, "c1", "ks:fiks")
 	opts.Now = func() time.Time { return time.Now().Add(30 * time.Second) }
@@ -269,6 +274,7 @@ func TestClockAhead(t *testing.T) {
 // TestRetryFreshGrant: the first answer is lost after Maskinporten processed the grant;
 // the retry carries a new grant, so it is not refused as reused (MP-012).
 func TestRetryFreshGrant(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	c := mustNew(t, registeredKey(t, s, "c1", "ks:fiks"))
 	s.InjectFault(maskinportentest.Fault{DropAfter: true})
@@ -280,6 +286,7 @@ func TestRetryFreshGrant(t *testing.T) {
 }
 
 func TestRetryOn503And429(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	opts := registeredKey(t, s, "c1", "ks:fiks")
 	c := mustNew(t, opts)
@@ -302,6 +309,7 @@ func TestRetryOn503And429(t *testing.T) {
 
 // TestValidationBeforeRequest: bad input fails with a typed error and nothing is sent.
 func TestValidationBeforeRequest(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
 	t.Cleanup(srv.Close)
@@ -378,6 +386,7 @@ func TestValidationBeforeRequest(t *testing.T) {
 // TestCertificateExpiresWhileRunning: a certificate that expires after New is refused
 // before the grant is sent.
 func TestCertificateExpiresWhileRunning(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	key := testutil.Key(t, 2048, 0)
 	now := time.Now()
@@ -392,6 +401,7 @@ func TestCertificateExpiresWhileRunning(t *testing.T) {
 }
 
 func TestKeySources(t *testing.T) {
+	t.Parallel()
 	key := testutil.Key(t, 2048, 0)
 	pkcs1 := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
 	p8, err := x509.MarshalPKCS8PrivateKey(key)
@@ -464,6 +474,7 @@ func publicJWK(k *rsa.PrivateKey, kid string) []byte {
 // (PBES2/AES-256) and -legacy (RC2/3DES) encryption, with chain and password handling,
 // and gets a token with the x5c chain.
 func TestPKCS12FromOpenSSL(t *testing.T) {
+	t.Parallel()
 	openssl := testutil.Tool(t, "openssl")
 	dir := t.TempDir()
 	now := time.Now()
@@ -530,6 +541,7 @@ func (k *kmsSigner) Sign(r io.Reader, digest []byte, opts crypto.SignerOpts) ([]
 }
 
 func TestCryptoSigner(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	opts := registeredKey(t, s, "kms-client", "ks:fiks")
 	ks := &kmsSigner{key: testutil.Key(t, 2048, 0)}
@@ -540,6 +552,7 @@ func TestCryptoSigner(t *testing.T) {
 }
 
 func TestDiscovery(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	opts := registeredKey(t, s, "c1", "ks:fiks")
 	c := mustNew(t, opts)
@@ -580,6 +593,7 @@ func TestDiscovery(t *testing.T) {
 }
 
 func TestEnvironment(t *testing.T) {
+	t.Parallel()
 	e, err := maskinporten.ParseEnvironment("test")
 	require.NoError(t, err)
 	assert.Equal(t, "https://test.maskinporten.no/", e.Issuer())
@@ -598,6 +612,7 @@ func TestEnvironment(t *testing.T) {
 
 // TestTokenSourceCache: one cache per request shape; scope order does not matter.
 func TestTokenSourceCache(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	c := mustNew(t, registeredKey(t, s, "c1", "a:1", "b:2"))
 	ts1, err := c.TokenSource(maskinporten.Request{Scopes: []string{"a:1", "b:2"}})
@@ -614,6 +629,7 @@ func TestTokenSourceCache(t *testing.T) {
 
 // TestColdCacheOneRequest: 1000 goroutines on a cold cache cause exactly one token request.
 func TestColdCacheOneRequest(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	s.SetLatency(50 * time.Millisecond)
 	c := mustNew(t, registeredKey(t, s, "c1", "ks:fiks"))
@@ -648,6 +664,7 @@ func TestColdCacheOneRequest(t *testing.T) {
 // callers get the cached token at once and see no error; the token is refreshed before
 // expiry once Maskinporten is back.
 func TestOutageWithValidToken(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	clock := time.Now()
 	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
@@ -696,6 +713,7 @@ func TestOutageWithValidToken(t *testing.T) {
 // TestNoSecretsInErrorsOrLogs drives failures and successes and scans every error string
 // and log line for token, grant, key and password material.
 func TestNoSecretsInErrorsOrLogs(t *testing.T) {
+	t.Parallel()
 	s := newFake(t)
 	var logs testutil.LogBuffer
 	opts := registeredKey(t, s, "c1", "ks:fiks")

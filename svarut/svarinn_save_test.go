@@ -77,6 +77,7 @@ func readStored(t *testing.T, dir string) (map[string][]byte, map[string]string)
 // the metadata file, names with path parts, dots and nothing at all: each is stored under
 // its own name, every byte of every file is there, and the metadata file is intact.
 func TestSaveDistinctNames(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	m := fx.mottak(t)
 	dir := t.TempDir()
@@ -138,6 +139,7 @@ func storedNames(r *svarut.SaveResult) []string {
 // up the others: each is reported failed for now and stays waiting, every other one is
 // received.
 func TestMottaPoisonedFirst(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	m := fx.mottak(t)
 	dir := t.TempDir()
@@ -181,6 +183,7 @@ func TestMottaPoisonedFirst(t *testing.T) {
 // lists it is refused (not acknowledged); without one, a single file is stored and
 // acknowledged but counted as unverified; in a zip, the entry's CRC-32 refuses it.
 func TestMottaCorruption(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	m := fx.mottak(t)
 	dir := t.TempDir()
@@ -213,6 +216,7 @@ func TestMottaCorruption(t *testing.T) {
 // A name longer than the file system allows is a permanent failure whose message (sent to
 // SvarInn) holds no local path.
 func TestMottaNameTooLong(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	m := fx.mottak(t)
 	dir := t.TempDir()
@@ -236,6 +240,7 @@ func TestMottaNameTooLong(t *testing.T) {
 // removes the partial plaintext, receives everything, stores every document once, and
 // acknowledges each forsendelse once.
 func TestMottaKilled(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("SVARINN_CHILD") != "" {
 		t.Skip("the child's own run")
 	}
@@ -295,6 +300,7 @@ func TestMottaKilled(t *testing.T) {
 // TestMottaChild is the child of TestMottaKilled: it receives into SVARINN_DIR and stops
 // dead (waits to be killed) at the stage named by SVARINN_CHILD.
 func TestMottaChild(t *testing.T) {
+	t.Parallel()
 	stage := os.Getenv("SVARINN_CHILD")
 	if stage == "" {
 		t.Skip("run by TestMottaKilled")
@@ -401,6 +407,7 @@ func dropAfterPost() fikstest.Fault {
 // not return A's id as B's: it reports a reference conflict (an unknown outcome), never
 // success.
 func TestSendReusedReference(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	ctx := context.Background()
@@ -439,6 +446,7 @@ func TestSendReusedReference(t *testing.T) {
 // A lookup answered 200 without forsendelseIds, or not JSON of that shape, is no answer:
 // the outcome is unknown and nothing is sent again.
 func TestSendLookupWrongShape(t *testing.T) {
+	t.Parallel()
 	for _, answer := range []string{`{}`, `{"forsendelseIds":null}`, `{"forsendelseIds":["ikke-en-uuid"]}`, `[]`, `{"forsendelseIds":"x"}`} {
 		t.Run(answer, func(t *testing.T) {
 			fx := newFixtureWith(t, svaruttest.Options{LookupAnswer: answer})
@@ -477,6 +485,7 @@ func (c *countingSource) Invalidate(*auth.Token) { c.invalidated.Add(1) }
 // A 401 for wrong integration credentials does not invalidate the token (a new one cannot
 // help) and is not retried; a 401 that rejects the token does and is.
 func TestIntegrasjon401KeepsToken(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	src := &countingSource{TokenSource: fx.tokens}
 	c := fx.client(t, func(o *svarut.Options) {

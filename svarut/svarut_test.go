@@ -103,6 +103,7 @@ func tilOrg(docs ...svarut.Dokument) *svarut.Forsendelse {
 }
 
 func TestSendAndReceive(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	ctx := context.Background()
@@ -202,6 +203,7 @@ func TestSendAndReceive(t *testing.T) {
 }
 
 func TestSendSingleFileToPerson(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	res, err := c.Send(context.Background(), brev())
@@ -217,6 +219,7 @@ func TestSendSingleFileToPerson(t *testing.T) {
 // TestSendExactlyOnce: the connection drops after SvarUt stored the forsendelse; Send
 // finds it by reference and does not send again.
 func TestSendExactlyOnce(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	ctx := context.Background()
@@ -280,6 +283,7 @@ func TestSendExactlyOnce(t *testing.T) {
 }
 
 func TestSendValidation(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	noCert := fx.client(t, func(o *svarut.Options) { o.Sertifikat = nil })
@@ -344,6 +348,7 @@ func TestSendValidation(t *testing.T) {
 
 // TestFakeRefusesMalformedBodies sends bodies the client would never send.
 func TestFakeRefusesMalformedBodies(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	tok, err := fx.tokens.Token(context.Background())
 	require.NoError(t, err)
@@ -385,6 +390,7 @@ func TestFakeRefusesMalformedBodies(t *testing.T) {
 }
 
 func TestMottaFailures(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
 	m := fx.mottak(t)
@@ -462,6 +468,7 @@ func TestMottaFailures(t *testing.T) {
 }
 
 func TestAuthErrors(t *testing.T) {
+	t.Parallel()
 	fx := newFixture(t)
 	ctx := context.Background()
 	c := fx.client(t, func(o *svarut.Options) { o.Konto = uuid.NewString() })
@@ -479,6 +486,7 @@ func TestAuthErrors(t *testing.T) {
 }
 
 func TestMimeTypeFor(t *testing.T) {
+	t.Parallel()
 	assert.Equal(t, "application/pdf", svarut.MimeTypeFor("Vedtak.PDF"))
 	assert.Equal(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", svarut.MimeTypeFor("a.docx"))
 	assert.Equal(t, "application/octet-stream", svarut.MimeTypeFor("a.ukjent-endelse"))

@@ -63,6 +63,7 @@ func Eksempel() *arkivmelding.Arkivmelding {
 }
 
 func TestExamplesRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"arkivmelding_ok.xml", "docs-arkivmelding.xml"} {
 		t.Run(name, func(t *testing.T) {
 			raw, err := os.ReadFile(testutil.SharedFile(t, dir+"/examples/"+name))
@@ -92,6 +93,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 }
 
 func TestBuildValidates(t *testing.T) {
+	t.Parallel()
 	am := Eksempel()
 	out, err := am.Marshal()
 	require.NoError(t, err)
@@ -116,6 +118,7 @@ func TestBuildValidates(t *testing.T) {
 }
 
 func TestValidateFindsEveryProblem(t *testing.T) {
+	t.Parallel()
 	am := Eksempel()
 	m := &am.Mappe[0]
 	m.SystemID = "arkiv57d6"
@@ -161,6 +164,7 @@ func TestValidateFindsEveryProblem(t *testing.T) {
 // The Go checks agree with the XSD: what Validate refuses, xmllint refuses too, for
 // values that encoding alone would let through.
 func TestValidateAgreesWithXSD(t *testing.T) {
+	t.Parallel()
 	cases := map[string]func(*arkivmelding.Arkivmelding){
 		"systemID not a UUID": func(a *arkivmelding.Arkivmelding) { a.Mappe[0].SystemID = "arkiv57d6" },
 		"journalposttype":     func(a *arkivmelding.Arkivmelding) { a.Mappe[0].Basisregistrering[0].Journalposttype = "Brev" },
@@ -199,6 +203,7 @@ func unchecked(t *testing.T, am *arkivmelding.Arkivmelding) []byte {
 }
 
 func TestParseRefusesHostileXML(t *testing.T) {
+	t.Parallel()
 	laughs := `<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
 <arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding"><system>&lol2;</system></arkivmelding>`

@@ -47,6 +47,7 @@ func validExamples(t *testing.T) []example {
 // The 26 examples that validate upstream round-trip: read, written, still valid against
 // their XSD, and equal in meaning to what was read.
 func TestExamplesRoundTrip(t *testing.T) {
+	t.Parallel()
 	testutil.Tool(t, "xmllint") // the subtests need it; without it, none would count
 	typed := 0
 	for _, ex := range validExamples(t) {
@@ -85,6 +86,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 }
 
 func TestBuildV2(t *testing.T) {
+	t.Parallel()
 	xsd := testutil.SharedFile(t, arkivDir+"/Schema/V2/no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett.xsd")
 	ja := true
 	en := 1
@@ -141,6 +143,7 @@ func TestBuildV2(t *testing.T) {
 }
 
 func TestParseRefusesHostileXML(t *testing.T) {
+	t.Parallel()
 	for name, doc := range map[string]string{
 		"doctype": `<?xml version="1.0"?><!DOCTYPE a [<!ENTITY x "y">]><arkivmelding xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v2">&x;</arkivmelding>`,
 		"deep":    `<arkivmelding xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v2">` + strings.Repeat("<a>", 100) + strings.Repeat("</a>", 100) + `</arkivmelding>`,

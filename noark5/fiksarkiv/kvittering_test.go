@@ -14,6 +14,7 @@ import (
 )
 
 func TestKvittering(t *testing.T) {
+	t.Parallel()
 	xsd := testutil.SharedFile(t, arkivDir+"/Schema/V2/no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett.kvittering.xsd")
 	n := func(v int) *int { return &v }
 	d := noark5.NewDato(2025, 3, 4)
