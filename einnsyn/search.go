@@ -66,28 +66,26 @@ var searchSortBy = []string{"administrativEnhetNavn", "dokumentetsDato", "entity
 	"standardDato", "sakssekvensnummer", "score", "tittel"}
 
 func (o *SearchOptions) query() (url.Values, error) {
-	q := url.Values{}
 	if o == nil {
-		return q, nil
+		return url.Values{}, nil
 	}
+	if problems := o.problems(); len(problems) > 0 {
+		return nil, invalid(problems...)
+	}
+	return o.values(), nil
+}
+
+// problems lists the options the search API would refuse.
+func (o *SearchOptions) problems() []string {
 	var problems []string
-	if o.Limit != 0 {
-		if o.Limit < 1 || o.Limit > MaxPageSize {
-			problems = append(problems, fmt.Sprintf("Limit %d: want 1–%d", o.Limit, MaxPageSize))
-		}
-		q.Set("limit", strconv.Itoa(o.Limit))
+	if o.Limit != 0 && (o.Limit < 1 || o.Limit > MaxPageSize) {
+		problems = append(problems, fmt.Sprintf("Limit %d: want 1–%d", o.Limit, MaxPageSize))
 	}
-	if o.SortBy != "" {
-		if !slices.Contains(searchSortBy, o.SortBy) {
-			problems = append(problems, fmt.Sprintf("SortBy %q is not a search sort field", o.SortBy))
-		}
-		q.Set("sortBy", o.SortBy)
+	if o.SortBy != "" && !slices.Contains(searchSortBy, o.SortBy) {
+		problems = append(problems, fmt.Sprintf("SortBy %q is not a search sort field", o.SortBy))
 	}
-	if o.SortOrder != "" {
-		if o.SortOrder != "asc" && o.SortOrder != "desc" {
-			problems = append(problems, fmt.Sprintf("SortOrder %q: want asc or desc", o.SortOrder))
-		}
-		q.Set("sortOrder", o.SortOrder)
+	if o.SortOrder != "" && o.SortOrder != "asc" && o.SortOrder != "desc" {
+		problems = append(problems, fmt.Sprintf("SortOrder %q: want asc or desc", o.SortOrder))
 	}
 	for _, c := range []struct {
 		name string
@@ -96,28 +94,26 @@ func (o *SearchOptions) query() (url.Values, error) {
 		if len(c.v) != 0 && len(c.v) != 2 {
 			problems = append(problems, c.name+": a search cursor is two values, [sort value, id]")
 		}
-		for _, v := range c.v {
-			q.Add(c.name, v)
-		}
 	}
 	for _, e := range o.Entity {
 		if !slices.Contains(searchEntities, e) {
 			problems = append(problems, fmt.Sprintf("Entity %q: want one of %v", e, searchEntities))
 		}
-		q.Add("entity", e)
 	}
 	for _, t := range o.Journalposttype {
 		if !slices.Contains(journalposttyper, t) {
 			problems = append(problems, fmt.Sprintf("Journalposttype %q is not a journalposttype", t))
 		}
-		q.Add("journalposttype", string(t))
 	}
 	if len(o.Expand) > 100 {
 		problems = append(problems, fmt.Sprintf("Expand: %d paths; the API takes at most 100", len(o.Expand)))
 	}
-	if len(problems) > 0 {
-		return nil, invalid(problems...)
-	}
+	return problems
+}
+
+// values are the options as the search API's query parameters.
+func (o *SearchOptions) values() url.Values {
+	q := url.Values{}
 	set := func(k, v string) {
 		if v != "" {
 			q.Set(k, v)
@@ -127,6 +123,17 @@ func (o *SearchOptions) query() (url.Values, error) {
 		for _, v := range vs {
 			q.Add(k, v)
 		}
+	}
+	if o.Limit != 0 {
+		q.Set("limit", strconv.Itoa(o.Limit))
+	}
+	set("sortBy", o.SortBy)
+	set("sortOrder", o.SortOrder)
+	add("startingAfter", o.StartingAfter)
+	add("endingBefore", o.EndingBefore)
+	add("entity", o.Entity)
+	for _, t := range o.Journalposttype {
+		q.Add("journalposttype", string(t))
 	}
 	set("query", o.Query)
 	addExpand(q, o.Expand)
@@ -162,7 +169,7 @@ func (o *SearchOptions) query() (url.Values, error) {
 	set("moetedatoTo", o.MoetedatoTo)
 	set("standardDatoFrom", o.StandardDatoFrom)
 	set("standardDatoTo", o.StandardDatoTo)
-	return q, nil
+	return q
 }
 
 // SearchPage fetches one page of search hits (GET /search, SearchRoutes_search). Hits mix

@@ -56,115 +56,144 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // there and does not validate: run Validate for that.
 func Registreringer(r io.Reader) iter.Seq2[*Plassert, error] {
 	return func(yield func(*Plassert, error) bool) {
-		// The depth bound is on the bytes, so that it holds inside DecodeElement and Skip
-		// too (encoding/xml's own element stack never grows past it).
-		lim := xmlin.NewDepthLimiter(xmlin.NewReader(r), maxDepth)
-		g := &guard{r: lim, max: 16 << 20}
-		d := xml.NewDecoder(g)
-		d.Strict = true
-		d.CharsetReader = xmlin.CharsetReader
-		var stack []Enhet
-		var names []string // element names of open containers
-		fail := func(err error) {
-			line, _ := d.InputPos()
-			if errors.Is(g.err, errTokenTooLarge) {
-				err = errTokenTooLarge
-			}
-			if lim.Err() != nil {
-				err = lim.Err()
-			}
-			yield(nil, &ReadError{Line: line, Err: err})
-		}
-		root := false
+		rr := newRegReader(r)
 		for {
-			g.mark = d.InputOffset()
-			tok, err := d.Token()
+			p, err := rr.next()
 			if err == io.EOF {
-				if !root {
-					fail(errors.New("no arkiv element"))
-				}
 				return
 			}
 			if err != nil {
-				fail(err)
+				yield(nil, rr.readError(err))
 				return
 			}
-			switch t := tok.(type) {
-			case xml.Directive:
-				fail(ErrDirective)
+			if !yield(p, nil) {
 				return
-			case xml.StartElement:
-				if !root {
-					if t.Name.Space != Namespace || t.Name.Local != "arkiv" {
-						fail(fmt.Errorf("root is {%s}%s, not arkivstruktur's arkiv", t.Name.Space, t.Name.Local))
-						return
-					}
-					root = true
-				}
-				name := t.Name.Local
-				switch name {
-				case "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "mappe":
-					if len(names) >= maxDepth {
-						fail(fmt.Errorf("%w: more than %d levels", ErrTooDeep, maxDepth))
-						return
-					}
-					typ := name
-					if x := xsiType(t); x != "" {
-						typ = x
-					}
-					stack = append(stack, Enhet{Type: typ})
-					names = append(names, name)
-				case "registrering":
-					line, _ := d.InputPos()
-					reg := new(Registrering)
-					if err := d.DecodeElement(reg, &t); err != nil {
-						fail(err)
-						return
-					}
-					p := &Plassert{Registrering: reg, Plassering: append([]Enhet(nil), stack...), Line: line}
-					if !yield(p, nil) {
-						return
-					}
-				case "systemID", "tittel", "mappeID", "klasseID":
-					if len(stack) == 0 {
-						if err := d.Skip(); err != nil {
-							fail(err)
-							return
-						}
-						continue
-					}
-					var s string
-					if err := d.DecodeElement(&s, &t); err != nil {
-						fail(err)
-						return
-					}
-					top := &stack[len(stack)-1]
-					switch name {
-					case "systemID":
-						if top.SystemID == "" {
-							top.SystemID = strings.TrimSpace(s)
-						}
-					case "tittel":
-						if top.Tittel == "" {
-							top.Tittel = s
-						}
-					default:
-						if top.ID == "" {
-							top.ID = s
-						}
-					}
-				default:
-					if err := d.Skip(); err != nil {
-						fail(err)
-						return
-					}
-				}
-			case xml.EndElement:
-				if n := len(names); n > 0 && names[n-1] == t.Name.Local {
-					names = names[:n-1]
-					stack = stack[:len(stack)-1]
-				}
 			}
 		}
 	}
+}
+
+// regReader is Registreringer's state: the decoder, and the containers open around it.
+type regReader struct {
+	lim   *xmlin.DepthLimiter
+	g     *guard
+	d     *xml.Decoder
+	stack []Enhet
+	names []string // element names of open containers
+	root  bool
+}
+
+func newRegReader(r io.Reader) *regReader {
+	// The depth bound is on the bytes, so that it holds inside DecodeElement and Skip
+	// too (encoding/xml's own element stack never grows past it).
+	lim := xmlin.NewDepthLimiter(xmlin.NewReader(r), maxDepth)
+	g := &guard{r: lim, max: 16 << 20}
+	d := xml.NewDecoder(g)
+	d.Strict = true
+	d.CharsetReader = xmlin.CharsetReader
+	return &regReader{lim: lim, g: g, d: d}
+}
+
+// readError places err at the decoder's line, naming the bound that stopped it, if any.
+func (rr *regReader) readError(err error) error {
+	line, _ := rr.d.InputPos()
+	if errors.Is(rr.g.err, errTokenTooLarge) {
+		err = errTokenTooLarge
+	}
+	if rr.lim.Err() != nil {
+		err = rr.lim.Err()
+	}
+	return &ReadError{Line: line, Err: err}
+}
+
+// next returns the next registrering with its place, or io.EOF after the document.
+func (rr *regReader) next() (*Plassert, error) {
+	for {
+		rr.g.mark = rr.d.InputOffset()
+		tok, err := rr.d.Token()
+		if err == io.EOF {
+			if !rr.root {
+				return nil, errors.New("no arkiv element")
+			}
+			return nil, io.EOF
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.Directive:
+			return nil, ErrDirective
+		case xml.StartElement:
+			if p, err := rr.start(t); p != nil || err != nil {
+				return p, err
+			}
+		case xml.EndElement:
+			if n := len(rr.names); n > 0 && rr.names[n-1] == t.Name.Local {
+				rr.names = rr.names[:n-1]
+				rr.stack = rr.stack[:len(rr.stack)-1]
+			}
+		}
+	}
+}
+
+// start handles one start element: a container is opened, a registrering decoded and
+// returned, a container's identifying field noted, anything else skipped.
+func (rr *regReader) start(t xml.StartElement) (*Plassert, error) {
+	if !rr.root {
+		if t.Name.Space != Namespace || t.Name.Local != "arkiv" {
+			return nil, fmt.Errorf("root is {%s}%s, not arkivstruktur's arkiv", t.Name.Space, t.Name.Local)
+		}
+		rr.root = true
+	}
+	switch name := t.Name.Local; name {
+	case "arkiv", "arkivdel", "klassifikasjonssystem", "klasse", "mappe":
+		if len(rr.names) >= maxDepth {
+			return nil, fmt.Errorf("%w: more than %d levels", ErrTooDeep, maxDepth)
+		}
+		typ := name
+		if x := xsiType(t); x != "" {
+			typ = x
+		}
+		rr.stack = append(rr.stack, Enhet{Type: typ})
+		rr.names = append(rr.names, name)
+		return nil, nil
+	case "registrering":
+		line, _ := rr.d.InputPos()
+		reg := new(Registrering)
+		if err := rr.d.DecodeElement(reg, &t); err != nil {
+			return nil, err
+		}
+		return &Plassert{Registrering: reg, Plassering: append([]Enhet(nil), rr.stack...), Line: line}, nil
+	case "systemID", "tittel", "mappeID", "klasseID":
+		return nil, rr.field(t)
+	default:
+		return nil, rr.d.Skip()
+	}
+}
+
+// field notes the innermost container's systemID, tittel or ID (the first one given).
+func (rr *regReader) field(t xml.StartElement) error {
+	if len(rr.stack) == 0 {
+		return rr.d.Skip()
+	}
+	var s string
+	if err := rr.d.DecodeElement(&s, &t); err != nil {
+		return err
+	}
+	top := &rr.stack[len(rr.stack)-1]
+	switch t.Name.Local {
+	case "systemID":
+		if top.SystemID == "" {
+			top.SystemID = strings.TrimSpace(s)
+		}
+	case "tittel":
+		if top.Tittel == "" {
+			top.Tittel = s
+		}
+	default:
+		if top.ID == "" {
+			top.ID = s
+		}
+	}
+	return nil
 }

@@ -142,10 +142,43 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 	if err := fc.validate(c.cert != nil); err != nil {
 		return nil, err
 	}
+	req, replayable, sent, err := c.sendRequest(op, base, &fc)
+	if err != nil {
+		return nil, err
+	}
+	res := &SendResult{EksternReferanse: fc.EksternReferanse}
+	for attempt := 1; ; attempt++ {
+		id, sendErr, err := c.post(ctx, op, req, fc.EksternReferanse)
+		if err != nil {
+			return nil, err
+		}
+		if sendErr == nil {
+			res.ID = id
+			return res, nil
+		}
+		c.log.Debug("svarut: send outcome unknown; looking up eksternReferanse", "attempt", attempt, "error", httpx.Redact(sendErr.Error()))
+		if id, err = c.settle(ctx, op, fc.EksternReferanse, sent, sendErr); err != nil {
+			return nil, err
+		}
+		if id != "" {
+			res.ID, res.Gjenbrukt = id, true
+			return res, nil
+		}
+		if attempt >= c.attempts || !replayable || ctx.Err() != nil {
+			return nil, fmt.Errorf("%s: not sent (eksternReferanse %s is not in SvarUt): %w", op, fc.EksternReferanse, sendErr)
+		}
+		c.log.Debug("svarut: not found by eksternReferanse; sending again (Options.Resend)", "attempt", attempt+1)
+	}
+}
+
+// sendRequest is the multipart POST of fc: its body is written again for each attempt when
+// every document can be opened again (replayable), and records in sent what was sent, for
+// the lookup to compare.
+func (c *Client) sendRequest(op, base string, fc *Forsendelse) (req *httpx.Request, replayable bool, sent *sentDocs, err error) {
 	kryptert := fc.Kryptert || fc.KrevNiva4Innlogging
 	meta, err := json.Marshal(fc.wire(kryptert))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", op, err)
+		return nil, false, nil, fmt.Errorf("%s: %w", op, err)
 	}
 	var cert *x509.Certificate
 	if kryptert {
@@ -154,77 +187,76 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 	var rb [16]byte
 	_, _ = rand.Read(rb[:])
 	boundary := "fellesklient-" + hex.EncodeToString(rb[:])
-	replayable := true
+	replayable = true
 	for _, d := range fc.Dokumenter {
 		if d.Reader != nil {
 			replayable = false
 		}
 	}
 	opened := 0
-	sent := &sentDocs{}
+	sent = &sentDocs{}
+	docs := fc.Dokumenter
 	body := func() (io.ReadCloser, int64, error) {
 		if opened > 0 && !replayable {
 			return nil, 0, errNotReplayable
 		}
 		opened++
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(writeMultipart(pw, boundary, meta, fc.Dokumenter, cert, sent)) }()
+		go func() { pw.CloseWithError(writeMultipart(pw, boundary, meta, docs, cert, sent)) }()
 		return pr, -1, nil
 	}
-	req := &httpx.Request{
+	return &httpx.Request{
 		Method: http.MethodPost,
 		URL:    base + "forsendelser/",
 		Header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}, "Accept": {"application/json"}},
 		Body:   body,
+	}, replayable, sent, nil
+}
+
+// post sends req once. It returns the new forsendelse's id; or sendErr when SvarUt may
+// have taken it (the outcome is unknown); or err when it certainly did not.
+func (c *Client) post(ctx context.Context, op string, req *httpx.Request, ref string) (id string, sendErr, err error) {
+	resp, err := c.hc.Do(ctx, req)
+	switch {
+	case err != nil:
+		if errors.Is(err, ErrRedirect) {
+			return "", nil, fmt.Errorf("%s: %w", op, err) // SvarUt did not take it: it answered with a redirect
+		}
+		if errors.Is(err, errNotReplayable) {
+			return "", nil, fmt.Errorf("%s: %w (the first attempt failed before SvarUt answered; eksternReferanse %s was not found)", op, err, ref)
+		}
+		return "", err, nil
+	case resp.StatusCode/100 == 2:
+		var r send.SendForsendelseResponse
+		if err := decode(op, resp, &r); err != nil {
+			return "", err, nil // SvarUt took it, but the id is unreadable: find it by reference
+		}
+		return r.Id.String(), nil, nil
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
+		return "", fiks.CheckResponse(op, resp), nil
+	default:
+		return "", nil, fiks.CheckResponse(op, resp) // SvarUt refused it: nothing was created
 	}
-	res := &SendResult{EksternReferanse: fc.EksternReferanse}
-	for attempt := 1; ; attempt++ {
-		resp, err := c.hc.Do(ctx, req)
-		var sendErr error
-		switch {
-		case err != nil:
-			if errors.Is(err, ErrRedirect) {
-				return nil, fmt.Errorf("%s: %w", op, err) // SvarUt did not take it: it answered with a redirect
-			}
-			if errors.Is(err, errNotReplayable) {
-				return nil, fmt.Errorf("%s: %w (the first attempt failed before SvarUt answered; eksternReferanse %s was not found)", op, err, fc.EksternReferanse)
-			}
-			sendErr = err
-		case resp.StatusCode/100 == 2:
-			var r send.SendForsendelseResponse
-			if err := decode(op, resp, &r); err != nil {
-				// SvarUt took it, but the id is unreadable: find it by reference.
-				sendErr = err
-				break
-			}
-			res.ID = r.Id.String()
-			return res, nil
-		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout:
-			sendErr = fiks.CheckResponse(op, resp)
-		default:
-			return nil, fiks.CheckResponse(op, resp) // SvarUt refused it: nothing was created
-		}
-		c.log.Debug("svarut: send outcome unknown; looking up eksternReferanse", "attempt", attempt, "error", httpx.Redact(sendErr.Error()))
-		id, lookErr := c.lookup(ctx, fc.EksternReferanse, sent)
-		var conflict *ReferenceConflictError
-		switch {
-		case errors.As(lookErr, &conflict):
-			return nil, conflict
-		case lookErr != nil:
-			return nil, &UnknownOutcomeError{Op: op, Reference: "eksternReferanse " + fc.EksternReferanse, Err: fmt.Errorf("%w (and the lookup failed: %v)", sendErr, lookErr)}
-		case id != "":
-			res.ID, res.Gjenbrukt = id, true
-			return res, nil
-		}
-		if !c.resend {
-			return nil, &UnknownOutcomeError{Op: op, Reference: "eksternReferanse " + fc.EksternReferanse,
-				Err: fmt.Errorf("%w (and SvarUt did not list the reference within %s; Options.Resend would send again)", sendErr, c.lookupWindow)}
-		}
-		if attempt >= c.attempts || !replayable || ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: not sent (eksternReferanse %s is not in SvarUt): %w", op, fc.EksternReferanse, sendErr)
-		}
-		c.log.Debug("svarut: not found by eksternReferanse; sending again (Options.Resend)", "attempt", attempt+1)
+}
+
+// settle looks ref up after a send whose outcome is unknown. It returns the id of the
+// forsendelse SvarUt holds for it; "" when SvarUt has none and Options.Resend allows sending
+// again; or an error when the outcome stays unknown or the reference names another send.
+func (c *Client) settle(ctx context.Context, op, ref string, sent *sentDocs, sendErr error) (string, error) {
+	id, lookErr := c.lookup(ctx, ref, sent)
+	var conflict *ReferenceConflictError
+	switch {
+	case errors.As(lookErr, &conflict):
+		return "", conflict
+	case lookErr != nil:
+		return "", &UnknownOutcomeError{Op: op, Reference: "eksternReferanse " + ref, Err: fmt.Errorf("%w (and the lookup failed: %v)", sendErr, lookErr)}
+	case id != "":
+		return id, nil
+	case !c.resend:
+		return "", &UnknownOutcomeError{Op: op, Reference: "eksternReferanse " + ref,
+			Err: fmt.Errorf("%w (and SvarUt did not list the reference within %s; Options.Resend would send again)", sendErr, c.lookupWindow)}
 	}
+	return "", nil
 }
 
 // lookup finds this send's forsendelse by its reference. It looks again, with a

@@ -124,6 +124,37 @@ func (d *decrypter) truncated(err error) error {
 }
 
 func (d *decrypter) readHeader(key Key) error {
+	if err := d.readEnvelope(); err != nil {
+		return err
+	}
+	ris, err := d.readRecipientInfos()
+	if err != nil {
+		return err
+	}
+	alg, err := d.readContentAlgorithm()
+	if err != nil {
+		return err
+	}
+	// The content key is decrypted once its length is known from the content algorithm:
+	// PKCS#1 v1.5 decryption must be told the length to stay free of a padding oracle.
+	keyLen := max(cbcKeySize(alg.Algorithm), gcmKeySize(alg.Algorithm))
+	if keyLen == 0 {
+		return &UnsupportedAlgorithmError{Role: "content encryption", OID: alg.Algorithm}
+	}
+	cek, err := contentKey(ris, key, keyLen)
+	if err != nil {
+		return err
+	}
+	defer clear(cek)
+	if err := d.setupCipher(alg, cek); err != nil {
+		return err
+	}
+	return d.openContent()
+}
+
+// readEnvelope reads ContentInfo, its content type (EnvelopedData or AuthEnvelopedData), and
+// the start of the enveloped data up to its version.
+func (d *decrypter) readEnvelope() error {
 	h, err := readHeader(d.in)
 	if err != nil {
 		return d.truncated(err)
@@ -161,67 +192,62 @@ func (d *decrypter) readHeader(key Key) error {
 		return d.fail("expected EnvelopedData")
 	}
 	d.openOuter(h)
-	if _, _, err = d.element(classUniversal, tagInteger, "version"); err != nil {
-		return err
-	}
+	_, _, err = d.element(classUniversal, tagInteger, "version")
+	return err
+}
 
-	// [0] originatorInfo (skipped), then recipientInfos.
-	h, err = readHeader(d.in)
+// readRecipientInfos skips [0] originatorInfo and returns the recipientInfos SET, whole.
+func (d *decrypter) readRecipientInfos() ([]byte, error) {
+	h, err := readHeader(d.in)
 	if err != nil {
-		return d.truncated(err)
+		return nil, d.truncated(err)
 	}
 	if h.is(classContext, 0) {
 		if _, err := readDER(d.in, h, 0); err != nil {
-			return d.truncated(err)
+			return nil, d.truncated(err)
 		}
 		if h, err = readHeader(d.in); err != nil {
-			return d.truncated(err)
+			return nil, d.truncated(err)
 		}
 	}
 	if !h.is(classUniversal, tagSet) {
-		return d.fail("expected recipientInfos")
+		return nil, d.fail("expected recipientInfos")
 	}
 	ris, err := readDER(d.in, h, 0)
 	if err != nil {
-		return d.truncated(err)
+		return nil, d.truncated(err)
 	}
+	return ris, nil
+}
 
-	// EncryptedContentInfo.
-	if h, err = readHeader(d.in); err != nil {
-		return d.truncated(err)
+// readContentAlgorithm reads EncryptedContentInfo up to its content encryption algorithm.
+func (d *decrypter) readContentAlgorithm() (pkix.AlgorithmIdentifier, error) {
+	var alg pkix.AlgorithmIdentifier
+	h, err := readHeader(d.in)
+	if err != nil {
+		return alg, d.truncated(err)
 	}
 	if !h.is(classUniversal, tagSequence) {
-		return d.fail("expected EncryptedContentInfo")
+		return alg, d.fail("expected EncryptedContentInfo")
 	}
 	d.openOuter(h)
 	if _, _, err = d.element(classUniversal, tagOID, "content type"); err != nil {
-		return err
+		return alg, err
 	}
-	_, der, err = d.element(classUniversal, tagSequence, "content encryption algorithm")
+	_, der, err := d.element(classUniversal, tagSequence, "content encryption algorithm")
 	if err != nil {
-		return err
+		return alg, err
 	}
-	var alg pkix.AlgorithmIdentifier
 	if _, err := asn1.Unmarshal(der, &alg); err != nil {
-		return d.fail("bad content encryption algorithm")
+		return alg, d.fail("bad content encryption algorithm")
 	}
-	// The content key is decrypted once its length is known from the content algorithm:
-	// PKCS#1 v1.5 decryption must be told the length to stay free of a padding oracle.
-	keyLen := max(cbcKeySize(alg.Algorithm), gcmKeySize(alg.Algorithm))
-	if keyLen == 0 {
-		return &UnsupportedAlgorithmError{Role: "content encryption", OID: alg.Algorithm}
-	}
-	cek, err := contentKey(ris, key, keyLen)
-	if err != nil {
-		return err
-	}
-	defer clear(cek)
-	if err := d.setupCipher(alg, cek); err != nil {
-		return err
-	}
+	return alg, nil
+}
 
-	// [0] IMPLICIT encryptedContent.
-	if h, err = readHeader(d.in); err != nil {
+// openContent reads the header of [0] IMPLICIT encryptedContent, primitive or in segments.
+func (d *decrypter) openContent() error {
+	h, err := readHeader(d.in)
+	if err != nil {
 		return d.truncated(err)
 	}
 	if !h.is(classContext, 0) {

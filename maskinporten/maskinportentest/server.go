@@ -339,167 +339,20 @@ func (s *Server) issue(r *http.Request) (resp map[string]any, clientID, scope st
 
 func (s *Server) check(g *Grant) (map[string]any, error) {
 	now := s.clock()
-
-	// Header.
-	hash, ok := algHash[g.Header.Alg]
-	if !ok {
-		return nil, invalidGrant("MP-124", fmt.Sprintf("Invalid assertion. Unsupported algorithm %q", g.Header.Alg))
+	client, amr, err := s.authenticate(g, now)
+	if err != nil {
+		return nil, err
 	}
-	if (g.Header.Kid == "") == (g.Header.X5c == nil) {
-		return nil, invalidGrant("", "Invalid assertion. Either kid or x5c must be present in the JWT header, not both")
+	if err := s.checkClaims(g, now); err != nil {
+		return nil, err
 	}
-	for k := range g.Claims {
-		if !allowedClaims[k] {
-			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: fmt.Sprintf("Invalid assertion. Unknown claim %q", k)}
-		}
+	scopes, consumer, supplier, err := checkScopes(client, g.Claims)
+	if err != nil {
+		return nil, err
 	}
-
-	// Client.
-	iss, _ := g.Claims["iss"].(string)
-	s.mu.Lock()
-	client := s.clients[iss]
-	s.mu.Unlock()
-	if client == nil {
-		return nil, invalidGrant("MP-100", "Invalid assertion. Client authentication failed. Client not found: "+iss)
-	}
-
-	// Key.
-	var pub *rsa.PublicKey
-	amr := "private_key_jwt"
-	if g.Header.Kid != "" {
-		pub = client.Keys[g.Header.Kid]
-		if pub == nil {
-			return nil, invalidGrant("", "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client.")
-		}
-	} else {
-		chain, ok := g.Header.X5c.([]any)
-		if !ok || len(chain) == 0 {
-			return nil, invalidGrant("MP-123", "Invalid JWT header x5c")
-		}
-		first, _ := chain[0].(string)
-		der, err := base64.StdEncoding.DecodeString(first)
-		if err != nil {
-			return nil, invalidGrant("MP-123", "Invalid JWT header x5c")
-		}
-		leaf, err := x509.ParseCertificate(der)
-		if err != nil {
-			return nil, invalidGrant("MP-123", "Invalid JWT header x5c")
-		}
-		if !slices.ContainsFunc(client.Certificates, func(c *x509.Certificate) bool { return c.Equal(leaf) }) {
-			return nil, invalidGrant("MP-120", "Invalid assertion. Client authentication failed. The JWT is signed with an invalid certificate.")
-		}
-		if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
-			return nil, invalidGrant("MP-124", "Invalid JWT signature. The certificate is not valid now.")
-		}
-		if p, ok := leaf.PublicKey.(*rsa.PublicKey); ok {
-			pub = p
-		} else {
-			return nil, invalidGrant("MP-120", "Invalid assertion. Client authentication failed. The JWT is signed with an invalid certificate.")
-		}
-		amr = "virksomhetssertifikat"
-	}
-	if err := g.verify(pub, hash); err != nil {
-		return nil, invalidGrant("MP-124", "Invalid JWT signature")
-	}
-
-	// Audience.
-	switch aud := g.Claims["aud"].(type) {
-	case string:
-		if aud != s.issuer {
-			return nil, invalidGrant("MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud")
-		}
-	case []any:
-		if len(aud) != 1 || aud[0] != s.issuer {
-			return nil, invalidGrant("MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud")
-		}
-	default:
-		return nil, invalidGrant("MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud")
-	}
-
-	// Times.
-	iat, ok1 := intClaim(g.Claims["iat"])
-	exp, ok2 := intClaim(g.Claims["exp"])
-	if !ok1 || !ok2 {
-		return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", mp: "MP-011", desc: "Invalid assertion. iat and exp are required numbers"}
-	}
-	if exp-iat > 120 {
-		return nil, invalidGrant("", "Invalid assertion. JWT has too long lifetime (exp - iat must be at most 120 seconds)")
-	}
-	if exp <= iat {
-		return nil, invalidGrant("", "Invalid assertion. exp must be after iat")
-	}
-	if iat > now.Unix()+10 {
-		return nil, invalidGrant("", "Invalid assertion. Issue time is after now")
-	}
-	if exp < now.Unix()-10 {
-		return nil, invalidGrant("MP-130", "JWT is expired")
-	}
-
-	// Replay.
-	if jti, _ := g.Claims["jti"].(string); jti != "" {
-		s.mu.Lock()
-		for k, t := range s.jtis {
-			if now.After(t) {
-				delete(s.jtis, k)
-			}
-		}
-		_, seen := s.jtis[iss+"\x00"+jti]
-		if !seen {
-			s.jtis[iss+"\x00"+jti] = time.Unix(exp, 0).Add(time.Hour)
-		}
-		s.mu.Unlock()
-		if seen {
-			return nil, invalidGrant("MP-012", "Grant is used before")
-		}
-	}
-
-	// Scopes, delegation.
-	scopeStr, _ := g.Claims["scope"].(string)
-	scopes := strings.Fields(scopeStr)
-	if len(scopes) == 0 {
-		return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_scope", mp: "MP-200", desc: "Token request contains no scopes"}
-	}
-	consumer, supplier := client.Org, ""
-	if co, present := g.Claims["consumer_org"]; present {
-		org, _ := co.(string)
-		if !validOrgnr(org) {
-			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "Invalid consumer_org"}
-		}
-		if org == client.Org {
-			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "The combination consumer_org in claim and delegation scope on client is invalid"}
-		}
-		for _, sc := range scopes {
-			if !slices.Contains(client.Delegations[org], sc) {
-				return nil, &oauthError{status: http.StatusForbidden, code: "access_denied", mp: "MP-251",
-					desc: fmt.Sprintf("Consumer %s has not delegated access to the scope %s to supplier %s", org, sc, client.Org)}
-			}
-		}
-		consumer, supplier = org, client.Org
-	} else {
-		for _, sc := range scopes {
-			if !slices.Contains(client.Scopes, sc) {
-				return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_scope", mp: "MP-200", desc: "Token request contains invalid scopes for client: " + sc}
-			}
-		}
-	}
-
-	// Optional claims.
-	aud := any("unspecified")
-	if res, present := g.Claims["resource"]; present {
-		vals, ok := stringOrStrings(res)
-		if !ok || len(vals) == 0 {
-			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "Invalid assertion. resource must be a URI or an array of URIs"}
-		}
-		for _, v := range vals {
-			if !strings.Contains(v, ":") {
-				return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_target", desc: "resource is not a valid URI"}
-			}
-		}
-		if len(vals) == 1 {
-			aud = vals[0]
-		} else {
-			aud = vals
-		}
+	aud, err := resourceAudience(g.Claims)
+	if err != nil {
+		return nil, err
 	}
 	token := map[string]any{
 		"iss":        s.issuer,
@@ -545,6 +398,180 @@ func (s *Server) check(g *Grant) (map[string]any, error) {
 		"expires_in":   int64(lifetime / time.Second),
 		"scope":        strings.Join(scopes, " "),
 	}, nil
+}
+
+// authenticate checks the grant's header, finds its client and the key that signed it, and
+// verifies the signature. It returns the client and how it authenticated (client_amr).
+func (s *Server) authenticate(g *Grant, now time.Time) (*Client, string, error) {
+	hash, ok := algHash[g.Header.Alg]
+	if !ok {
+		return nil, "", invalidGrant("MP-124", fmt.Sprintf("Invalid assertion. Unsupported algorithm %q", g.Header.Alg))
+	}
+	if (g.Header.Kid == "") == (g.Header.X5c == nil) {
+		return nil, "", invalidGrant("", "Invalid assertion. Either kid or x5c must be present in the JWT header, not both")
+	}
+	for k := range g.Claims {
+		if !allowedClaims[k] {
+			return nil, "", &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: fmt.Sprintf("Invalid assertion. Unknown claim %q", k)}
+		}
+	}
+	iss, _ := g.Claims["iss"].(string)
+	s.mu.Lock()
+	client := s.clients[iss]
+	s.mu.Unlock()
+	if client == nil {
+		return nil, "", invalidGrant("MP-100", "Invalid assertion. Client authentication failed. Client not found: "+iss)
+	}
+	pub, amr, err := clientKey(client, g, now)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := g.verify(pub, hash); err != nil {
+		return nil, "", invalidGrant("MP-124", "Invalid JWT signature")
+	}
+	return client, amr, nil
+}
+
+// clientKey is the registered key named by kid, or the registered certificate sent in x5c.
+func clientKey(client *Client, g *Grant, now time.Time) (*rsa.PublicKey, string, error) {
+	if g.Header.Kid != "" {
+		pub := client.Keys[g.Header.Kid]
+		if pub == nil {
+			return nil, "", invalidGrant("", "Invalid assertion. Client authentication failed. Unknown key identifier (kid) for client.")
+		}
+		return pub, "private_key_jwt", nil
+	}
+	chain, ok := g.Header.X5c.([]any)
+	if !ok || len(chain) == 0 {
+		return nil, "", invalidGrant("MP-123", "Invalid JWT header x5c")
+	}
+	first, _ := chain[0].(string)
+	der, err := base64.StdEncoding.DecodeString(first)
+	if err != nil {
+		return nil, "", invalidGrant("MP-123", "Invalid JWT header x5c")
+	}
+	leaf, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, "", invalidGrant("MP-123", "Invalid JWT header x5c")
+	}
+	if !slices.ContainsFunc(client.Certificates, func(c *x509.Certificate) bool { return c.Equal(leaf) }) {
+		return nil, "", invalidGrant("MP-120", "Invalid assertion. Client authentication failed. The JWT is signed with an invalid certificate.")
+	}
+	if now.After(leaf.NotAfter) || now.Before(leaf.NotBefore) {
+		return nil, "", invalidGrant("MP-124", "Invalid JWT signature. The certificate is not valid now.")
+	}
+	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return nil, "", invalidGrant("MP-120", "Invalid assertion. Client authentication failed. The JWT is signed with an invalid certificate.")
+	}
+	return pub, "virksomhetssertifikat", nil
+}
+
+// checkClaims checks aud, iat and exp, and refuses a jti the client used before.
+func (s *Server) checkClaims(g *Grant, now time.Time) error {
+	iss, _ := g.Claims["iss"].(string)
+	switch aud := g.Claims["aud"].(type) {
+	case string:
+		if aud != s.issuer {
+			return invalidGrant("MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud")
+		}
+	case []any:
+		if len(aud) != 1 || aud[0] != s.issuer {
+			return invalidGrant("MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud")
+		}
+	default:
+		return invalidGrant("MP-110", "Invalid assertion. Client authentication failed. Invalid JWT claim aud")
+	}
+	iat, ok1 := intClaim(g.Claims["iat"])
+	exp, ok2 := intClaim(g.Claims["exp"])
+	if !ok1 || !ok2 {
+		return &oauthError{status: http.StatusBadRequest, code: "invalid_request", mp: "MP-011", desc: "Invalid assertion. iat and exp are required numbers"}
+	}
+	if exp-iat > 120 {
+		return invalidGrant("", "Invalid assertion. JWT has too long lifetime (exp - iat must be at most 120 seconds)")
+	}
+	if exp <= iat {
+		return invalidGrant("", "Invalid assertion. exp must be after iat")
+	}
+	if iat > now.Unix()+10 {
+		return invalidGrant("", "Invalid assertion. Issue time is after now")
+	}
+	if exp < now.Unix()-10 {
+		return invalidGrant("MP-130", "JWT is expired")
+	}
+	jti, _ := g.Claims["jti"].(string)
+	if jti == "" {
+		return nil
+	}
+	s.mu.Lock()
+	for k, t := range s.jtis {
+		if now.After(t) {
+			delete(s.jtis, k)
+		}
+	}
+	_, seen := s.jtis[iss+"\x00"+jti]
+	if !seen {
+		s.jtis[iss+"\x00"+jti] = time.Unix(exp, 0).Add(time.Hour)
+	}
+	s.mu.Unlock()
+	if seen {
+		return invalidGrant("MP-012", "Grant is used before")
+	}
+	return nil
+}
+
+// checkScopes checks the requested scopes against the client's own, or against what the
+// consumer_org delegated to it, and returns the consumer and supplier of the token.
+func checkScopes(client *Client, claims map[string]any) (scopes []string, consumer, supplier string, err error) {
+	scopeStr, _ := claims["scope"].(string)
+	scopes = strings.Fields(scopeStr)
+	if len(scopes) == 0 {
+		return nil, "", "", &oauthError{status: http.StatusBadRequest, code: "invalid_scope", mp: "MP-200", desc: "Token request contains no scopes"}
+	}
+	co, present := claims["consumer_org"]
+	if !present {
+		for _, sc := range scopes {
+			if !slices.Contains(client.Scopes, sc) {
+				return nil, "", "", &oauthError{status: http.StatusBadRequest, code: "invalid_scope", mp: "MP-200", desc: "Token request contains invalid scopes for client: " + sc}
+			}
+		}
+		return scopes, client.Org, "", nil
+	}
+	org, _ := co.(string)
+	if !validOrgnr(org) {
+		return nil, "", "", &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "Invalid consumer_org"}
+	}
+	if org == client.Org {
+		return nil, "", "", &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "The combination consumer_org in claim and delegation scope on client is invalid"}
+	}
+	for _, sc := range scopes {
+		if !slices.Contains(client.Delegations[org], sc) {
+			return nil, "", "", &oauthError{status: http.StatusForbidden, code: "access_denied", mp: "MP-251",
+				desc: fmt.Sprintf("Consumer %s has not delegated access to the scope %s to supplier %s", org, sc, client.Org)}
+		}
+	}
+	return scopes, org, client.Org, nil
+}
+
+// resourceAudience is the token's aud: the requested resource(s), or "unspecified".
+func resourceAudience(claims map[string]any) (any, error) {
+	res, present := claims["resource"]
+	if !present {
+		return "unspecified", nil
+	}
+	vals, ok := stringOrStrings(res)
+	if !ok || len(vals) == 0 {
+		return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_request", desc: "Invalid assertion. resource must be a URI or an array of URIs"}
+	}
+	for _, v := range vals {
+		if !strings.Contains(v, ":") {
+			return nil, &oauthError{status: http.StatusBadRequest, code: "invalid_target", desc: "resource is not a valid URI"}
+		}
+	}
+	if len(vals) == 1 {
+		return vals[0], nil
+	}
+	return vals, nil
 }
 
 func (s *Server) checkAuthorizationDetails(client *Client, ad any) (any, *oauthError) {

@@ -43,114 +43,146 @@ func (r *Report) add(p noark5.Problem) {
 // arkivuttrekk.xml's checksums and counts against the files. The error is an I/O error
 // other than a missing or unreadable file, which are problems.
 func Check(dir string) (*Report, error) {
-	rep := &Report{Filer: map[string]*noark5.Report{}}
-	pkgProblem := func(file, rule, format string, a ...any) {
-		rep.add(noark5.Problem{File: file, Path: "/", Rule: rule, Message: fmt.Sprintf(format, a...)})
-	}
+	c := &checker{dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}}
 	listed, err := readADDML(filepath.Join(dir, "arkivuttrekk.xml"))
 	if err != nil {
-		pkgProblem("arkivuttrekk.xml", "file", "%v", err)
+		c.problem("arkivuttrekk.xml", "file", "%v", err)
 		listed = &addmlInfo{sums: map[string]string{}, counts: map[string]int{}}
 	}
-	// Checksums of the files arkivuttrekk.xml lists.
-	for name, want := range listed.sums {
-		got, err := sha256File(filepath.Join(dir, name))
+	c.listed = listed
+	c.checkListedSums()
+	if err := c.validateFiles(); err != nil {
+		return nil, err
+	}
+	if c.badFile != nil {
+		return c.rep, c.badFile
+	}
+	c.checkCounts()
+	return c.rep, nil
+}
+
+// checker is Check's state for one package folder.
+type checker struct {
+	dir     string
+	rep     *Report
+	listed  *addmlInfo
+	files   int   // dokumentobjekter checked (a file shared by two counts twice; memory stays flat)
+	badFile error // a document file that could not be read to its end
+}
+
+// problem adds a problem of the package as a whole (not of a place in an XML file).
+func (c *checker) problem(file, rule, format string, a ...any) {
+	c.rep.add(noark5.Problem{File: file, Path: "/", Rule: rule, Message: fmt.Sprintf(format, a...)})
+}
+
+// checkListedSums compares the checksum of every file arkivuttrekk.xml lists.
+func (c *checker) checkListedSums() {
+	for name, want := range c.listed.sums {
+		got, err := sha256File(filepath.Join(c.dir, name))
 		switch {
 		case err != nil:
-			pkgProblem(name, "file", "listed in arkivuttrekk.xml but cannot be read: %v", errors.Unwrap(err))
+			c.problem(name, "file", "listed in arkivuttrekk.xml but cannot be read: %v", errors.Unwrap(err))
 		case !strings.EqualFold(got, want):
-			pkgProblem(name, "checksum", "SHA-256 is %s; arkivuttrekk.xml says %s", got, want)
+			c.problem(name, "checksum", "SHA-256 is %s; arkivuttrekk.xml says %s", got, want)
 		}
 	}
-	files := 0 // dokumentobjekter checked (a file shared by two counts twice; memory stays flat)
-	var badFile error
-	hook := func(d noark5.DokumentobjektRef) []noark5.Problem {
-		p := func(rule, format string, a ...any) []noark5.Problem {
-			return []noark5.Problem{{File: "arkivstruktur.xml", Line: d.Line, Path: d.Path, Rule: rule, Message: fmt.Sprintf(format, a...)}}
-		}
-		ref := d.ReferanseDokumentfil
-		clean := path.Clean(ref)
-		if ref == "" || path.IsAbs(ref) || strings.HasPrefix(clean, "../") || clean == ".." {
-			return p("file", "referanseDokumentfil %q is not a path inside the package", ref)
-		}
-		files++
-		f, err := os.Open(filepath.Join(dir, filepath.FromSlash(clean)))
-		if err != nil {
-			return p("file", "%s: the file is missing", ref)
-		}
-		defer f.Close()
-		sum, n, err := hashReader(f)
-		if err != nil {
-			badFile = err
-			return p("file", "%s: %v", ref, err)
-		}
-		var out []noark5.Problem
-		if alg := strings.ToUpper(strings.ReplaceAll(d.SjekksumAlgoritme, "-", "")); alg != "SHA256" {
-			out = append(out, p("checksum", "%s: sjekksumAlgoritme %q cannot be checked (SHA-256 is what deposits use)", ref, d.SjekksumAlgoritme)...)
-		} else if !strings.EqualFold(sum, d.Sjekksum) {
-			out = append(out, p("checksum", "%s: SHA-256 is %s; the dokumentobjekt says %s", ref, sum, d.Sjekksum)...)
-		}
-		if size, err := strconv.ParseInt(d.Filstoerrelse, 10, 64); err == nil && size != n {
-			out = append(out, p("checksum", "%s: the file has %d bytes; filstoerrelse says %d", ref, n, size)...)
-		}
-		return out
+}
+
+// dokumentobjekt checks the file a dokumentobjekt references: inside the package, present,
+// and with the checksum and size the dokumentobjekt gives.
+func (c *checker) dokumentobjekt(d noark5.DokumentobjektRef) []noark5.Problem {
+	p := func(rule, format string, a ...any) []noark5.Problem {
+		return []noark5.Problem{{File: "arkivstruktur.xml", Line: d.Line, Path: d.Path, Rule: rule, Message: fmt.Sprintf(format, a...)}}
 	}
+	ref := d.ReferanseDokumentfil
+	clean := path.Clean(ref)
+	if ref == "" || path.IsAbs(ref) || strings.HasPrefix(clean, "../") || clean == ".." {
+		return p("file", "referanseDokumentfil %q is not a path inside the package", ref)
+	}
+	c.files++
+	f, err := os.Open(filepath.Join(c.dir, filepath.FromSlash(clean)))
+	if err != nil {
+		return p("file", "%s: the file is missing", ref)
+	}
+	defer f.Close()
+	sum, n, err := hashReader(f)
+	if err != nil {
+		c.badFile = err
+		return p("file", "%s: %v", ref, err)
+	}
+	var out []noark5.Problem
+	if alg := strings.ToUpper(strings.ReplaceAll(d.SjekksumAlgoritme, "-", "")); alg != "SHA256" {
+		out = append(out, p("checksum", "%s: sjekksumAlgoritme %q cannot be checked (SHA-256 is what deposits use)", ref, d.SjekksumAlgoritme)...)
+	} else if !strings.EqualFold(sum, d.Sjekksum) {
+		out = append(out, p("checksum", "%s: SHA-256 is %s; the dokumentobjekt says %s", ref, sum, d.Sjekksum)...)
+	}
+	if size, err := strconv.ParseInt(d.Filstoerrelse, 10, 64); err == nil && size != n {
+		out = append(out, p("checksum", "%s: the file has %d bytes; filstoerrelse says %d", ref, n, size)...)
+	}
+	return out
+}
+
+// validateFiles validates the package's XML files, and through arkivstruktur.xml every
+// document file.
+func (c *checker) validateFiles() error {
 	for _, name := range []string{"arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
-		f, err := os.Open(filepath.Join(dir, name))
+		f, err := os.Open(filepath.Join(c.dir, name))
 		if err != nil {
-			if name == "arkivstruktur.xml" || name == "endringslogg.xml" || listed.sums[name] != "" {
-				pkgProblem(name, "file", "missing from the package")
+			if name == "arkivstruktur.xml" || name == "endringslogg.xml" || c.listed.sums[name] != "" {
+				c.problem(name, "file", "missing from the package")
 			}
 			continue
 		}
 		opts := &noark5.ValidateOptions{}
 		if name == "arkivstruktur.xml" {
-			opts.Dokumentobjekt = hook
+			opts.Dokumentobjekt = c.dokumentobjekt
 		}
 		r, err := noark5.Validate(f, opts)
 		f.Close()
 		var le *noark5.LimitError
 		if err != nil && !errors.As(err, &le) {
-			return nil, err // a limit is a problem in the report, not a failure to check
+			return err // a limit is a problem in the report, not a failure to check
 		}
-		rep.Filer[name] = r
+		c.rep.Filer[name] = r
 		for _, p := range r.Problems {
 			if p.File == "" {
 				p.File = name
 			}
-			rep.add(p)
+			c.rep.add(p)
 		}
 		// Problems past the report's cap still count.
-		rep.Errors += r.Errors - count(r.Problems, noark5.SeverityError)
-		rep.Warnings += r.Warnings - count(r.Problems, noark5.SeverityWarning)
+		c.rep.Errors += r.Errors - count(r.Problems, noark5.SeverityError)
+		c.rep.Warnings += r.Warnings - count(r.Problems, noark5.SeverityWarning)
 	}
-	if badFile != nil {
-		return rep, badFile
+	return nil
+}
+
+// checkCounts compares the counts in arkivuttrekk.xml with what the files hold.
+func (c *checker) checkCounts() {
+	a := c.rep.Filer["arkivstruktur.xml"]
+	if a == nil || !c.listed.ok {
+		return
 	}
-	// Counts in arkivuttrekk.xml against the files.
-	if a := rep.Filer["arkivstruktur.xml"]; a != nil && listed.ok {
-		mapper := a.Counts["mappe"] + a.Counts["saksmappe"] + a.Counts["moetemappe"]
-		reg := a.Counts["registrering"] + a.Counts["journalpost"] + a.Counts["arkivnotat"] + a.Counts["moeteregistrering"]
-		for _, c := range []struct {
-			file, what string
-			got        int
-		}{
-			{"arkivstruktur.xml", "mappe", mapper},
-			{"arkivstruktur.xml", "registrering", reg},
-			{"endringslogg.xml", "endring", counted(rep.Filer["endringslogg.xml"], "endring")},
-			{"loependeJournal.xml", "journalregistrering", counted(rep.Filer["loependeJournal.xml"], "journalregistrering")},
-			{"offentligJournal.xml", "journalregistrering", counted(rep.Filer["offentligJournal.xml"], "journalregistrering")},
-		} {
-			want, ok := listed.counts[c.file+"//"+c.what]
-			if ok && want != c.got {
-				pkgProblem("arkivuttrekk.xml", "count", "%s holds %d %s; arkivuttrekk.xml says %d", c.file, c.got, c.what, want)
-			}
+	mapper := a.Counts["mappe"] + a.Counts["saksmappe"] + a.Counts["moetemappe"]
+	reg := a.Counts["registrering"] + a.Counts["journalpost"] + a.Counts["arkivnotat"] + a.Counts["moeteregistrering"]
+	for _, n := range []struct {
+		file, what string
+		got        int
+	}{
+		{"arkivstruktur.xml", "mappe", mapper},
+		{"arkivstruktur.xml", "registrering", reg},
+		{"endringslogg.xml", "endring", counted(c.rep.Filer["endringslogg.xml"], "endring")},
+		{"loependeJournal.xml", "journalregistrering", counted(c.rep.Filer["loependeJournal.xml"], "journalregistrering")},
+		{"offentligJournal.xml", "journalregistrering", counted(c.rep.Filer["offentligJournal.xml"], "journalregistrering")},
+	} {
+		want, ok := c.listed.counts[n.file+"//"+n.what]
+		if ok && want != n.got {
+			c.problem("arkivuttrekk.xml", "count", "%s holds %d %s; arkivuttrekk.xml says %d", n.file, n.got, n.what, want)
 		}
-		if listed.files >= 0 && listed.files != files {
-			pkgProblem("arkivuttrekk.xml", "count", "the package references %d document files; antallDokumentfiler says %d", files, listed.files)
-		}
 	}
-	return rep, nil
+	if c.listed.files >= 0 && c.listed.files != c.files {
+		c.problem("arkivuttrekk.xml", "count", "the package references %d document files; antallDokumentfiler says %d", c.files, c.listed.files)
+	}
 }
 
 func count(ps []noark5.Problem, s noark5.Severity) int {

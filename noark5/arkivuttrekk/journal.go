@@ -130,14 +130,7 @@ func metadata(s *noark5.Skjerming) string {
 
 // noteRegistrering records what arkivuttrekk.xml and the journals need from a registrering.
 func (u *Uttrekk) noteRegistrering(r *noark5.Registrering) error {
-	u.skjermet = u.skjermet || r.Skjerming != nil
-	u.virksomhet = u.virksomhet || r.VirksomhetsspesifikkeMetadata != nil
-	u.kasseres = u.kasseres || (r.Kassasjon != nil && r.Kassasjon.Kassasjonsvedtak == "Kasseres")
-	for _, d := range r.Dokumentbeskrivelse {
-		u.skjermet = u.skjermet || d.Skjerming != nil
-		u.kassert = u.kassert || d.UtfoertKassasjon != nil
-		u.kasseres = u.kasseres || (d.Kassasjon != nil && d.Kassasjon.Kassasjonsvedtak == "Kasseres")
-	}
+	u.noteFlags(r)
 	jp := r.Journalpost
 	if jp == nil {
 		return nil
@@ -152,22 +145,50 @@ func (u *Uttrekk) noteRegistrering(r *noark5.Registrering) error {
 	if !u.opts.Journaler {
 		return nil
 	}
-	var sak *noark5.Mappe
-	for i := len(u.mapper) - 1; i >= 0; i-- {
-		if u.mapper[i].Saksmappe != nil {
-			sak = u.mapper[i]
-			break
-		}
-	}
+	sak := u.innermostSaksmappe()
 	if sak == nil || len(r.Korrespondansepart) == 0 {
 		// The journals list journalposter in saksmapper, each with a korrespondansepart.
 		u.utenforJournal++
 		return nil
 	}
-	skj := r.Skjerming
-	if skj == nil {
-		skj = sak.Skjerming
+	lj, oj := u.journalEntries(r, sak)
+	start := xml.StartElement{Name: xml.Name{Local: "journalregistrering"}}
+	if err := u.loepende.e.EncodeElement(lj, start); err != nil {
+		return u.fail(err)
 	}
+	if err := u.offentlig.e.EncodeElement(oj, start); err != nil {
+		return u.fail(err)
+	}
+	u.journal++
+	return nil
+}
+
+// noteFlags records the flags arkivuttrekk.xml derives from what the registrering holds.
+func (u *Uttrekk) noteFlags(r *noark5.Registrering) {
+	u.skjermet = u.skjermet || r.Skjerming != nil
+	u.virksomhet = u.virksomhet || r.VirksomhetsspesifikkeMetadata != nil
+	u.kasseres = u.kasseres || (r.Kassasjon != nil && r.Kassasjon.Kassasjonsvedtak == "Kasseres")
+	for _, d := range r.Dokumentbeskrivelse {
+		u.skjermet = u.skjermet || d.Skjerming != nil
+		u.kassert = u.kassert || d.UtfoertKassasjon != nil
+		u.kasseres = u.kasseres || (d.Kassasjon != nil && d.Kassasjon.Kassasjonsvedtak == "Kasseres")
+	}
+}
+
+// innermostSaksmappe is the nearest open mappe that is a saksmappe, or nil.
+func (u *Uttrekk) innermostSaksmappe() *noark5.Mappe {
+	for i := len(u.mapper) - 1; i >= 0; i-- {
+		if u.mapper[i].Saksmappe != nil {
+			return u.mapper[i]
+		}
+	}
+	return nil
+}
+
+// journalEntries are the journalpost r in sak as the løpende journal lists it (everything)
+// and as the offentlig journal lists it (titles and names screened as the skjerming says).
+func (u *Uttrekk) journalEntries(r *noark5.Registrering, sak *noark5.Mappe) (ljRegistrering, ojRegistrering) {
+	jp := r.Journalpost
 	lj := ljRegistrering{
 		Saksmappe: ljSaksmappe{MappeID: sak.MappeID, Saksaar: sak.Saksmappe.Saksaar, Sakssekvensnummer: sak.Saksmappe.Sakssekvensnummer,
 			Tittel: sak.Tittel, OffentligTittel: sak.OffentligTittel, SkjermingMetadata: metadata(sak.Skjerming),
@@ -208,21 +229,11 @@ func (u *Uttrekk) noteRegistrering(r *noark5.Registrering) error {
 		oj.Journalpost.Avskrivningsdato, oj.Journalpost.Avskrivningsmaate = &d, a.Avskrivningsmaate
 		oj.Journalpost.ReferanseAvskrivesAvJournalpost = a.ReferanseAvskrivesAvJournalpost
 	}
-	for _, k := range r.Korrespondansepart {
-		lj.Journalpost.Korrespondansepart = append(lj.Journalpost.Korrespondansepart, ljKorrespondansepart{
-			Korrespondanseparttype: k.Korrespondanseparttype, KorrespondansepartNavn: k.KorrespondansepartNavn})
-		navn := k.KorrespondansepartNavn
-		avsender := k.Korrespondanseparttype == "Avsender" || k.Korrespondanseparttype == "Intern avsender"
-		if (avsender && skjermer(skj, "Skjerming navn avsender")) || (!avsender && skjermer(skj, "Skjerming navn mottaker")) {
-			navn = SkjermetNavn
-		}
-		oj.Journalpost.Korrespondansepart = append(oj.Journalpost.Korrespondansepart, ojKorrespondansepart{
-			Korrespondanseparttype: k.Korrespondanseparttype, KorrespondansepartNavn: navn})
-		if lj.Journalpost.AdministrativEnhet == "" {
-			lj.Journalpost.AdministrativEnhet, lj.Journalpost.Saksbehandler = k.AdministrativEnhet, k.Saksbehandler
-			oj.Journalpost.AdministrativEnhet, oj.Journalpost.Saksbehandler = k.AdministrativEnhet, k.Saksbehandler
-		}
+	skj := r.Skjerming
+	if skj == nil {
+		skj = sak.Skjerming
 	}
+	journalParties(&lj.Journalpost, &oj.Journalpost, r.Korrespondansepart, skj)
 	if n := len(u.klasse); n > 0 && u.klasse[n-1].id != "" {
 		k := u.klasse[n-1]
 		lj.Klasse = &ljKlasse{KlasseID: k.id, Tittel: k.tittel}
@@ -230,13 +241,26 @@ func (u *Uttrekk) noteRegistrering(r *noark5.Registrering) error {
 			oj.Klasse = &ojKlasse{KlasseID: k.id, Tittel: k.tittel}
 		}
 	}
-	start := xml.StartElement{Name: xml.Name{Local: "journalregistrering"}}
-	if err := u.loepende.e.EncodeElement(lj, start); err != nil {
-		return u.fail(err)
+	return lj, oj
+}
+
+// journalParties lists the korrespondanseparter in both journals, names screened in the
+// offentlig one where skj screens them; the first party's unit and saksbehandler are the
+// journalpost's.
+func journalParties(lj *ljJournalpost, oj *ojJournalpost, parter []noark5.Korrespondansepart, skj *noark5.Skjerming) {
+	for _, k := range parter {
+		lj.Korrespondansepart = append(lj.Korrespondansepart, ljKorrespondansepart{
+			Korrespondanseparttype: k.Korrespondanseparttype, KorrespondansepartNavn: k.KorrespondansepartNavn})
+		navn := k.KorrespondansepartNavn
+		avsender := k.Korrespondanseparttype == "Avsender" || k.Korrespondanseparttype == "Intern avsender"
+		if (avsender && skjermer(skj, "Skjerming navn avsender")) || (!avsender && skjermer(skj, "Skjerming navn mottaker")) {
+			navn = SkjermetNavn
+		}
+		oj.Korrespondansepart = append(oj.Korrespondansepart, ojKorrespondansepart{
+			Korrespondanseparttype: k.Korrespondanseparttype, KorrespondansepartNavn: navn})
+		if lj.AdministrativEnhet == "" {
+			lj.AdministrativEnhet, lj.Saksbehandler = k.AdministrativEnhet, k.Saksbehandler
+			oj.AdministrativEnhet, oj.Saksbehandler = k.AdministrativEnhet, k.Saksbehandler
+		}
 	}
-	if err := u.offentlig.e.EncodeElement(oj, start); err != nil {
-		return u.fail(err)
-	}
-	u.journal++
-	return nil
 }

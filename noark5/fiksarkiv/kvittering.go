@@ -97,6 +97,34 @@ func (k *Kvittering) Melding() (*Melding, error) {
 	if v == "" {
 		v = V2
 	}
+	if p := k.problems(); len(p) > 0 {
+		return nil, &ValidationError{p}
+	}
+	b := &builder{mdk: Namespace("metadatakatalog", v)}
+	doc := etree.NewDocument()
+	doc.CreateProcInst("xml", `version="1.0" encoding="utf-8"`)
+	root := doc.CreateElement("arkivmeldingKvittering")
+	root.CreateAttr("xmlns", Namespace("arkivmelding/opprett/kvittering", v))
+	root.CreateAttr("xmlns:xsi", xsiNS)
+	root.CreateAttr("xmlns:mdk", b.mdk)
+	root.CreateAttr("xmlns:feil", Namespace("feil/feilmelding", v))
+	switch {
+	case k.Mappe != nil:
+		b.mappeKvittering(root, k.Mappe)
+	case k.MappeFeilet != nil:
+		writeFailure(root, "mappeFeilet", k.MappeFeilet)
+	}
+	switch {
+	case k.Registrering != nil:
+		b.registreringKvittering(root, k.Registrering)
+	case k.RegistreringFeilet != nil:
+		writeFailure(root, "registreringFeilet", k.RegistreringFeilet)
+	}
+	return &Melding{doc: doc, versjon: v, path: "arkivmelding/opprett/kvittering"}, nil
+}
+
+// problems lists what keeps k from being a valid kvittering.
+func (k *Kvittering) problems() []string {
 	var p []string
 	if k.Mappe != nil && k.MappeFeilet != nil {
 		p = append(p, "mappe: a kvittering or a failure, not both")
@@ -118,87 +146,71 @@ func (k *Kvittering) Melding() (*Melding, error) {
 	if k.Registrering != nil {
 		check("registreringKvittering", k.Registrering.SystemID, k.Registrering.OpprettetEllerEksisterende)
 	}
-	if len(p) > 0 {
-		return nil, &ValidationError{p}
+	return p
+}
+
+func writeFailure(root *etree.Element, name string, f *Failure) {
+	e := root.CreateElement(name)
+	e.CreateElement("feil:feilId").SetText(f.FeilID)
+	e.CreateElement("feil:feilmelding").SetText(f.Feilmelding)
+}
+
+func (b *builder) mappeKvittering(root *etree.Element, m *MappeKvittering) {
+	e := root.CreateElement("mappeKvittering")
+	if m.Saksmappe {
+		e.CreateAttr("xsi:type", "saksmappeKvittering")
 	}
-	b := &builder{mdk: Namespace("metadatakatalog", v)}
-	doc := etree.NewDocument()
-	doc.CreateProcInst("xml", `version="1.0" encoding="utf-8"`)
-	root := doc.CreateElement("arkivmeldingKvittering")
-	root.CreateAttr("xmlns", Namespace("arkivmelding/opprett/kvittering", v))
-	root.CreateAttr("xmlns:xsi", xsiNS)
-	root.CreateAttr("xmlns:mdk", b.mdk)
-	root.CreateAttr("xmlns:feil", Namespace("feil/feilmelding", v))
-	feil := func(name string, f *Failure) {
-		e := root.CreateElement(name)
-		e.CreateElement("feil:feilId").SetText(f.FeilID)
-		e.CreateElement("feil:feilmelding").SetText(f.Feilmelding)
+	b.text(e, "systemID", m.SystemID)
+	b.text(e, "mappeID", m.MappeID)
+	b.tid(e, "opprettetDato", m.OpprettetDato)
+	b.text(e, "opprettetAv", m.OpprettetAv)
+	b.noekkel(e, "referanseEksternNoekkel", m.ReferanseEksternNoekkel, false)
+	b.text(e, "opprettetEllerEksisterende", m.OpprettetEllerEksisterende)
+	if m.Saksmappe {
+		b.num(e, "saksaar", m.Saksaar)
+		b.num(e, "sakssekvensnummer", m.Sakssekvensnummer)
+		b.dato(e, "saksdato", m.Saksdato)
 	}
-	switch {
-	case k.Mappe != nil:
-		m := k.Mappe
-		e := root.CreateElement("mappeKvittering")
-		if m.Saksmappe {
-			e.CreateAttr("xsi:type", "saksmappeKvittering")
-		}
-		b.text(e, "systemID", m.SystemID)
-		b.text(e, "mappeID", m.MappeID)
-		b.tid(e, "opprettetDato", m.OpprettetDato)
-		b.text(e, "opprettetAv", m.OpprettetAv)
-		b.noekkel(e, "referanseEksternNoekkel", m.ReferanseEksternNoekkel, false)
-		b.text(e, "opprettetEllerEksisterende", m.OpprettetEllerEksisterende)
-		if m.Saksmappe {
-			b.num(e, "saksaar", m.Saksaar)
-			b.num(e, "sakssekvensnummer", m.Sakssekvensnummer)
-			b.dato(e, "saksdato", m.Saksdato)
-		}
-	case k.MappeFeilet != nil:
-		feil("mappeFeilet", k.MappeFeilet)
+}
+
+func (b *builder) registreringKvittering(root *etree.Element, r *RegistreringKvittering) {
+	e := root.CreateElement("registreringKvittering")
+	if r.Journalpost {
+		e.CreateAttr("xsi:type", "journalpostKvittering")
 	}
-	switch {
-	case k.Registrering != nil:
-		r := k.Registrering
-		e := root.CreateElement("registreringKvittering")
-		if r.Journalpost {
-			e.CreateAttr("xsi:type", "journalpostKvittering")
+	b.text(e, "systemID", r.SystemID)
+	b.tid(e, "opprettetDato", r.OpprettetDato)
+	b.text(e, "opprettetAv", r.OpprettetAv)
+	b.tid(e, "arkivertDato", r.ArkivertDato)
+	b.text(e, "arkivertAv", r.ArkivertAv)
+	for _, d := range r.Dokumentbeskrivelse {
+		de := e.CreateElement("dokumentbeskrivelseKvittering")
+		b.text(de, "systemID", d.SystemID)
+		b.tid(de, "opprettetDato", d.OpprettetDato)
+		b.text(de, "opprettetAv", d.OpprettetAv)
+		b.num(de, "dokumentnummer", d.Dokumentnummer)
+		for _, o := range d.Dokumentobjekt {
+			oe := de.CreateElement("dokumentobjekt")
+			b.text(oe, "systemID", o.SystemID)
+			b.num(oe, "versjonsnummer", o.Versjonsnummer)
+			b.kode(oe, "variantformat", o.Variantformat)
+			b.tid(oe, "opprettetDato", o.OpprettetDato)
+			b.text(oe, "opprettetAv", o.OpprettetAv)
 		}
-		b.text(e, "systemID", r.SystemID)
-		b.tid(e, "opprettetDato", r.OpprettetDato)
-		b.text(e, "opprettetAv", r.OpprettetAv)
-		b.tid(e, "arkivertDato", r.ArkivertDato)
-		b.text(e, "arkivertAv", r.ArkivertAv)
-		for _, d := range r.Dokumentbeskrivelse {
-			de := e.CreateElement("dokumentbeskrivelseKvittering")
-			b.text(de, "systemID", d.SystemID)
-			b.tid(de, "opprettetDato", d.OpprettetDato)
-			b.text(de, "opprettetAv", d.OpprettetAv)
-			b.num(de, "dokumentnummer", d.Dokumentnummer)
-			for _, o := range d.Dokumentobjekt {
-				oe := de.CreateElement("dokumentobjekt")
-				b.text(oe, "systemID", o.SystemID)
-				b.num(oe, "versjonsnummer", o.Versjonsnummer)
-				b.kode(oe, "variantformat", o.Variantformat)
-				b.tid(oe, "opprettetDato", o.OpprettetDato)
-				b.text(oe, "opprettetAv", o.OpprettetAv)
-			}
-			b.noekkel(de, "referanseEksternNoekkel", d.ReferanseEksternNoekkel, false)
-		}
-		b.text(e, "registreringsID", r.RegistreringsID)
-		b.noekkel(e, "referanseEksternNoekkel", r.ReferanseEksternNoekkel, false)
-		b.text(e, "opprettetEllerEksisterende", r.OpprettetEllerEksisterende)
-		if r.Journalpost {
-			b.num(e, "journalaar", r.Journalaar)
-			b.num(e, "journalsekvensnummer", r.Journalsekvensnummer)
-			b.num(e, "journalpostnummer", r.Journalpostnummer)
-			b.kode(e, "journalposttype", r.Journalposttype)
-			b.kode(e, "journalstatus", r.Journalstatus)
-			b.dato(e, "journaldato", r.Journaldato)
-			b.dato(e, "forfallsdato", r.Forfallsdato)
-		}
-	case k.RegistreringFeilet != nil:
-		feil("registreringFeilet", k.RegistreringFeilet)
+		b.noekkel(de, "referanseEksternNoekkel", d.ReferanseEksternNoekkel, false)
 	}
-	return &Melding{doc: doc, versjon: v, path: "arkivmelding/opprett/kvittering"}, nil
+	b.text(e, "registreringsID", r.RegistreringsID)
+	b.noekkel(e, "referanseEksternNoekkel", r.ReferanseEksternNoekkel, false)
+	b.text(e, "opprettetEllerEksisterende", r.OpprettetEllerEksisterende)
+	if r.Journalpost {
+		b.num(e, "journalaar", r.Journalaar)
+		b.num(e, "journalsekvensnummer", r.Journalsekvensnummer)
+		b.num(e, "journalpostnummer", r.Journalpostnummer)
+		b.kode(e, "journalposttype", r.Journalposttype)
+		b.kode(e, "journalstatus", r.Journalstatus)
+		b.dato(e, "journaldato", r.Journaldato)
+		b.dato(e, "forfallsdato", r.Forfallsdato)
+	}
 }
 
 // Kvittering reads an arkivmelding opprett kvittering.
@@ -208,97 +220,17 @@ func (m *Melding) Kvittering() (*Kvittering, error) {
 	}
 	r := &reader{}
 	k := &Kvittering{Versjon: m.versjon}
-	feil := func(e *etree.Element) *Failure {
-		f := &Failure{}
-		for _, c := range e.ChildElements() {
-			switch c.Tag {
-			case "feilId":
-				f.FeilID = c.Text()
-			case "feilmelding":
-				f.Feilmelding = c.Text()
-			default:
-				r.unknown("/arkivmeldingKvittering/"+e.Tag, c)
-			}
-		}
-		return f
-	}
 	for _, c := range m.doc.Root().ChildElements() {
 		p := "/arkivmeldingKvittering/" + c.Tag
 		switch c.Tag {
 		case "mappeFeilet":
-			k.MappeFeilet = feil(c)
+			k.MappeFeilet = r.failure(p, c)
 		case "registreringFeilet":
-			k.RegistreringFeilet = feil(c)
+			k.RegistreringFeilet = r.failure(p, c)
 		case "mappeKvittering":
-			mk := &MappeKvittering{Saksmappe: strings.HasPrefix(xsiTypeOf(c), "saksmappe")}
-			for _, e := range c.ChildElements() {
-				ep := p + "/" + e.Tag
-				switch e.Tag {
-				case "systemID":
-					mk.SystemID = e.Text()
-				case "mappeID":
-					mk.MappeID = e.Text()
-				case "opprettetDato":
-					mk.OpprettetDato = r.tid(ep, e)
-				case "opprettetAv":
-					mk.OpprettetAv = e.Text()
-				case "referanseEksternNoekkel":
-					mk.ReferanseEksternNoekkel = r.noekkel(ep, e)
-				case "opprettetEllerEksisterende":
-					mk.OpprettetEllerEksisterende = e.Text()
-				case "saksaar":
-					mk.Saksaar = r.intp(ep, e)
-				case "sakssekvensnummer":
-					mk.Sakssekvensnummer = r.intp(ep, e)
-				case "saksdato":
-					mk.Saksdato = r.dato(ep, e)
-				default:
-					r.unknown(p, e)
-				}
-			}
-			k.Mappe = mk
+			k.Mappe = r.mappeKvittering(p, c)
 		case "registreringKvittering":
-			rk := &RegistreringKvittering{Journalpost: strings.HasPrefix(xsiTypeOf(c), "journalpost")}
-			for _, e := range c.ChildElements() {
-				ep := p + "/" + e.Tag
-				switch e.Tag {
-				case "systemID":
-					rk.SystemID = e.Text()
-				case "opprettetDato":
-					rk.OpprettetDato = r.tid(ep, e)
-				case "opprettetAv":
-					rk.OpprettetAv = e.Text()
-				case "arkivertDato":
-					rk.ArkivertDato = r.tid(ep, e)
-				case "arkivertAv":
-					rk.ArkivertAv = e.Text()
-				case "dokumentbeskrivelseKvittering":
-					rk.Dokumentbeskrivelse = append(rk.Dokumentbeskrivelse, r.dokumentKvittering(ep, e))
-				case "registreringsID":
-					rk.RegistreringsID = e.Text()
-				case "referanseEksternNoekkel":
-					rk.ReferanseEksternNoekkel = r.noekkel(ep, e)
-				case "opprettetEllerEksisterende":
-					rk.OpprettetEllerEksisterende = e.Text()
-				case "journalaar":
-					rk.Journalaar = r.intp(ep, e)
-				case "journalsekvensnummer":
-					rk.Journalsekvensnummer = r.intp(ep, e)
-				case "journalpostnummer":
-					rk.Journalpostnummer = r.intp(ep, e)
-				case "journalposttype":
-					rk.Journalposttype = r.kode(ep, e)
-				case "journalstatus":
-					rk.Journalstatus = r.kode(ep, e)
-				case "journaldato":
-					rk.Journaldato = r.dato(ep, e)
-				case "forfallsdato":
-					rk.Forfallsdato = r.dato(ep, e)
-				default:
-					r.unknown(p, e)
-				}
-			}
-			k.Registrering = rk
+			k.Registrering = r.registreringKvittering(p, c)
 		default:
 			r.unknown("/arkivmeldingKvittering", c)
 		}
@@ -308,6 +240,95 @@ func (m *Melding) Kvittering() (*Kvittering, error) {
 		return nil, r.err
 	}
 	return k, nil
+}
+
+func (r *reader) failure(p string, e *etree.Element) *Failure {
+	f := &Failure{}
+	for _, c := range e.ChildElements() {
+		switch c.Tag {
+		case "feilId":
+			f.FeilID = c.Text()
+		case "feilmelding":
+			f.Feilmelding = c.Text()
+		default:
+			r.unknown(p, c)
+		}
+	}
+	return f
+}
+
+func (r *reader) mappeKvittering(p string, c *etree.Element) *MappeKvittering {
+	mk := &MappeKvittering{Saksmappe: strings.HasPrefix(xsiTypeOf(c), "saksmappe")}
+	for _, e := range c.ChildElements() {
+		ep := p + "/" + e.Tag
+		switch e.Tag {
+		case "systemID":
+			mk.SystemID = e.Text()
+		case "mappeID":
+			mk.MappeID = e.Text()
+		case "opprettetDato":
+			mk.OpprettetDato = r.tid(ep, e)
+		case "opprettetAv":
+			mk.OpprettetAv = e.Text()
+		case "referanseEksternNoekkel":
+			mk.ReferanseEksternNoekkel = r.noekkel(ep, e)
+		case "opprettetEllerEksisterende":
+			mk.OpprettetEllerEksisterende = e.Text()
+		case "saksaar":
+			mk.Saksaar = r.intp(ep, e)
+		case "sakssekvensnummer":
+			mk.Sakssekvensnummer = r.intp(ep, e)
+		case "saksdato":
+			mk.Saksdato = r.dato(ep, e)
+		default:
+			r.unknown(p, e)
+		}
+	}
+	return mk
+}
+
+func (r *reader) registreringKvittering(p string, c *etree.Element) *RegistreringKvittering {
+	rk := &RegistreringKvittering{Journalpost: strings.HasPrefix(xsiTypeOf(c), "journalpost")}
+	for _, e := range c.ChildElements() {
+		ep := p + "/" + e.Tag
+		switch e.Tag {
+		case "systemID":
+			rk.SystemID = e.Text()
+		case "opprettetDato":
+			rk.OpprettetDato = r.tid(ep, e)
+		case "opprettetAv":
+			rk.OpprettetAv = e.Text()
+		case "arkivertDato":
+			rk.ArkivertDato = r.tid(ep, e)
+		case "arkivertAv":
+			rk.ArkivertAv = e.Text()
+		case "dokumentbeskrivelseKvittering":
+			rk.Dokumentbeskrivelse = append(rk.Dokumentbeskrivelse, r.dokumentKvittering(ep, e))
+		case "registreringsID":
+			rk.RegistreringsID = e.Text()
+		case "referanseEksternNoekkel":
+			rk.ReferanseEksternNoekkel = r.noekkel(ep, e)
+		case "opprettetEllerEksisterende":
+			rk.OpprettetEllerEksisterende = e.Text()
+		case "journalaar":
+			rk.Journalaar = r.intp(ep, e)
+		case "journalsekvensnummer":
+			rk.Journalsekvensnummer = r.intp(ep, e)
+		case "journalpostnummer":
+			rk.Journalpostnummer = r.intp(ep, e)
+		case "journalposttype":
+			rk.Journalposttype = r.kode(ep, e)
+		case "journalstatus":
+			rk.Journalstatus = r.kode(ep, e)
+		case "journaldato":
+			rk.Journaldato = r.dato(ep, e)
+		case "forfallsdato":
+			rk.Forfallsdato = r.dato(ep, e)
+		default:
+			r.unknown(p, e)
+		}
+	}
+	return rk
 }
 
 func (r *reader) dokumentKvittering(path string, e *etree.Element) DokumentbeskrivelseKvittering {
