@@ -358,7 +358,7 @@ func TestPersoner(t *testing.T) {
 	assert.Equal(t, folkeregister.StrengtFortrolig, g)
 }
 
-func TestSoek(t *testing.T) {
+func TestSearch(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, folkeregistertest.Options{})
 	f.fake.AddPerson(kari)
