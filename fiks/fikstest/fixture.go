@@ -45,19 +45,43 @@ func NewFixture(t testing.TB, org string, privileges ...string) *Fixture {
 		panic("fikstest: " + err.Error())
 	}
 	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
-	c, err := maskinporten.New(mp.NewClient("fagsystem-"+org, org, fiks.Scope))
+	f, err := fixtureOn(mp, org, privileges)
 	if err != nil {
 		fail(err)
 	}
+	return f
+}
+
+// Another is a fixture for a second organisation trusted by the same Maskinporten fake:
+// two parties of one exchange (a fagsystem and an arkiv, say).
+func (f *Fixture) Another(t testing.TB, org string, privileges ...string) *Fixture {
+	if t != nil {
+		t.Helper()
+	}
+	g, err := fixtureOn(f.Maskinporten, org, privileges)
+	if err != nil {
+		if t != nil {
+			t.Fatalf("fikstest: %v", err)
+		}
+		panic("fikstest: " + err.Error())
+	}
+	return g
+}
+
+func fixtureOn(mp *maskinportentest.Server, org string, privileges []string) (*Fixture, error) {
+	c, err := maskinporten.New(mp.NewClient("fagsystem-"+org, org, fiks.Scope))
+	if err != nil {
+		return nil, err
+	}
 	tokens, err := c.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
 	if err != nil {
-		fail(err)
+		return nil, err
 	}
 	var pw [16]byte
 	_, _ = rand.Read(pw[:])
 	integ := Integrasjon{ID: uuid.NewString(), Passord: hex.EncodeToString(pw[:]), Org: org, Privileges: privileges}
 	return &Fixture{Maskinporten: mp, Client: c, Tokens: tokens, Integrasjon: integ,
-		Credentials: fiks.Credentials{Token: tokens, IntegrasjonID: integ.ID, IntegrasjonPassord: auth.Secret(integ.Passord)}}
+		Credentials: fiks.Credentials{Token: tokens, IntegrasjonID: integ.ID, IntegrasjonPassord: auth.Secret(integ.Passord)}}, nil
 }
 
 // Close shuts the Maskinporten fake down (t.Cleanup does it when NewFixture had a t).

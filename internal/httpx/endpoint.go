@@ -39,3 +39,16 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// CheckPlainAddr is CheckEndpointURL's rule for a host:port reached without TLS (AMQP in
+// tests): allowed only on loopback.
+func CheckPlainAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port", addr)
+	}
+	if !isLoopback(host) {
+		return fmt.Errorf("%s: without TLS only a loopback host is allowed (the password and token would travel in the clear)", addr)
+	}
+	return nil
+}
