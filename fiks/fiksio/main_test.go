@@ -173,5 +173,3 @@ func osReadDir(dir string) ([]string, error) {
 }
 
 const childEnv = "FIKSIO_TEST_CHILD"
-
-func childMain() int { return 0 }

@@ -273,6 +273,10 @@ func (s *Server) AMQPTLSConfig() *tls.Config {
 	return &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
 }
 
+// AMQPCertificate is the front door's self-signed TLS certificate (nil for a plain
+// fake), for clients in another process.
+func (s *Server) AMQPCertificate() *x509.Certificate { return s.caCert }
+
 // DropConnections closes every AMQP connection through the front door, as a network
 // failure would; receivers reconnect.
 func (s *Server) DropConnections() {
