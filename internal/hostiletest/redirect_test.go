@@ -4,9 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -21,6 +24,7 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
@@ -106,6 +110,13 @@ func scenarios(t *testing.T) []scenario {
 		require.NoError(t, err)
 		return m
 	}
+	cert := selfSignedCert(t, key)
+	fiksioClient := func(t *testing.T, base string, hc *http.Client) *fiksio.Client {
+		c, err := fiksio.New(fiksio.Options{BaseURL: base, Credentials: creds, KontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12",
+			Signer: key, SignerCertificates: []*x509.Certificate{cert}, HTTPClient: hc, MaxAttempts: 1})
+		require.NoError(t, err)
+		return c
+	}
 	einnsynClient := func(t *testing.T, base string, hc *http.Client) *einnsyn.Client {
 		c, err := einnsyn.New(einnsyn.Options{BaseURL: base, APIKey: "secret_apikey", HTTPClient: hc, MaxAttempts: 1})
 		require.NoError(t, err)
@@ -142,6 +153,19 @@ func scenarios(t *testing.T) []scenario {
 		}},
 		{"svarinn acknowledge", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			return mottak(t, base, hc).Acknowledge(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13")
+		}},
+		{"fiksio katalog", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := fiksioClient(t, base, hc).OffentligNokkel(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12")
+			return err
+		}},
+		{"fiksio send", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := fiksioClient(t, base, hc).Send(ctx, &fiksio.Melding{MottakerKontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13",
+				Meldingstype: "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett", MottakerSertifikat: cert,
+				Filer: []fiksio.Fil{fiksio.Bytes("arkivmelding.xml", []byte("<arkivmelding>the document body</arkivmelding>"))}})
+			return err
+		}},
+		{"fiksio upload key", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			return fiksioClient(t, base, hc).UploadOffentligNokkel(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12", cert)
 		}},
 		{"folkeregister person", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Credentials: creds, Rolle: "rolle", HTTPClient: hc, MaxAttempts: 1})
@@ -278,4 +302,16 @@ func TestLongRetryAfterNotShortened(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, time.Hour, fe.RetryAfter())
 	require.Equal(t, int32(1), n.Swap(0))
+}
+
+// selfSignedCert is a certificate for key that may sign and encipher keys.
+func selfSignedCert(t *testing.T, key *rsa.PrivateKey) *x509.Certificate {
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "hostiletest"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	c, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	return c
 }

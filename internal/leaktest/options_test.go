@@ -15,6 +15,7 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
@@ -50,7 +51,11 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 		"folkeregister.Options": folkeregister.Options{Environment: fiks.Test, Credentials: creds, Rolle: "r"},
 		"einnsyn.Options":       einnsyn.Options{APIKey: "secret_apikey-hemmelig", Token: auth.Static("tokenverdi-hemmelig")},
 		"kryptering.Key":        krKey,
-		"struct holding them":   struct{ A, B, C any }{tok, creds, krKey},
+		"fiksio.Options": fiksio.Options{Environment: fiks.Test, Credentials: creds, KontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12",
+			Signer: key, Keys: []kryptering.Key{krKey}}, // no HTTPClient: json.Marshal must get as far as the key
+		"fiksio.Melding": fiksio.Melding{MottakerKontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12", Meldingstype: "t",
+			Headere: map[string]string{"x": "13097248022"}, Filer: []fiksio.Fil{fiksio.Bytes("a.txt", []byte("13097248022"))}},
+		"struct holding them": struct{ A, B, C any }{tok, creds, krKey},
 	}
 	for name, v := range values {
 		t.Run(name, func(t *testing.T) {
@@ -101,6 +106,10 @@ func pointerTo(v any) any {
 	case einnsyn.Options:
 		return &v
 	case kryptering.Key:
+		return &v
+	case fiksio.Options:
+		return &v
+	case fiksio.Melding:
 		return &v
 	}
 	return &v
