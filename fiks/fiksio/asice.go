@@ -3,6 +3,7 @@ package fiksio
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"crypto"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -146,8 +147,9 @@ type asicWriter struct {
 	names   map[string]bool
 }
 
-func newAsicWriter(w io.Writer) (*asicWriter, error) {
+func newAsicWriter(w io.Writer, level int) (*asicWriter, error) {
 	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) { return flate.NewWriter(out, level) })
 	hdr := &zip.FileHeader{Name: "mimetype", Method: zip.Store, CRC32: crc32String(MimetypeASiCE),
 		CompressedSize64: uint64(len(MimetypeASiCE)), UncompressedSize64: uint64(len(MimetypeASiCE))}
 	hdr.Modified = time.Time{}

@@ -36,7 +36,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func broker(t *testing.T) *fiksiotest.Broker {
+func broker(t testing.TB) *fiksiotest.Broker {
 	t.Helper()
 	if errors.Is(brokerErr, fiksiotest.ErrNoBroker) && os.Getenv("CI") != "true" {
 		t.Skipf("%v: apt-get install rabbitmq-server to run the FIKS IO broker tests", brokerErr)
@@ -55,7 +55,7 @@ type env struct {
 	sender, recv *fiksio.Client
 }
 
-func newEnv(t *testing.T, opts fiksiotest.Options) *env {
+func newEnv(t testing.TB, opts fiksiotest.Options) *env {
 	t.Helper()
 	a := fikstest.NewFixture(t, "910000001")
 	b := a.Another(t, "910000002")
@@ -73,7 +73,7 @@ func newEnv(t *testing.T, opts fiksiotest.Options) *env {
 	return e
 }
 
-func (e *env) client(t *testing.T, f *fikstest.Fixture, konto string, id *fiksiotest.Identity, edit func(*fiksio.Options)) *fiksio.Client {
+func (e *env) client(t testing.TB, f *fikstest.Fixture, konto string, id *fiksiotest.Identity, edit func(*fiksio.Options)) *fiksio.Client {
 	t.Helper()
 	o := fiksio.Options{BaseURL: e.fake.URL(), HTTPClient: e.fake.HTTPClient(), Credentials: f.Credentials, KontoID: konto,
 		Signer: id.Key, SignerCertificates: []*x509.Certificate{id.Certificate}, Keys: []kryptering.Key{id.DecryptionKey()},
@@ -88,7 +88,7 @@ func (e *env) client(t *testing.T, f *fikstest.Fixture, konto string, id *fiksio
 
 // receiving runs c.Receive in the background until the returned stop is called (or the
 // test ends); stop returns Receive's error.
-func receiving(t *testing.T, c *fiksio.Client, h fiksio.Handler, opts *fiksio.ReceiveOptions) (stop func() error) {
+func receiving(t testing.TB, c *fiksio.Client, h fiksio.Handler, opts *fiksio.ReceiveOptions) (stop func() error) {
 	t.Helper()
 	if opts == nil {
 		opts = &fiksio.ReceiveOptions{}
@@ -134,7 +134,7 @@ func (in *inbox) handler(ctx context.Context, m *fiksio.MottattMelding) error {
 }
 
 // wait returns once n messages arrived in all, failing the test after timeout.
-func (in *inbox) wait(t *testing.T, n int, timeout time.Duration) []*fiksio.MottattMelding {
+func (in *inbox) wait(t testing.TB, n int, timeout time.Duration) []*fiksio.MottattMelding {
 	t.Helper()
 	deadline := time.After(timeout)
 	for {
@@ -154,7 +154,7 @@ func (in *inbox) wait(t *testing.T, n int, timeout time.Duration) []*fiksio.Mott
 	}
 }
 
-func (e *env) send(t *testing.T, c *fiksio.Client, to string, typ string, filer ...fiksio.Fil) *fiksio.SendtMelding {
+func (e *env) send(t testing.TB, c *fiksio.Client, to string, typ string, filer ...fiksio.Fil) *fiksio.SendtMelding {
 	t.Helper()
 	sent, err := c.Send(context.Background(), &fiksio.Melding{MottakerKontoID: to, Meldingstype: typ, Filer: filer})
 	require.NoError(t, err)

@@ -207,40 +207,34 @@ func (r readCloser) Close() error { return r.c.Close() }
 
 // Container decrypts the payload and opens it as an ASiC-E container, checked as opts
 // says (nil: structure and manifest, and a present signature against its own
-// certificate). A payload up to Options.MemorySpool is decrypted in memory, a larger one
-// into a spool file that Close removes. The caller must Close the container.
+// certificate). An AMQP body up to Options.MemorySpool is decrypted in memory; a larger
+// one, and any payload from Dokumentlager, into a spool file in Options.TempDir that
+// Close removes. The caller must Close the container.
 func (m *MottattMelding) Container(ctx context.Context, opts *VerifyOptions) (*Container, error) {
 	dec, err := m.OpenDecrypted(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer dec.Close()
-	limit := m.client.memSpool
-	buf := &bytes.Buffer{}
-	n, err := io.CopyN(buf, dec, limit+1)
-	if err != nil && err != io.EOF {
-		return nil, err
-	}
-	if n <= limit {
-		c, err := OpenContainer(bytes.NewReader(buf.Bytes()), int64(buf.Len()), opts)
-		return c, err
+	// A payload in Dokumentlager is larger than FIKS IO carries over AMQP (5 MB): it goes
+	// to a spool file at once. An AMQP body decrypts to about its own size.
+	if m.DokumentlagerID == "" && int64(len(m.body)) <= m.client.memSpool {
+		buf := bytes.NewBuffer(make([]byte, 0, len(m.body)))
+		if _, err := io.Copy(buf, dec); err != nil {
+			return nil, err
+		}
+		return OpenContainer(bytes.NewReader(buf.Bytes()), int64(buf.Len()), opts)
 	}
 	f, err := os.CreateTemp(m.client.tempDir, ".fiksio-spool-*")
 	if err != nil {
 		return nil, err
 	}
 	cleanup := func() error { f.Close(); return os.Remove(f.Name()) }
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		cleanup()
-		return nil, err
-	}
-	buf = nil
 	size, err := io.Copy(f, dec)
 	if err != nil {
 		cleanup()
 		return nil, err
 	}
-	size += limit + 1
 	c, err := OpenContainer(f, size, opts)
 	if err != nil {
 		cleanup()

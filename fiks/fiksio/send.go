@@ -2,6 +2,7 @@ package fiksio
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -18,6 +19,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -306,26 +308,130 @@ func (c *Client) writeBody(w io.Writer, boundary string, meta []byte, filer []Fi
 	return mw.Close()
 }
 
-// writePayload writes the files as a signed ASiC-E container, encrypted to cert.
+// writePayload writes the files as a signed ASiC-E container, encrypted to cert. Zipping
+// and encrypting run on two goroutines joined by a bounded pipe (pipeChunks chunks of
+// pipeChunk bytes), so that on two cores a send runs at the slower stage's speed rather
+// than at the sum of both.
 func (c *Client) writePayload(w io.Writer, filer []Fil, cert *x509.Certificate) error {
 	enc, err := kryptering.NewEncrypter(w, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}})
 	if err != nil {
 		return err
 	}
-	if err := WriteContainer(enc, filer, c.signer, c.chain); err != nil {
-		return err
+	p := newChunkPipe()
+	done := make(chan error, 1)
+	go func() {
+		err := p.copyTo(enc)
+		if err == nil {
+			err = enc.Close()
+		}
+		done <- err
+	}()
+	err = writeContainer(p, filer, c.signer, c.chain, c.level)
+	p.close(err)
+	if encErr := <-done; err == nil {
+		err = encErr
 	}
-	return enc.Close()
+	return err
+}
+
+const (
+	pipeChunk  = 256 << 10
+	pipeChunks = 8
+)
+
+// chunkPipe hands written bytes to one reader in chunks, at most pipeChunks in flight.
+type chunkPipe struct {
+	ch   chan []byte
+	free chan []byte
+	buf  []byte
+	err  error
+	stop chan struct{}
+	once sync.Once
+	rerr error
+}
+
+func newChunkPipe() *chunkPipe {
+	p := &chunkPipe{ch: make(chan []byte, pipeChunks), free: make(chan []byte, pipeChunks+2), stop: make(chan struct{})}
+	return p
+}
+
+func (p *chunkPipe) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		if p.buf == nil {
+			select {
+			case p.buf = <-p.free:
+				p.buf = p.buf[:0]
+			default:
+				p.buf = make([]byte, 0, pipeChunk)
+			}
+		}
+		c := copy(p.buf[len(p.buf):cap(p.buf)], b)
+		p.buf = p.buf[:len(p.buf)+c]
+		b, n = b[c:], n+c
+		if len(p.buf) == cap(p.buf) {
+			if err := p.flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (p *chunkPipe) flush() error {
+	if len(p.buf) == 0 {
+		return nil
+	}
+	select {
+	case p.ch <- p.buf:
+		p.buf = nil
+		return nil
+	case <-p.stop:
+		return p.rerr
+	}
+}
+
+// close ends the stream after what was written (or with err for the reader).
+func (p *chunkPipe) close(err error) {
+	if err == nil {
+		err = p.flush()
+	}
+	p.err = err
+	close(p.ch)
+}
+
+// copyTo writes every chunk to w; on a write error it stops the writer's side.
+func (p *chunkPipe) copyTo(w io.Writer) error {
+	for b := range p.ch {
+		if _, err := w.Write(b); err != nil {
+			p.once.Do(func() { p.rerr = err; close(p.stop) })
+			for range p.ch {
+			}
+			return err
+		}
+		select {
+		case p.free <- b:
+		default:
+		}
+	}
+	if p.err != nil {
+		return p.err
+	}
+	return nil
 }
 
 // WriteContainer writes filer as an ASiC-E container to w, signed by signer (whose
 // certificate is chain[0]), streaming: each file is read once, and its digest computed on
 // the way. It is what Send encrypts; use it to build a container for another channel.
 func WriteContainer(w io.Writer, filer []Fil, signer crypto.Signer, chain []*x509.Certificate) error {
+	return writeContainer(w, filer, signer, chain, flate.BestSpeed)
+}
+
+func writeContainer(w io.Writer, filer []Fil, signer crypto.Signer, chain []*x509.Certificate, level int) error {
 	if signer == nil || len(chain) == 0 {
 		return errors.New("fiksio: WriteContainer needs a signer and its certificate")
 	}
-	aw, err := newAsicWriter(w)
+	aw, err := newAsicWriter(w, level)
 	if err != nil {
 		return err
 	}

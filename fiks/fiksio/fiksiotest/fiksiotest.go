@@ -633,8 +633,8 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) readPayload(part io.Reader) (body []byte, stored string, size int64, err error) {
-	var buf bytes.Buffer
-	n, err := io.CopyN(&buf, part, s.opts.DokumentlagerThreshold+1)
+	buf := bytes.NewBuffer(make([]byte, 0, min(s.opts.DokumentlagerThreshold+1, 1<<20)))
+	n, err := io.CopyN(buf, part, s.opts.DokumentlagerThreshold+1)
 	if err != nil && err != io.EOF {
 		return nil, "", 0, err
 	}
