@@ -19,6 +19,11 @@
 //	fellesklient svarut send --konto ID --tittel T (--mottaker-fnr F | --mottaker-orgnr O) --mottaker-navn N
 //	    [--adresse LINJE --postnummer NR --poststed STED] [--kun-digital] [--ekstern-referanse REF] [--metadata FILE.json] FILE...
 //	fellesklient svarut status --konto ID [--json] ID...
+//	fellesklient fiksio konto KONTO-ID [--json]
+//	fellesklient fiksio lookup --orgnr ORGNR --protokoll P [--niva N] [--json]
+//	fellesklient fiksio send --fra KONTO --til KONTO --type TYPE [--svar-paa ID] [--ttl D] [--header N=V]...
+//	    [--klient-melding-id ID] [--mottaker-sertifikat PEM] --signer-key KEY [--signer-cert PEM] [--json] FILE...
+//	fellesklient fiksio receive --konto KONTO --konto-key KEY --dir DIR [--once] [--amqp-addr HOST:PORT] [--amqp-ca PEM] [--plain]
 //	fellesklient svarinn receive --dir DIR --key FILE   (SVARINN_BRUKER, SVARINN_PASSORD)
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
@@ -97,6 +102,12 @@ func commands() *command {
 		{name: "svarut", summary: "send with SvarUt", subs: []*command{
 			{name: "send", summary: "send files as one forsendelse", run: runSvarutSend},
 			{name: "status", summary: "show the status of forsendelser", run: runSvarutStatus},
+		}},
+		{name: "fiksio", summary: "FIKS IO: katalog, send and receive messages", subs: []*command{
+			{name: "konto", summary: "show a konto from the katalog", run: runFiksioKonto},
+			{name: "lookup", summary: "find the konto that receives a protocol for an organisation", run: runFiksioLookup},
+			{name: "send", summary: "send files as a signed, encrypted message", run: runFiksioSend},
+			{name: "receive", summary: "receive messages into a folder, acknowledging each once it is stored", run: runFiksioReceive},
 		}},
 		{name: "svarinn", summary: "receive with SvarInn", subs: []*command{
 			{name: "receive", summary: "receive, decrypt and store every waiting forsendelse, then acknowledge it", run: runSvarinnReceive},
