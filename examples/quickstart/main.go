@@ -13,6 +13,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -26,7 +27,10 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
+	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
 	"github.com/fellesklient/fellesklient/ident"
@@ -50,7 +54,7 @@ const (
 )
 
 func run(w io.Writer) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 
 	// 1. Maskinporten: a fake with the municipality's client and a cached token source;
@@ -168,7 +172,14 @@ func run(w io.Writer) error {
 
 	// 7. Noark 5: the case system archives the decision as an arkivmelding, and
 	// 8. eInnsyn: publishes the journal entry, the child's name screened from the public.
-	if err := archiveAndPublish(ctx, w); err != nil {
+	arkiv, err := archiveAndPublish(ctx, w)
+	if err != nil {
+		return err
+	}
+
+	// 9. FIKS IO: the case system sends the arkivmelding to the archive's konto, over a
+	// real RabbitMQ on loopback; the archive receives it and acknowledges it once read.
+	if err := sendOverFiksIO(ctx, w, fx, arkiv); err != nil {
 		return err
 	}
 
@@ -186,7 +197,7 @@ func run(w io.Writer) error {
 // archiveAndPublish builds the arkivmelding for the decision (checked against the
 // schema's rules before it is written), reads it back as the archive would, maps it to
 // eInnsyn and publishes it to the fake, then searches as the public.
-func archiveAndPublish(ctx context.Context, w io.Writer) error {
+func archiveAndPublish(ctx context.Context, w io.Writer) ([]byte, error) {
 	now := arkivmelding.Tid(time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC))
 	dato := arkivmelding.NewDato(2026, 6, 15)
 	sakID := uuid.NewString()
@@ -217,11 +228,11 @@ func archiveAndPublish(ctx context.Context, w io.Writer) error {
 	}
 	xml, err := am.Marshal()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	arkivert, err := arkivmelding.Parse(bytes.NewReader(xml))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fmt.Fprintf(w, "7. Noark 5: archived saksmappe %d/%d with journalpost %d/%d as an arkivmelding (%d bytes)\n",
 		am.Mappe[0].Saksaar, am.Mappe[0].Sakssekvensnummer, 2026, 1234, len(xml))
@@ -231,38 +242,127 @@ func archiveAndPublish(ctx context.Context, w io.Writer) error {
 	enhet := fake.AddEnhet(einnsyntest.Enhet{Navn: "Testkommune", Orgnummer: kommune, Enhetstype: "KOMMUNE"})
 	pub, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), APIKey: auth.Secret(fake.AddAPIKey(enhet))})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	ark, err := pub.Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: "Sakarkiv"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	del, err := pub.Arkivdeler.Create(ctx, ark.ID, &einnsyn.Arkivdel{Tittel: "Sakarkiv 2026"})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sm, err := einnsyn.SaksmappeFromArkivmelding(&arkivert.Mappe[0], nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	publisert, err := pub.Saksmapper.Create(ctx, del.ID, sm)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	public, err := einnsyn.New(einnsyn.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient()})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for hit, err := range public.Search(ctx, &einnsyn.SearchOptions{Query: "barnehageplass", Entity: []string{"Journalpost"}}) {
 		if err != nil {
-			return err
+			return nil, err
 		}
 		jp, err := public.Journalposter.Get(ctx, hit.ID, "korrespondansepart", "saksmappe")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		fmt.Fprintf(w, "8. eInnsyn: published saksmappe %s (%s); the public finds %q in %q, to %q\n", publisert.ID, publisert.Saksnummer,
 			jp.OffentligTittel, jp.Saksmappe.Object.OffentligTittel, jp.Korrespondansepart[0].Object.KorrespondansepartNavn)
+	}
+	return xml, nil
+}
+
+// sendOverFiksIO sends the arkivmelding from the case system's konto to the archive's
+// konto through the FIKS IO fake and a private RabbitMQ node, and receives it. Without
+// rabbitmq-server it says how to get it and goes on.
+func sendOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, arkivmelding []byte) error {
+	broker, err := fiksiotest.StartBroker()
+	if errors.Is(err, fiksiotest.ErrNoBroker) {
+		fmt.Fprintln(w, "9. FIKS IO: skipped: no RabbitMQ here (apt-get install rabbitmq-server, then run the quickstart again)")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer broker.Stop()
+	arkivFx := fx.Another(nil, arkivKommune)
+	fake := fiksiotest.NewServer(nil, fiksiotest.Options{Maskinporten: fx.Maskinporten, Broker: broker})
+	defer fake.Close()
+	fake.AddIntegrasjon(fx.Integrasjon)
+	fake.AddIntegrasjon(arkivFx.Integrasjon)
+	fagsystem, arkivet := fiksiotest.NewIdentity("Testkommune fagsystem", kommune), fiksiotest.NewIdentity("Arkivkommune arkiv", arkivKommune)
+	fra, til := uuid.NewString(), uuid.NewString()
+	if err := fake.AddKonto(fiksiotest.Konto{ID: fra, Navn: "Testkommune sak", IntegrasjonID: fx.Integrasjon.ID, Certificate: fagsystem.Certificate}); err != nil {
+		return err
+	}
+	if err := fake.AddKonto(fiksiotest.Konto{ID: til, Navn: "Arkivkommune arkiv", IntegrasjonID: arkivFx.Integrasjon.ID, Certificate: arkivet.Certificate,
+		Adresser: []fiksiotest.Adresse{{Identifikator: fiksio.OrgNo(arkivKommune), Meldingsprotokoll: "no.ks.fiks.arkiv.v1", Sikkerhetsniva: 3}}}); err != nil {
+		return err
+	}
+	client := func(f *fikstest.Fixture, konto string, id *fiksiotest.Identity) (*fiksio.Client, error) {
+		return fiksio.New(fiksio.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), Credentials: f.Credentials, KontoID: konto,
+			Signer: id.Key, SignerCertificates: []*x509.Certificate{id.Certificate}, Keys: []kryptering.Key{id.DecryptionKey()},
+			AMQPAddr: fake.AMQPAddr(), TLSConfig: fake.AMQPTLSConfig()})
+	}
+	sender, err := client(fx, fra, fagsystem)
+	if err != nil {
+		return err
+	}
+	receiver, err := client(arkivFx, til, arkivet)
+	if err != nil {
+		return err
+	}
+	mottaker, err := sender.Lookup(ctx, fiksio.LookupQuery{Identifikator: fiksio.OrgNo(arkivKommune), Meldingsprotokoll: "no.ks.fiks.arkiv.v1", Sikkerhetsniva: 3})
+	if err != nil {
+		return err
+	}
+	sent, err := sender.Send(ctx, &fiksio.Melding{MottakerKontoID: mottaker.KontoID, Meldingstype: "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett",
+		Filer: []fiksio.Fil{fiksio.Bytes("arkivmelding.xml", arkivmelding), fiksio.Bytes("vedtak.pdf", []byte("%PDF-1.7 Vedtak: Du har fått plass\n%%EOF\n"))}})
+	if err != nil {
+		return err
+	}
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	got := make(chan string, 1)
+	roots := x509.NewCertPool()
+	roots.AddCert(fagsystem.Certificate)
+	err = receiver.Receive(rctx, func(ctx context.Context, m *fiksio.MottattMelding) error {
+		c, err := m.Container(ctx, &fiksio.VerifyOptions{Roots: roots})
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		var names []string
+		for _, f := range c.Files {
+			rc, err := f.Open()
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(io.Discard, rc) // checked against the signed manifest
+			rc.Close()
+			if err != nil {
+				return err
+			}
+			names = append(names, f.Name)
+		}
+		got <- fmt.Sprintf("%s from %s: %s, signed by %s", m.Meldingstype, m.AvsenderNavn, strings.Join(names, ", "), c.Signature.Certificate.Subject.CommonName)
+		stop()
+		return nil
+	}, nil)
+	if err != nil {
+		return err
+	}
+	select {
+	case line := <-got:
+		fmt.Fprintf(w, "9. FIKS IO: %s sent %s to %s; the archive received %s\n", fra[:8], sent.MeldingID[:8], mottaker.KontoNavn, line)
+	default:
+		return errors.New("FIKS IO: the archive received nothing")
 	}
 	return nil
 }
