@@ -118,7 +118,7 @@ func TestBrokerRestart(t *testing.T) {
 	in.wait(t, 3, 30*time.Second)
 	// Two more wait in the queue while the broker restarts.
 	sc := e.client(t, e.a, e.kontoA, avsenderID, nil)
-	require.NoError(t, sharedBroker.Restart())
+	require.NoError(t, broker(t).Restart())
 	for i := range 3 {
 		_, err := sc.Send(context.Background(), &fiksio.Melding{MottakerKontoID: e.kontoB, Meldingstype: typeOpprett, Filer: []fiksio.Fil{fiksioBytes("b.xml", strings.Repeat("y", i+1))}})
 		require.NoError(t, err)

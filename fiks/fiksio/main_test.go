@@ -18,8 +18,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// One RabbitMQ node for the whole test binary (its boot takes 5-20 s).
+// One RabbitMQ node for the whole test binary (its boot takes 5-20 s), started by the
+// first test that needs it.
 var (
+	brokerOnce   sync.Once
 	sharedBroker *fiksiotest.Broker
 	brokerErr    error
 )
@@ -28,7 +30,6 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(childMain())
 	}
-	sharedBroker, brokerErr = fiksiotest.StartBroker()
 	code := m.Run()
 	if sharedBroker != nil {
 		sharedBroker.Stop()
@@ -38,6 +39,7 @@ func TestMain(m *testing.M) {
 
 func broker(t testing.TB) *fiksiotest.Broker {
 	t.Helper()
+	brokerOnce.Do(func() { sharedBroker, brokerErr = fiksiotest.StartBroker() })
 	if errors.Is(brokerErr, fiksiotest.ErrNoBroker) && os.Getenv("CI") != "true" {
 		t.Skipf("%v: apt-get install rabbitmq-server to run the FIKS IO broker tests", brokerErr)
 	}
@@ -77,7 +79,7 @@ func (e *env) client(t testing.TB, f *fikstest.Fixture, konto string, id *fiksio
 	t.Helper()
 	o := fiksio.Options{BaseURL: e.fake.URL(), HTTPClient: e.fake.HTTPClient(), Credentials: f.Credentials, KontoID: konto,
 		Signer: id.Key, SignerCertificates: []*x509.Certificate{id.Certificate}, Keys: []kryptering.Key{id.DecryptionKey()},
-		AMQPAddr: e.fake.AMQPAddr(), TLSConfig: e.fake.AMQPTLSConfig()}
+		AMQPAddr: e.fake.AMQPAddr(), TLSConfig: e.fake.AMQPTLSConfig(), PlainAMQP: e.fake.AMQPTLSConfig() == nil}
 	if edit != nil {
 		edit(&o)
 	}
