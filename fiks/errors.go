@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -153,4 +154,22 @@ func (e *Error) Is(target error) bool {
 		return s == http.StatusUnauthorized && strings.Contains(strings.ToLower(e.Message+e.Body), "integrasjon")
 	}
 	return httpx.StatusIs(s, target)
+}
+
+// DecodeJSON checks resp with CheckResponse and decodes its JSON body into out, reading at
+// most max bytes (past that: *httpx.ResponseTooLargeError, one type across the module). The
+// body is closed. A body that does not decode is an error naming op, redacted.
+func DecodeJSON(op string, resp *http.Response, out any, max int64) error {
+	if err := CheckResponse(op, resp); err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(httpx.LimitBody(resp, max))
+	if err == nil {
+		err = json.Unmarshal(b, out)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: decoding the answer: %w", op, httpx.RedactError(err))
+	}
+	return nil
 }

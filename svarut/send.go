@@ -2,7 +2,6 @@ package svarut
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
@@ -184,27 +183,16 @@ func (c *Client) sendRequest(op, base string, fc *Forsendelse) (req *httpx.Reque
 	if kryptert {
 		cert = c.cert
 	}
-	var rb [16]byte
-	_, _ = rand.Read(rb[:])
-	boundary := "fellesklient-" + hex.EncodeToString(rb[:])
+	boundary := httpx.NewBoundary()
 	replayable = true
 	for _, d := range fc.Dokumenter {
 		if d.Reader != nil {
 			replayable = false
 		}
 	}
-	opened := 0
 	sent = &sentDocs{}
 	docs := fc.Dokumenter
-	body := func() (io.ReadCloser, int64, error) {
-		if opened > 0 && !replayable {
-			return nil, 0, errNotReplayable
-		}
-		opened++
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(writeMultipart(pw, boundary, meta, docs, cert, sent)) }()
-		return pr, -1, nil
-	}
+	body := httpx.PipeBody(func(w io.Writer) error { return writeMultipart(w, boundary, meta, docs, cert, sent) }, replayable, errNotReplayable)
 	return &httpx.Request{
 		Method: http.MethodPost,
 		URL:    base + "forsendelser/",

@@ -208,22 +208,15 @@ func (c *Client) postJSON(ctx context.Context, op, u string, in, out any, idempo
 const MaxResponseBytes = 32 << 20
 
 func decode(op string, resp *http.Response, out any) error {
-	if err := fiks.CheckResponse(op, resp); err != nil {
-		return err
-	}
-	defer resp.Body.Close()
 	if out == nil {
+		if err := fiks.CheckResponse(op, resp); err != nil {
+			return err
+		}
+		defer resp.Body.Close()
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
 		return nil
 	}
-	b, err := io.ReadAll(httpx.LimitBody(resp, MaxResponseBytes))
-	if err == nil {
-		err = json.Unmarshal(b, out)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: decoding the answer: %w", op, httpx.RedactError(err))
-	}
-	return nil
+	return fiks.DecodeJSON(op, resp, out, MaxResponseBytes)
 }
 
 // Status is the state of a forsendelse. SvarUt adds values over time: treat it as an

@@ -45,7 +45,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -499,16 +498,5 @@ func (c *Client) getJSON(ctx context.Context, op, path string, q url.Values, out
 }
 
 func decode(op string, resp *http.Response, out any) error {
-	if err := fiks.CheckResponse(op, resp); err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(httpx.LimitBody(resp, MaxResponseBytes))
-	if err == nil {
-		err = json.Unmarshal(b, out)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: decoding the answer: %w", op, httpx.RedactError(err))
-	}
-	return nil
+	return fiks.DecodeJSON(op, resp, out, MaxResponseBytes)
 }

@@ -5,9 +5,7 @@ import (
 	"compress/flate"
 	"context"
 	"crypto"
-	"crypto/rand"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -251,30 +249,19 @@ func (c *Client) metadata(op string, m *Melding) ([]byte, error) {
 // sendRequest is the multipart POST; its body is written anew for each attempt while
 // every file can be opened again.
 func (c *Client) sendRequest(meta []byte, filer []Fil, cert *x509.Certificate) *httpx.Request {
-	var rb [16]byte
-	_, _ = rand.Read(rb[:])
-	boundary := "fellesklient-" + hex.EncodeToString(rb[:])
+	boundary := httpx.NewBoundary()
 	replayable := true
 	for _, f := range filer {
 		if f.Reader != nil {
 			replayable = false
 		}
 	}
-	opened := 0
-	body := func() (io.ReadCloser, int64, error) {
-		if opened > 0 && !replayable {
-			return nil, 0, errNotReplayable
-		}
-		opened++
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(c.writeBody(pw, boundary, meta, filer, cert)) }()
-		return pr, -1, nil
-	}
 	return &httpx.Request{
 		Method: http.MethodPost,
 		URL:    c.api + "/fiks-io/api/v1/send",
 		Header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}, "Accept": {"application/json"}},
-		Body:   body,
+		Body: httpx.PipeBody(func(w io.Writer) error { return c.writeBody(w, boundary, meta, filer, cert) },
+			replayable, errNotReplayable),
 	}
 }
 

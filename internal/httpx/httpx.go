@@ -7,6 +7,8 @@ package httpx
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/fellesklient/fellesklient/auth"
@@ -289,4 +292,26 @@ func (l *limitedBody) Read(p []byte) (int, error) {
 		return n - int(-l.left), &ResponseTooLargeError{Limit: l.max, StatusCode: l.status}
 	}
 	return n, err
+}
+
+// NewBoundary is a random multipart boundary.
+func NewBoundary() string {
+	var rb [16]byte
+	_, _ = rand.Read(rb[:])
+	return "fellesklient-" + hex.EncodeToString(rb[:])
+}
+
+// PipeBody is a BodyFunc that streams the body write produces through a pipe, anew for each
+// attempt. When the body's sources cannot be read twice (replayable false), an attempt
+// after the first fails with notReplayable instead of sending a truncated body.
+func PipeBody(write func(w io.Writer) error, replayable bool, notReplayable error) retry.BodyFunc {
+	var opened atomic.Int32
+	return func() (io.ReadCloser, int64, error) {
+		if opened.Add(1) > 1 && !replayable {
+			return nil, 0, notReplayable
+		}
+		pr, pw := io.Pipe()
+		go func() { pw.CloseWithError(write(pw)) }()
+		return pr, -1, nil
+	}
 }
