@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
@@ -37,8 +36,8 @@ func TestCLIMemory(t *testing.T) {
 	require.NoError(t, os.WriteFile(crt, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
 	require.NoError(t, os.WriteFile(kf, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
 
-	enc := exec.Command(bin, "kryptering", "encrypt", "--cert", crt)
-	dec := exec.Command(bin, "kryptering", "decrypt", "--key", kf)
+	enc, encPeak := measured(t, bin, "kryptering", "encrypt", "--cert", crt)
+	dec, decPeak := measured(t, bin, "kryptering", "decrypt", "--key", kf)
 	in, err := enc.StdinPipe()
 	require.NoError(t, err)
 	pipe, err := enc.StdoutPipe()
@@ -62,9 +61,8 @@ func TestCLIMemory(t *testing.T) {
 	_, _ = io.CopyN(want, &testutil.Pattern{}, size)
 	assert.Equal(t, want.Sum(nil), h.Sum(nil))
 
-	for name, ps := range map[string]*os.ProcessState{"encrypt": enc.ProcessState, "decrypt": dec.ProcessState} {
-		ru := ps.SysUsage().(*syscall.Rusage)
-		rss := ru.Maxrss << 10 // KiB on Linux
+	for name, peak := range map[string]func() int64{"encrypt": encPeak, "decrypt": decPeak} {
+		rss := peak()
 		t.Logf("%s: peak RSS %d MiB for 256 MiB", name, rss>>20)
 		assert.Less(t, rss, int64(64<<20), name)
 	}

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,17 +73,17 @@ func TestNoark5DemoMemory(t *testing.T) {
 	bin := filepath.Join(dir, "fellesklient")
 	build, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, string(build))
-	cmd := exec.Command(bin, "noark5", "demo-uttrekk", "--registreringer", "20000", "--out", filepath.Join(dir, "p"))
+	cmd, cmdPeak := measured(t, bin, "noark5", "demo-uttrekk", "--registreringer", "20000", "--out", filepath.Join(dir, "p"))
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
-	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+	peak := cmdPeak()
 	t.Logf("demo-uttrekk 20000: peak RSS %d MiB", peak>>20)
 	assert.Less(t, peak, int64(100<<20))
 	assert.True(t, strings.Contains(string(out), "20000 registreringer"))
-	val := exec.Command(bin, "noark5", "validate", filepath.Join(dir, "p"))
+	val, valPeak := measured(t, bin, "noark5", "validate", filepath.Join(dir, "p"))
 	out, err = val.CombinedOutput()
 	require.NoError(t, err, string(out))
-	peak = val.ProcessState.SysUsage().(*syscall.Rusage).Maxrss * 1024
+	peak = valPeak()
 	t.Logf("validate: peak RSS %d MiB", peak>>20)
 	assert.Less(t, peak, int64(100<<20))
 }

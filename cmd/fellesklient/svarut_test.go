@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -146,14 +145,13 @@ func TestSvarutMemory(t *testing.T) {
 	for k, v := range s.vars {
 		env = append(env, k+"="+v)
 	}
-	run := func(args ...string) *os.ProcessState {
-		cmd := exec.Command(bin, args...)
-		cmd.Env = env
+	run := func(args ...string) func() int64 {
+		cmd, peak := measured(t, bin, args...)
+		cmd.Env = append(cmd.Env, env...)
 		o, err := cmd.CombinedOutput()
 		require.NoError(t, err, string(o))
-		return cmd.ProcessState
+		return peak
 	}
-	rss := func(ps *os.ProcessState) int64 { return ps.SysUsage().(*syscall.Rusage).Maxrss << 10 }
 	send := run("svarut", "send", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Stor", "--mottaker-orgnr", "974760673",
 		"--mottaker-navn", "Mottakerkommune", "--kun-digital", big)
 	in := t.TempDir()
@@ -173,8 +171,9 @@ func TestSvarutMemory(t *testing.T) {
 	_, _ = io.CopyN(want, &testutil.Pattern{}, size-9-7)
 	_, _ = io.WriteString(want, "\n%%EOF\n")
 	assert.Equal(t, want.Sum(nil), h.Sum(nil))
-	for name, ps := range map[string]*os.ProcessState{"send": send, "receive": recv} {
-		t.Logf("%s: peak RSS %d MiB for 200 MiB", name, rss(ps)>>20)
-		assert.Less(t, rss(ps), int64(64<<20), name)
+	for name, peak := range map[string]func() int64{"send": send, "receive": recv} {
+		rss := peak()
+		t.Logf("%s: peak RSS %d MiB for 200 MiB", name, rss>>20)
+		assert.Less(t, rss, int64(64<<20), name)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"io"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -19,26 +18,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// random is n pseudo-random bytes (incompressible, like a PDF), the same for a seed.
-type random struct {
-	r *rand.ChaCha8
-	n int64
-}
-
-func newRandom(seed byte, n int64) *random { return &random{r: rand.NewChaCha8([32]byte{seed}), n: n} }
-
-func (r *random) Read(p []byte) (int, error) {
-	if r.n <= 0 {
-		return 0, io.EOF
-	}
-	if int64(len(p)) > r.n {
-		p = p[:r.n]
-	}
-	_, _ = r.r.Read(p)
-	r.n -= int64(len(p))
-	return len(p), nil
-}
 
 // peakRSS is the process's peak resident set (VmHWM) in bytes; resetPeak starts it anew.
 func peakRSS(t testing.TB) int64 {

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"testing"
@@ -175,3 +177,23 @@ func osReadDir(dir string) ([]string, error) {
 }
 
 const childEnv = "FIKSIO_TEST_CHILD"
+
+// random is n pseudo-random bytes (incompressible, like a PDF), the same for a seed.
+type random struct {
+	r *rand.ChaCha8
+	n int64
+}
+
+func newRandom(seed byte, n int64) *random { return &random{r: rand.NewChaCha8([32]byte{seed}), n: n} }
+
+func (r *random) Read(p []byte) (int, error) {
+	if r.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > r.n {
+		p = p[:r.n]
+	}
+	_, _ = r.r.Read(p)
+	r.n -= int64(len(p))
+	return len(p), nil
+}
