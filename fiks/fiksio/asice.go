@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"hash/crc32"
 	"io"
 	"mime"
 	"path"
@@ -164,6 +165,19 @@ func newAsicWriter(w io.Writer, level int) (*asicWriter, error) {
 }
 
 func (a *asicWriter) add(name string, r io.Reader) (int64, error) {
+	return a.addEntry(name, r, nil)
+}
+
+// stored describes a file written without compression: its CRC-32 and size must be in
+// the local header, since KS's Java reader (ZipInputStream) cannot read a stored entry
+// that has a data descriptor instead.
+type stored struct {
+	crc  uint32
+	size int64
+}
+
+// addEntry writes one file, deflated, or stored when st is given.
+func (a *asicWriter) addEntry(name string, r io.Reader, st *stored) (int64, error) {
 	if err := checkName(name); err != nil {
 		return 0, err
 	}
@@ -171,17 +185,55 @@ func (a *asicWriter) add(name string, r io.Reader) (int64, error) {
 		return 0, fmt.Errorf("%w %q: two files with the same name", ErrUnsafeName, safeName(name))
 	}
 	a.names[strings.ToLower(name)] = true
-	w, err := a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()})
+	var w io.Writer
+	var err error
+	if st != nil {
+		fh := &zip.FileHeader{Name: name, Method: zip.Store, CRC32: st.crc, CompressedSize64: uint64(st.size), UncompressedSize64: uint64(st.size)}
+		fh.SetModTime(time.Now())
+		w, err = a.zw.CreateRaw(fh)
+	} else {
+		w, err = a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()})
+	}
 	if err != nil {
 		return 0, err
 	}
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(w, h), r)
+	var crc hash.Hash32
+	dst := io.MultiWriter(w, h)
+	if st != nil {
+		crc = crc32.NewIEEE()
+		dst = io.MultiWriter(w, h, crc)
+	}
+	n, err := io.Copy(dst, r)
 	if err != nil {
 		return n, err
 	}
+	if st != nil && (n != st.size || crc.Sum32() != st.crc) {
+		// The source changed between the reads: the local header would lie.
+		return n, fmt.Errorf("fiksio: %s changed while it was being sent", safeName(name))
+	}
 	a.entries = append(a.entries, manifestEntry{name: name, mime: mimeTypeFor(name), digest: h.Sum(nil)})
 	return n, nil
+}
+
+// incompressible reports whether a file starting with head would gain little from
+// deflate (already compressed: PDF streams, images, zip): less than 3 % at BestSpeed.
+func incompressible(head []byte) bool {
+	if len(head) < 4096 {
+		return false
+	}
+	var c countingWriter
+	fw, _ := flate.NewWriter(&c, flate.BestSpeed)
+	_, _ = fw.Write(head)
+	_ = fw.Close()
+	return float64(c) > 0.97*float64(len(head))
+}
+
+type countingWriter int64
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
 }
 
 // close writes the manifests, signs the ASiC manifest with signer (whose certificate is

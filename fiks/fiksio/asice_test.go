@@ -3,6 +3,7 @@ package fiksio_test
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
@@ -59,7 +60,10 @@ func TestContainerReadByOpenSSL(t *testing.T) {
 	require.NoError(t, err)
 	arkivmelding := []byte(`<?xml version="1.0" encoding="utf-8"?><arkivmelding xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivmelding/opprett/v1"/>`)
 	vedlegg := bytes.Repeat([]byte("vedtak æøå "), 100000)
-	plain := containerOf(t, fiksio.Bytes("arkivmelding.xml", arkivmelding), fiksio.Bytes("vedlegg/vedtak.pdf", vedlegg))
+	foto := make([]byte, 300000) // incompressible: stored, with its CRC-32 and size in the local header
+	_, _ = rand.Read(foto)
+	plain := containerOf(t, fiksio.Bytes("arkivmelding.xml", arkivmelding), fiksio.Bytes("vedlegg/vedtak.pdf", vedlegg),
+		fiksio.Path("foto.jpg", writeTemp(t, foto)))
 
 	var enc bytes.Buffer
 	w, err := kryptering.NewEncrypter(&enc, kryptering.EncryptOptions{Recipients: []*x509.Certificate{mottakerID.Certificate}})
@@ -90,7 +94,13 @@ func TestContainerReadByOpenSSL(t *testing.T) {
 	}
 	manifest := string(files["META-INF/ASiCManifest.xml"])
 	require.Contains(t, manifest, `xmlns="http://uri.etsi.org/02918/v1.2.1#"`)
-	for name, content := range map[string][]byte{"arkivmelding.xml": arkivmelding, "vedlegg/vedtak.pdf": vedlegg} {
+	methods := map[string]uint16{}
+	for _, f := range zr.File {
+		methods[f.Name] = f.Method
+	}
+	assert.Equal(t, zip.Store, methods["foto.jpg"], "an incompressible file is stored")
+	assert.Equal(t, zip.Deflate, methods["vedlegg/vedtak.pdf"])
+	for name, content := range map[string][]byte{"arkivmelding.xml": arkivmelding, "vedlegg/vedtak.pdf": vedlegg, "foto.jpg": foto} {
 		sum := sha256.Sum256(content)
 		assert.Contains(t, manifest, `URI="`+name+`"`)
 		assert.Contains(t, manifest, base64.StdEncoding.EncodeToString(sum[:]), name)
@@ -109,9 +119,22 @@ func TestContainerReadByOpenSSL(t *testing.T) {
 	out := openssl(t, dir, "cms", "-verify", "-binary", "-inform", "DER", "-in", "signature.p7s", "-content", "manifest.xml",
 		"-CAfile", avsenderPEM, "-purpose", "any", "-out", os.DevNull)
 	assert.Contains(t, string(out), "Verification successful")
+	// KS's Java clients read entry by entry with java.util.zip.ZipInputStream: a stored
+	// entry must carry its sizes in the local header. Info-ZIP tests the whole archive.
+	out = openJava(t, dir, zipped)
+	for name, content := range map[string][]byte{"arkivmelding.xml": arkivmelding, "vedlegg/vedtak.pdf": vedlegg, "foto.jpg": foto} {
+		sum := sha256.Sum256(content)
+		assert.Contains(t, string(out), fmt.Sprintf("%s %d %x", name, len(content), sum), "ZipInputStream reads %s", name)
+	}
+	assert.Contains(t, string(out), "mimetype stored")
+	cmd := exec.Command(testutil.Tool(t, "unzip"), "-t", "melding.asice")
+	cmd.Dir = dir
+	uz, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", uz)
+	assert.Contains(t, string(uz), "No errors detected")
 	// Another's manifest does not verify.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "manifest.xml"), append(files["META-INF/ASiCManifest.xml"], ' '), 0o600))
-	cmd := exec.Command("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "signature.p7s", "-content", "manifest.xml", "-noverify", "-out", os.DevNull)
+	cmd = exec.Command("openssl", "cms", "-verify", "-binary", "-inform", "DER", "-in", "signature.p7s", "-content", "manifest.xml", "-noverify", "-out", os.DevNull)
 	cmd.Dir = dir
 	_, err = cmd.CombinedOutput()
 	assert.Error(t, err, "a changed manifest must not verify")
@@ -309,4 +332,33 @@ func TestContainerRefuses(t *testing.T) {
 		_, err := fiksio.OpenContainer(bytes.NewReader(buf.Bytes()), int64(buf.Len()), &fiksio.VerifyOptions{Roots: roots})
 		require.ErrorIs(t, err, fiksio.ErrContainer)
 	})
+}
+
+func writeTemp(t *testing.T, b []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "fil")
+	require.NoError(t, os.WriteFile(p, b, 0o600))
+	return p
+}
+
+// openJava lists the container as java.util.zip.ZipInputStream reads it: "name method
+// size sha256" per entry, with the method word dropped so lines read "name size sha256"
+// after the method check.
+func openJava(t *testing.T, dir string, zipped []byte) []byte {
+	t.Helper()
+	java := testutil.Tool(t, "java")
+	f := filepath.Join(dir, "java.asice")
+	require.NoError(t, os.WriteFile(f, zipped, 0o600))
+	src, err := filepath.Abs("testdata/ZipStream.java")
+	require.NoError(t, err)
+	out, err := exec.Command(java, src, f).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fs := strings.Fields(l)
+		if len(fs) == 4 {
+			lines = append(lines, fs[0]+" "+fs[1], fs[0]+" "+fs[2]+" "+fs[3])
+		}
+	}
+	return []byte(strings.Join(lines, "\n"))
 }

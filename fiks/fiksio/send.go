@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -17,7 +18,6 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -296,115 +296,31 @@ func (c *Client) writeBody(w io.Writer, boundary string, meta []byte, filer []Fi
 }
 
 // writePayload writes the files as a signed ASiC-E container, encrypted to cert. Zipping
-// and encrypting run on two goroutines joined by a bounded pipe (pipeChunks chunks of
-// pipeChunk bytes), so that on two cores a send runs at the slower stage's speed rather
-// than at the sum of both.
+// and encrypting run on two goroutines joined by a bounded pipe (httpx.BufPipe), so that
+// on two cores a send runs at the slower stage's speed rather than at the sum of both.
 func (c *Client) writePayload(w io.Writer, filer []Fil, cert *x509.Certificate) error {
 	enc, err := kryptering.NewEncrypter(w, kryptering.EncryptOptions{Recipients: []*x509.Certificate{cert}})
 	if err != nil {
 		return err
 	}
-	p := newChunkPipe()
+	p := httpx.NewBufPipe()
 	done := make(chan error, 1)
 	go func() {
-		err := p.copyTo(enc)
+		_, err := io.Copy(enc, p)
 		if err == nil {
 			err = enc.Close()
 		}
+		p.Close() // a failed encryption stops the zip writer
 		done <- err
 	}()
 	err = writeContainer(p, filer, c.signer, c.chain, c.level)
-	p.close(err)
-	if encErr := <-done; err == nil {
-		err = encErr
+	p.CloseWrite(err)
+	if encErr := <-done; err == nil || errors.Is(err, io.ErrClosedPipe) {
+		if encErr != nil {
+			err = encErr
+		}
 	}
 	return err
-}
-
-const (
-	pipeChunk  = 256 << 10
-	pipeChunks = 8
-)
-
-// chunkPipe hands written bytes to one reader in chunks, at most pipeChunks in flight.
-type chunkPipe struct {
-	ch   chan []byte
-	free chan []byte
-	buf  []byte
-	err  error
-	stop chan struct{}
-	once sync.Once
-	rerr error
-}
-
-func newChunkPipe() *chunkPipe {
-	p := &chunkPipe{ch: make(chan []byte, pipeChunks), free: make(chan []byte, pipeChunks+2), stop: make(chan struct{})}
-	return p
-}
-
-func (p *chunkPipe) Write(b []byte) (int, error) {
-	n := 0
-	for len(b) > 0 {
-		if p.buf == nil {
-			select {
-			case p.buf = <-p.free:
-				p.buf = p.buf[:0]
-			default:
-				p.buf = make([]byte, 0, pipeChunk)
-			}
-		}
-		c := copy(p.buf[len(p.buf):cap(p.buf)], b)
-		p.buf = p.buf[:len(p.buf)+c]
-		b, n = b[c:], n+c
-		if len(p.buf) == cap(p.buf) {
-			if err := p.flush(); err != nil {
-				return n, err
-			}
-		}
-	}
-	return n, nil
-}
-
-func (p *chunkPipe) flush() error {
-	if len(p.buf) == 0 {
-		return nil
-	}
-	select {
-	case p.ch <- p.buf:
-		p.buf = nil
-		return nil
-	case <-p.stop:
-		return p.rerr
-	}
-}
-
-// close ends the stream after what was written (or with err for the reader).
-func (p *chunkPipe) close(err error) {
-	if err == nil {
-		err = p.flush()
-	}
-	p.err = err
-	close(p.ch)
-}
-
-// copyTo writes every chunk to w; on a write error it stops the writer's side.
-func (p *chunkPipe) copyTo(w io.Writer) error {
-	for b := range p.ch {
-		if _, err := w.Write(b); err != nil {
-			p.once.Do(func() { p.rerr = err; close(p.stop) })
-			for range p.ch {
-			}
-			return err
-		}
-		select {
-		case p.free <- b:
-		default:
-		}
-	}
-	if p.err != nil {
-		return p.err
-	}
-	return nil
 }
 
 // WriteContainer writes filer as an ASiC-E container to w, signed by signer (whose
@@ -423,17 +339,71 @@ func writeContainer(w io.Writer, filer []Fil, signer crypto.Signer, chain []*x50
 		return err
 	}
 	for _, f := range filer {
+		if err := addFil(aw, f); err != nil {
+			return err
+		}
+	}
+	return aw.close(signer, chain)
+}
+
+// sniffSize is how much of a file decides whether it is deflated or stored.
+const sniffSize = 64 << 10
+
+// addFil writes f: deflated, or stored when its start shows it is already compressed and
+// its CRC-32 and size can be known first (Data, or Open, which may be called again).
+func addFil(aw *asicWriter, f Fil) error {
+	opening := func() (io.ReadCloser, error) {
 		rc, err := f.open()
 		if err != nil {
-			return fmt.Errorf("fiksio: opening %s: %w", safeName(f.Navn), err)
+			return nil, fmt.Errorf("fiksio: opening %s: %w", safeName(f.Navn), err)
 		}
-		_, err = aw.add(f.Navn, rc)
+		return rc, nil
+	}
+	if f.Data != nil && f.Open == nil && f.Reader == nil {
+		var st *stored
+		if incompressible(f.Data[:min(len(f.Data), sniffSize)]) {
+			st = &stored{crc: crc32.ChecksumIEEE(f.Data), size: int64(len(f.Data))}
+		}
+		if _, err := aw.addEntry(f.Navn, bytes.NewReader(f.Data), st); err != nil {
+			return fmt.Errorf("fiksio: %s: %w", safeName(f.Navn), err)
+		}
+		return nil
+	}
+	rc, err := opening()
+	if err != nil {
+		return err
+	}
+	head := make([]byte, sniffSize)
+	n, err := io.ReadFull(rc, head)
+	head = head[:n]
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		rc.Close()
+		return fmt.Errorf("fiksio: reading %s: %w", safeName(f.Navn), err)
+	}
+	if f.Open == nil || !incompressible(head) {
+		_, err = aw.addEntry(f.Navn, io.MultiReader(bytes.NewReader(head), rc), nil)
 		rc.Close()
 		if err != nil {
 			return fmt.Errorf("fiksio: reading %s: %w", safeName(f.Navn), err)
 		}
+		return nil
 	}
-	return aw.close(signer, chain)
+	// Stored: read it through once for its CRC-32 and size, then again into the zip.
+	crc := crc32.NewIEEE()
+	crc.Write(head)
+	rest, err := io.Copy(crc, rc)
+	rc.Close()
+	if err != nil {
+		return fmt.Errorf("fiksio: reading %s: %w", safeName(f.Navn), err)
+	}
+	if rc, err = opening(); err != nil {
+		return err
+	}
+	defer rc.Close()
+	if _, err := aw.addEntry(f.Navn, rc, &stored{crc: crc.Sum32(), size: int64(n) + rest}); err != nil {
+		return fmt.Errorf("fiksio: reading %s: %w", safeName(f.Navn), err)
+	}
+	return nil
 }
 
 func pemCert(c *x509.Certificate) string {

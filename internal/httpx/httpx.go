@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -301,17 +302,102 @@ func NewBoundary() string {
 	return "fellesklient-" + hex.EncodeToString(rb[:])
 }
 
-// PipeBody is a BodyFunc that streams the body write produces through a pipe, anew for each
-// attempt. When the body's sources cannot be read twice (replayable false), an attempt
-// after the first fails with notReplayable instead of sending a truncated body.
+// PipeBody is a BodyFunc that streams the body write produces through a bounded buffered
+// pipe, anew for each attempt: producing the body (encrypting, zipping) and writing it to
+// the socket overlap instead of taking turns, as they would over io.Pipe. When the body's
+// sources cannot be read twice (replayable false), an attempt after the first fails with
+// notReplayable instead of sending a truncated body.
 func PipeBody(write func(w io.Writer) error, replayable bool, notReplayable error) retry.BodyFunc {
 	var opened atomic.Int32
 	return func() (io.ReadCloser, int64, error) {
 		if opened.Add(1) > 1 && !replayable {
 			return nil, 0, notReplayable
 		}
-		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(write(pw)) }()
-		return pr, -1, nil
+		p := NewBufPipe()
+		go func() { p.CloseWrite(write(p)) }()
+		return p, -1, nil
 	}
+}
+
+const (
+	BufPipeChunk  = 256 << 10
+	BufPipeChunks = 8
+)
+
+// BufPipe is an io.Pipe (one writer, one reader) with a bound of BufPipeChunks chunks of BufPipeChunk bytes in
+// flight: the writer blocks only when the reader is that far behind.
+type BufPipe struct {
+	ch     chan []byte
+	buf    []byte // being filled by the writer
+	cur    []byte // being drained by the reader
+	werr   error  // the writer's end: set before ch is closed
+	done   chan struct{}
+	closed sync.Once
+}
+
+// NewBufPipe returns an empty BufPipe.
+func NewBufPipe() *BufPipe {
+	return &BufPipe{ch: make(chan []byte, BufPipeChunks), done: make(chan struct{})}
+}
+
+func (p *BufPipe) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		if p.buf == nil {
+			p.buf = make([]byte, 0, BufPipeChunk)
+		}
+		c := copy(p.buf[len(p.buf):cap(p.buf)], b)
+		p.buf = p.buf[:len(p.buf)+c]
+		b, n = b[c:], n+c
+		if len(p.buf) == cap(p.buf) {
+			if err := p.flush(); err != nil {
+				return n, err
+			}
+		}
+	}
+	return n, nil
+}
+
+func (p *BufPipe) flush() error {
+	if len(p.buf) == 0 {
+		return nil
+	}
+	select {
+	case p.ch <- p.buf:
+		p.buf = nil
+		return nil
+	case <-p.done:
+		return io.ErrClosedPipe
+	}
+}
+
+// CloseWrite is the writer's end: the reader gets what was written, then err (nil: io.EOF).
+func (p *BufPipe) CloseWrite(err error) {
+	if err == nil {
+		err = p.flush()
+	}
+	p.werr = err
+	close(p.ch)
+}
+
+func (p *BufPipe) Read(b []byte) (int, error) {
+	for len(p.cur) == 0 {
+		c, ok := <-p.ch
+		if !ok {
+			if p.werr != nil {
+				return 0, p.werr
+			}
+			return 0, io.EOF
+		}
+		p.cur = c
+	}
+	n := copy(b, p.cur)
+	p.cur = p.cur[n:]
+	return n, nil
+}
+
+// Close is the reader's: a writer still writing gets io.ErrClosedPipe.
+func (p *BufPipe) Close() error {
+	p.closed.Do(func() { close(p.done) })
+	return nil
 }
