@@ -164,10 +164,6 @@ func newAsicWriter(w io.Writer, level int) (*asicWriter, error) {
 	return &asicWriter{zw: zw, names: map[string]bool{}}, nil
 }
 
-func (a *asicWriter) add(name string, r io.Reader) (int64, error) {
-	return a.addEntry(name, r, nil)
-}
-
 // stored describes a file written without compression: its CRC-32 and size must be in
 // the local header, since KS's Java reader (ZipInputStream) cannot read a stored entry
 // that has a data descriptor instead.
@@ -188,9 +184,8 @@ func (a *asicWriter) addEntry(name string, r io.Reader, st *stored) (int64, erro
 	var w io.Writer
 	var err error
 	if st != nil {
-		fh := &zip.FileHeader{Name: name, Method: zip.Store, CRC32: st.crc, CompressedSize64: uint64(st.size), UncompressedSize64: uint64(st.size)}
-		fh.SetModTime(time.Now())
-		w, err = a.zw.CreateRaw(fh)
+		w, err = a.zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Store, Modified: time.Now(),
+			CRC32: st.crc, CompressedSize64: uint64(st.size), UncompressedSize64: uint64(st.size)})
 	} else {
 		w, err = a.zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: time.Now()})
 	}
