@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
@@ -447,3 +449,57 @@ func filepathGlob(dir string) ([]string, error) {
 	}
 	return out, err
 }
+
+// A connection dropped after FIKS IO took the upload: the outcome is unknown, never
+// "not sent"; sending the same Melding again carries the same klientMeldingId, by which
+// the receiver sees the two deliveries are one message.
+func TestSendLostAnswer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fiksiotest.Options{})
+	e.fake.InjectFault(fiksiotest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.URL.Path == "/fiks-io/api/v1/send" }})
+	m := &fiksio.Melding{MottakerKontoID: e.kontoB, Meldingstype: typeOpprett, Filer: []fiksio.Fil{fiksio.Bytes("a.xml", []byte("<a/>"))}}
+	_, err := e.sender.Send(context.Background(), m)
+	var ue *fiksio.UnknownOutcomeError
+	require.ErrorAs(t, err, &ue)
+	require.ErrorIs(t, err, fiksio.ErrUnknownOutcome)
+	assert.Contains(t, err.Error(), m.KlientMeldingID)
+	assert.Len(t, e.fake.Sent(), 1, "FIKS IO took it once; Send did not send again by itself")
+	_, err = e.sender.Send(context.Background(), m)
+	require.NoError(t, err)
+	in := newInbox()
+	receiving(t, e.recv, in.handler, nil)
+	got := in.wait(t, 2, 30*time.Second)
+	assert.Equal(t, got[0].KlientMeldingID, got[1].KlientMeldingID, "a resend carries the same klientMeldingId")
+	assert.NotEqual(t, got[0].MeldingID, got[1].MeldingID)
+}
+
+// Answers of the wrong shape: a katalog konto without an id, a send answer without a
+// meldingId (unknown outcome: FIKS IO may have taken it), a body that is not JSON.
+func TestWrongShapes(t *testing.T) {
+	t.Parallel()
+	answer := map[string]string{
+		"/fiks-io/katalog/api/v1/kontoer/" + kontoX: `{"kontoNavn":"uten id"}`,
+		"/fiks-io/api/v1/send":                      `{}`,
+		"/fiks-io/katalog/api/v1/lookup":            `<html>not json</html>`,
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, answer[r.URL.Path])
+	}))
+	defer srv.Close()
+	c, err := fiksio.New(fiksio.Options{BaseURL: srv.URL, Credentials: fiks.Credentials{Token: auth.Static("t"), IntegrasjonID: "i", IntegrasjonPassord: "p"},
+		KontoID: kontoX, Signer: avsenderID.Key, SignerCertificates: []*x509.Certificate{avsenderID.Certificate}})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Konto(ctx, kontoX)
+	require.Error(t, err)
+	_, err = c.Lookup(ctx, fiksio.LookupQuery{Identifikator: fiksio.OrgNo("910000002"), Meldingsprotokoll: "p", Sikkerhetsniva: 3})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "<html>")
+	_, err = c.Send(ctx, &fiksio.Melding{MottakerKontoID: kontoX, Meldingstype: typeOpprett, MottakerSertifikat: mottakerID.Certificate,
+		Filer: []fiksio.Fil{fiksio.Bytes("a.xml", []byte("<a/>"))}})
+	require.ErrorIs(t, err, fiksio.ErrUnknownOutcome)
+}
+
+const kontoX = "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"
