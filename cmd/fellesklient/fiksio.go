@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/tls"
@@ -447,14 +448,20 @@ func storeMelding(ctx context.Context, dir string, m *fiksio.MottattMelding) err
 			if strings.EqualFold(f.Name, metaName) {
 				metaName = "melding.fiksio.json" // the headers never overwrite a payload file
 			}
-			if err := writeSynced(filepath.Join(tmp, filepath.FromSlash(f.Name)), f); err != nil {
+			rc, err := f.Open()
+			if err != nil {
+				return err
+			}
+			err = writeSynced(filepath.Join(tmp, filepath.FromSlash(f.Name)), rc)
+			rc.Close()
+			if err != nil {
 				return err
 			}
 			meta.Filer = append(meta.Filer, f.Name)
 		}
 	}
 	b, _ := json.MarshalIndent(meta, "", "  ")
-	if err := writeBytesSynced(filepath.Join(tmp, metaName), b); err != nil {
+	if err := writeSynced(filepath.Join(tmp, metaName), bytes.NewReader(b)); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, final); err != nil {
@@ -468,36 +475,17 @@ func storeMelding(ctx context.Context, dir string, m *fiksio.MottattMelding) err
 	return d.Sync()
 }
 
-func writeSynced(path string, f *fiksio.File) error {
+// writeSynced writes r to a new file at path (its folders made as needed) and syncs it.
+// An error reading r (ErrDigest, among others) fails it: the message is not acknowledged.
+func writeSynced(path string, r io.Reader) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return err
 	}
-	rc, err := f.Open()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
 	out, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, rc); err != nil {
-		out.Close()
-		return err // ErrDigest, among others: the message is not acknowledged
-	}
-	if err := out.Sync(); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
-func writeBytesSynced(path string, b []byte) error {
-	out, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o640)
-	if err != nil {
-		return err
-	}
-	if _, err := out.Write(b); err != nil {
+	if _, err := io.Copy(out, r); err != nil {
 		out.Close()
 		return err
 	}

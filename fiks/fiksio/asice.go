@@ -151,7 +151,7 @@ type asicWriter struct {
 func newAsicWriter(w io.Writer, level int) (*asicWriter, error) {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) { return flate.NewWriter(out, level) })
-	hdr := &zip.FileHeader{Name: "mimetype", Method: zip.Store, CRC32: crc32String(MimetypeASiCE),
+	hdr := &zip.FileHeader{Name: "mimetype", Method: zip.Store, CRC32: crc32.ChecksumIEEE([]byte(MimetypeASiCE)),
 		CompressedSize64: uint64(len(MimetypeASiCE)), UncompressedSize64: uint64(len(MimetypeASiCE))}
 	hdr.Modified = time.Time{}
 	mw, err := zw.CreateRaw(hdr)

@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"hash/crc32"
 	"math/big"
 	"slices"
 	"time"
@@ -347,5 +346,3 @@ func checkSignature(cert *x509.Certificate, alg asn1.ObjectIdentifier, h crypto.
 	}
 	return fmt.Errorf("signer key %T is not supported", cert.PublicKey)
 }
-
-func crc32String(s string) uint32 { return crc32.ChecksumIEEE([]byte(s)) }

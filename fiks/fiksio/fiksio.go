@@ -159,27 +159,26 @@ type Options struct {
 
 // Client is a FIKS IO client. It is safe for concurrent use.
 type Client struct {
-	api       string
-	hc        *httpx.Client
-	creds     fiks.Credentials
-	konto     string
-	signer    crypto.Signer
-	chain     []*x509.Certificate
-	keys      []kryptering.Key
-	amqpAddr  string
-	tls       *tls.Config
-	plain     bool
-	prefetch  int
-	appName   string
-	log       *slog.Logger
-	keyTTL    time.Duration
-	tempDir   string
-	memSpool  int64
-	level     int
-	keyMu     sync.Mutex
-	keyCache  map[string]cachedKey
-	now       func() time.Time
-	dialHooks []func()
+	api      string
+	hc       *httpx.Client
+	creds    fiks.Credentials
+	konto    string
+	signer   crypto.Signer
+	chain    []*x509.Certificate
+	keys     []kryptering.Key
+	amqpAddr string
+	tls      *tls.Config
+	plain    bool
+	prefetch int
+	appName  string
+	log      *slog.Logger
+	keyTTL   time.Duration
+	tempDir  string
+	memSpool int64
+	level    int
+	keyMu    sync.Mutex
+	keyCache map[string]cachedKey
+	now      func() time.Time
 }
 
 type cachedKey struct {

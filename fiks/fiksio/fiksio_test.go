@@ -9,7 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"strings"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -147,7 +147,7 @@ func TestDokumentlager(t *testing.T) {
 	require.NotEmpty(t, got.DokumentlagerID)
 	files, _ := readFiles(t, got, nil)
 	assert.Equal(t, big, files["stor.txt"])
-	left, _ := filepathGlob(tmp)
+	left, _ := filepath.Glob(filepath.Join(tmp, ".fiksio-spool*"))
 	assert.Empty(t, left, "the spool file is removed with the container")
 	// Without credentials nothing is downloaded.
 	resp, err := e.fake.HTTPClient().Get(e.fake.URL() + "/dokumentlager/nedlasting/" + got.DokumentlagerID)
@@ -437,17 +437,6 @@ func TestWrongKey(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("no message")
 	}
-}
-
-func filepathGlob(dir string) ([]string, error) {
-	var out []string
-	ents, err := osReadDir(dir)
-	for _, e := range ents {
-		if strings.HasPrefix(e, ".fiksio-spool") {
-			out = append(out, e)
-		}
-	}
-	return out, err
 }
 
 // A connection dropped after FIKS IO took the upload: the outcome is unknown, never

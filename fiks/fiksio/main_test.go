@@ -167,15 +167,6 @@ func (e *env) send(t testing.TB, c *fiksio.Client, to string, typ string, filer 
 
 var _ = fmt.Sprint
 
-func osReadDir(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	var names []string
-	for _, e := range ents {
-		names = append(names, e.Name())
-	}
-	return names, err
-}
-
 const childEnv = "FIKSIO_TEST_CHILD"
 
 // random is n pseudo-random bytes (incompressible, like a PDF), the same for a seed.

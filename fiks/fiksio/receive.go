@@ -172,9 +172,6 @@ func (c *Client) consume(ctx context.Context, queue string) (*amqp.Connection, *
 		}
 		cfg.TLSClientConfig = tc
 	}
-	for _, hook := range c.dialHooks {
-		hook()
-	}
 	conn, err := amqp.DialConfig(scheme+"://"+c.amqpAddr+"/", cfg)
 	if err != nil {
 		return nil, nil, nil, err

@@ -319,14 +319,19 @@ func (s *Server) queueArgs() amqp.Table {
 	return amqp.Table{"x-queue-type": "quorum", "x-delivery-limit": s.opts.MaxDeliveries - 1, "x-dead-letter-exchange": s.dead}
 }
 
+// dialBroker connects to the broker with its own account.
+func (s *Server) dialBroker() (*amqp.Connection, error) {
+	return amqp.DialConfig("amqp://"+s.opts.Broker.Addr+"/", amqp.Config{
+		SASL: []amqp.Authentication{&amqp.PlainAuth{Username: s.opts.Broker.User, Password: s.opts.Broker.Password}}})
+}
+
 func (s *Server) connectBroker() error {
 	s.pubMu.Lock()
 	defer s.pubMu.Unlock()
 	if s.pubCon != nil && !s.pubCon.IsClosed() {
 		return nil
 	}
-	conn, err := amqp.DialConfig("amqp://"+s.opts.Broker.Addr+"/", amqp.Config{
-		SASL: []amqp.Authentication{&amqp.PlainAuth{Username: s.opts.Broker.User, Password: s.opts.Broker.Password}}})
+	conn, err := s.dialBroker()
 	if err != nil {
 		return fmt.Errorf("connecting to the broker: %w", err)
 	}
@@ -687,8 +692,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 func (s *Server) deadLetters(ctx context.Context) {
 	defer close(s.deadDone)
 	for ctx.Err() == nil {
-		conn, err := amqp.DialConfig("amqp://"+s.opts.Broker.Addr+"/", amqp.Config{
-			SASL: []amqp.Authentication{&amqp.PlainAuth{Username: s.opts.Broker.User, Password: s.opts.Broker.Password}}})
+		conn, err := s.dialBroker()
 		if err != nil {
 			select {
 			case <-ctx.Done():
