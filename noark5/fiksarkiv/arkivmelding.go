@@ -39,7 +39,7 @@ type EksternNoekkel struct {
 type ReferanseTilMappe struct {
 	SystemID                string
 	MappeID                 string
-	Saksnummer              string
+	Saksnummer              *Saksnummer
 	ReferanseEksternNoekkel *EksternNoekkel
 }
 
@@ -335,7 +335,11 @@ func (b *builder) refMappe(p *etree.Element, name string, r *ReferanseTilMappe) 
 	e := p.CreateElement(name)
 	b.mdkText(e, "systemID", r.SystemID)
 	b.mdkText(e, "mappeID", r.MappeID)
-	b.mdkText(e, "saksnummer", r.Saksnummer)
+	if s := r.Saksnummer; s != nil {
+		se := e.CreateElement("mdk:saksnummer")
+		b.mdkNum(se, "saksaar", s.Saksaar)
+		b.mdkNum(se, "sakssekvensnummer", s.Sakssekvensnummer)
+	}
 	b.noekkel(e, "referanseEksternNoekkel", r.ReferanseEksternNoekkel, true)
 }
 
@@ -414,6 +418,26 @@ func (b *builder) mappe(p *etree.Element, m *Mappe, v string) {
 	}
 }
 
+// dokumentobjekt writes a dokumentobjekt, its children with prefix (they are in the
+// arkivmelding namespace, bound to prefix, when the element sits in another message).
+func (b *builder) dokumentobjekt(p *etree.Element, name string, o *Dokumentobjekt, prefix string) {
+	oe := p.CreateElement(name)
+	t := func(n, v string) { b.text(oe, prefix+n, v) }
+	t("systemID", o.SystemID)
+	b.num(oe, prefix+"versjonsnummer", o.Versjonsnummer)
+	b.kode(oe, prefix+"variantformat", o.Variantformat)
+	b.kode(oe, prefix+"format", o.Format)
+	t("formatDetaljer", o.FormatDetaljer)
+	t("mimeType", o.MimeType)
+	t("filnavn", o.Filnavn)
+	t("referanseDokumentfil", o.ReferanseDokumentfil)
+	t("sjekksum", o.Sjekksum)
+	t("sjekksumAlgoritme", o.SjekksumAlgoritme)
+	if o.Filstoerrelse != nil {
+		oe.CreateElement(prefix + "filstoerrelse").SetText(strconv.FormatInt(*o.Filstoerrelse, 10))
+	}
+}
+
 func (b *builder) registrering(p *etree.Element, r *Registrering, v string) {
 	e := p.CreateElement("registrering")
 	if r.Journalpost != nil {
@@ -437,21 +461,8 @@ func (b *builder) registrering(p *etree.Element, r *Registrering, v string) {
 		b.kode(de, "tilknyttetRegistreringSom", &d.TilknyttetRegistreringSom)
 		b.num(de, "dokumentnummer", d.Dokumentnummer)
 		b.skjerming(de, d.Skjerming)
-		for _, o := range d.Dokumentobjekt {
-			oe := de.CreateElement("dokumentobjekt")
-			b.text(oe, "systemID", o.SystemID)
-			b.num(oe, "versjonsnummer", o.Versjonsnummer)
-			b.kode(oe, "variantformat", o.Variantformat)
-			b.kode(oe, "format", o.Format)
-			b.text(oe, "formatDetaljer", o.FormatDetaljer)
-			b.text(oe, "mimeType", o.MimeType)
-			b.text(oe, "filnavn", o.Filnavn)
-			b.text(oe, "referanseDokumentfil", o.ReferanseDokumentfil)
-			b.text(oe, "sjekksum", o.Sjekksum)
-			b.text(oe, "sjekksumAlgoritme", o.SjekksumAlgoritme)
-			if o.Filstoerrelse != nil {
-				oe.CreateElement("filstoerrelse").SetText(strconv.FormatInt(*o.Filstoerrelse, 10))
-			}
+		for i := range d.Dokumentobjekt {
+			b.dokumentobjekt(de, "dokumentobjekt", &d.Dokumentobjekt[i], "")
 		}
 		b.noekkel(de, "referanseEksternNoekkel", d.ReferanseEksternNoekkel, false)
 	}
@@ -648,7 +659,7 @@ func (r *reader) refMappe(path string, e *etree.Element) *ReferanseTilMappe {
 		case "mappeID":
 			m.MappeID = c.Text()
 		case "saksnummer":
-			m.Saksnummer = c.Text()
+			m.Saksnummer = r.saksnummer(path+"/saksnummer", c)
 		case "referanseEksternNoekkel":
 			m.ReferanseEksternNoekkel = r.noekkel(path+"/referanseEksternNoekkel", c)
 		default:
@@ -879,46 +890,50 @@ func (r *reader) dokumentbeskrivelse(path string, e *etree.Element) Dokumentbesk
 		case "referanseEksternNoekkel":
 			d.ReferanseEksternNoekkel = r.noekkel(p, c)
 		case "dokumentobjekt":
-			var o Dokumentobjekt
-			for _, oc := range c.ChildElements() {
-				op := p + "/" + oc.Tag
-				switch oc.Tag {
-				case "systemID":
-					o.SystemID = oc.Text()
-				case "versjonsnummer":
-					o.Versjonsnummer = r.intp(op, oc)
-				case "variantformat":
-					o.Variantformat = r.kode(op, oc)
-				case "format":
-					o.Format = r.kode(op, oc)
-				case "formatDetaljer":
-					o.FormatDetaljer = oc.Text()
-				case "mimeType":
-					o.MimeType = oc.Text()
-				case "filnavn":
-					o.Filnavn = oc.Text()
-				case "referanseDokumentfil":
-					o.ReferanseDokumentfil = oc.Text()
-				case "sjekksum":
-					o.Sjekksum = oc.Text()
-				case "sjekksumAlgoritme":
-					o.SjekksumAlgoritme = oc.Text()
-				case "filstoerrelse":
-					n, err := strconv.ParseInt(strings.TrimSpace(oc.Text()), 10, 64)
-					if err != nil {
-						r.fail(op, "%q is not an integer", oc.Text())
-					}
-					o.Filstoerrelse = &n
-				default:
-					r.unknown(p, oc)
-				}
-			}
-			d.Dokumentobjekt = append(d.Dokumentobjekt, o)
+			d.Dokumentobjekt = append(d.Dokumentobjekt, r.dokumentobjekt(p, c))
 		default:
 			r.unknown(path, c)
 		}
 	}
 	return d
+}
+
+func (r *reader) dokumentobjekt(p string, c *etree.Element) Dokumentobjekt {
+	var o Dokumentobjekt
+	for _, oc := range c.ChildElements() {
+		op := p + "/" + oc.Tag
+		switch oc.Tag {
+		case "systemID":
+			o.SystemID = oc.Text()
+		case "versjonsnummer":
+			o.Versjonsnummer = r.intp(op, oc)
+		case "variantformat":
+			o.Variantformat = r.kode(op, oc)
+		case "format":
+			o.Format = r.kode(op, oc)
+		case "formatDetaljer":
+			o.FormatDetaljer = oc.Text()
+		case "mimeType":
+			o.MimeType = oc.Text()
+		case "filnavn":
+			o.Filnavn = oc.Text()
+		case "referanseDokumentfil":
+			o.ReferanseDokumentfil = oc.Text()
+		case "sjekksum":
+			o.Sjekksum = oc.Text()
+		case "sjekksumAlgoritme":
+			o.SjekksumAlgoritme = oc.Text()
+		case "filstoerrelse":
+			n, err := strconv.ParseInt(strings.TrimSpace(oc.Text()), 10, 64)
+			if err != nil {
+				r.fail(op, "%q is not an integer", oc.Text())
+			}
+			o.Filstoerrelse = &n
+		default:
+			r.unknown(p, oc)
+		}
+	}
+	return o
 }
 
 func (r *reader) korrespondansepart(path string, e *etree.Element) Korrespondansepart {

@@ -34,32 +34,6 @@ const (
 // Namespace is the namespace of a message schema, e.g. Namespace("arkivmelding/opprett", V2).
 func Namespace(melding, versjon string) string { return Base + melding + "/" + versjon }
 
-// meldingstyper maps a namespace path to its message type (without the
-// no.ks.fiks.arkiv.<version> prefix) and payload file name.
-var meldingstyper = map[string][2]string{
-	"arkivmelding/opprett":              {"arkivering.arkivmelding.opprett", "arkivmelding.xml"},
-	"arkivmelding/oppdater":             {"arkivering.arkivmelding.oppdater", "arkivmelding-oppdater.xml"},
-	"arkivmelding/opprett/kvittering":   {"arkivering.arkivmelding.opprett.kvittering", "arkivmelding-kvittering.xml"},
-	"dokumentobjekt/opprett":            {"arkivering.dokumentobjekt.opprett", "dokumentobjekt-opprett.xml"},
-	"dokumentobjekt/opprett/kvittering": {"arkivering.dokumentobjekt.opprett.kvittering", "dokumentobjekt-kvittering.xml"},
-	"avskrivning/opprett":               {"arkivering.avskrivning.opprett", "avskrivning-opprett.xml"},
-	"avskrivning/slett":                 {"arkivering.avskrivning.slett", "avskrivning-slett.xml"},
-	"mappe/hent":                        {"innsyn.mappe.hent", "mappe-hent.xml"},
-	"mappe/hent/resultat":               {"innsyn.mappe.hent.resultat", "mappe.xml"},
-	"registrering/hent":                 {"innsyn.registrering.hent", "registrering-hent.xml"},
-	"registrering/hent/resultat":        {"innsyn.registrering.hent.resultat", "registrering.xml"},
-	"dokumentfil/hent":                  {"innsyn.dokumentfil.hent", "dokumentfil-hent.xml"},
-	"sok":                               {"innsyn.sok", "sok.xml"},
-	"sokeresultat/utvidet":              {"innsyn.sok.resultat.utvidet", "resultat.xml"},
-	"sokeresultat/minimum":              {"innsyn.sok.resultat.minimum", "resultat.xml"},
-	"sokeresultat/noekler":              {"innsyn.sok.resultat.noekler", "resultat.xml"},
-	"kodeliste/hent":                    {"innsyn.kodeliste.hent", "kodeliste-hent.xml"},
-	"kodeliste/hent/resultat":           {"innsyn.kodeliste.hent.resultat", "kodeliste.xml"},
-	"feil/ugyldigforespoersel":          {"feilmelding.ugyldigforespoersel", "feilmelding.xml"},
-	"feil/serverfeil":                   {"feilmelding.serverfeil", "feilmelding.xml"},
-	"feil/ikkefunnet":                   {"feilmelding.ikkefunnet", "feilmelding.xml"},
-}
-
 // MaxSize is the largest payload Parse reads (the XML only; files travel beside it).
 const MaxSize = 16 << 20
 
@@ -114,8 +88,12 @@ func Parse(r io.Reader) (*Melding, error) {
 		return nil, &ParseError{fmt.Errorf("root {%s}%s is not a Fiks Arkiv message", ns, root.Tag)}
 	}
 	m := &Melding{doc: doc, path: rest[:i], versjon: rest[i+1:]}
-	if _, known := meldingstyper[m.path]; !known {
+	want, known := rootFor(m.path)
+	if !known || (m.versjon != V1 && m.versjon != V2) {
 		return nil, &ParseError{fmt.Errorf("unknown Fiks Arkiv message %s", ns)}
+	}
+	if root.Tag != want {
+		return nil, &ParseError{fmt.Errorf("root {%s}%s: a %s message has the root %s", ns, root.Tag, m.path, want)}
 	}
 	return m, nil
 }
@@ -141,13 +119,14 @@ func prescan(b []byte) error {
 // Versjon is the protocol version of the payload's namespace: "v1" or "v2".
 func (m *Melding) Versjon() string { return m.versjon }
 
-// Meldingstype is the FIKS IO message type, e.g. "no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett".
-func (m *Melding) Meldingstype() string {
-	return "no.ks.fiks.arkiv." + m.versjon + "." + meldingstyper[m.path][0]
-}
+// Meldingstype is the FIKS IO message type the payload travels as, e.g.
+// TypeArkivmeldingOpprettV2 for a V2 arkivmelding. A V2 payload of a message V2 gives no
+// v2 id (søk, hent, dokumentobjekt, avskrivning, feilmelding) travels under its v1 id, as
+// V2's meldingstyper.json says.
+func (m *Melding) Meldingstype() string { return typeFor(m.path, m.versjon) }
 
 // Filnavn is the payload's file name in the message (arkivmelding.xml, sok.xml, ...).
-func (m *Melding) Filnavn() string { return meldingstyper[m.path][1] }
+func (m *Melding) Filnavn() string { return PayloadFilnavn(m.Meldingstype()) }
 
 // Document is the tree, for reading and editing with etree.
 func (m *Melding) Document() *etree.Document { return m.doc }
