@@ -58,6 +58,12 @@ func Requeue(err error) error {
 	return &requeueError{err}
 }
 
+// IsRequeue reports whether err was wrapped with Requeue.
+func IsRequeue(err error) bool {
+	var r *requeueError
+	return errors.As(err, &r)
+}
+
 // Receive reads the konto's queue, fiksio.konto.<kontoId>, over AMQP 0-9-1 (TLS, port
 // 5671): username the integrasjon id, password the integrasjon password, one space and a
 // Maskinporten token fetched for each connection. It hands each message to h and

@@ -15,12 +15,14 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/arkiv"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/maskinporten"
+	"github.com/fellesklient/fellesklient/noark5/fiksarkiv"
 	"github.com/fellesklient/fellesklient/svarut"
 )
 
@@ -39,6 +41,30 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 	hc := &http.Client{Timeout: time.Second}
 	tok := auth.Token{Value: "tokenverdi-hemmelig", Type: "Bearer", Expiry: time.Unix(1e9, 0), Scope: "ks:fiks"}
 
+	fioClient, err := fiksio.New(fiksio.Options{Environment: fiks.Test, Credentials: creds, KontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12", Keys: []kryptering.Key{krKey}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(v any, err error) any {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	mpClient := must(maskinporten.New(maskinporten.Options{Environment: maskinporten.Test, ClientID: "c", Key: mpKey}))
+	clients := map[string]any{
+		"maskinporten.Client":  mpClient,
+		"svarut.Client":        must(svarut.New(svarut.Options{Environment: fiks.Test, Credentials: creds})),
+		"svarut.Mottak":        must(svarut.NewMottak(svarut.MottakOptions{Environment: fiks.Test, Brukernavn: "system", Passord: "svarinn-passord-hemmelig", Key: krKey})),
+		"folkeregister.Client": must(folkeregister.New(folkeregister.Options{Environment: fiks.Test, Credentials: creds, Rolle: "r"})),
+		"einnsyn.Client":       must(einnsyn.New(einnsyn.Options{APIKey: "secret_apikey-hemmelig"})),
+		"fiksio.Client":        fioClient,
+		"arkiv.Client":         must(arkiv.New(arkiv.Options{FIKSIO: fioClient, Arkiv: "a"})),
+	}
+	// Data-model values marshal their data with encoding/json (that is what they are
+	// for); printing and slog must still mask what they hold.
+	dataModel := map[string]bool{"fiksarkiv.Korrespondansepart": true, "fiksarkiv.Arkivmelding": true, "fiksarkiv.Registrering": true}
 	values := map[string]any{
 		"auth.Token":            tok,
 		"auth.Secret":           auth.Secret("tokenverdi-hemmelig"),
@@ -56,10 +82,24 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 		"fiksio.Melding": fiksio.Melding{MottakerKontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12", Meldingstype: "t",
 			Headere: map[string]string{"x": "13097248022"}, Filer: []fiksio.Fil{fiksio.Bytes("a.txt", []byte("13097248022"))}},
 		"struct holding them": struct{ A, B, C any }{tok, creds, krKey},
+		"arkiv.Options":       arkiv.Options{FIKSIO: fioClient, Arkiv: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"},
+		"fiksarkiv.Korrespondansepart": fiksarkiv.Korrespondansepart{KorrespondansepartNavn: "Kari", Personid: "13097248022",
+			DeresReferanse: "fnr 13097248022"},
+		"fiksarkiv.Registrering": fiksarkiv.Registrering{Tittel: "t", Korrespondansepart: []fiksarkiv.Korrespondansepart{{Personid: "13097248022"}}},
+		"fiksarkiv.Arkivmelding": fiksarkiv.Arkivmelding{System: "s", Registrering: &fiksarkiv.Registrering{Tittel: "t",
+			Korrespondansepart: []fiksarkiv.Korrespondansepart{{Personid: "13097248022"}}}},
+	}
+	for name, c := range clients {
+		values[name] = c
+		values["struct holding "+name] = struct{ C any }{c}
 	}
 	for name, v := range values {
 		t.Run(name, func(t *testing.T) {
-			for _, val := range []any{v, pointerTo(v)} {
+			vals := []any{v, pointerTo(v)}
+			if _, isClient := clients[name]; isClient {
+				vals = []any{v} // already a pointer
+			}
+			for _, val := range vals {
 				var out []string
 				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
 					out = append(out, fmt.Sprintf(verb, val))
@@ -68,7 +108,7 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 				slog.New(slog.NewTextHandler(&text, nil)).Info("opts", "v", val)
 				slog.New(slog.NewJSONHandler(&js, nil)).Info("opts", "v", val)
 				out = append(out, text.String(), js.String())
-				if b, err := json.Marshal(val); err == nil {
+				if b, err := json.Marshal(val); err == nil && !dataModel[name] {
 					out = append(out, string(b))
 				}
 				all := strings.Join(out, "\n")
@@ -110,6 +150,14 @@ func pointerTo(v any) any {
 	case fiksio.Options:
 		return &v
 	case fiksio.Melding:
+		return &v
+	case arkiv.Options:
+		return &v
+	case fiksarkiv.Korrespondansepart:
+		return &v
+	case fiksarkiv.Arkivmelding:
+		return &v
+	case fiksarkiv.Registrering:
 		return &v
 	}
 	return &v

@@ -1,0 +1,729 @@
+// Package fiksarkivtest is a reference archive for the Fiks Arkiv protocol: an in-memory
+// Noark 5 archive that answers over FIKS IO (arkiv.Serve) what a municipal archive
+// answers, so that case-system developers test end to end with no archive vendor. It
+// files saksmapper and journalposter with the numbers an archive gives (saksnummer
+// year/sequence, journalpostnummer in the case, journalnummer), keeps the files on disk,
+// files a resent request once (by avsender and klientMeldingId, and by
+// referanseEksternNoekkel), answers hent, dokumentfil hent and sok, and refuses what a
+// real archive refuses (a referanseDokumentfil not in the message, a parent mappe that
+// does not exist) with the protocol's feilmeldinger. Faults are injected with
+// Options.Before.
+package fiksarkivtest
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/beevik/etree"
+	"github.com/google/uuid"
+
+	"github.com/fellesklient/fellesklient/fiks/arkiv"
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
+	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/fiksarkiv"
+)
+
+// Options configure the reference archive.
+type Options struct {
+	// FIKSIO is the archive's FIKS IO client; its konto receives the requests (required).
+	FIKSIO *fiksio.Client
+	// Dir is where filed documents are kept (default a temporary directory, removed on
+	// Close).
+	Dir string
+	// Before, when set, is called before each request is handled. Returning an error
+	// injects a fault: an *arkiv.Feil is answered as that feilmelding, an error wrapped
+	// with fiksio.Requeue has the request delivered again, any other is a serverfeil. It
+	// may also block, to hold a request.
+	Before func(ctx context.Context, r *arkiv.Request) error
+	// Verify checks the requests' signatures (nil: the system roots).
+	Verify *fiksio.VerifyOptions
+	// Now is the archive's clock (default time.Now).
+	Now func() time.Time
+}
+
+// Saksmappe is a filed saksmappe (or mappe).
+type Saksmappe struct {
+	SystemID       string
+	Saksnummer     fiksarkiv.Saksnummer
+	Tittel         string
+	EksternNoekkel *fiksarkiv.EksternNoekkel
+	Saksdato       noark5.Dato
+	Opprettet      time.Time
+}
+
+// Journalpost is a filed registrering or journalpost.
+type Journalpost struct {
+	SystemID          string
+	Mappe             string // the saksmappe's systemID, "" for none
+	Journalnummer     fiksarkiv.Journalnummer
+	Journalpostnummer int
+	Tittel            string
+	EksternNoekkel    *fiksarkiv.EksternNoekkel
+	Dokumenter        []Dokument
+	Avskrevet         bool
+	Opprettet         time.Time
+}
+
+// Dokument is a filed file.
+type Dokument struct {
+	// SystemID is the dokumentobjekt's systemID (what dokumentfil hent asks for).
+	SystemID       string
+	Dokumentnummer int
+	Filnavn        string
+	Size           int64
+	SHA256         string
+	path           string
+}
+
+// Arkiv is the reference archive. It implements every handler of package arkiv.
+type Arkiv struct {
+	opts   Options
+	dir    string
+	tmpDir bool
+	cancel context.CancelFunc
+	done   chan error
+
+	mu         sync.Mutex
+	mapper     []*Saksmappe
+	poster     []*Journalpost
+	answered   map[string]*fiksarkiv.Kvittering // avsender/klientMeldingId -> kvittering
+	journalSeq map[int]int
+	saksSeq    map[int]int
+	requests   int
+	filings    int
+}
+
+// NewServer starts the reference archive on opts.FIKSIO's konto. With t it is closed
+// when the test ends (t may be nil: call Close).
+func NewServer(t testing.TB, opts Options) *Arkiv {
+	if opts.FIKSIO == nil {
+		panic("fiksarkivtest: Options.FIKSIO is required")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a := &Arkiv{opts: opts, dir: opts.Dir, answered: map[string]*fiksarkiv.Kvittering{}, journalSeq: map[int]int{}, saksSeq: map[int]int{}, done: make(chan error, 1)}
+	if a.dir == "" {
+		d, err := os.MkdirTemp("", "fiksarkivtest-")
+		if err != nil {
+			panic(err)
+		}
+		a.dir, a.tmpDir = d, true
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a.cancel = cancel
+	go func() {
+		a.done <- arkiv.Serve(ctx, opts.FIKSIO, a, &arkiv.ServeOptions{Concurrency: 2, Verify: opts.Verify})
+	}()
+	if t != nil {
+		t.Cleanup(a.Close)
+	}
+	return a
+}
+
+// Close stops answering and removes the files of a temporary Dir.
+func (a *Arkiv) Close() {
+	if a.cancel == nil {
+		return
+	}
+	a.cancel()
+	<-a.done
+	a.cancel = nil
+	if a.tmpDir {
+		os.RemoveAll(a.dir)
+	}
+}
+
+// Mapper are the filed saksmapper.
+func (a *Arkiv) Mapper() []Saksmappe {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]Saksmappe, len(a.mapper))
+	for i, m := range a.mapper {
+		out[i] = *m
+	}
+	return out
+}
+
+// Journalposter are the filed journalposter.
+func (a *Arkiv) Journalposter() []Journalpost {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make([]Journalpost, len(a.poster))
+	for i, p := range a.poster {
+		out[i] = *p
+		out[i].Dokumenter = append([]Dokument(nil), p.Dokumenter...)
+	}
+	return out
+}
+
+// Requests counts the requests handled (resends too); Filings counts the arkivmeldinger
+// that filed something new.
+func (a *Arkiv) Requests() int { a.mu.Lock(); defer a.mu.Unlock(); return a.requests }
+
+// Filings counts the arkivmeldinger that filed something new (a resend does not).
+func (a *Arkiv) Filings() int { a.mu.Lock(); defer a.mu.Unlock(); return a.filings }
+
+func (a *Arkiv) before(ctx context.Context, r *arkiv.Request) error {
+	a.mu.Lock()
+	a.requests++
+	a.mu.Unlock()
+	if a.opts.Before != nil {
+		return a.opts.Before(ctx, r)
+	}
+	return nil
+}
+
+func same(a, b *fiksarkiv.EksternNoekkel) bool {
+	return a != nil && b != nil && a.Fagsystem == b.Fagsystem && a.Noekkel == b.Noekkel
+}
+
+func (a *Arkiv) findMappe(ref *fiksarkiv.ReferanseTilMappe) *Saksmappe {
+	for _, m := range a.mapper {
+		switch {
+		case ref.SystemID != "" && ref.SystemID == m.SystemID,
+			ref.Saksnummer != nil && *ref.Saksnummer == m.Saksnummer,
+			ref.MappeID != "" && ref.MappeID == m.Saksnummer.String(),
+			same(ref.ReferanseEksternNoekkel, m.EksternNoekkel):
+			return m
+		}
+	}
+	return nil
+}
+
+func (a *Arkiv) findPost(ref *fiksarkiv.ReferanseTilRegistrering) *Journalpost {
+	for _, p := range a.poster {
+		switch {
+		case ref.SystemID != "" && ref.SystemID == p.SystemID,
+			ref.Journalnummer != nil && *ref.Journalnummer == p.Journalnummer,
+			same(ref.ReferanseEksternNoekkel, p.EksternNoekkel):
+			return p
+		case ref.SaksJournalpostnummer != nil:
+			if m := a.byID(p.Mappe); m != nil && m.Saksnummer == ref.SaksJournalpostnummer.Saksnummer && p.Journalpostnummer == ref.SaksJournalpostnummer.Journalpostnummer {
+				return p
+			}
+		}
+	}
+	return nil
+}
+
+func (a *Arkiv) byID(systemID string) *Saksmappe {
+	for _, m := range a.mapper {
+		if m.SystemID == systemID {
+			return m
+		}
+	}
+	return nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Arkiver files an arkivmelding opprett.
+// A failure files nothing.
+func (a *Arkiv) Arkiver(ctx context.Context, r *arkiv.Request, am *fiksarkiv.Arkivmelding) (_ *fiksarkiv.Kvittering, err error) {
+	if err := a.before(ctx, r); err != nil {
+		return nil, err
+	}
+	key := r.Melding.AvsenderKontoID + "/" + r.Melding.KlientMeldingID
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if k := a.answered[key]; k != nil && r.Melding.KlientMeldingID != "" {
+		return eksisterende(k), nil
+	}
+	now := a.opts.Now().UTC()
+	nm, np, ss, js := len(a.mapper), len(a.poster), a.saksSeq[now.Year()], a.journalSeq[now.Year()]
+	defer func() {
+		if err != nil {
+			a.mapper, a.poster = a.mapper[:nm], a.poster[:np]
+			a.saksSeq[now.Year()], a.journalSeq[now.Year()] = ss, js
+		}
+	}()
+	tid := noark5.Tid(now)
+	k := &fiksarkiv.Kvittering{Versjon: am.Versjon}
+	created := false
+	var mappe *Saksmappe
+	if m := am.Mappe; m != nil {
+		status := fiksarkiv.Opprettet
+		if m.ReferanseEksternNoekkel != nil {
+			mappe = a.findMappe(&fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: m.ReferanseEksternNoekkel})
+		}
+		if mappe != nil {
+			status = fiksarkiv.Eksisterende
+		} else {
+			if m.ReferanseForeldermappe != nil && a.findMappe(m.ReferanseForeldermappe) == nil {
+				return nil, arkiv.Fail(fiksarkiv.Ugyldigforespoersel, "Foreldermappen finnes ikke")
+			}
+			a.saksSeq[now.Year()]++
+			mappe = &Saksmappe{SystemID: uuid.NewString(), Saksnummer: fiksarkiv.Saksnummer{Saksaar: now.Year(), Sakssekvensnummer: a.saksSeq[now.Year()]},
+				Tittel: m.Tittel, EksternNoekkel: m.ReferanseEksternNoekkel, Saksdato: noark5.NewDato(now.Year(), now.Month(), now.Day()), Opprettet: now}
+			a.mapper = append(a.mapper, mappe)
+			created = true
+		}
+		k.Mappe = &fiksarkiv.MappeKvittering{SystemID: mappe.SystemID, MappeID: mappe.Saksnummer.String(), OpprettetDato: &tid, OpprettetAv: "fiksarkivtest",
+			ReferanseEksternNoekkel: mappe.EksternNoekkel, OpprettetEllerEksisterende: status, Saksmappe: true,
+			Saksaar: ptr(mappe.Saksnummer.Saksaar), Sakssekvensnummer: ptr(mappe.Saksnummer.Sakssekvensnummer), Saksdato: &mappe.Saksdato}
+	}
+	if reg := am.Registrering; reg != nil {
+		if reg.ReferanseForelderMappe != nil {
+			mappe = a.findMappe(reg.ReferanseForelderMappe)
+			if mappe == nil {
+				return nil, arkiv.Fail(fiksarkiv.Ugyldigforespoersel, "Mappen registreringen skal i finnes ikke")
+			}
+		}
+		var post *Journalpost
+		if reg.ReferanseEksternNoekkel != nil {
+			post = a.findPost(&fiksarkiv.ReferanseTilRegistrering{ReferanseEksternNoekkel: reg.ReferanseEksternNoekkel})
+		}
+		status := fiksarkiv.Eksisterende
+		if post == nil {
+			status = fiksarkiv.Opprettet
+			if post, err = a.file(r, reg, mappe, now); err != nil {
+				return nil, err
+			}
+			created = true
+		}
+		rk := &fiksarkiv.RegistreringKvittering{SystemID: post.SystemID, OpprettetDato: &tid, OpprettetAv: "fiksarkivtest", ArkivertDato: &tid, ArkivertAv: "fiksarkivtest",
+			ReferanseEksternNoekkel: post.EksternNoekkel, OpprettetEllerEksisterende: status}
+		for _, d := range post.Dokumenter {
+			rk.Dokumentbeskrivelse = append(rk.Dokumentbeskrivelse, fiksarkiv.DokumentbeskrivelseKvittering{SystemID: uuid.NewSHA1(uuid.NameSpaceOID, []byte(d.SystemID)).String(),
+				Dokumentnummer: ptr(d.Dokumentnummer), Dokumentobjekt: []fiksarkiv.DokumentobjektKvittering{{SystemID: d.SystemID, Versjonsnummer: ptr(1), Variantformat: fiksarkiv.NewKode("A")}}})
+		}
+		if reg.Journalpost != nil {
+			rk.Journalpost = true
+			rk.Journalaar, rk.Journalsekvensnummer = ptr(post.Journalnummer.Journalaar), ptr(post.Journalnummer.Journalsekvensnummer)
+			if post.Journalpostnummer > 0 {
+				rk.Journalpostnummer = ptr(post.Journalpostnummer)
+			}
+			rk.Journalposttype = &reg.Journalpost.Journalposttype
+			rk.Journalstatus = &fiksarkiv.Kode{Kode: "J", Beskrivelse: "Journalført"}
+			rk.Journaldato = ptr(noark5.NewDato(now.Year(), now.Month(), now.Day()))
+		}
+		k.Registrering = rk
+	}
+	if r.Melding.KlientMeldingID != "" {
+		a.answered[key] = k
+	}
+	if created {
+		a.filings++
+	}
+	return k, nil
+}
+
+// eksisterende is a kvittering answered again: what was done the first time.
+func eksisterende(k *fiksarkiv.Kvittering) *fiksarkiv.Kvittering {
+	c := *k
+	if k.Mappe != nil {
+		m := *k.Mappe
+		m.OpprettetEllerEksisterende = fiksarkiv.Eksisterende
+		c.Mappe = &m
+	}
+	if k.Registrering != nil {
+		r := *k.Registrering
+		r.OpprettetEllerEksisterende = fiksarkiv.Eksisterende
+		c.Registrering = &r
+	}
+	return &c
+}
+
+// file stores a registrering and its files. Called with a.mu held.
+func (a *Arkiv) file(r *arkiv.Request, reg *fiksarkiv.Registrering, mappe *Saksmappe, now time.Time) (*Journalpost, error) {
+	post := &Journalpost{SystemID: uuid.NewString(), Tittel: reg.Tittel, EksternNoekkel: reg.ReferanseEksternNoekkel, Opprettet: now}
+	a.journalSeq[now.Year()]++
+	post.Journalnummer = fiksarkiv.Journalnummer{Journalaar: now.Year(), Journalsekvensnummer: a.journalSeq[now.Year()]}
+	if mappe != nil {
+		post.Mappe = mappe.SystemID
+		n := 0
+		for _, p := range a.poster {
+			if p.Mappe == mappe.SystemID {
+				n++
+			}
+		}
+		post.Journalpostnummer = n + 1
+	}
+	nr := 0
+	for _, d := range reg.Dokumentbeskrivelse {
+		nr++
+		for _, o := range d.Dokumentobjekt {
+			f := r.Files[o.ReferanseDokumentfil]
+			doc, err := a.store(f, o.Filnavn)
+			if err != nil {
+				for _, d := range post.Dokumenter {
+					os.Remove(d.path)
+				}
+				return nil, err
+			}
+			doc.Dokumentnummer = nr
+			post.Dokumenter = append(post.Dokumenter, doc)
+		}
+	}
+	a.poster = append(a.poster, post)
+	return post, nil
+}
+
+// store copies a file of the message to the archive's disk, checking its digest as it
+// goes.
+func (a *Arkiv) store(f *fiksio.File, filnavn string) (Dokument, error) {
+	id := uuid.NewString()
+	path := filepath.Join(a.dir, id)
+	rc, err := f.Open()
+	if err != nil {
+		return Dokument{}, err
+	}
+	defer rc.Close()
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return Dokument{}, err
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(out, h), rc)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		if errors.Is(err, fiksio.ErrDigest) {
+			return Dokument{}, arkiv.Fail(fiksarkiv.Ugyldigforespoersel, "Filen %q stemmer ikke med manifestet", f.Name)
+		}
+		return Dokument{}, err
+	}
+	return Dokument{SystemID: id, Filnavn: filnavn, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), path: path}, nil
+}
+
+// Oppdater accepts an arkivmelding oppdater that names an existing mappe or registrering
+// (by systemID or external key), and answers ikkefunnet otherwise.
+func (a *Arkiv) Oppdater(ctx context.Context, r *arkiv.Request) error {
+	if err := a.before(ctx, r); err != nil {
+		return err
+	}
+	root := r.Payload.Document().Root()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, e := range root.FindElements(".//systemID") {
+		id := strings.TrimSpace(e.Text())
+		if a.byID(id) != nil || a.findPost(&fiksarkiv.ReferanseTilRegistrering{SystemID: id}) != nil {
+			return nil
+		}
+	}
+	for _, e := range root.FindElements(".//referanseEksternNoekkel") {
+		k := &fiksarkiv.EksternNoekkel{}
+		if f := e.SelectElement("fagsystem"); f != nil {
+			k.Fagsystem = f.Text()
+		}
+		if n := e.SelectElement("noekkel"); n != nil {
+			k.Noekkel = n.Text()
+		}
+		if a.findMappe(&fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: k}) != nil || a.findPost(&fiksarkiv.ReferanseTilRegistrering{ReferanseEksternNoekkel: k}) != nil {
+			return nil
+		}
+	}
+	return arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke det som skal oppdateres")
+}
+
+const (
+	asNS  = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivstruktur/"
+	mdkNS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/"
+	xsi   = "http://www.w3.org/2001/XMLSchema-instance"
+)
+
+type doc struct {
+	d    *etree.Document
+	root *etree.Element
+}
+
+func newResult(path, root, versjon string, extra ...string) *doc {
+	d := etree.NewDocument()
+	d.CreateProcInst("xml", `version="1.0" encoding="utf-8"`)
+	e := d.CreateElement(root)
+	e.CreateAttr("xmlns", fiksarkiv.Namespace(path, versjon))
+	e.CreateAttr("xmlns:xsi", xsi)
+	e.CreateAttr("xmlns:mdk", mdkNS+versjon)
+	for i := 0; i+1 < len(extra); i += 2 {
+		e.CreateAttr("xmlns:"+extra[i], extra[i+1])
+	}
+	return &doc{d, e}
+}
+
+func (d *doc) melding() (*fiksarkiv.Melding, error) {
+	b, err := d.d.WriteToBytes()
+	if err != nil {
+		return nil, err
+	}
+	return fiksarkiv.Parse(bytes.NewReader(b))
+}
+
+func text(p *etree.Element, name, v string) *etree.Element {
+	e := p.CreateElement(name)
+	e.SetText(v)
+	return e
+}
+
+func kode(p *etree.Element, name, k, beskrivelse string) {
+	e := p.CreateElement(name)
+	text(e, "mdk:kode", k)
+	text(e, "mdk:beskrivelse", beskrivelse)
+}
+
+func noekkel(p *etree.Element, prefix string, k *fiksarkiv.EksternNoekkel) {
+	if k == nil {
+		return
+	}
+	e := p.CreateElement(prefix + "referanseEksternNoekkel")
+	text(e, "mdk:fagsystem", k.Fagsystem)
+	text(e, "mdk:noekkel", k.Noekkel)
+}
+
+func tid(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+
+// saksmappe writes a saksmappe in the arkivstruktur namespace bound to p.
+func saksmappe(parent *etree.Element, name, p string, m *Saksmappe, full bool) {
+	e := parent.CreateElement(name)
+	text(e, p+"systemID", m.SystemID)
+	text(e, p+"mappeID", m.Saksnummer.String())
+	text(e, p+"tittel", m.Tittel)
+	if full {
+		text(e, p+"opprettetDato", tid(m.Opprettet))
+		text(e, p+"opprettetAv", "fiksarkivtest")
+	}
+	noekkel(e, p, m.EksternNoekkel)
+	text(e, p+"saksaar", strconv.Itoa(m.Saksnummer.Saksaar))
+	text(e, p+"sakssekvensnummer", strconv.Itoa(m.Saksnummer.Sakssekvensnummer))
+	dt, _ := m.Saksdato.MarshalText()
+	text(e, p+"saksdato", string(dt))
+	text(e.CreateElement(p+"administrativEnhet"), "mdk:navn", "Arkivet")
+	text(e.CreateElement(p+"saksansvarlig"), "mdk:navn", "fiksarkivtest")
+	kode(e, p+"saksstatus", "B", "Under behandling")
+}
+
+// HentMappe answers a mappe hent with the saksmappe (mappe.xml).
+func (a *Arkiv) HentMappe(ctx context.Context, r *arkiv.Request, h *fiksarkiv.MappeHent) (*fiksarkiv.Melding, error) {
+	if err := a.before(ctx, r); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	m := a.findMappe(h.ReferanseTilMappe)
+	var c Saksmappe
+	if m != nil {
+		c = *m
+	}
+	a.mu.Unlock()
+	if m == nil {
+		return nil, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke mappen")
+	}
+	d := newResult("mappe/hent/resultat", "mappeHentResultat", h.Versjon, "as", asNS+h.Versjon)
+	saksmappe(d.root, "saksmappe", "as:", &c, true)
+	return d.melding()
+}
+
+// HentRegistrering answers a registrering hent with the journalpost (registrering.xml).
+func (a *Arkiv) HentRegistrering(ctx context.Context, r *arkiv.Request, h *fiksarkiv.RegistreringHent) (*fiksarkiv.Melding, error) {
+	if err := a.before(ctx, r); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	p := a.findPost(h.ReferanseTilRegistrering)
+	var c Journalpost
+	var mappe *Saksmappe
+	if p != nil {
+		c = *p
+		mappe = a.byID(p.Mappe)
+	}
+	a.mu.Unlock()
+	if p == nil {
+		return nil, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke registreringen")
+	}
+	d := newResult("registrering/hent/resultat", "registreringHentResultat", h.Versjon, "as", asNS+h.Versjon)
+	e := d.root.CreateElement("journalpost")
+	text(e, "as:systemID", c.SystemID)
+	text(e, "as:opprettetDato", tid(c.Opprettet))
+	text(e, "as:opprettetAv", "fiksarkivtest")
+	text(e, "as:arkivertDato", tid(c.Opprettet))
+	text(e, "as:arkivertAv", "fiksarkivtest")
+	if mappe != nil {
+		ref := e.CreateElement("as:referanseForelderMappe")
+		text(ref, "mdk:systemID", mappe.SystemID)
+	}
+	text(e, "as:tittel", c.Tittel)
+	noekkel(e, "as:", c.EksternNoekkel)
+	text(e, "as:journalaar", strconv.Itoa(c.Journalnummer.Journalaar))
+	text(e, "as:journalsekvensnummer", strconv.Itoa(c.Journalnummer.Journalsekvensnummer))
+	text(e, "as:journalpostnummer", strconv.Itoa(c.Journalpostnummer))
+	kode(e, "as:journalposttype", "U", "Utgående dokument")
+	kode(e, "as:journalstatus", "J", "Journalført")
+	text(e, "as:journaldato", c.Opprettet.UTC().Format("2006-01-02"))
+	if c.Avskrevet {
+		text(e, "as:avskrivningsdato", c.Opprettet.UTC().Format("2006-01-02"))
+	}
+	return d.melding()
+}
+
+// HentDokumentfil answers with the file of a dokumentobjekt.
+func (a *Arkiv) HentDokumentfil(ctx context.Context, r *arkiv.Request, h *fiksarkiv.DokumentfilHent) (fiksio.Fil, error) {
+	if err := a.before(ctx, r); err != nil {
+		return fiksio.Fil{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, p := range a.poster {
+		for _, d := range p.Dokumenter {
+			if d.SystemID == h.SystemID {
+				return fiksio.Path(d.Filnavn, d.path), nil
+			}
+		}
+	}
+	return fiksio.Fil{}, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke dokumentfilen")
+}
+
+// Sok answers a mappeSokdefinisjon on mappeTittel (equal or wildcardquery with *) with a
+// sokeresultat minimum of saksmapper; other searches get an empty result.
+func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request) (*fiksarkiv.Melding, error) {
+	if err := a.before(ctx, r); err != nil {
+		return nil, err
+	}
+	root := r.Payload.Document().Root()
+	v := r.Payload.Versjon()
+	num := func(name string) int {
+		if e := root.SelectElement(name); e != nil {
+			n, _ := strconv.Atoi(strings.TrimSpace(e.Text()))
+			return n
+		}
+		return 0
+	}
+	take, skip := num("take"), num("skip")
+	def := root.SelectElement("sokdefinisjon")
+	resultattype := "mappe"
+	var hits []Saksmappe
+	if def != nil && strings.HasSuffix(def.SelectAttrValue("xsi:type", ""), "mappeSokdefinisjon") {
+		resultattype = "saksmappe"
+		a.mu.Lock()
+		for _, m := range a.mapper {
+			if matches(def, m.Tittel) {
+				hits = append(hits, *m)
+			}
+		}
+		a.mu.Unlock()
+	}
+	d := newResult("sokeresultat/minimum", "sokeresultatMinimum", v, "as", asNS+"minimum/"+v)
+	sys := "fiksarkivtest"
+	if s := root.SelectElement("system"); s != nil {
+		sys = s.Text()
+	}
+	text(d.root, "system", sys)
+	text(d.root, "take", strconv.Itoa(take))
+	text(d.root, "skip", strconv.Itoa(skip))
+	text(d.root, "count", strconv.Itoa(len(hits)))
+	text(d.root, "resultattype", resultattype)
+	list := d.root.CreateElement("resultatListe")
+	for i, m := range hits {
+		if i < skip || (take > 0 && i >= skip+take) {
+			continue
+		}
+		saksmappe(list.CreateElement("resultatMinimum"), "saksmappe", "as:", &m, false)
+	}
+	return d.melding()
+}
+
+// matches applies the mappeTittel parameters of a sokdefinisjon.
+func matches(def *etree.Element, tittel string) bool {
+	ok := true
+	for _, p := range def.SelectElements("parametere") {
+		felt := p.SelectElement("felt")
+		if felt == nil || felt.Text() != "mappeTittel" {
+			continue
+		}
+		op := ""
+		if o := p.SelectElement("operator"); o != nil {
+			op = o.Text()
+		}
+		any := false
+		for _, v := range p.FindElements("./sokVerdier/stringvalues/value") {
+			want := v.Text()
+			switch op {
+			case "wildcardquery":
+				any = any || wildcard(strings.ToLower(want), strings.ToLower(tittel))
+			default:
+				any = any || strings.EqualFold(want, tittel)
+			}
+		}
+		ok = ok && any
+	}
+	return ok
+}
+
+func wildcard(pattern, s string) bool {
+	parts := strings.Split(pattern, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	for i, p := range parts[1:] {
+		if i == len(parts)-2 {
+			return strings.HasSuffix(s, p)
+		}
+		j := strings.Index(s, p)
+		if j < 0 {
+			return false
+		}
+		s = s[j+len(p):]
+	}
+	return s == ""
+}
+
+// OpprettDokumentobjekt adds a file to a filed document.
+func (a *Arkiv) OpprettDokumentobjekt(ctx context.Context, r *arkiv.Request, d *fiksarkiv.DokumentobjektOpprett) (*fiksarkiv.DokumentobjektOpprettKvittering, error) {
+	if err := a.before(ctx, r); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	j := d.ReferanseTilDokumentbeskrivelse.JournalpostDokumentnummer
+	if j == nil {
+		return nil, arkiv.Fail(fiksarkiv.Ikkefunnet, "Arkivet finner dokumentbeskrivelser bare ved journalpost og dokumentnummer")
+	}
+	p := a.findPost(&j.ReferanseTilJournalpost)
+	if p == nil {
+		return nil, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke journalposten")
+	}
+	doc, err := a.store(r.Files[d.Dokumentobjekt.ReferanseDokumentfil], d.Dokumentobjekt.Filnavn)
+	if err != nil {
+		return nil, err
+	}
+	doc.Dokumentnummer = j.Dokumentnummer
+	p.Dokumenter = append(p.Dokumenter, doc)
+	t := noark5.Tid(a.opts.Now().UTC())
+	return &fiksarkiv.DokumentobjektOpprettKvittering{SystemID: doc.SystemID, OpprettetDato: &t, OpprettetAv: "fiksarkivtest"}, nil
+}
+
+// OpprettAvskrivning signs a journalpost off.
+func (a *Arkiv) OpprettAvskrivning(ctx context.Context, r *arkiv.Request, av *fiksarkiv.NyAvskrivning) error {
+	return a.avskriv(ctx, r, av.ReferanseTilJournalpost, true)
+}
+
+// SlettAvskrivning undoes a sign-off.
+func (a *Arkiv) SlettAvskrivning(ctx context.Context, r *arkiv.Request, av *fiksarkiv.SlettAvskrivning) error {
+	return a.avskriv(ctx, r, av.ReferanseTilJournalpost, false)
+}
+
+func (a *Arkiv) avskriv(ctx context.Context, r *arkiv.Request, ref *fiksarkiv.ReferanseTilJournalpost, on bool) error {
+	if err := a.before(ctx, r); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	p := a.findPost(ref)
+	if p == nil {
+		return arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke journalposten")
+	}
+	p.Avskrevet = on
+	return nil
+}
