@@ -110,29 +110,8 @@ func ukjent(p fiksarkiv.Payload) []string {
 func TestBuildV2(t *testing.T) {
 	t.Parallel()
 	xsd := testutil.SharedFile(t, arkivDir+"/Schema/V2/no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett.xsd")
-	ja := true
-	en := 1
-	d := noark5.NewDato(2025, 3, 1)
-	mottatt := noark5.Tid(time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
-	noekkel := &fiksarkiv.EksternNoekkel{Fagsystem: "Byggesak", Noekkel: "sak-2025-17"}
-	am := &fiksarkiv.Arkivmelding{System: "Byggesak", AntallFiler: 1,
-		Mappe: &fiksarkiv.Mappe{Tittel: "Byggesak gnr 12 bnr 34", OffentligTittel: "Byggesak gnr 12 bnr 34",
-			Klassifikasjon:          []fiksarkiv.Klassifikasjon{{KlassifikasjonssystemID: "GBNR", KlasseID: "12/34"}},
-			ReferanseEksternNoekkel: noekkel,
-			Saksmappe: &fiksarkiv.Saksmappe{Saksdato: &d, AdministrativEnhet: &fiksarkiv.Identifikator{Navn: "Plan og bygg"},
-				Saksansvarlig: &fiksarkiv.Identifikator{Navn: "Kari Saksbehandler", Initialer: "KS"}, Saksstatus: fiksarkiv.NewKode("B")}},
-		Registrering: &fiksarkiv.Registrering{Tittel: "Søknad om rammetillatelse", OpprettetAv: "byggesak", ArkivertAv: "byggesak",
-			ReferanseForelderMappe: &fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: noekkel},
-			Skjerming:              &fiksarkiv.Skjerming{Tilgangsrestriksjon: fiksarkiv.Kode{Kode: "13"}, Skjermingshjemmel: "Offl. § 13"},
-			Dokumentbeskrivelse: []fiksarkiv.Dokumentbeskrivelse{{Tittel: "Søknad", Dokumenttype: fiksarkiv.NewKode("SØKNAD"), Dokumentstatus: fiksarkiv.NewKode("F"),
-				TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"}, Dokumentnummer: &en,
-				Dokumentobjekt: []fiksarkiv.Dokumentobjekt{{Versjonsnummer: &en, Variantformat: fiksarkiv.NewKode("P"), Format: fiksarkiv.NewKode("PDF"),
-					MimeType: "application/pdf", Filnavn: "soeknad.pdf", ReferanseDokumentfil: "soeknad.pdf"}}}},
-			Korrespondansepart: []fiksarkiv.Korrespondansepart{{Korrespondanseparttype: fiksarkiv.Kode{Kode: "EA", Beskrivelse: "Avsender"},
-				ErBehandlingsansvarlig: &ja, KorrespondansepartNavn: "Ola Nordmann", Personid: "13097248022", Postadresse: []string{"Storgata 1"},
-				Postnummer: "0150", Poststed: "OSLO"}},
-			ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "Byggesak", Noekkel: "jp-2025-17-1"},
-			Journalpost:             &fiksarkiv.Journalpost{Journalposttype: fiksarkiv.Kode{Kode: "I"}, Journalstatus: fiksarkiv.NewKode("J"), DokumentetsDato: &d, MottattDato: &mottatt}}}
+	am := sampleV2()
+	mottatt := *am.Registrering.Journalpost.MottattDato
 	m, err := am.Melding()
 	require.NoError(t, err)
 	assert.Equal(t, "no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett", m.Meldingstype())
@@ -226,4 +205,32 @@ func errorsAs(err error, target **fiksarkiv.ValidationError) bool {
 		*target = v
 	}
 	return ok
+}
+
+// sampleV2 is a V2 arkivmelding with most of what the model holds.
+func sampleV2() *fiksarkiv.Arkivmelding {
+	ja := true
+	en := 1
+	d := noark5.NewDato(2025, 3, 1)
+	mottatt := noark5.Tid(time.Date(2025, 3, 1, 9, 30, 0, 0, time.FixedZone("CET", 3600)))
+	noekkel := &fiksarkiv.EksternNoekkel{Fagsystem: "Byggesak", Noekkel: "sak-2025-17"}
+	am := &fiksarkiv.Arkivmelding{System: "Byggesak", AntallFiler: 1,
+		Mappe: &fiksarkiv.Mappe{Tittel: "Byggesak gnr 12 bnr 34", OffentligTittel: "Byggesak gnr 12 bnr 34",
+			Klassifikasjon:          []fiksarkiv.Klassifikasjon{{KlassifikasjonssystemID: "GBNR", KlasseID: "12/34"}},
+			ReferanseEksternNoekkel: noekkel,
+			Saksmappe: &fiksarkiv.Saksmappe{Saksdato: &d, AdministrativEnhet: &fiksarkiv.Identifikator{Navn: "Plan og bygg"},
+				Saksansvarlig: &fiksarkiv.Identifikator{Navn: "Kari Saksbehandler", Initialer: "KS"}, Saksstatus: fiksarkiv.NewKode("B")}},
+		Registrering: &fiksarkiv.Registrering{Tittel: "Søknad om rammetillatelse", OpprettetAv: "byggesak", ArkivertAv: "byggesak",
+			ReferanseForelderMappe: &fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: noekkel},
+			Skjerming:              &fiksarkiv.Skjerming{Tilgangsrestriksjon: fiksarkiv.Kode{Kode: "13"}, Skjermingshjemmel: "Offl. § 13"},
+			Dokumentbeskrivelse: []fiksarkiv.Dokumentbeskrivelse{{Tittel: "Søknad", Dokumenttype: fiksarkiv.NewKode("SØKNAD"), Dokumentstatus: fiksarkiv.NewKode("F"),
+				TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"}, Dokumentnummer: &en,
+				Dokumentobjekt: []fiksarkiv.Dokumentobjekt{{Versjonsnummer: &en, Variantformat: fiksarkiv.NewKode("P"), Format: fiksarkiv.NewKode("PDF"),
+					MimeType: "application/pdf", Filnavn: "soeknad.pdf", ReferanseDokumentfil: "soeknad.pdf"}}}},
+			Korrespondansepart: []fiksarkiv.Korrespondansepart{{Korrespondanseparttype: fiksarkiv.Kode{Kode: "EA", Beskrivelse: "Avsender"},
+				ErBehandlingsansvarlig: &ja, KorrespondansepartNavn: "Ola Nordmann", Personid: "13097248022", Postadresse: []string{"Storgata 1"},
+				Postnummer: "0150", Poststed: "OSLO"}},
+			ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "Byggesak", Noekkel: "jp-2025-17-1"},
+			Journalpost:             &fiksarkiv.Journalpost{Journalposttype: fiksarkiv.Kode{Kode: "I"}, Journalstatus: fiksarkiv.NewKode("J"), DokumentetsDato: &d, MottattDato: &mottatt}}}
+	return am
 }

@@ -37,8 +37,15 @@ func Namespace(melding, versjon string) string { return Base + melding + "/" + v
 // MaxSize is the largest payload Parse reads (the XML only; files travel beside it).
 const MaxSize = 16 << 20
 
-// ErrTooLarge is matched (errors.Is) by the *ParseError for a payload over MaxSize.
-var ErrTooLarge = xmlin.ErrTooLarge
+// Errors matched (errors.Is) by the *ParseError of input past the readers' bounds.
+var (
+	// ErrTooLarge: a payload over MaxSize.
+	ErrTooLarge = xmlin.ErrTooLarge
+	// ErrTooDeep: elements nested deeper than 64 levels.
+	ErrTooDeep = xmlin.ErrTooDeep
+	// ErrDirective: a DOCTYPE (refused, so no entity is ever expanded).
+	ErrDirective = xmlin.ErrDirective
+)
 
 const maxDepth = 64
 
