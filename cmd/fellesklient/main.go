@@ -24,6 +24,9 @@
 //	fellesklient fiksio send --fra KONTO --til KONTO --type TYPE [--svar-paa ID] [--ttl D] [--header N=V]...
 //	    [--klient-melding-id ID] [--mottaker-sertifikat PEM] --signer-key KEY [--signer-cert PEM] [--json] FILE...
 //	fellesklient fiksio receive --konto KONTO --konto-key KEY --dir DIR [--once] [--amqp-addr HOST:PORT] [--amqp-ca PEM] [--plain]
+//	fellesklient fiksarkiv validate [--json] FILE...
+//	fellesklient fiksarkiv arkiver --fra KONTO --til KONTO --signer-key KEY [--konto-key KEY] [--klient-melding-id ID] [--json] FILE [VEDLEGG...]
+//	fellesklient fiksarkiv sok --fra KONTO --til KONTO --signer-key KEY [--out FILE] [--json] SOK.xml
 //	fellesklient svarinn receive --dir DIR --key FILE   (SVARINN_BRUKER, SVARINN_PASSORD)
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
@@ -108,6 +111,11 @@ func commands() *command {
 			{name: "lookup", summary: "find the konto that receives a protocol for an organisation", run: runFiksioLookup},
 			{name: "send", summary: "send files as a signed, encrypted message", run: runFiksioSend},
 			{name: "receive", summary: "receive messages into a folder, acknowledging each once it is stored", run: runFiksioReceive},
+		}},
+		{name: "fiksarkiv", summary: "Fiks Arkiv: validate payloads, file in and search an archive over FIKS IO", subs: []*command{
+			{name: "validate", summary: "validate Fiks Arkiv payloads against their XSD (exit 1 when any is invalid)", run: runFiksarkivValidate},
+			{name: "arkiver", summary: "file an arkivmelding with its files and print the archive's kvittering", run: runFiksarkivArkiver},
+			{name: "sok", summary: "search the archive and write the result", run: runFiksarkivSok},
 		}},
 		{name: "svarinn", summary: "receive with SvarInn", subs: []*command{
 			{name: "receive", summary: "receive, decrypt and store every waiting forsendelse, then acknowledge it", run: runSvarinnReceive},
