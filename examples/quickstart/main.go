@@ -27,6 +27,8 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
+	"github.com/fellesklient/fellesklient/fiks/arkiv"
+	"github.com/fellesklient/fellesklient/fiks/arkiv/fiksarkivtest"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
@@ -36,6 +38,7 @@ import (
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/maskinporten"
 	"github.com/fellesklient/fellesklient/noark5/arkivmelding"
+	"github.com/fellesklient/fellesklient/noark5/fiksarkiv"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
@@ -172,14 +175,14 @@ func run(w io.Writer) error {
 
 	// 7. Noark 5: the case system archives the decision as an arkivmelding, and
 	// 8. eInnsyn: publishes the journal entry, the child's name screened from the public.
-	arkiv, err := archiveAndPublish(ctx, w)
+	arkivert, err := archiveAndPublish(ctx, w)
 	if err != nil {
 		return err
 	}
 
-	// 9. FIKS IO: the case system sends the arkivmelding to the archive's konto, over a
-	// real RabbitMQ on loopback; the archive receives it and acknowledges it once read.
-	if err := sendOverFiksIO(ctx, w, fx, arkiv); err != nil {
+	// 9. Fiks Arkiv over FIKS IO: the case system files the decision in the other
+	// municipality's archive, which answers with the saksnummer and journalpostnummer.
+	if err := archiveOverFiksIO(ctx, w, fx, arkivert, vedtak); err != nil {
 		return err
 	}
 
@@ -197,7 +200,7 @@ func run(w io.Writer) error {
 // archiveAndPublish builds the arkivmelding for the decision (checked against the
 // schema's rules before it is written), reads it back as the archive would, maps it to
 // eInnsyn and publishes it to the fake, then searches as the public.
-func archiveAndPublish(ctx context.Context, w io.Writer) ([]byte, error) {
+func archiveAndPublish(ctx context.Context, w io.Writer) (*arkivmelding.Arkivmelding, error) {
 	now := arkivmelding.Tid(time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC))
 	dato := arkivmelding.NewDato(2026, 6, 15)
 	sakID := uuid.NewString()
@@ -275,16 +278,59 @@ func archiveAndPublish(ctx context.Context, w io.Writer) ([]byte, error) {
 		fmt.Fprintf(w, "8. eInnsyn: published saksmappe %s (%s); the public finds %q in %q, to %q\n", publisert.ID, publisert.Saksnummer,
 			jp.OffentligTittel, jp.Saksmappe.Object.OffentligTittel, jp.Korrespondansepart[0].Object.KorrespondansepartNavn)
 	}
-	return xml, nil
+	return arkivert, nil
 }
 
-// sendOverFiksIO sends the arkivmelding from the case system's konto to the archive's
-// konto through the FIKS IO fake and a private RabbitMQ node, and receives it. Without
-// rabbitmq-server it says how to get it and goes on.
-func sendOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, arkivmelding []byte) error {
+// fiksArkivmelding is the decision as Fiks Arkiv's arkivmelding (V2): the saksmappe and
+// its journalpost, with Noark 5's values as Fiks Arkiv's codes.
+func fiksArkivmelding(am *arkivmelding.Arkivmelding) *fiksarkiv.Arkivmelding {
+	kode := func(v string) fiksarkiv.Kode {
+		koder := map[string]string{"Utgående dokument": "U", "Ekspedert": "E", "Mottaker": "EM", "Hoveddokument": "H", "Arkivformat": "A",
+			"Dokumentet er ferdigstilt": "F", "Under behandling": "B", "Vedtak": "VEDTAK", "Unntatt offentlighet": "UO"}
+		if k, ok := koder[v]; ok {
+			return fiksarkiv.Kode{Kode: k, Beskrivelse: v}
+		}
+		return fiksarkiv.Kode{Kode: v}
+	}
+	ptr := func(k fiksarkiv.Kode) *fiksarkiv.Kode { return &k }
+	m := am.Mappe[0]
+	r := m.Basisregistrering[0]
+	out := &fiksarkiv.Arkivmelding{System: am.System, AntallFiler: am.AntallFiler,
+		Mappe: &fiksarkiv.Mappe{Tittel: m.Tittel, OffentligTittel: m.OffentligTittel,
+			ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: am.System, Noekkel: m.SystemID},
+			Saksmappe: &fiksarkiv.Saksmappe{Saksdato: m.Saksdato, AdministrativEnhet: &fiksarkiv.Identifikator{Navn: m.AdministrativEnhet},
+				Saksansvarlig: &fiksarkiv.Identifikator{Navn: m.Saksansvarlig}, Saksstatus: ptr(kode(m.Saksstatus))}},
+		Registrering: &fiksarkiv.Registrering{Tittel: r.Tittel, OffentligTittel: r.OffentligTittel,
+			ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: am.System, Noekkel: r.SystemID},
+			Journalpost:             &fiksarkiv.Journalpost{Journalposttype: kode(r.Journalposttype), Journalstatus: ptr(kode(r.Journalstatus))}},
+	}
+	if sk := r.Skjerming; sk != nil {
+		out.Registrering.Skjerming = &fiksarkiv.Skjerming{Tilgangsrestriksjon: kode(sk.Tilgangsrestriksjon), Skjermingshjemmel: sk.Skjermingshjemmel}
+	}
+	for _, d := range r.Dokumentbeskrivelse {
+		fd := fiksarkiv.Dokumentbeskrivelse{Tittel: d.Tittel, Dokumenttype: ptr(kode(d.Dokumenttype)), Dokumentstatus: ptr(kode(d.Dokumentstatus)),
+			TilknyttetRegistreringSom: kode(d.TilknyttetRegistreringSom), Dokumentnummer: &d.Dokumentnummer}
+		for _, o := range d.Dokumentobjekt {
+			fd.Dokumentobjekt = append(fd.Dokumentobjekt, fiksarkiv.Dokumentobjekt{Versjonsnummer: &o.Versjonsnummer, Variantformat: ptr(kode(o.Variantformat)),
+				Filnavn: o.ReferanseDokumentfil, ReferanseDokumentfil: o.ReferanseDokumentfil})
+		}
+		out.Registrering.Dokumentbeskrivelse = append(out.Registrering.Dokumentbeskrivelse, fd)
+	}
+	for _, k := range r.Korrespondansepart {
+		out.Registrering.Korrespondansepart = append(out.Registrering.Korrespondansepart, fiksarkiv.Korrespondansepart{
+			Korrespondanseparttype: kode(k.Korrespondanseparttype), KorrespondansepartNavn: k.KorrespondansepartNavn})
+	}
+	return out
+}
+
+// archiveOverFiksIO files the decision in the other municipality's archive with Fiks
+// Arkiv over FIKS IO (the fake, on a private RabbitMQ node on loopback): the reference
+// archive answers mottatt and then the kvittering with the saksnummer and
+// journalpostnummer it gave. Without rabbitmq-server it says how to get it and goes on.
+func archiveOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, am *arkivmelding.Arkivmelding, vedtak []byte) error {
 	broker, err := fiksiotest.StartBroker()
 	if errors.Is(err, fiksiotest.ErrNoBroker) {
-		fmt.Fprintln(w, "9. FIKS IO: skipped: no RabbitMQ here (apt-get install rabbitmq-server, then run the quickstart again)")
+		fmt.Fprintln(w, "9. Fiks Arkiv over FIKS IO: skipped: no RabbitMQ here (apt-get install rabbitmq-server, then run the quickstart again)")
 		return nil
 	}
 	if err != nil {
@@ -302,7 +348,7 @@ func sendOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, arki
 		return err
 	}
 	if err := fake.AddKonto(fiksiotest.Konto{ID: til, Navn: "Arkivkommune arkiv", IntegrasjonID: arkivFx.Integrasjon.ID, Certificate: arkivet.Certificate,
-		Adresser: []fiksiotest.Adresse{{Identifikator: fiksio.OrgNo(arkivKommune), Meldingsprotokoll: "no.ks.fiks.arkiv.v1", Sikkerhetsniva: 3}}}); err != nil {
+		Adresser: []fiksiotest.Adresse{{Identifikator: fiksio.OrgNo(arkivKommune), Meldingsprotokoll: "no.ks.fiks.arkiv.v2", Sikkerhetsniva: 3}}}); err != nil {
 		return err
 	}
 	client := func(f *fikstest.Fixture, konto string, id *fiksiotest.Identity) (*fiksio.Client, error) {
@@ -310,59 +356,42 @@ func sendOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, arki
 			Signer: id.Key, SignerCertificates: []*x509.Certificate{id.Certificate}, Keys: []kryptering.Key{id.DecryptionKey()},
 			AMQPAddr: fake.AMQPAddr(), TLSConfig: fake.AMQPTLSConfig()})
 	}
-	sender, err := client(fx, fra, fagsystem)
-	if err != nil {
-		return err
-	}
-	receiver, err := client(arkivFx, til, arkivet)
-	if err != nil {
-		return err
-	}
-	mottaker, err := sender.Lookup(ctx, fiksio.LookupQuery{Identifikator: fiksio.OrgNo(arkivKommune), Meldingsprotokoll: "no.ks.fiks.arkiv.v1", Sikkerhetsniva: 3})
-	if err != nil {
-		return err
-	}
-	sent, err := sender.Send(ctx, &fiksio.Melding{MottakerKontoID: mottaker.KontoID, Meldingstype: "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett",
-		Filer: []fiksio.Fil{fiksio.Bytes("arkivmelding.xml", arkivmelding), fiksio.Bytes("vedtak.pdf", []byte("%PDF-1.7 Vedtak: Du har fått plass\n%%EOF\n"))}})
-	if err != nil {
-		return err
-	}
-	rctx, stop := context.WithCancel(ctx)
-	defer stop()
-	got := make(chan string, 1)
-	roots := x509.NewCertPool()
-	roots.AddCert(fagsystem.Certificate)
-	err = receiver.Receive(rctx, func(ctx context.Context, m *fiksio.MottattMelding) error {
-		c, err := m.Container(ctx, &fiksio.VerifyOptions{Roots: roots})
-		if err != nil {
-			return err
+	verify := func(ids ...*fiksiotest.Identity) *fiksio.VerifyOptions {
+		roots := x509.NewCertPool()
+		for _, id := range ids {
+			roots.AddCert(id.Certificate)
 		}
-		defer c.Close()
-		var names []string
-		for _, f := range c.Files {
-			rc, err := f.Open()
-			if err != nil {
-				return err
-			}
-			_, err = io.Copy(io.Discard, rc) // checked against the signed manifest
-			rc.Close()
-			if err != nil {
-				return err
-			}
-			names = append(names, f.Name)
-		}
-		got <- fmt.Sprintf("%s from %s: %s, signed by %s", m.Meldingstype, m.AvsenderNavn, strings.Join(names, ", "), c.Signature.Certificate.Subject.CommonName)
-		stop()
-		return nil
-	}, nil)
+		return &fiksio.VerifyOptions{Roots: roots}
+	}
+	// The archive side: the reference archive on its konto.
+	arkivIO, err := client(arkivFx, til, arkivet)
 	if err != nil {
 		return err
 	}
-	select {
-	case line := <-got:
-		fmt.Fprintf(w, "9. FIKS IO: %s sent %s to %s; the archive received %s\n", fra[:8], sent.MeldingID[:8], mottaker.KontoNavn, line)
-	default:
-		return errors.New("FIKS IO: the archive received nothing")
+	referanse := fiksarkivtest.NewServer(nil, fiksarkivtest.Options{FIKSIO: arkivIO, Verify: verify(fagsystem),
+		Now: func() time.Time { return time.Date(2026, 6, 15, 10, 5, 0, 0, time.UTC) }})
+	defer referanse.Close()
+
+	// The case system: find the archive's konto, send, wait for the kvittering.
+	fagIO, err := client(fx, fra, fagsystem)
+	if err != nil {
+		return err
 	}
+	mottaker, err := fagIO.Lookup(ctx, fiksio.LookupQuery{Identifikator: fiksio.OrgNo(arkivKommune), Meldingsprotokoll: "no.ks.fiks.arkiv.v2", Sikkerhetsniva: 3})
+	if err != nil {
+		return err
+	}
+	ark, err := arkiv.New(arkiv.Options{FIKSIO: fagIO, Arkiv: mottaker.KontoID, Timeout: time.Minute, Verify: verify(arkivet)})
+	if err != nil {
+		return err
+	}
+	defer ark.Close()
+	k, err := ark.Arkiver(ctx, fiksArkivmelding(am), &arkiv.SendOptions{Vedlegg: []fiksio.Fil{fiksio.Bytes("vedtak.pdf", vedtak)}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "9. Fiks Arkiv over FIKS IO: %s filed the decision in %s; kvittering: saksnummer %d/%d, journalpost %d/%d nr. %d in the case, %d document(s)\n",
+		am.System, mottaker.KontoNavn, *k.Mappe.Saksaar, *k.Mappe.Sakssekvensnummer, *k.Registrering.Journalaar, *k.Registrering.Journalsekvensnummer,
+		*k.Registrering.Journalpostnummer, len(k.Registrering.Dokumentbeskrivelse))
 	return nil
 }
