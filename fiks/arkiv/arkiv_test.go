@@ -173,6 +173,14 @@ func TestArkiverEndToEnd(t *testing.T) {
 	assert.NotEmpty(t, fe.Feilmelding.FeilID)
 	assert.NotEmpty(t, fe.MeldingID)
 
+	// Update the mappe's title; a mappe that does not exist is ikkefunnet.
+	require.NoError(t, c.Oppdater(ctx, &fiksarkiv.ArkivmeldingOppdatering{Mappe: &fiksarkiv.MappeOppdatering{
+		ReferanseTilMappe: fiksarkiv.ReferanseTilMappe{SystemID: k.Mappe.SystemID}, Tittel: "Byggesak Storgata 1 (rettet)"}}, nil))
+	assert.Equal(t, "Byggesak Storgata 1 (rettet)", e.arkiv.Mapper()[0].Tittel)
+	err = c.Oppdater(ctx, &fiksarkiv.ArkivmeldingOppdatering{Mappe: &fiksarkiv.MappeOppdatering{
+		ReferanseTilMappe: fiksarkiv.ReferanseTilMappe{SystemID: uuid.NewString()}, Tittel: "x"}}, nil)
+	assert.ErrorIs(t, err, arkiv.ErrIkkefunnet)
+
 	// Search by title.
 	sok, err := fiksarkiv.Parse(bytes.NewReader([]byte(`<sok xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/sok/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><system>byggesak</system><take>10</take><skip>0</skip><sokdefinisjon xsi:type="mappeSokdefinisjon"><responstype>minimum</responstype><parametere><operator>wildcardquery</operator><sokVerdier><stringvalues><value>Byggesak*</value></stringvalues></sokVerdier><felt>mappeTittel</felt></parametere></sokdefinisjon></sok>`)))
 	require.NoError(t, err)

@@ -492,19 +492,23 @@ func checkVedlegg(op string, am *fiksarkiv.Arkivmelding, o *SendOptions) error {
 	return nil
 }
 
-// Oppdater updates a mappe or registrering (arkivering.arkivmelding.oppdater; payload
-// arkivmelding.xml, read and built as a document: fiksarkiv has no typed oppdater model
-// yet) and waits for the kvittering, which has no payload.
-func (c *Client) Oppdater(ctx context.Context, oppdatering *fiksarkiv.Melding, o *SendOptions) error {
+// Oppdater changes a mappe, registrering or dokumentbeskrivelse
+// (arkivering.arkivmelding.oppdater, v2 id for a V2 payload; payload arkivmelding.xml) and
+// waits for the kvittering, which has no payload.
+func (c *Client) Oppdater(ctx context.Context, o *fiksarkiv.ArkivmeldingOppdatering, opts *SendOptions) error {
 	const op = "arkiv.Oppdater"
-	if oppdatering == nil || oppdatering.Meldingstype() != fiksarkiv.TypeArkivmeldingOppdater && oppdatering.Meldingstype() != fiksarkiv.TypeArkivmeldingOppdaterV2 {
-		return invalid(op, "oppdatering", "an arkivmelding oppdater payload is required", nil)
+	if o == nil {
+		return invalid(op, "oppdatering", "required", nil)
+	}
+	m, err := o.Melding()
+	if err != nil {
+		return invalid(op, "oppdatering", "invalid", err)
 	}
 	kv := fiksarkiv.TypeArkivmeldingOppdaterKvittering
-	if oppdatering.Versjon() == fiksarkiv.V2 {
+	if m.Versjon() == fiksarkiv.V2 {
 		kv = fiksarkiv.TypeArkivmeldingOppdaterKvitteringV2
 	}
-	_, err := c.request(ctx, op, oppdatering.Meldingstype(), oppdatering, o, c.payloadAnswer(kv))
+	_, err = c.request(ctx, op, m.Meldingstype(), m, opts, c.payloadAnswer(kv))
 	return err
 }
 

@@ -56,9 +56,10 @@ type (
 		Arkiver(ctx context.Context, r *Request, am *fiksarkiv.Arkivmelding) (*fiksarkiv.Kvittering, error)
 	}
 	// OppdaterHandler updates (arkivering.arkivmelding.oppdater); success is answered with
-	// the kvittering that has no payload.
+	// the kvittering that has no payload. What the typed model does not hold is in
+	// o.Ukjent and in r.Payload's document.
 	OppdaterHandler interface {
-		Oppdater(ctx context.Context, r *Request) error
+		Oppdater(ctx context.Context, r *Request, o *fiksarkiv.ArkivmeldingOppdatering) error
 	}
 	// MappeHentHandler answers innsyn.mappe.hent with a mappe hent resultat payload.
 	MappeHentHandler interface {
@@ -314,7 +315,16 @@ func (s *server) dispatch(ctx context.Context, r *Request, t string) error {
 		if !ok {
 			return unsupported
 		}
-		if err := h.Oppdater(ctx, r); err != nil {
+		o, err := r.Payload.ArkivmeldingOppdatering()
+		if err != nil {
+			return Fail(fiksarkiv.Ugyldigforespoersel, "%v", err)
+		}
+		if len(o.Ukjent) == 0 {
+			if _, err := o.Melding(); err != nil {
+				return Fail(fiksarkiv.Ugyldigforespoersel, "%v", err)
+			}
+		}
+		if err := h.Oppdater(ctx, r, o); err != nil {
 			return err
 		}
 		return s.reply(ctx, m, t+".kvittering")

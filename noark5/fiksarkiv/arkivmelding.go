@@ -48,6 +48,7 @@ type Klassifikasjon struct {
 	KlassifikasjonssystemID string
 	KlasseID                string
 	Tittel                  string
+	ErSkjermet              *bool
 }
 
 // Skjerming is the access restriction.
@@ -380,12 +381,19 @@ func (b *builder) skjerming(p *etree.Element, s *Skjerming) {
 }
 
 func (b *builder) klassifikasjon(p *etree.Element, ks []Klassifikasjon) {
-	for _, k := range ks {
-		e := p.CreateElement("klassifikasjon")
-		b.text(e, "klassifikasjonssystemID", k.KlassifikasjonssystemID)
-		b.text(e, "klasseID", k.KlasseID)
-		b.text(e, "tittel", k.Tittel)
+	for i := range ks {
+		b.klassifikasjonAs(p, "klassifikasjon", &ks[i], "")
 	}
+}
+
+// klassifikasjonAs writes a klassifikasjon, its children with prefix (the arkivmelding
+// namespace's, when the element sits in another message).
+func (b *builder) klassifikasjonAs(p *etree.Element, name string, k *Klassifikasjon, prefix string) {
+	e := p.CreateElement(name)
+	b.text(e, prefix+"klassifikasjonssystemID", k.KlassifikasjonssystemID)
+	b.text(e, prefix+"klasseID", k.KlasseID)
+	b.text(e, prefix+"tittel", k.Tittel)
+	b.flag(e, prefix+"erSkjermet", k.ErSkjermet)
 }
 
 func (b *builder) mappe(p *etree.Element, m *Mappe, v string) {
@@ -416,6 +424,34 @@ func (b *builder) mappe(p *etree.Element, m *Mappe, v string) {
 		b.kode(e, "journalenhet", s.Journalenhet)
 		b.kode(e, "saksstatus", s.Saksstatus)
 	}
+}
+
+// korrespondansepart writes a korrespondansepart, its children with prefix.
+func (b *builder) korrespondansepart(p *etree.Element, name string, k *Korrespondansepart, prefix string) {
+	ke := p.CreateElement(name)
+	t := func(n, v string) { b.text(ke, prefix+n, v) }
+	t("korrespondansepartID", k.KorrespondansepartID)
+	b.kode(ke, prefix+"korrespondanseparttype", &k.Korrespondanseparttype)
+	b.flag(ke, prefix+"erBehandlingsansvarlig", k.ErBehandlingsansvarlig)
+	t("korrespondansepartNavn", k.KorrespondansepartNavn)
+	t("organisasjonid", k.Organisasjonid)
+	t("personid", k.Personid)
+	for _, a := range k.Postadresse {
+		t("postadresse", a)
+	}
+	t("postnummer", k.Postnummer)
+	t("poststed", k.Poststed)
+	t("landkode", k.Landkode)
+	t("epostadresse", k.Epostadresse)
+	for _, n := range k.Telefonnummer {
+		t("telefonnummer", n)
+	}
+	t("kontaktperson", k.Kontaktperson)
+	b.ident(ke, prefix+"administrativEnhet", k.AdministrativEnhet)
+	b.ident(ke, prefix+"saksbehandler", k.Saksbehandler)
+	b.flag(ke, prefix+"erSkjermet", k.ErSkjermet)
+	b.flag(ke, prefix+"erPersonnavn", k.ErPersonnavn)
+	t("deresReferanse", k.DeresReferanse)
 }
 
 // dokumentobjekt writes a dokumentobjekt, its children with prefix (they are in the
@@ -473,30 +509,8 @@ func (b *builder) registrering(p *etree.Element, r *Registrering, v string) {
 	for _, n := range r.Noekkelord {
 		b.text(e, "noekkelord", n)
 	}
-	for _, k := range r.Korrespondansepart {
-		ke := e.CreateElement("korrespondansepart")
-		b.text(ke, "korrespondansepartID", k.KorrespondansepartID)
-		b.kode(ke, "korrespondanseparttype", &k.Korrespondanseparttype)
-		b.flag(ke, "erBehandlingsansvarlig", k.ErBehandlingsansvarlig)
-		b.text(ke, "korrespondansepartNavn", k.KorrespondansepartNavn)
-		b.text(ke, "organisasjonid", k.Organisasjonid)
-		b.text(ke, "personid", k.Personid)
-		for _, a := range k.Postadresse {
-			b.text(ke, "postadresse", a)
-		}
-		b.text(ke, "postnummer", k.Postnummer)
-		b.text(ke, "poststed", k.Poststed)
-		b.text(ke, "landkode", k.Landkode)
-		b.text(ke, "epostadresse", k.Epostadresse)
-		for _, t := range k.Telefonnummer {
-			b.text(ke, "telefonnummer", t)
-		}
-		b.text(ke, "kontaktperson", k.Kontaktperson)
-		b.ident(ke, "administrativEnhet", k.AdministrativEnhet)
-		b.ident(ke, "saksbehandler", k.Saksbehandler)
-		b.flag(ke, "erSkjermet", k.ErSkjermet)
-		b.flag(ke, "erPersonnavn", k.ErPersonnavn)
-		b.text(ke, "deresReferanse", k.DeresReferanse)
+	for i := range r.Korrespondansepart {
+		b.korrespondansepart(e, "korrespondansepart", &r.Korrespondansepart[i], "")
 	}
 	b.klassifikasjon(e, r.Klassifikasjon)
 	b.noekkel(e, "referanseEksternNoekkel", r.ReferanseEksternNoekkel, false)
@@ -696,6 +710,8 @@ func (r *reader) klassifikasjon(path string, e *etree.Element) Klassifikasjon {
 			k.KlasseID = c.Text()
 		case "tittel":
 			k.Tittel = c.Text()
+		case "erSkjermet":
+			k.ErSkjermet = r.flag(path+"/erSkjermet", c)
 		default:
 			r.unknown(path, c)
 		}

@@ -89,6 +89,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 	t.Cleanup(func() {
 		assert.Equal(t, map[string]int{
 			fiksarkiv.TypeArkivmeldingOpprett:   5,
+			fiksarkiv.TypeArkivmeldingOppdater:  8,
 			fiksarkiv.TypeAvskrivningOpprett:    2,
 			fiksarkiv.TypeAvskrivningSlett:      1,
 			fiksarkiv.TypeDokumentobjektOpprett: 1,

@@ -736,7 +736,8 @@ type Payload interface {
 	Melding() (*Melding, error)
 }
 
-// Typed reads the payload into its typed model: *Arkivmelding, *Kvittering, *MappeHent,
+// Typed reads the payload into its typed model: *Arkivmelding, *Kvittering,
+// *ArkivmeldingOppdatering, *MappeHent,
 // *RegistreringHent, *DokumentfilHent, *DokumentobjektOpprett,
 // *DokumentobjektOpprettKvittering, *NyAvskrivning, *SlettAvskrivning or *Feilmelding. Other
 // payloads return an error matching ErrUntyped: read them through Document.
@@ -746,6 +747,8 @@ func (m *Melding) Typed() (Payload, error) {
 		return m.Arkivmelding()
 	case m.path == "arkivmelding/opprett/kvittering":
 		return m.Kvittering()
+	case m.path == "arkivmelding/oppdater":
+		return m.ArkivmeldingOppdatering()
 	case m.path == "mappe/hent":
 		return m.MappeHent()
 	case m.path == "registrering/hent":

@@ -400,34 +400,38 @@ func (a *Arkiv) store(f *fiksio.File, filnavn string) (Dokument, error) {
 	return Dokument{SystemID: id, Filnavn: filnavn, Size: n, SHA256: hex.EncodeToString(h.Sum(nil)), path: path}, nil
 }
 
-// Oppdater accepts an arkivmelding oppdater that names an existing mappe or registrering
-// (by systemID or external key), and answers ikkefunnet otherwise.
-func (a *Arkiv) Oppdater(ctx context.Context, r *arkiv.Request) error {
+// Oppdater applies the title changes of an arkivmelding oppdater to the mappe or
+// registrering it names, and answers ikkefunnet when there is none.
+func (a *Arkiv) Oppdater(ctx context.Context, r *arkiv.Request, o *fiksarkiv.ArkivmeldingOppdatering) error {
 	if err := a.before(ctx, r); err != nil {
 		return err
 	}
-	root := r.Payload.Document().Root()
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	for _, e := range root.FindElements(".//systemID") {
-		id := strings.TrimSpace(e.Text())
-		if a.byID(id) != nil || a.findPost(&fiksarkiv.ReferanseTilRegistrering{SystemID: id}) != nil {
-			return nil
+	switch {
+	case o.Mappe != nil:
+		m := a.findMappe(&o.Mappe.ReferanseTilMappe)
+		if m == nil {
+			return arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke mappen")
+		}
+		if o.Mappe.Tittel != "" {
+			m.Tittel = o.Mappe.Tittel
+		}
+	case o.Registrering != nil:
+		p := a.findPost(&o.Registrering.ReferanseTilRegistrering)
+		if p == nil {
+			return arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke registreringen")
+		}
+		if o.Registrering.Tittel != "" {
+			p.Tittel = o.Registrering.Tittel
+		}
+	case o.Dokumentbeskrivelse != nil:
+		ref := o.Dokumentbeskrivelse.ReferanseTilDokumentbeskrivelse
+		if j := ref.JournalpostDokumentnummer; j == nil || a.findPost(&j.ReferanseTilJournalpost) == nil {
+			return arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke dokumentbeskrivelsen")
 		}
 	}
-	for _, e := range root.FindElements(".//referanseEksternNoekkel") {
-		k := &fiksarkiv.EksternNoekkel{}
-		if f := e.SelectElement("fagsystem"); f != nil {
-			k.Fagsystem = f.Text()
-		}
-		if n := e.SelectElement("noekkel"); n != nil {
-			k.Noekkel = n.Text()
-		}
-		if a.findMappe(&fiksarkiv.ReferanseTilMappe{ReferanseEksternNoekkel: k}) != nil || a.findPost(&fiksarkiv.ReferanseTilRegistrering{ReferanseEksternNoekkel: k}) != nil {
-			return nil
-		}
-	}
-	return arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke det som skal oppdateres")
+	return nil
 }
 
 const (
