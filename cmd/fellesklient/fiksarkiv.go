@@ -288,12 +288,16 @@ func runFiksarkivSok(ctx context.Context, e *env, args []string) error {
 	if rep, err := fiksarkiv.Validate(bytes.NewReader(mustBytes(m))); err == nil && !rep.Valid() {
 		return usageErr("%s: %s", files[0], rep.Problems[0])
 	}
+	sok, err := m.Sok()
+	if err != nil {
+		return usageErr("%s: %v", files[0], err)
+	}
 	c, err := a.client(e)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	svar, err := c.Sok(ctx, m, &arkiv.SendOptions{KlientMeldingID: a.klientID})
+	svar, err := c.Sok(ctx, sok, &arkiv.SendOptions{KlientMeldingID: a.klientID})
 	if err != nil {
 		return arkivErr(err)
 	}

@@ -182,9 +182,8 @@ func TestArkiverEndToEnd(t *testing.T) {
 	assert.ErrorIs(t, err, arkiv.ErrIkkefunnet)
 
 	// Search by title.
-	sok, err := fiksarkiv.Parse(bytes.NewReader([]byte(`<sok xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/sok/v2" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><system>byggesak</system><take>10</take><skip>0</skip><sokdefinisjon xsi:type="mappeSokdefinisjon"><responstype>minimum</responstype><parametere><operator>wildcardquery</operator><sokVerdier><stringvalues><value>Byggesak*</value></stringvalues></sokVerdier><felt>mappeTittel</felt></parametere></sokdefinisjon></sok>`)))
-	require.NoError(t, err)
-	svar, err := c.Sok(ctx, sok, nil)
+	svar, err := c.Sok(ctx, &fiksarkiv.Sok{System: "byggesak", Take: 10, Sokdefinisjon: fiksarkiv.Sokdefinisjon{Type: fiksarkiv.SokSaksmappe,
+		Parametere: []fiksarkiv.Parameter{{Operator: fiksarkiv.OperatorWildcardQuery, Felt: "mappeTittel", Verdier: fiksarkiv.SokVerdier{Strings: []string{"Byggesak*"}}}}}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, fiksarkiv.TypeSokResultatMinimum, svar.Meldingstype)
 	assert.Equal(t, "1", svar.Payload.Document().FindElement("//count").Text())

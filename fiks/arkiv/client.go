@@ -512,15 +512,19 @@ func (c *Client) Oppdater(ctx context.Context, o *fiksarkiv.ArkivmeldingOppdater
 	return err
 }
 
-// Sok searches (innsyn.sok; payload sok.xml, read and built as a document) and returns
-// the result: one of the sok resultat types (utvidet, minimum, noekler), as the search
-// asked.
-func (c *Client) Sok(ctx context.Context, sok *fiksarkiv.Melding, o *SendOptions) (*Svar, error) {
+// Sok searches (innsyn.sok; payload sok.xml) and returns the result: the sok resultat
+// message the search's responstype asks for (utvidet, minimum or noekler; read as a
+// document: its mapper and registreringer are arkivstruktur's).
+func (c *Client) Sok(ctx context.Context, sok *fiksarkiv.Sok, o *SendOptions) (*Svar, error) {
 	const op = "arkiv.Sok"
-	if sok == nil || sok.Meldingstype() != fiksarkiv.TypeSok {
-		return nil, invalid(op, "sok", "a sok payload is required", nil)
+	if sok == nil {
+		return nil, invalid(op, "sok", "required", nil)
 	}
-	return c.request(ctx, op, fiksarkiv.TypeSok, sok, o, c.payloadAnswer(fiksarkiv.TypeSokResultatUtvidet, fiksarkiv.TypeSokResultatMinimum, fiksarkiv.TypeSokResultatNoekler))
+	m, err := sok.Melding()
+	if err != nil {
+		return nil, invalid(op, "sok", "invalid", err)
+	}
+	return c.request(ctx, op, fiksarkiv.TypeSok, m, o, c.payloadAnswer(fiksarkiv.TypeSokResultatUtvidet, fiksarkiv.TypeSokResultatMinimum, fiksarkiv.TypeSokResultatNoekler))
 }
 
 // HentMappe fetches a mappe (innsyn.mappe.hent) and returns the mappe hent resultat

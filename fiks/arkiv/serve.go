@@ -73,9 +73,10 @@ type (
 	DokumentfilHentHandler interface {
 		HentDokumentfil(ctx context.Context, r *Request, h *fiksarkiv.DokumentfilHent) (fiksio.Fil, error)
 	}
-	// SokHandler answers innsyn.sok with one of the three sok resultat payloads.
+	// SokHandler answers innsyn.sok with the sok resultat payload of the search's
+	// responstype (s.ResultatType()).
 	SokHandler interface {
-		Sok(ctx context.Context, r *Request) (*fiksarkiv.Melding, error)
+		Sok(ctx context.Context, r *Request, s *fiksarkiv.Sok) (*fiksarkiv.Melding, error)
 	}
 	// DokumentobjektHandler adds a file (arkivering.dokumentobjekt.opprett).
 	DokumentobjektHandler interface {
@@ -375,7 +376,11 @@ func (s *server) dispatch(ctx context.Context, r *Request, t string) error {
 		if !ok {
 			return unsupported
 		}
-		res, err := h.Sok(ctx, r)
+		p, err := typed()
+		if err != nil {
+			return err
+		}
+		res, err := h.Sok(ctx, r, p.(*fiksarkiv.Sok))
 		if err != nil {
 			return err
 		}

@@ -90,6 +90,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 		assert.Equal(t, map[string]int{
 			fiksarkiv.TypeArkivmeldingOpprett:   5,
 			fiksarkiv.TypeArkivmeldingOppdater:  8,
+			fiksarkiv.TypeSok:                   6,
 			fiksarkiv.TypeAvskrivningOpprett:    2,
 			fiksarkiv.TypeAvskrivningSlett:      1,
 			fiksarkiv.TypeDokumentobjektOpprett: 1,

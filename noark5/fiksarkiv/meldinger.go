@@ -737,7 +737,7 @@ type Payload interface {
 }
 
 // Typed reads the payload into its typed model: *Arkivmelding, *Kvittering,
-// *ArkivmeldingOppdatering, *MappeHent,
+// *ArkivmeldingOppdatering, *Sok, *MappeHent,
 // *RegistreringHent, *DokumentfilHent, *DokumentobjektOpprett,
 // *DokumentobjektOpprettKvittering, *NyAvskrivning, *SlettAvskrivning or *Feilmelding. Other
 // payloads return an error matching ErrUntyped: read them through Document.
@@ -749,6 +749,8 @@ func (m *Melding) Typed() (Payload, error) {
 		return m.Kvittering()
 	case m.path == "arkivmelding/oppdater":
 		return m.ArkivmeldingOppdatering()
+	case m.path == "sok":
+		return m.Sok()
 	case m.path == "mappe/hent":
 		return m.MappeHent()
 	case m.path == "registrering/hent":
@@ -769,6 +771,7 @@ func (m *Melding) Typed() (Payload, error) {
 	return nil, fmt.Errorf("%w: %s", ErrUntyped, m.path)
 }
 
-// ErrUntyped: the payload has no typed model in this version (arkivmelding oppdater, søk
-// and the results, kodeliste); it is read and written as a document tree.
+// ErrUntyped: the payload has no typed model in this version (the hent and sok results,
+// whose mapper and registreringer are arkivstruktur's; kodeliste); it is read and written
+// as a document tree.
 var ErrUntyped = errors.New("fiksarkiv: no typed model for this payload")

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -98,6 +99,27 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 				Tittel:                          "Vedtak (rettet)", TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"}, Dokumentnummer: ptr(1)}}
 			o.Versjon = v
 			return o
+		}},
+		{"innsyn.sok", fiksarkiv.TypeSok, func(v string) fiksarkiv.Payload {
+			s := &fiksarkiv.Sok{System: "byggsak", Take: 10, Skip: 0, Spraak: "nb", Sokdefinisjon: fiksarkiv.Sokdefinisjon{Type: fiksarkiv.SokSaksmappe,
+				Responstype: fiksarkiv.ResponstypeUtvidet, Inkluder: []string{"part"},
+				Parametere: []fiksarkiv.Parameter{
+					{Operator: fiksarkiv.OperatorBetween, Felt: "sakSaksdato", Verdier: fiksarkiv.SokVerdier{Datoer: []string{fiksarkiv.SokDato(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), "2026-12-31T23:59:59"}}},
+					{Operator: fiksarkiv.OperatorEqual, Felt: "sakSaksaar", Verdier: fiksarkiv.SokVerdier{Ints: []int{2026}}},
+					{Operator: fiksarkiv.OperatorEqual, Felt: "mappeEksternNoekkel", Verdier: fiksarkiv.SokVerdier{EksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "byggsak", Noekkel: "42"}}},
+					{Operator: fiksarkiv.OperatorEqual, Felt: "mappeKlasseKlasseID", Verdier: fiksarkiv.SokVerdier{MappeKlassifikasjon: []fiksarkiv.ReferanseTilKlassifikasjon{{KlassifikasjonssystemID: "GBNR", KlasseID: "12/34"}, {KlassifikasjonssystemID: "FA", KlasseID: "K01"}}}},
+					{Operator: fiksarkiv.OperatorInList, Felt: "sakBbox", Verdier: fiksarkiv.SokVerdier{Bbox: &fiksarkiv.Bbox{Koordinatsystem: fiksarkiv.Kode{Kode: "EPSG:25833"}, NedreVenstreX: "10.5", NedreVenstreY: "59.1", OevreHoeyreX: "11", OevreHoeyreY: "60"}}},
+					{Operator: fiksarkiv.OperatorEqual, Felt: "mappeTittel", Verdier: fiksarkiv.SokVerdier{Kind: "stringvalues"}},
+				},
+				Sortering: []fiksarkiv.Sortering{{Felt: "sakSaksaar-saksekvensnummer", Type: "synkende"}}}}
+			s.Versjon = v
+			return s
+		}},
+		{"innsyn.sok", fiksarkiv.TypeSok, func(v string) fiksarkiv.Payload {
+			s := &fiksarkiv.Sok{System: "byggsak", Take: 5, Sokdefinisjon: fiksarkiv.Sokdefinisjon{Type: fiksarkiv.SokJournalpostFritekst,
+				Responstype: fiksarkiv.ResponstypeMinimum, Soketekst: "rammetillatelse Storgata"}}
+			s.Versjon = v
+			return s
 		}},
 		{"innsyn.mappe.hent", fiksarkiv.TypeMappeHent, func(v string) fiksarkiv.Payload {
 			h := &fiksarkiv.MappeHent{System: "byggsak", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{Saksnummer: &fiksarkiv.Saksnummer{Saksaar: 2026, Sakssekvensnummer: 17}}, Inkluder: []string{fiksarkiv.InkluderPart}, Spraak: "nb"}

@@ -588,48 +588,36 @@ func (a *Arkiv) HentDokumentfil(ctx context.Context, r *arkiv.Request, h *fiksar
 	return fiksio.Fil{}, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke dokumentfilen")
 }
 
-// Sok answers a mappeSokdefinisjon on mappeTittel (equal or wildcardquery with *) with a
-// sokeresultat minimum of saksmapper; other searches get an empty result.
-func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request) (*fiksarkiv.Melding, error) {
+// Sok answers a mappe or saksmappe search on mappeTittel (equal, or wildcardquery with
+// *) with a sokeresultat minimum of the saksmapper found; other searches get an empty
+// result.
+func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (*fiksarkiv.Melding, error) {
 	if err := a.before(ctx, r); err != nil {
 		return nil, err
 	}
-	root := r.Payload.Document().Root()
-	v := r.Payload.Versjon()
-	num := func(name string) int {
-		if e := root.SelectElement(name); e != nil {
-			n, _ := strconv.Atoi(strings.TrimSpace(e.Text()))
-			return n
-		}
-		return 0
-	}
-	take, skip := num("take"), num("skip")
-	def := root.SelectElement("sokdefinisjon")
+	v := s.Versjon
+	def := s.Sokdefinisjon
 	resultattype := "mappe"
 	var hits []Saksmappe
-	if def != nil && strings.HasSuffix(def.SelectAttrValue("xsi:type", ""), "mappeSokdefinisjon") {
+	if def.Type == fiksarkiv.SokMappe || def.Type == fiksarkiv.SokSaksmappe {
 		resultattype = "saksmappe"
 		a.mu.Lock()
 		for _, m := range a.mapper {
-			if matches(def, m.Tittel) {
+			if matches(def.Parametere, m.Tittel) {
 				hits = append(hits, *m)
 			}
 		}
 		a.mu.Unlock()
 	}
 	d := newResult("sokeresultat/minimum", "sokeresultatMinimum", v, "as", asNS+"minimum/"+v)
-	sys := "fiksarkivtest"
-	if s := root.SelectElement("system"); s != nil {
-		sys = s.Text()
-	}
-	text(d.root, "system", sys)
-	text(d.root, "take", strconv.Itoa(take))
-	text(d.root, "skip", strconv.Itoa(skip))
+	text(d.root, "system", s.System)
+	text(d.root, "take", strconv.Itoa(s.Take))
+	text(d.root, "skip", strconv.Itoa(s.Skip))
 	text(d.root, "count", strconv.Itoa(len(hits)))
 	text(d.root, "resultattype", resultattype)
 	list := d.root.CreateElement("resultatListe")
 	for i, m := range hits {
-		if i < skip || (take > 0 && i >= skip+take) {
+		if i < s.Skip || (s.Take > 0 && i >= s.Skip+s.Take) {
 			continue
 		}
 		saksmappe(list.CreateElement("resultatMinimum"), "saksmappe", "as:", &m, false)
@@ -637,23 +625,17 @@ func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request) (*fiksarkiv.Melding, 
 	return d.melding()
 }
 
-// matches applies the mappeTittel parameters of a sokdefinisjon.
-func matches(def *etree.Element, tittel string) bool {
+// matches applies the mappeTittel parameters of a search.
+func matches(params []fiksarkiv.Parameter, tittel string) bool {
 	ok := true
-	for _, p := range def.SelectElements("parametere") {
-		felt := p.SelectElement("felt")
-		if felt == nil || felt.Text() != "mappeTittel" {
+	for _, p := range params {
+		if p.Felt != "mappeTittel" {
 			continue
 		}
-		op := ""
-		if o := p.SelectElement("operator"); o != nil {
-			op = o.Text()
-		}
 		any := false
-		for _, v := range p.FindElements("./sokVerdier/stringvalues/value") {
-			want := v.Text()
-			switch op {
-			case "wildcardquery":
+		for _, want := range p.Verdier.Strings {
+			switch p.Operator {
+			case fiksarkiv.OperatorWildcardQuery:
 				any = any || wildcard(strings.ToLower(want), strings.ToLower(tittel))
 			default:
 				any = any || strings.EqualFold(want, tittel)
