@@ -241,11 +241,11 @@ func TestServeRefusesWrongMessages(t *testing.T) {
 		o.Unmatched = func(ctx context.Context, s *arkiv.Svar) error { got <- s; return nil }
 	})
 	// Start c's loop with a request that is answered.
-	_, err := c.HentMappe(ctx, &fiksarkiv.MappeHent{System: "s", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{SystemID: "x"}}, nil)
+	_, err := c.HentMappe(ctx, &fiksarkiv.MappeHent{System: "s", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{SystemID: uuid.NewString()}}, nil)
 	require.ErrorIs(t, err, arkiv.ErrIkkefunnet)
 
 	fio := e.fio(t, e.fx, e.kontoFagsystem, fagsystemID)
-	hent, err := (&fiksarkiv.MappeHent{System: "s", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{SystemID: "x"}}).Melding()
+	hent, err := (&fiksarkiv.MappeHent{System: "s", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{SystemID: uuid.NewString()}}).Melding()
 	require.NoError(t, err)
 	b, err := hent.Bytes()
 	require.NoError(t, err)

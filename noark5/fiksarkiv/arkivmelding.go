@@ -197,7 +197,7 @@ type Arkivmelding struct {
 type ValidationError struct{ Problems []string }
 
 func (e *ValidationError) Error() string {
-	return "fiksarkiv: invalid arkivmelding: " + strings.Join(e.Problems, "; ")
+	return "fiksarkiv: invalid payload: " + strings.Join(e.Problems, "; ")
 }
 
 // Melding builds the payload, checking the schema's required elements first.
@@ -279,7 +279,7 @@ func (a *Arkivmelding) Melding() (*Melding, error) {
 	if a.Registrering != nil {
 		b.registrering(root, a.Registrering, v)
 	}
-	return &Melding{doc: doc, versjon: v, path: "arkivmelding/opprett"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "arkivmelding/opprett"})
 }
 
 type builder struct{ mdk string }

@@ -120,7 +120,7 @@ func (k *Kvittering) Melding() (*Melding, error) {
 	case k.RegistreringFeilet != nil:
 		writeFailure(root, "registreringFeilet", k.RegistreringFeilet)
 	}
-	return &Melding{doc: doc, versjon: v, path: "arkivmelding/opprett/kvittering"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "arkivmelding/opprett/kvittering"})
 }
 
 // problems lists what keeps k from being a valid kvittering.

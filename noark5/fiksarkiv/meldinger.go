@@ -312,7 +312,7 @@ func (h *MappeHent) Melding() (*Melding, error) {
 		b.text(root, "inkluder", i)
 	}
 	b.text(root, "spraak", h.Spraak)
-	return &Melding{doc: doc, versjon: v, path: "mappe/hent"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "mappe/hent"})
 }
 
 // MappeHent reads an innsyn.mappe.hent payload.
@@ -367,7 +367,7 @@ func (h *RegistreringHent) Melding() (*Melding, error) {
 		b.text(root, "inkluder", i)
 	}
 	b.text(root, "spraak", h.Spraak)
-	return &Melding{doc: doc, versjon: v, path: "registrering/hent"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "registrering/hent"})
 }
 
 // RegistreringHent reads an innsyn.registrering.hent payload.
@@ -415,7 +415,7 @@ func (h *DokumentfilHent) Melding() (*Melding, error) {
 	b.text(root, "system", h.System)
 	k := root.CreateElement("dokumentfilNoekkel")
 	b.text(k, "systemID", h.SystemID)
-	return &Melding{doc: doc, versjon: v, path: "dokumentfil/hent"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "dokumentfil/hent"})
 }
 
 // DokumentfilHent reads an innsyn.dokumentfil.hent payload.
@@ -469,7 +469,7 @@ func (d *DokumentobjektOpprett) Melding() (*Melding, error) {
 	root.CreateAttr("xmlns:am", Namespace("arkivmelding/opprett", v))
 	b.refDokumentbeskrivelse(root, "referanseTilDokumentbeskrivelse", &ref)
 	b.dokumentobjekt(root, "dokumentobjekt", &d.Dokumentobjekt, "am:")
-	return &Melding{doc: doc, versjon: v, path: "dokumentobjekt/opprett"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "dokumentobjekt/opprett"})
 }
 
 // DokumentobjektOpprett reads an arkivering.dokumentobjekt.opprett payload.
@@ -513,7 +513,7 @@ func (k *DokumentobjektOpprettKvittering) Melding() (*Melding, error) {
 	b.text(root, "systemID", k.SystemID)
 	b.tid(root, "opprettetDato", k.OpprettetDato)
 	b.text(root, "opprettetAv", k.OpprettetAv)
-	return &Melding{doc: doc, versjon: v, path: "dokumentobjekt/opprett/kvittering"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "dokumentobjekt/opprett/kvittering"})
 }
 
 // DokumentobjektOpprettKvittering reads the dokumentobjekt opprett kvittering.
@@ -579,7 +579,7 @@ func (a *NyAvskrivning) Melding() (*Melding, error) {
 	}
 	b.refRegistrering(root, "referanseTilJournalpost", a.ReferanseTilJournalpost)
 	b.text(root, "korrespondansepartID", a.KorrespondansepartID)
-	return &Melding{doc: doc, versjon: v, path: "avskrivning/opprett"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "avskrivning/opprett"})
 }
 
 // NyAvskrivning reads an arkivering.avskrivning.opprett payload.
@@ -642,7 +642,7 @@ func (a *SlettAvskrivning) Melding() (*Melding, error) {
 	doc, root, b := newDoc("avskrivning/slett", v)
 	b.refRegistrering(root, "referanseTilJournalpost", a.ReferanseTilJournalpost)
 	b.text(root, "korrespondansepartID", a.KorrespondansepartID)
-	return &Melding{doc: doc, versjon: v, path: "avskrivning/slett"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "avskrivning/slett"})
 }
 
 // SlettAvskrivning reads an arkivering.avskrivning.slett payload.
@@ -706,7 +706,7 @@ func (f *Feilmelding) Melding() (*Melding, error) {
 	root.CreateAttr("xmlns:feil", Namespace("feil/feilmelding", v))
 	root.CreateElement("feil:feilId").SetText(f.FeilID)
 	root.CreateElement("feil:feilmelding").SetText(f.Feilmelding)
-	return &Melding{doc: doc, versjon: v, path: path}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: path})
 }
 
 // Feilmelding reads a feilmelding payload.
@@ -737,7 +737,7 @@ type Payload interface {
 }
 
 // Typed reads the payload into its typed model: *Arkivmelding, *Kvittering,
-// *ArkivmeldingOppdatering, *Sok, *MappeHent,
+// *ArkivmeldingOppdatering, *Sok, *SokeresultatMinimum, *SokeresultatNoekler, *MappeHent,
 // *RegistreringHent, *DokumentfilHent, *DokumentobjektOpprett,
 // *DokumentobjektOpprettKvittering, *NyAvskrivning, *SlettAvskrivning or *Feilmelding. Other
 // payloads return an error matching ErrUntyped: read them through Document.
@@ -751,6 +751,10 @@ func (m *Melding) Typed() (Payload, error) {
 		return m.ArkivmeldingOppdatering()
 	case m.path == "sok":
 		return m.Sok()
+	case m.path == "sokeresultat/minimum":
+		return m.SokeresultatMinimum()
+	case m.path == "sokeresultat/noekler":
+		return m.SokeresultatNoekler()
 	case m.path == "mappe/hent":
 		return m.MappeHent()
 	case m.path == "registrering/hent":
@@ -771,7 +775,7 @@ func (m *Melding) Typed() (Payload, error) {
 	return nil, fmt.Errorf("%w: %s", ErrUntyped, m.path)
 }
 
-// ErrUntyped: the payload has no typed model in this version (the hent and sok results,
-// whose mapper and registreringer are arkivstruktur's; kodeliste); it is read and written
-// as a document tree.
+// ErrUntyped: the payload has no typed model in this version (the mappe and registrering
+// hent results and the sok resultat utvidet, which carry arkivstruktur's full mapper and
+// registreringer; kodeliste); it is read and written as a document tree.
 var ErrUntyped = errors.New("fiksarkiv: no typed model for this payload")

@@ -121,6 +121,38 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 			s.Versjon = v
 			return s
 		}},
+		{"innsyn.sok.resultat.minimum", fiksarkiv.TypeSokResultatMinimum, func(v string) fiksarkiv.Payload {
+			ja := false
+			sm := &fiksarkiv.SaksmappeMinimum{Saksaar: 2026, Sakssekvensnummer: 17, Saksdato: dato, AdministrativEnhet: fiksarkiv.Identifikator{Navn: "Plan"},
+				Saksansvarlig: fiksarkiv.Identifikator{Navn: "Kari", Initialer: "KN"}, Saksstatus: fiksarkiv.Kode{Kode: "B"}}
+			skj := &fiksarkiv.SkjermingMinimum{Tilgangsrestriksjon: fiksarkiv.Kode{Kode: "13"}, Skjermingshjemmel: "Offl. § 13"}
+			grad := &fiksarkiv.GraderingMinimum{Grad: fiksarkiv.Kode{Kode: "B"}, Graderingsdato: noark5.Tid(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), GradertAv: "Kari"}
+			dok := fiksarkiv.DokumentbeskrivelseMinimum{SystemID: "66666666-6666-4666-8666-666666666666", Dokumenttype: fiksarkiv.Kode{Kode: "VEDTAK"}, Dokumentstatus: fiksarkiv.Kode{Kode: "F"}, Tittel: "Vedtak",
+				Dokumentobjekt: []fiksarkiv.DokumentobjektMinimum{{SystemID: "77777777-7777-4777-8777-777777777777", Versjonsnummer: 1, Variantformat: fiksarkiv.Kode{Kode: "A"}, Format: fiksarkiv.Kode{Kode: "RA-PDF"}, ReferanseDokumentfil: "vedtak.pdf", Filstoerrelse: 1234}}}
+			r := &fiksarkiv.SokeresultatMinimum{System: "arkiv", Take: 10, Count: 6, Resultattype: fiksarkiv.ResultattypeSaksmappe, Resultater: []fiksarkiv.ResultatMinimum{
+				{Mappe: &fiksarkiv.MappeMinimum{SystemID: "11111111-1111-4111-8111-111111111111", MappeID: "2026/17", Tittel: "Byggesak", Skjerming: skj, Gradering: grad,
+					Klassifikasjon:          []fiksarkiv.KlassifikasjonMinimum{{KlassifikasjonssystemID: "GBNR", SystemTittel: "Gnr/bnr", KlasseID: "12/34", ErSkjermet: &ja}},
+					ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "byggsak", Noekkel: "42"}, Saksmappe: sm}},
+				{Mappe: &fiksarkiv.MappeMinimum{SystemID: "22222222-2222-4222-8222-222222222222", MappeID: "2026/18", Tittel: "Mappe"}},
+				{Registrering: &fiksarkiv.RegistreringMinimum{SystemID: "33333333-3333-4333-8333-333333333333", Tittel: "Notat", Dokumentbeskrivelse: []fiksarkiv.DokumentbeskrivelseMinimum{dok}}},
+				{Registrering: &fiksarkiv.RegistreringMinimum{SystemID: "44444444-4444-4444-8444-444444444444", Tittel: "Vedtak", Korrespondansepart: []fiksarkiv.KorrespondansepartMinimum{{Korrespondanseparttype: fiksarkiv.Kode{Kode: "EM"}, KorrespondansepartNavn: "Ola"}},
+					Journalpost: &fiksarkiv.JournalpostMinimum{Journalaar: 2026, Journalsekvensnummer: 9, Journalpostnummer: 1, Journalposttype: fiksarkiv.Kode{Kode: "U"}, Journalstatus: fiksarkiv.Kode{Kode: "J"}, Journaldato: dato}}},
+				{Registrering: &fiksarkiv.RegistreringMinimum{SystemID: "55555555-5555-4555-8555-555555555555", Tittel: "Vedtak",
+					Journalpost: &fiksarkiv.JournalpostMinimum{Journalaar: 2026, Journalsekvensnummer: 10, Journalpostnummer: 2, Journalposttype: fiksarkiv.Kode{Kode: "U"}, Journalstatus: fiksarkiv.Kode{Kode: "J"}, Journaldato: dato, Saksmappe: sm}}},
+				{Dokumentbeskrivelse: &dok},
+			}}
+			r.Versjon = v
+			return r
+		}},
+		{"innsyn.sok.resultat.noekler", fiksarkiv.TypeSokResultatNoekler, func(v string) fiksarkiv.Payload {
+			r := &fiksarkiv.SokeresultatNoekler{System: "arkiv", Take: 10, Count: 3, Resultattype: fiksarkiv.ResultattypeJournalpost, Resultater: []fiksarkiv.ResultatNoekler{
+				{Kind: "saksmappe", SystemID: "11111111-1111-4111-8111-111111111111", MappeID: "2026/17", Saksnummer: &fiksarkiv.Saksnummer{Saksaar: 2026, Sakssekvensnummer: 17}},
+				{Kind: "journalpost", SystemID: "33333333-3333-4333-8333-333333333333", ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "byggsak", Noekkel: "jp"}, Journalaar: ptr(2026), Journalsekvensnummer: ptr(9), Journalpostnummer: ptr(1)},
+				{Kind: "dokumentbeskrivelse", SystemID: "66666666-6666-4666-8666-666666666666"},
+			}}
+			r.Versjon = v
+			return r
+		}},
 		{"innsyn.mappe.hent", fiksarkiv.TypeMappeHent, func(v string) fiksarkiv.Payload {
 			h := &fiksarkiv.MappeHent{System: "byggsak", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{Saksnummer: &fiksarkiv.Saksnummer{Saksaar: 2026, Sakssekvensnummer: 17}}, Inkluder: []string{fiksarkiv.InkluderPart}, Spraak: "nb"}
 			h.Versjon = v

@@ -219,7 +219,7 @@ func (o *ArkivmeldingOppdatering) Melding() (*Melding, error) {
 	default:
 		b.dokumentbeskrivelseOppdatering(root, o.Dokumentbeskrivelse)
 	}
-	return &Melding{doc: doc, versjon: v, path: "arkivmelding/oppdater"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "arkivmelding/oppdater"})
 }
 
 func klassProblems(p *[]string, path string, k *KlassifikasjonOppdateringer) {

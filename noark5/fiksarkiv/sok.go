@@ -225,7 +225,7 @@ func (s *Sok) Melding() (*Melding, error) {
 		se.CreateElement("type").SetText(so.Type)
 	}
 	b.text(root, "spraak", s.Spraak)
-	return &Melding{doc: doc, versjon: v, path: "sok"}, nil
+	return checked(&Melding{doc: doc, versjon: v, path: "sok"})
 }
 
 func (b *builder) parameter(p *etree.Element, par *Parameter) {

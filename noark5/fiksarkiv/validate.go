@@ -1,6 +1,7 @@
 package fiksarkiv
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -597,4 +598,27 @@ func validDay(v string) bool {
 		days = 29
 	}
 	return d <= days
+}
+
+// checked is what a builder returns: its payload, once Validate finds it valid. The
+// builders check the rules they know first, with messages in the model's terms; this
+// catches the rest of the schema's (a systemID that is not a UUID, a code outside its
+// list), so that no builder ever hands out a payload the XSD refuses.
+func checked(m *Melding) (*Melding, error) {
+	b, err := m.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	rep, err := Validate(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	if !rep.Valid() {
+		p := make([]string, len(rep.Problems))
+		for i, pr := range rep.Problems {
+			p[i] = pr.String()
+		}
+		return nil, &ValidationError{p}
+	}
+	return m, nil
 }

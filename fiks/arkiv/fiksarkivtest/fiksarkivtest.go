@@ -596,6 +596,9 @@ func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (*f
 		return nil, err
 	}
 	v := s.Versjon
+	if v == "" {
+		v = fiksarkiv.V2
+	}
 	def := s.Sokdefinisjon
 	resultattype := "mappe"
 	var hits []Saksmappe
@@ -609,20 +612,18 @@ func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (*f
 		}
 		a.mu.Unlock()
 	}
-	d := newResult("sokeresultat/minimum", "sokeresultatMinimum", v, "as", asNS+"minimum/"+v)
-	text(d.root, "system", s.System)
-	text(d.root, "take", strconv.Itoa(s.Take))
-	text(d.root, "skip", strconv.Itoa(s.Skip))
-	text(d.root, "count", strconv.Itoa(len(hits)))
-	text(d.root, "resultattype", resultattype)
-	list := d.root.CreateElement("resultatListe")
+	res := &fiksarkiv.SokeresultatMinimum{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
+	res.Versjon = v
 	for i, m := range hits {
 		if i < s.Skip || (s.Take > 0 && i >= s.Skip+s.Take) {
 			continue
 		}
-		saksmappe(list.CreateElement("resultatMinimum"), "saksmappe", "as:", &m, false)
+		res.Resultater = append(res.Resultater, fiksarkiv.ResultatMinimum{Mappe: &fiksarkiv.MappeMinimum{SystemID: m.SystemID, MappeID: m.Saksnummer.String(),
+			Tittel: m.Tittel, ReferanseEksternNoekkel: m.EksternNoekkel, Saksmappe: &fiksarkiv.SaksmappeMinimum{Saksaar: m.Saksnummer.Saksaar,
+				Sakssekvensnummer: m.Saksnummer.Sakssekvensnummer, Saksdato: m.Saksdato, AdministrativEnhet: fiksarkiv.Identifikator{Navn: "Arkivet"},
+				Saksansvarlig: fiksarkiv.Identifikator{Navn: "fiksarkivtest"}, Saksstatus: fiksarkiv.Kode{Kode: "B", Beskrivelse: "Under behandling"}}}})
 	}
-	return d.melding()
+	return res.Melding()
 }
 
 // matches applies the mappeTittel parameters of a search.
