@@ -382,3 +382,63 @@ func (p *pattern) Read(b []byte) (int, error) {
 }
 
 func noark5Dato() noark5.Dato { return noark5.NewDato(2026, 12, 2) }
+
+// A hostile or broken archive: answers that are not XML, too large, of a type the
+// request cannot have, or unsigned, end the call with a typed error and never a panic
+// or a hang; a reply to no request goes to Unmatched.
+func TestHostileAnswers(t *testing.T) {
+	t.Parallel()
+	held := make(chan string, 10)
+	release := make(chan struct{}, 10)
+	e := newEnv(t, func(ctx context.Context, r *arkiv.Request) error {
+		held <- r.Melding.MeldingID
+		select { // the test answers in the archive's place, then lets it go
+		case <-release:
+		case <-ctx.Done():
+		}
+		return arkiv.Fail(fiksarkiv.Serverfeil, "released")
+	})
+	t.Cleanup(func() { close(release) })
+	raw := e.fio(t, e.arkivFx, e.kontoArkiv, arkivID)
+	ctx := context.Background()
+	big := bytes.Repeat([]byte("<a>x</a>"), (fiksarkiv.MaxSize/8)+10)
+	cases := []struct {
+		name  string
+		typ   string
+		filer []fiksio.Fil
+		want  error
+	}{
+		{"not XML", fiksarkiv.TypeMappeHentResultat, []fiksio.Fil{fiksio.Bytes("mappe.xml", []byte("{not xml"))}, arkiv.ErrInvalidAnswer},
+		{"too large", fiksarkiv.TypeMappeHentResultat, []fiksio.Fil{fiksio.Bytes("mappe.xml", append(append([]byte("<mappeHentResultat xmlns=\"https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/mappe/hent/resultat/v2\">"), big...), []byte("</mappeHentResultat>")...))}, arkiv.ErrInvalidAnswer},
+		{"wrong type", fiksarkiv.TypeSokResultatMinimum, []fiksio.Fil{fiksio.Bytes("resultat.xml", []byte("<x/>"))}, arkiv.ErrInvalidAnswer},
+		{"no payload", fiksarkiv.TypeMappeHentResultat, nil, arkiv.ErrInvalidAnswer},
+		{"feilmelding without payload", fiksarkiv.TypeFeilmeldingServerfeil, nil, arkiv.ErrInvalidAnswer},
+		{"tidsavbrudd", fiksarkiv.TypeTidsavbrudd, nil, arkiv.ErrTidsavbrudd},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cl := e.client(t, func(o *arkiv.Options) { o.Timeout = 30 * time.Second })
+			done := make(chan error, 1)
+			go func() {
+				_, err := cl.HentMappe(ctx, &fiksarkiv.MappeHent{System: "s", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{SystemID: uuid.NewString()}}, nil)
+				done <- err
+			}()
+			var id string
+			select {
+			case id = <-held:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the request did not reach the archive")
+			}
+			_, err := raw.Send(ctx, &fiksio.Melding{MottakerKontoID: e.kontoFagsystem, Meldingstype: c.typ, SvarPaMelding: id, Filer: c.filer})
+			require.NoError(t, err)
+			select {
+			case err := <-done:
+				assert.ErrorIs(t, err, c.want)
+			case <-time.After(40 * time.Second):
+				t.Fatal("the call did not end")
+			}
+			require.NoError(t, cl.Close())
+			release <- struct{}{}
+		})
+	}
+}
