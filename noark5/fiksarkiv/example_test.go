@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/fellesklient/fellesklient/noark5"
 	"github.com/fellesklient/fellesklient/noark5/fiksarkiv"
@@ -58,4 +59,22 @@ func ExampleArkivmelding_Melding() {
 	// no.ks.fiks.arkiv.v2.arkivering.arkivmelding.opprett arkivmelding.xml
 	// Søknad om rammetillatelse 2026-03-01
 	// true
+}
+
+// Validate a payload against its XSD, in Go.
+func ExampleValidate() {
+	rep, err := fiksarkiv.Validate(strings.NewReader(`<mappeHent xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/mappe/hent/v2">
+  <referanseTilMappe><systemID xmlns="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/v2">2026/17</systemID></referanseTilMappe>
+</mappeHent>`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(rep.Meldingstype, rep.Valid())
+	for _, p := range rep.Problems {
+		fmt.Println(p)
+	}
+	// Output:
+	// no.ks.fiks.arkiv.v1.innsyn.mappe.hent false
+	// /mappeHent/referanseTilMappe: the element {https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/mappe/hent/v2}referanseTilMappe is not expected here; expected: system [order]
 }
