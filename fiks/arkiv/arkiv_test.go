@@ -8,7 +8,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -81,7 +83,8 @@ func newEnv(t *testing.T, before func(context.Context, *arkiv.Request) error) *e
 	e := &env{fake: fake, fx: fx, arkivFx: arkivFx, kontoFagsystem: uuid.NewString(), kontoArkiv: uuid.NewString()}
 	require.NoError(t, fake.AddKonto(fiksiotest.Konto{ID: e.kontoFagsystem, Navn: "Byggesak", IntegrasjonID: fx.Integrasjon.ID, Certificate: fagsystemID.Certificate}))
 	require.NoError(t, fake.AddKonto(fiksiotest.Konto{ID: e.kontoArkiv, Navn: "Arkiv", IntegrasjonID: arkivFx.Integrasjon.ID, Certificate: arkivID.Certificate}))
-	e.arkiv = fiksarkivtest.NewServer(t, fiksarkivtest.Options{FIKSIO: e.fio(t, arkivFx, e.kontoArkiv, arkivID), Before: before, Verify: roots(fagsystemID)})
+	e.arkiv = fiksarkivtest.NewServer(t, fiksarkivtest.Options{FIKSIO: e.fio(t, arkivFx, e.kontoArkiv, arkivID), Before: before, Verify: roots(fagsystemID),
+		Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	return e
 }
 
@@ -153,11 +156,17 @@ func TestArkiverEndToEnd(t *testing.T) {
 	// Hent mappe and registrering by what the kvittering gave.
 	mappe, err := c.HentMappe(ctx, &fiksarkiv.MappeHent{System: "byggesak", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{Saksnummer: &fiksarkiv.Saksnummer{Saksaar: *k.Mappe.Saksaar, Sakssekvensnummer: 1}}}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, fiksarkiv.TypeMappeHentResultat, mappe.Meldingstype())
-	assert.Equal(t, k.Mappe.SystemID, mappe.Document().FindElement("//systemID").Text())
+	require.NotNil(t, mappe.Mappe)
+	assert.Equal(t, k.Mappe.SystemID, mappe.Mappe.SystemID)
+	assert.Equal(t, *k.Mappe.Sakssekvensnummer, mappe.Mappe.Saksmappe.Sakssekvensnummer)
+	require.Len(t, mappe.Mappe.Registreringer, 1, "the saksmappe comes with its journalpost")
+	assert.Equal(t, k.Registrering.SystemID, mappe.Mappe.Registreringer[0].SystemID)
 	reg, err := c.HentRegistrering(ctx, &fiksarkiv.RegistreringHent{System: "byggesak", ReferanseTilRegistrering: &fiksarkiv.ReferanseTilRegistrering{SystemID: k.Registrering.SystemID}}, nil)
 	require.NoError(t, err)
-	assert.Equal(t, "Vedtak om byggetillatelse", reg.Document().FindElement("//tittel").Text())
+	assert.Equal(t, "Vedtak om byggetillatelse", reg.Registrering.Tittel)
+	assert.Equal(t, 1, reg.Registrering.Journalpost.Journalpostnummer)
+	require.Len(t, reg.Registrering.Dokumentbeskrivelse, 1)
+	assert.Equal(t, int(len(pdf)), reg.Registrering.Dokumentbeskrivelse[0].Dokumentobjekt[0].Filstoerrelse)
 
 	var file bytes.Buffer
 	df, err := c.HentDokumentfil(ctx, &fiksarkiv.DokumentfilHent{System: "byggesak", SystemID: k.Registrering.Dokumentbeskrivelse[0].Dokumentobjekt[0].SystemID}, &file, nil)
@@ -186,7 +195,29 @@ func TestArkiverEndToEnd(t *testing.T) {
 		Parametere: []fiksarkiv.Parameter{{Operator: fiksarkiv.OperatorWildcardQuery, Felt: "mappeTittel", Verdier: fiksarkiv.SokVerdier{Strings: []string{"Byggesak*"}}}}}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, fiksarkiv.TypeSokResultatMinimum, svar.Meldingstype)
-	assert.Equal(t, "1", svar.Payload.Document().FindElement("//count").Text())
+	typed, err := svar.Payload.Typed()
+	require.NoError(t, err)
+	require.Len(t, typed.(*fiksarkiv.SokeresultatMinimum).Resultater, 1)
+	assert.Equal(t, 1, typed.(*fiksarkiv.SokeresultatMinimum).Count)
+	for _, rt := range []string{fiksarkiv.ResponstypeUtvidet, fiksarkiv.ResponstypeNoekler} {
+		svar, err := c.Sok(ctx, &fiksarkiv.Sok{System: "byggesak", Take: 10, Sokdefinisjon: fiksarkiv.Sokdefinisjon{Type: fiksarkiv.SokSaksmappe, Responstype: rt,
+			Parametere: []fiksarkiv.Parameter{{Operator: fiksarkiv.OperatorEqual, Felt: "mappeTittel", Verdier: fiksarkiv.SokVerdier{Strings: []string{"Byggesak Storgata 1 (rettet)"}}}}}}, nil)
+		require.NoError(t, err, rt)
+		p, err := svar.Payload.Typed()
+		require.NoError(t, err)
+		switch r := p.(type) {
+		case *fiksarkiv.Sokeresultat:
+			assert.Equal(t, fiksarkiv.ResponstypeUtvidet, rt)
+			require.Len(t, r.Resultater, 1)
+			assert.Equal(t, k.Mappe.SystemID, r.Resultater[0].Mappe.SystemID)
+		case *fiksarkiv.SokeresultatNoekler:
+			assert.Equal(t, fiksarkiv.ResponstypeNoekler, rt)
+			require.Len(t, r.Resultater, 1)
+			assert.Equal(t, *k.Mappe.Sakssekvensnummer, r.Resultater[0].Saksnummer.Sakssekvensnummer)
+		default:
+			t.Fatalf("%T", p)
+		}
+	}
 
 	// Avskrivning of the journalpost, and of one that does not exist.
 	jp := &fiksarkiv.ReferanseTilJournalpost{SystemID: k.Registrering.SystemID}
@@ -441,4 +472,12 @@ func TestHostileAnswers(t *testing.T) {
 			release <- struct{}{}
 		})
 	}
+}
+
+// testWriter logs through t.
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
 }

@@ -513,8 +513,8 @@ func (c *Client) Oppdater(ctx context.Context, o *fiksarkiv.ArkivmeldingOppdater
 }
 
 // Sok searches (innsyn.sok; payload sok.xml) and returns the result: the sok resultat
-// message the search's responstype asks for (utvidet, minimum or noekler; read as a
-// document: its mapper and registreringer are arkivstruktur's).
+// message the search's responstype asks for; Svar.Payload.Typed() is a
+// *fiksarkiv.Sokeresultat (utvidet), *SokeresultatMinimum or *SokeresultatNoekler.
 func (c *Client) Sok(ctx context.Context, sok *fiksarkiv.Sok, o *SendOptions) (*Svar, error) {
 	const op = "arkiv.Sok"
 	if sok == nil {
@@ -529,19 +529,35 @@ func (c *Client) Sok(ctx context.Context, sok *fiksarkiv.Sok, o *SendOptions) (*
 
 // HentMappe fetches a mappe (innsyn.mappe.hent) and returns the mappe hent resultat
 // (mappe.xml, or resultat.xml as KS's .NET models write it).
-func (c *Client) HentMappe(ctx context.Context, h *fiksarkiv.MappeHent, o *SendOptions) (*fiksarkiv.Melding, error) {
+func (c *Client) HentMappe(ctx context.Context, h *fiksarkiv.MappeHent, o *SendOptions) (*fiksarkiv.MappeHentResultat, error) {
 	const op = "arkiv.HentMappe"
-	return c.hent(ctx, op, h, fiksarkiv.TypeMappeHent, fiksarkiv.TypeMappeHentResultat, o)
+	s, err := c.hent(ctx, op, h, fiksarkiv.TypeMappeHent, fiksarkiv.TypeMappeHentResultat, o)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Payload.MappeHentResultat()
+	if err != nil {
+		return nil, &AnswerError{Op: op, Meldingstype: s.Meldingstype, Err: err}
+	}
+	return res, nil
 }
 
 // HentRegistrering fetches a registrering or journalpost (innsyn.registrering.hent) and
 // returns the registrering hent resultat.
-func (c *Client) HentRegistrering(ctx context.Context, h *fiksarkiv.RegistreringHent, o *SendOptions) (*fiksarkiv.Melding, error) {
+func (c *Client) HentRegistrering(ctx context.Context, h *fiksarkiv.RegistreringHent, o *SendOptions) (*fiksarkiv.RegistreringHentResultat, error) {
 	const op = "arkiv.HentRegistrering"
-	return c.hent(ctx, op, h, fiksarkiv.TypeRegistreringHent, fiksarkiv.TypeRegistreringHentResultat, o)
+	s, err := c.hent(ctx, op, h, fiksarkiv.TypeRegistreringHent, fiksarkiv.TypeRegistreringHentResultat, o)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Payload.RegistreringHentResultat()
+	if err != nil {
+		return nil, &AnswerError{Op: op, Meldingstype: s.Meldingstype, Err: err}
+	}
+	return res, nil
 }
 
-func (c *Client) hent(ctx context.Context, op string, h fiksarkiv.Payload, typ, res string, o *SendOptions) (*fiksarkiv.Melding, error) {
+func (c *Client) hent(ctx context.Context, op string, h fiksarkiv.Payload, typ, res string, o *SendOptions) (*Svar, error) {
 	if h == nil {
 		return nil, invalid(op, "request", "required", nil)
 	}
@@ -549,11 +565,7 @@ func (c *Client) hent(ctx context.Context, op string, h fiksarkiv.Payload, typ, 
 	if err != nil {
 		return nil, invalid(op, "request", "invalid", err)
 	}
-	s, err := c.request(ctx, op, typ, m, o, c.payloadAnswer(res))
-	if err != nil {
-		return nil, err
-	}
-	return s.Payload, nil
+	return c.request(ctx, op, typ, m, o, c.payloadAnswer(res))
 }
 
 // Dokumentfil is a file fetched with HentDokumentfil.

@@ -61,22 +61,23 @@ type (
 	OppdaterHandler interface {
 		Oppdater(ctx context.Context, r *Request, o *fiksarkiv.ArkivmeldingOppdatering) error
 	}
-	// MappeHentHandler answers innsyn.mappe.hent with a mappe hent resultat payload.
+	// MappeHentHandler answers innsyn.mappe.hent.
 	MappeHentHandler interface {
-		HentMappe(ctx context.Context, r *Request, h *fiksarkiv.MappeHent) (*fiksarkiv.Melding, error)
+		HentMappe(ctx context.Context, r *Request, h *fiksarkiv.MappeHent) (*fiksarkiv.MappeHentResultat, error)
 	}
 	// RegistreringHentHandler answers innsyn.registrering.hent.
 	RegistreringHentHandler interface {
-		HentRegistrering(ctx context.Context, r *Request, h *fiksarkiv.RegistreringHent) (*fiksarkiv.Melding, error)
+		HentRegistrering(ctx context.Context, r *Request, h *fiksarkiv.RegistreringHent) (*fiksarkiv.RegistreringHentResultat, error)
 	}
 	// DokumentfilHentHandler answers innsyn.dokumentfil.hent with the file.
 	DokumentfilHentHandler interface {
 		HentDokumentfil(ctx context.Context, r *Request, h *fiksarkiv.DokumentfilHent) (fiksio.Fil, error)
 	}
-	// SokHandler answers innsyn.sok with the sok resultat payload of the search's
-	// responstype (s.ResultatType()).
+	// SokHandler answers innsyn.sok with the sok resultat of the search's responstype
+	// (s.ResultatType()): a *fiksarkiv.Sokeresultat, *SokeresultatMinimum or
+	// *SokeresultatNoekler.
 	SokHandler interface {
-		Sok(ctx context.Context, r *Request, s *fiksarkiv.Sok) (*fiksarkiv.Melding, error)
+		Sok(ctx context.Context, r *Request, s *fiksarkiv.Sok) (fiksarkiv.Payload, error)
 	}
 	// DokumentobjektHandler adds a file (arkivering.dokumentobjekt.opprett).
 	DokumentobjektHandler interface {
@@ -147,6 +148,29 @@ func (s *server) replyPayload(ctx context.Context, m *fiksio.MottattMelding, p *
 		return err
 	}
 	return s.reply(ctx, m, p.Meldingstype(), fiksio.Bytes(p.Filnavn(), b))
+}
+
+// replyTyped builds a handler's typed answer and sends it; an answer the model refuses is
+// the archive's fault: a serverfeil.
+func (s *server) replyTyped(ctx context.Context, m *fiksio.MottattMelding, p fiksarkiv.Payload, versjon string) error {
+	if p == nil {
+		return errors.New("arkiv: the handler returned no answer")
+	}
+	if versjon != "" {
+		setVersjon(p, versjon)
+	}
+	res, err := p.Melding()
+	if err != nil {
+		return fmt.Errorf("arkiv: the handler's answer is invalid: %w", err)
+	}
+	return s.replyPayload(ctx, m, res)
+}
+
+// setVersjon gives an answer the request's version when the handler left it empty.
+func setVersjon(p fiksarkiv.Payload, v string) {
+	if d, ok := p.(interface{ DefaultVersjon(string) }); ok {
+		d.DefaultVersjon(v)
+	}
 }
 
 func (s *server) feil(ctx context.Context, m *fiksio.MottattMelding, versjon, typ, text string) error {
@@ -342,7 +366,7 @@ func (s *server) dispatch(ctx context.Context, r *Request, t string) error {
 		if err != nil {
 			return err
 		}
-		return s.replyPayload(ctx, m, res)
+		return s.replyTyped(ctx, m, res, p.(*fiksarkiv.MappeHent).Versjon)
 	case fiksarkiv.TypeRegistreringHent:
 		h, ok := s.h.(RegistreringHentHandler)
 		if !ok {
@@ -356,7 +380,7 @@ func (s *server) dispatch(ctx context.Context, r *Request, t string) error {
 		if err != nil {
 			return err
 		}
-		return s.replyPayload(ctx, m, res)
+		return s.replyTyped(ctx, m, res, p.(*fiksarkiv.RegistreringHent).Versjon)
 	case fiksarkiv.TypeDokumentfilHent:
 		h, ok := s.h.(DokumentfilHentHandler)
 		if !ok {
@@ -384,7 +408,7 @@ func (s *server) dispatch(ctx context.Context, r *Request, t string) error {
 		if err != nil {
 			return err
 		}
-		return s.replyPayload(ctx, m, res)
+		return s.replyTyped(ctx, m, res, p.(*fiksarkiv.Sok).Versjon)
 	case fiksarkiv.TypeDokumentobjektOpprett:
 		h, ok := s.h.(DokumentobjektHandler)
 		if !ok {

@@ -64,7 +64,7 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 	}
 	// Data-model values marshal their data with encoding/json (that is what they are
 	// for); printing and slog must still mask what they hold.
-	dataModel := map[string]bool{"fiksarkiv.Korrespondansepart": true, "fiksarkiv.Arkivmelding": true, "fiksarkiv.Registrering": true}
+	dataModel := map[string]bool{"fiksarkiv.Korrespondansepart": true, "fiksarkiv.Arkivmelding": true, "fiksarkiv.Registrering": true, "fiksarkiv.Part": true}
 	values := map[string]any{
 		"auth.Token":            tok,
 		"auth.Secret":           auth.Secret("tokenverdi-hemmelig"),
@@ -85,6 +85,7 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 		"arkiv.Options":       arkiv.Options{FIKSIO: fioClient, Arkiv: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"},
 		"fiksarkiv.Korrespondansepart": fiksarkiv.Korrespondansepart{KorrespondansepartNavn: "Kari", Personid: "13097248022",
 			DeresReferanse: "fnr 13097248022"},
+		"fiksarkiv.Part":         fiksarkiv.Part{PartNavn: "Kari", PersonID: "13097248022"},
 		"fiksarkiv.Registrering": fiksarkiv.Registrering{Tittel: "t", Korrespondansepart: []fiksarkiv.Korrespondansepart{{Personid: "13097248022"}}},
 		"fiksarkiv.Arkivmelding": fiksarkiv.Arkivmelding{System: "s", Registrering: &fiksarkiv.Registrering{Tittel: "t",
 			Korrespondansepart: []fiksarkiv.Korrespondansepart{{Personid: "13097248022"}}}},
@@ -158,6 +159,8 @@ func pointerTo(v any) any {
 	case fiksarkiv.Arkivmelding:
 		return &v
 	case fiksarkiv.Registrering:
+		return &v
+	case fiksarkiv.Part:
 		return &v
 	}
 	return &v

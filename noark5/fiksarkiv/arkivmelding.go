@@ -78,6 +78,7 @@ type Korrespondansepart struct {
 	Saksbehandler      *Identifikator
 	ErSkjermet         *bool
 	ErPersonnavn       *bool
+	Forsendelsesmaate  *Kode
 	DeresReferanse     string
 }
 
@@ -451,6 +452,7 @@ func (b *builder) korrespondansepart(p *etree.Element, name string, k *Korrespon
 	b.ident(ke, prefix+"saksbehandler", k.Saksbehandler)
 	b.flag(ke, prefix+"erSkjermet", k.ErSkjermet)
 	b.flag(ke, prefix+"erPersonnavn", k.ErPersonnavn)
+	b.kode(ke, prefix+"forsendelsesmaate", k.Forsendelsesmaate)
 	t("deresReferanse", k.DeresReferanse)
 }
 
@@ -991,6 +993,8 @@ func (r *reader) korrespondansepart(path string, e *etree.Element) Korrespondans
 			k.ErSkjermet = r.flag(p, c)
 		case "erPersonnavn":
 			k.ErPersonnavn = r.flag(p, c)
+		case "forsendelsesmaate":
+			k.Forsendelsesmaate = r.kode(p, c)
 		case "deresReferanse":
 			k.DeresReferanse = c.Text()
 		default:

@@ -65,6 +65,13 @@ type header struct {
 	Ukjent []string
 }
 
+// DefaultVersjon sets Versjon to v when it is empty (an answer takes its request's).
+func (h *header) DefaultVersjon(v string) {
+	if h.Versjon == "" {
+		h.Versjon = v
+	}
+}
+
 func (h *header) versjon() (string, []string) {
 	switch h.Versjon {
 	case "":
@@ -737,7 +744,8 @@ type Payload interface {
 }
 
 // Typed reads the payload into its typed model: *Arkivmelding, *Kvittering,
-// *ArkivmeldingOppdatering, *Sok, *SokeresultatMinimum, *SokeresultatNoekler, *MappeHent,
+// *ArkivmeldingOppdatering, *Sok, *Sokeresultat, *SokeresultatMinimum, *SokeresultatNoekler,
+// *MappeHentResultat, *RegistreringHentResultat, *MappeHent,
 // *RegistreringHent, *DokumentfilHent, *DokumentobjektOpprett,
 // *DokumentobjektOpprettKvittering, *NyAvskrivning, *SlettAvskrivning or *Feilmelding. Other
 // payloads return an error matching ErrUntyped: read them through Document.
@@ -751,6 +759,12 @@ func (m *Melding) Typed() (Payload, error) {
 		return m.ArkivmeldingOppdatering()
 	case m.path == "sok":
 		return m.Sok()
+	case m.path == "sokeresultat/utvidet":
+		return m.Sokeresultat()
+	case m.path == "mappe/hent/resultat":
+		return m.MappeHentResultat()
+	case m.path == "registrering/hent/resultat":
+		return m.RegistreringHentResultat()
 	case m.path == "sokeresultat/minimum":
 		return m.SokeresultatMinimum()
 	case m.path == "sokeresultat/noekler":
@@ -775,7 +789,7 @@ func (m *Melding) Typed() (Payload, error) {
 	return nil, fmt.Errorf("%w: %s", ErrUntyped, m.path)
 }
 
-// ErrUntyped: the payload has no typed model in this version (the mappe and registrering
-// hent results and the sok resultat utvidet, which carry arkivstruktur's full mapper and
-// registreringer; kodeliste); it is read and written as a document tree.
+// ErrUntyped: the payload has no typed model in this version (the kodeliste hent and its
+// resultat, which meldingstyper.json does not list); it is read and written as a document
+// tree.
 var ErrUntyped = errors.New("fiksarkiv: no typed model for this payload")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -153,6 +154,25 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 			r.Versjon = v
 			return r
 		}},
+		{"innsyn.mappe.hent.resultat", fiksarkiv.TypeMappeHentResultat, func(v string) fiksarkiv.Payload {
+			h := &fiksarkiv.MappeHentResultat{Mappe: arkivMappe(dato)}
+			h.Versjon = v
+			return h
+		}},
+		{"innsyn.registrering.hent.resultat", fiksarkiv.TypeRegistreringHentResultat, func(v string) fiksarkiv.Payload {
+			h := &fiksarkiv.RegistreringHentResultat{Registrering: arkivJournalpost(dato, false)}
+			h.Versjon = v
+			return h
+		}},
+		{"innsyn.sok.resultat.utvidet", fiksarkiv.TypeSokResultatUtvidet, func(v string) fiksarkiv.Payload {
+			d := arkivJournalpost(dato, false).Dokumentbeskrivelse[0]
+			s := &fiksarkiv.Sokeresultat{System: "arkiv", Take: 10, Count: 4, Resultattype: fiksarkiv.ResultattypeJournalpostMedSaksmappe, Resultater: []fiksarkiv.ResultatUtvidet{
+				{Mappe: arkivMappe(dato)}, {Registrering: arkivJournalpost(dato, true)}, {Registrering: &fiksarkiv.ArkivRegistrering{SystemID: "88888888-8888-4888-8888-888888888888",
+					OpprettetDato: noark5.Tid(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), OpprettetAv: "x", ArkivertDato: tidp(), ArkivertAv: "x", Tittel: "Notat"}},
+				{Dokumentbeskrivelse: &d}}}
+			s.Versjon = v
+			return s
+		}},
 		{"innsyn.mappe.hent", fiksarkiv.TypeMappeHent, func(v string) fiksarkiv.Payload {
 			h := &fiksarkiv.MappeHent{System: "byggsak", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{Saksnummer: &fiksarkiv.Saksnummer{Saksaar: 2026, Sakssekvensnummer: 17}}, Inkluder: []string{fiksarkiv.InkluderPart}, Spraak: "nb"}
 			h.Versjon = v
@@ -224,8 +244,8 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 					dir = "V2"
 				}
 				xsd := testutil.SharedFile(t, filepath.Join(arkivDir, "Schema", dir, "no.ks.fiks.arkiv."+v+"."+c.xsd+".xsd"))
-				if v == fiksarkiv.V2 && c.xsd == "feilmelding.ikkefunnet" {
-					xsd = fixIkkefunnetV2(t, xsd)
+				if v == fiksarkiv.V2 && (c.xsd == "feilmelding.ikkefunnet" || c.xsd == "innsyn.mappe.hent.resultat") {
+					xsd = mendV2(t, xsd)
 				}
 				assert.Empty(t, testutil.XMLLint(t, xsd, b), "%s", b)
 				if c.wantV2 != "" {
@@ -258,23 +278,70 @@ func TestTypedMessagesReportEveryProblem(t *testing.T) {
 	assert.Len(t, verr.Problems, 3, verr.Problems)
 }
 
-// fixIkkefunnetV2 is upstream's V2 ikkefunnet XSD with its one defect mended: it imports
-// the feilmelding base under the v1 namespace while the base file (and the type it
-// references) is v2, so libxml2 refuses to compile it. The copy imports the v2 namespace.
-func fixIkkefunnetV2(t *testing.T, xsd string) string {
+// mendV2 is a copy of upstream's V2 schemas with the one defect two of them share mended:
+// the ikkefunnet and mappe hent resultat XSDs import a v1 namespace (feilmelding,
+// arkivstruktur) whose types they then reference under v2, so libxml2 refuses to compile
+// them. In the copy they import the v2 namespace.
+func mendV2(t *testing.T, xsd string) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, f := range []string{"feilmeldingBase.xsd", "metadatakatalog.xsd"} {
-		b, err := os.ReadFile(filepath.Join(filepath.Dir(xsd), f))
+	src := filepath.Dir(xsd)
+	files, err := filepath.Glob(filepath.Join(src, "*.xsd"))
+	require.NoError(t, err)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
 		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o600))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o600))
 	}
 	b, err := os.ReadFile(xsd)
 	require.NoError(t, err)
-	bad := `<xs:import namespace="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/feilmelding/v1"`
-	require.Contains(t, string(b), bad, "upstream fixed the import: drop this mend")
-	b = bytes.Replace(b, []byte(bad), []byte(`<xs:import namespace="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/feil/feilmelding/v2"`), 1)
+	re := regexp.MustCompile(`(<xs:import namespace="https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/[a-z/]+)/v1"`)
+	require.True(t, re.Match(b), "upstream fixed %s: drop this mend", filepath.Base(xsd))
+	b = re.ReplaceAll(b, []byte(`$1/v2"`))
 	out := filepath.Join(dir, filepath.Base(xsd))
 	require.NoError(t, os.WriteFile(out, b, 0o600))
 	return out
+}
+
+func tidp() *noark5.Tidspunkt {
+	t := noark5.Tid(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	return &t
+}
+
+// arkivMappe is a saksmappe with a part, a cross reference, a remark, a class and a child
+// journalpost, as an archive answers a hent.
+func arkivMappe(dato noark5.Dato) *fiksarkiv.ArkivMappe {
+	ja := true
+	return &fiksarkiv.ArkivMappe{SystemID: "11111111-1111-4111-8111-111111111111", MappeID: "2026/17", Tittel: "Byggesak", OffentligTittel: "Byggesak",
+		Noekkelord: []string{"bygg"}, OpprettetDato: *tidp(), OpprettetAv: "arkiv", Arkivdel: fiksarkiv.NewKode("SAK"),
+		Part:                    []fiksarkiv.Part{{PartNavn: "Ola Nordmann", PartRolle: fiksarkiv.Kode{Kode: "SØK"}, PersonID: "13097248022", PersonIDLandkode: "NO", Postadresse: []string{"Gate 1"}, ErPersonnavn: &ja}},
+		Kryssreferanse:          []fiksarkiv.Kryssreferanse{{KryssreferanseID: "k1", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{Saksnummer: &fiksarkiv.Saksnummer{Saksaar: 2025, Sakssekvensnummer: 3}}}},
+		Merknad:                 []fiksarkiv.Merknad{{Merknadstekst: "Haster", Merknadstype: fiksarkiv.NewKode("MB"), Merknadsdato: tidp()}},
+		Skjerming:               &fiksarkiv.SkjermingMinimum{Tilgangsrestriksjon: fiksarkiv.Kode{Kode: "13"}, Skjermingshjemmel: "Offl. § 13"},
+		Klassifikasjon:          []fiksarkiv.ArkivKlassifikasjon{{KlassifikasjonssystemID: "GBNR", KlasseID: "12/34"}},
+		ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "byggsak", Noekkel: "42"},
+		Registreringer:          []fiksarkiv.ArkivRegistrering{*arkivJournalpost(dato, false)},
+		Saksmappe: &fiksarkiv.ArkivSaksmappe{Saksaar: 2026, Sakssekvensnummer: 17, Saksdato: dato, AdministrativEnhet: fiksarkiv.Identifikator{Navn: "Plan"},
+			Saksansvarlig: fiksarkiv.Identifikator{Navn: "Kari"}, Saksstatus: fiksarkiv.Kode{Kode: "B"}}}
+}
+
+func arkivJournalpost(dato noark5.Dato, medSak bool) *fiksarkiv.ArkivRegistrering {
+	j := &fiksarkiv.ArkivRegistrering{SystemID: "33333333-3333-4333-8333-333333333333", OpprettetDato: *tidp(), OpprettetAv: "arkiv", ArkivertDato: tidp(), ArkivertAv: "arkiv",
+		ReferanseForelderMappe: &fiksarkiv.ReferanseTilMappe{SystemID: "11111111-1111-4111-8111-111111111111"},
+		Dokumentbeskrivelse: []fiksarkiv.ArkivDokumentbeskrivelse{{SystemID: "66666666-6666-4666-8666-666666666666", Dokumenttype: fiksarkiv.Kode{Kode: "VEDTAK"},
+			Dokumentstatus: fiksarkiv.Kode{Kode: "F"}, Tittel: "Vedtak", OpprettetDato: *tidp(), OpprettetAv: "arkiv", TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: "H"},
+			Dokumentnummer: 1, TilknyttetDato: *tidp(), TilknyttetAv: "arkiv",
+			Dokumentobjekt: []fiksarkiv.ArkivDokumentobjekt{{SystemID: "77777777-7777-4777-8777-777777777777", Versjonsnummer: 1, Variantformat: fiksarkiv.Kode{Kode: "A"},
+				Filnavn: "vedtak.pdf", Format: fiksarkiv.Kode{Kode: "RA-PDF"}, MimeType: "application/pdf", OpprettetDato: *tidp(), OpprettetAv: "arkiv",
+				ReferanseDokumentfil: "vedtak.pdf", Sjekksum: "abc", SjekksumAlgoritme: "SHA-256", Filstoerrelse: 1234}}}},
+		Tittel: "Vedtak om byggetillatelse",
+		Korrespondansepart: []fiksarkiv.Korrespondansepart{{KorrespondansepartID: "kp-1", Korrespondanseparttype: fiksarkiv.Kode{Kode: "EM"}, KorrespondansepartNavn: "Ola",
+			Forsendelsesmaate: fiksarkiv.NewKode("SVARUT")}},
+		Journalpost: &fiksarkiv.ArkivJournalpost{Journalaar: 2026, Journalsekvensnummer: 9, Journalpostnummer: 1, Journalposttype: fiksarkiv.Kode{Kode: "U"},
+			Journalstatus: fiksarkiv.Kode{Kode: "J"}, Journaldato: dato, Avskrivningsdato: &dato}}
+	if medSak {
+		j.Journalpost.Saksmappe = &fiksarkiv.ArkivSaksmappe{Saksaar: 2026, Sakssekvensnummer: 17, Saksdato: dato, AdministrativEnhet: fiksarkiv.Identifikator{Navn: "Plan"},
+			Saksansvarlig: fiksarkiv.Identifikator{Navn: "Kari"}, Saksstatus: fiksarkiv.Kode{Kode: "B"}}
+	}
+	return j
 }

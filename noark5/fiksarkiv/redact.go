@@ -59,3 +59,22 @@ func (r Registrering) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(r.Stri
 
 // LogValue implements slog.LogValuer.
 func (r Registrering) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// String prints the part with its PersonID masked.
+func (p Part) String() string {
+	type plain Part
+	c := plain(p)
+	if c.PersonID != "" {
+		c.PersonID = mask.Number(c.PersonID)
+	}
+	return mask.IdentityNumbers(fmt.Sprintf("fiksarkiv.Part%+v", c))
+}
+
+// GoString is String.
+func (p Part) GoString() string { return p.String() }
+
+// Format prints String for every verb.
+func (p Part) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue implements slog.LogValuer.
+func (p Part) LogValue() slog.Value { return slog.StringValue(p.String()) }

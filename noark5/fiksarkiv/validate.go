@@ -58,9 +58,10 @@ func (r *Report) add(path, rule, format string, a ...any) {
 // Parse bounds it (MaxSize, nesting, no DOCTYPE); the error is an I/O error or input
 // past those bounds, a payload that is not well-formed is a problem in the report.
 //
-// One upstream defect is mended: V2's ikkefunnet XSD imports its base under the v1
-// namespace, so libxml2 cannot compile it; Validate judges V2 ikkefunnet payloads by the
-// schema as meant.
+// One upstream defect is mended: V2's ikkefunnet and mappe hent resultat XSDs import
+// their base (feilmelding, arkivstruktur) under the v1 namespace and reference it under
+// v2, so libxml2 cannot compile them; Validate judges those V2 payloads by the schemas as
+// meant.
 func Validate(r io.Reader) (*Report, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxSize+1))
 	if err != nil {

@@ -11,21 +11,19 @@
 package fiksarkivtest
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/beevik/etree"
 	"github.com/google/uuid"
 
 	"github.com/fellesklient/fellesklient/fiks/arkiv"
@@ -50,6 +48,8 @@ type Options struct {
 	Verify *fiksio.VerifyOptions
 	// Now is the archive's clock (default time.Now).
 	Now func() time.Time
+	// Logger gets what Serve logs (a handler's failure, refused requests).
+	Logger *slog.Logger
 }
 
 // Saksmappe is a filed saksmappe (or mappe).
@@ -124,7 +124,7 @@ func NewServer(t testing.TB, opts Options) *Arkiv {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.cancel = cancel
 	go func() {
-		a.done <- arkiv.Serve(ctx, opts.FIKSIO, a, &arkiv.ServeOptions{Concurrency: 2, Verify: opts.Verify})
+		a.done <- arkiv.Serve(ctx, opts.FIKSIO, a, &arkiv.ServeOptions{Concurrency: 2, Verify: opts.Verify, Logger: opts.Logger})
 	}()
 	if t != nil {
 		t.Cleanup(a.Close)
@@ -434,141 +434,86 @@ func (a *Arkiv) Oppdater(ctx context.Context, r *arkiv.Request, o *fiksarkiv.Ark
 	return nil
 }
 
-const (
-	asNS  = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/arkivstruktur/"
-	mdkNS = "https://ks-no.github.io/standarder/fiks-protokoll/fiks-arkiv/metadatakatalog/"
-	xsi   = "http://www.w3.org/2001/XMLSchema-instance"
-)
-
-type doc struct {
-	d    *etree.Document
-	root *etree.Element
-}
-
-func newResult(path, root, versjon string, extra ...string) *doc {
-	d := etree.NewDocument()
-	d.CreateProcInst("xml", `version="1.0" encoding="utf-8"`)
-	e := d.CreateElement(root)
-	e.CreateAttr("xmlns", fiksarkiv.Namespace(path, versjon))
-	e.CreateAttr("xmlns:xsi", xsi)
-	e.CreateAttr("xmlns:mdk", mdkNS+versjon)
-	for i := 0; i+1 < len(extra); i += 2 {
-		e.CreateAttr("xmlns:"+extra[i], extra[i+1])
+// arkivMappe is the saksmappe as the archive answers a hent: with its journalposter.
+// Called with a.mu held.
+func (a *Arkiv) arkivMappe(m *Saksmappe) *fiksarkiv.ArkivMappe {
+	am := &fiksarkiv.ArkivMappe{SystemID: m.SystemID, MappeID: m.Saksnummer.String(), Tittel: m.Tittel, OpprettetDato: noark5.Tid(m.Opprettet),
+		OpprettetAv: "fiksarkivtest", ReferanseEksternNoekkel: m.EksternNoekkel,
+		Saksmappe: &fiksarkiv.ArkivSaksmappe{Saksaar: m.Saksnummer.Saksaar, Sakssekvensnummer: m.Saksnummer.Sakssekvensnummer, Saksdato: m.Saksdato,
+			AdministrativEnhet: fiksarkiv.Identifikator{Navn: "Arkivet"}, Saksansvarlig: fiksarkiv.Identifikator{Navn: "fiksarkivtest"},
+			Saksstatus: fiksarkiv.Kode{Kode: "B", Beskrivelse: "Under behandling"}}}
+	for _, p := range a.poster {
+		if p.Mappe == m.SystemID {
+			am.Registreringer = append(am.Registreringer, *a.arkivJournalpost(p))
+		}
 	}
-	return &doc{d, e}
+	return am
 }
 
-func (d *doc) melding() (*fiksarkiv.Melding, error) {
-	b, err := d.d.WriteToBytes()
-	if err != nil {
-		return nil, err
+// arkivJournalpost is the journalpost as the archive answers a hent. Called with a.mu held.
+func (a *Arkiv) arkivJournalpost(p *Journalpost) *fiksarkiv.ArkivRegistrering {
+	t := noark5.Tid(p.Opprettet)
+	r := &fiksarkiv.ArkivRegistrering{SystemID: p.SystemID, OpprettetDato: t, OpprettetAv: "fiksarkivtest", ArkivertDato: &t, ArkivertAv: "fiksarkivtest",
+		Tittel: p.Tittel, ReferanseEksternNoekkel: p.EksternNoekkel,
+		Journalpost: &fiksarkiv.ArkivJournalpost{Journalaar: p.Journalnummer.Journalaar, Journalsekvensnummer: p.Journalnummer.Journalsekvensnummer,
+			Journalpostnummer: p.Journalpostnummer, Journalposttype: fiksarkiv.Kode{Kode: "U", Beskrivelse: "Utgående dokument"},
+			Journalstatus: fiksarkiv.Kode{Kode: "J", Beskrivelse: "Journalført"}, Journaldato: noark5.NewDato(p.Opprettet.Year(), p.Opprettet.Month(), p.Opprettet.Day())}}
+	if p.Mappe != "" {
+		r.ReferanseForelderMappe = &fiksarkiv.ReferanseTilMappe{SystemID: p.Mappe}
 	}
-	return fiksarkiv.Parse(bytes.NewReader(b))
-}
-
-func text(p *etree.Element, name, v string) *etree.Element {
-	e := p.CreateElement(name)
-	e.SetText(v)
-	return e
-}
-
-func kode(p *etree.Element, name, k, beskrivelse string) {
-	e := p.CreateElement(name)
-	text(e, "mdk:kode", k)
-	text(e, "mdk:beskrivelse", beskrivelse)
-}
-
-func noekkel(p *etree.Element, prefix string, k *fiksarkiv.EksternNoekkel) {
-	if k == nil {
-		return
+	// The schema requires an avskrivningsdato on every journalpost (an upstream oddity):
+	// the journal date stands in until the journalpost is signed off.
+	r.Journalpost.Avskrivningsdato = &r.Journalpost.Journaldato
+	for _, d := range p.Dokumenter {
+		som := "V"
+		if d.Dokumentnummer == 1 {
+			som = "H"
+		}
+		r.Dokumentbeskrivelse = append(r.Dokumentbeskrivelse, fiksarkiv.ArkivDokumentbeskrivelse{
+			SystemID: uuid.NewSHA1(uuid.NameSpaceOID, []byte(d.SystemID)).String(), Dokumenttype: fiksarkiv.Kode{Kode: "DOK"}, Dokumentstatus: fiksarkiv.Kode{Kode: "F"},
+			Tittel: d.Filnavn, OpprettetDato: t, OpprettetAv: "fiksarkivtest", TilknyttetRegistreringSom: fiksarkiv.Kode{Kode: som}, Dokumentnummer: d.Dokumentnummer,
+			TilknyttetDato: t, TilknyttetAv: "fiksarkivtest",
+			Dokumentobjekt: []fiksarkiv.ArkivDokumentobjekt{{SystemID: d.SystemID, Versjonsnummer: 1, Variantformat: fiksarkiv.Kode{Kode: "A"}, Filnavn: d.Filnavn,
+				Format: fiksarkiv.Kode{Kode: "ukjent"}, OpprettetDato: t, OpprettetAv: "fiksarkivtest", ReferanseDokumentfil: d.Filnavn,
+				Sjekksum: d.SHA256, SjekksumAlgoritme: "SHA-256", Filstoerrelse: clampInt(d.Size)}}})
 	}
-	e := p.CreateElement(prefix + "referanseEksternNoekkel")
-	text(e, "mdk:fagsystem", k.Fagsystem)
-	text(e, "mdk:noekkel", k.Noekkel)
+	return r
 }
 
-func tid(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
-
-// saksmappe writes a saksmappe in the arkivstruktur namespace bound to p.
-func saksmappe(parent *etree.Element, name, p string, m *Saksmappe, full bool) {
-	e := parent.CreateElement(name)
-	text(e, p+"systemID", m.SystemID)
-	text(e, p+"mappeID", m.Saksnummer.String())
-	text(e, p+"tittel", m.Tittel)
-	if full {
-		text(e, p+"opprettetDato", tid(m.Opprettet))
-		text(e, p+"opprettetAv", "fiksarkivtest")
+// clampInt is n as the schema's xs:int filstoerrelse holds it.
+func clampInt(n int64) int {
+	if n > 1<<31-1 {
+		return 1<<31 - 1
 	}
-	noekkel(e, p, m.EksternNoekkel)
-	text(e, p+"saksaar", strconv.Itoa(m.Saksnummer.Saksaar))
-	text(e, p+"sakssekvensnummer", strconv.Itoa(m.Saksnummer.Sakssekvensnummer))
-	dt, _ := m.Saksdato.MarshalText()
-	text(e, p+"saksdato", string(dt))
-	text(e.CreateElement(p+"administrativEnhet"), "mdk:navn", "Arkivet")
-	text(e.CreateElement(p+"saksansvarlig"), "mdk:navn", "fiksarkivtest")
-	kode(e, p+"saksstatus", "B", "Under behandling")
+	return int(n)
 }
 
-// HentMappe answers a mappe hent with the saksmappe (mappe.xml).
-func (a *Arkiv) HentMappe(ctx context.Context, r *arkiv.Request, h *fiksarkiv.MappeHent) (*fiksarkiv.Melding, error) {
+// HentMappe answers a mappe hent with the saksmappe and its journalposter.
+func (a *Arkiv) HentMappe(ctx context.Context, r *arkiv.Request, h *fiksarkiv.MappeHent) (*fiksarkiv.MappeHentResultat, error) {
 	if err := a.before(ctx, r); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	m := a.findMappe(h.ReferanseTilMappe)
-	var c Saksmappe
-	if m != nil {
-		c = *m
-	}
-	a.mu.Unlock()
 	if m == nil {
 		return nil, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke mappen")
 	}
-	d := newResult("mappe/hent/resultat", "mappeHentResultat", h.Versjon, "as", asNS+h.Versjon)
-	saksmappe(d.root, "saksmappe", "as:", &c, true)
-	return d.melding()
+	return &fiksarkiv.MappeHentResultat{Mappe: a.arkivMappe(m)}, nil
 }
 
-// HentRegistrering answers a registrering hent with the journalpost (registrering.xml).
-func (a *Arkiv) HentRegistrering(ctx context.Context, r *arkiv.Request, h *fiksarkiv.RegistreringHent) (*fiksarkiv.Melding, error) {
+// HentRegistrering answers a registrering hent with the journalpost.
+func (a *Arkiv) HentRegistrering(ctx context.Context, r *arkiv.Request, h *fiksarkiv.RegistreringHent) (*fiksarkiv.RegistreringHentResultat, error) {
 	if err := a.before(ctx, r); err != nil {
 		return nil, err
 	}
 	a.mu.Lock()
+	defer a.mu.Unlock()
 	p := a.findPost(h.ReferanseTilRegistrering)
-	var c Journalpost
-	var mappe *Saksmappe
-	if p != nil {
-		c = *p
-		mappe = a.byID(p.Mappe)
-	}
-	a.mu.Unlock()
 	if p == nil {
 		return nil, arkiv.Fail(fiksarkiv.Ikkefunnet, "Fant ikke registreringen")
 	}
-	d := newResult("registrering/hent/resultat", "registreringHentResultat", h.Versjon, "as", asNS+h.Versjon)
-	e := d.root.CreateElement("journalpost")
-	text(e, "as:systemID", c.SystemID)
-	text(e, "as:opprettetDato", tid(c.Opprettet))
-	text(e, "as:opprettetAv", "fiksarkivtest")
-	text(e, "as:arkivertDato", tid(c.Opprettet))
-	text(e, "as:arkivertAv", "fiksarkivtest")
-	if mappe != nil {
-		ref := e.CreateElement("as:referanseForelderMappe")
-		text(ref, "mdk:systemID", mappe.SystemID)
-	}
-	text(e, "as:tittel", c.Tittel)
-	noekkel(e, "as:", c.EksternNoekkel)
-	text(e, "as:journalaar", strconv.Itoa(c.Journalnummer.Journalaar))
-	text(e, "as:journalsekvensnummer", strconv.Itoa(c.Journalnummer.Journalsekvensnummer))
-	text(e, "as:journalpostnummer", strconv.Itoa(c.Journalpostnummer))
-	kode(e, "as:journalposttype", "U", "Utgående dokument")
-	kode(e, "as:journalstatus", "J", "Journalført")
-	text(e, "as:journaldato", c.Opprettet.UTC().Format("2006-01-02"))
-	if c.Avskrevet {
-		text(e, "as:avskrivningsdato", c.Opprettet.UTC().Format("2006-01-02"))
-	}
-	return d.melding()
+	return &fiksarkiv.RegistreringHentResultat{Registrering: a.arkivJournalpost(p)}, nil
 }
 
 // HentDokumentfil answers with the file of a dokumentobjekt.
@@ -589,41 +534,58 @@ func (a *Arkiv) HentDokumentfil(ctx context.Context, r *arkiv.Request, h *fiksar
 }
 
 // Sok answers a mappe or saksmappe search on mappeTittel (equal, or wildcardquery with
-// *) with a sokeresultat minimum of the saksmapper found; other searches get an empty
-// result.
-func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (*fiksarkiv.Melding, error) {
+// *) with the saksmapper found, in the result the search's responstype asks for; other
+// searches get an empty result.
+func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (fiksarkiv.Payload, error) {
 	if err := a.before(ctx, r); err != nil {
 		return nil, err
 	}
-	v := s.Versjon
-	if v == "" {
-		v = fiksarkiv.V2
-	}
 	def := s.Sokdefinisjon
-	resultattype := "mappe"
-	var hits []Saksmappe
+	resultattype := fiksarkiv.ResultattypeMappe
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var hits []*Saksmappe
 	if def.Type == fiksarkiv.SokMappe || def.Type == fiksarkiv.SokSaksmappe {
-		resultattype = "saksmappe"
-		a.mu.Lock()
+		resultattype = fiksarkiv.ResultattypeSaksmappe
 		for _, m := range a.mapper {
 			if matches(def.Parametere, m.Tittel) {
-				hits = append(hits, *m)
+				hits = append(hits, m)
 			}
 		}
-		a.mu.Unlock()
+	}
+	var page []*Saksmappe
+	for i, m := range hits {
+		if i >= s.Skip && (s.Take <= 0 || i < s.Skip+s.Take) {
+			page = append(page, m)
+		}
+	}
+	switch def.Responstype {
+	case fiksarkiv.ResponstypeUtvidet:
+		res := &fiksarkiv.Sokeresultat{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
+		for _, m := range page {
+			res.Resultater = append(res.Resultater, fiksarkiv.ResultatUtvidet{Mappe: a.arkivMappe(m)})
+		}
+		res.Versjon = s.Versjon
+		return res, nil
+	case fiksarkiv.ResponstypeNoekler:
+		res := &fiksarkiv.SokeresultatNoekler{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
+		for _, m := range page {
+			n := m.Saksnummer
+			res.Resultater = append(res.Resultater, fiksarkiv.ResultatNoekler{Kind: "saksmappe", SystemID: m.SystemID, MappeID: n.String(),
+				ReferanseEksternNoekkel: m.EksternNoekkel, Saksnummer: &n})
+		}
+		res.Versjon = s.Versjon
+		return res, nil
 	}
 	res := &fiksarkiv.SokeresultatMinimum{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
-	res.Versjon = v
-	for i, m := range hits {
-		if i < s.Skip || (s.Take > 0 && i >= s.Skip+s.Take) {
-			continue
-		}
+	for _, m := range page {
 		res.Resultater = append(res.Resultater, fiksarkiv.ResultatMinimum{Mappe: &fiksarkiv.MappeMinimum{SystemID: m.SystemID, MappeID: m.Saksnummer.String(),
 			Tittel: m.Tittel, ReferanseEksternNoekkel: m.EksternNoekkel, Saksmappe: &fiksarkiv.SaksmappeMinimum{Saksaar: m.Saksnummer.Saksaar,
 				Sakssekvensnummer: m.Saksnummer.Sakssekvensnummer, Saksdato: m.Saksdato, AdministrativEnhet: fiksarkiv.Identifikator{Navn: "Arkivet"},
 				Saksansvarlig: fiksarkiv.Identifikator{Navn: "fiksarkivtest"}, Saksstatus: fiksarkiv.Kode{Kode: "B", Beskrivelse: "Under behandling"}}}})
 	}
-	return res.Melding()
+	res.Versjon = s.Versjon
+	return res, nil
 }
 
 // matches applies the mappeTittel parameters of a search.
