@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -317,6 +318,24 @@ func TestServerfeil(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	assert.ErrorIs(t, err, arkiv.ErrServerfeil)
 	assert.NotContains(t, fe.Feilmelding.Feilmelding, "database", "the handler's error text stays in the archive's log")
+}
+
+// An archive that never manages to handle the request (it is delivered again and again)
+// makes FIKS IO dead-letter it after three deliveries; the case system gets
+// serverfeil.v1 as a typed error, not a hang.
+func TestFIKSIOServerfeil(t *testing.T) {
+	t.Parallel()
+	var n atomic.Int32
+	e := newEnv(t, func(ctx context.Context, r *arkiv.Request) error {
+		n.Add(1)
+		return fiksio.Requeue(errors.New("the database is down"))
+	})
+	c := e.client(t, nil)
+	_, err := c.HentMappe(context.Background(), &fiksarkiv.MappeHent{System: "s", ReferanseTilMappe: &fiksarkiv.ReferanseTilMappe{SystemID: uuid.NewString()}}, nil)
+	var pe *arkiv.PlatformError
+	require.ErrorAs(t, err, &pe)
+	assert.ErrorIs(t, err, arkiv.ErrFIKSIOServerfeil)
+	assert.GreaterOrEqual(t, int(n.Load()), 3, "delivered until the limit")
 }
 
 // The kvittering is lost (the case system is gone when it comes); the case system sends

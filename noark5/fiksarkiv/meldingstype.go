@@ -114,7 +114,7 @@ var typer = []meldingstype{
 	{"no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent", true, "kodeliste-hent.xml", "kodeliste/hent", "kodelisteHent"},
 	{"no.ks.fiks.arkiv.v1.innsyn.kodeliste.hent.resultat", true, "kodeliste.xml", "kodeliste/hent/resultat", "KodeListe"},
 	{TypeTidsavbrudd, false, "", "", ""},
-	{TypeServerfeil, true, "", "", ""},
+	{TypeServerfeil, false, "", "", ""},
 }
 
 func lookup(id string) (meldingstype, bool) {
