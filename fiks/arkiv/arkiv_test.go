@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -403,8 +404,14 @@ func TestHundredMiBAttachment(t *testing.T) {
 	r, _ := src()
 	_, err := io.Copy(want, r)
 	require.NoError(t, err)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
 	k, err := c.Arkiver(ctx, journalpost("stor", "plan.pdf"), &arkiv.SendOptions{Vedlegg: []fiksio.Fil{{Navn: "plan.pdf", Open: src}}})
 	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	// Everything in this process (client, fake FIKS IO, reference archive) together.
+	t.Logf("100 MiB filed: %d MiB allocated in all, heap in use %d MiB", (after.TotalAlloc-before.TotalAlloc)>>20, after.HeapInuse>>20)
 	doc := e.arkiv.Journalposter()[0].Dokumenter[0]
 	assert.Equal(t, int64(size), doc.Size)
 	assert.Equal(t, hex.EncodeToString(want.Sum(nil)), doc.SHA256)
