@@ -32,30 +32,14 @@ import (
 )
 
 var (
-	brokerOnce   sync.Once
-	sharedBroker *fiksiotest.Broker
-	brokerErr    error
-
 	fagsystemID = fiksiotest.NewIdentity("Testkommune fagsystem", "910000001")
 	arkivID     = fiksiotest.NewIdentity("Testkommune arkiv", "910000002")
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if sharedBroker != nil {
-		sharedBroker.Stop()
-	}
+	fiksiotest.StopSharedBroker()
 	os.Exit(code)
-}
-
-func broker(t testing.TB) *fiksiotest.Broker {
-	t.Helper()
-	brokerOnce.Do(func() { sharedBroker, brokerErr = fiksiotest.StartBroker() })
-	if errors.Is(brokerErr, fiksiotest.ErrNoBroker) && os.Getenv("CI") != "true" {
-		t.Skipf("%v: apt-get install rabbitmq-server to run the Fiks Arkiv tests", brokerErr)
-	}
-	require.NoError(t, brokerErr)
-	return sharedBroker
 }
 
 // env is a case system and the reference archive, each with its konto, on one fake FIKS
@@ -79,7 +63,7 @@ func newEnv(t *testing.T, before func(context.Context, *arkiv.Request) error) *e
 	t.Helper()
 	fx := fikstest.NewFixture(t, "910000001")
 	arkivFx := fx.Another(t, "910000002")
-	fake := fiksiotest.NewServer(t, fiksiotest.Options{Maskinporten: fx.Maskinporten, Broker: broker(t)})
+	fake := fiksiotest.NewServer(t, fiksiotest.Options{Maskinporten: fx.Maskinporten, Broker: fiksiotest.SharedBroker(t)})
 	fake.AddIntegrasjon(fx.Integrasjon)
 	fake.AddIntegrasjon(arkivFx.Integrasjon)
 	e := &env{fake: fake, fx: fx, arkivFx: arkivFx, kontoFagsystem: uuid.NewString(), kontoArkiv: uuid.NewString()}

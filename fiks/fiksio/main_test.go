@@ -20,34 +20,17 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// One RabbitMQ node for the whole test binary (its boot takes 5-20 s), started by the
-// first test that needs it.
-var (
-	brokerOnce   sync.Once
-	sharedBroker *fiksiotest.Broker
-	brokerErr    error
-)
-
 func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) != "" {
 		os.Exit(childMain())
 	}
 	code := m.Run()
-	if sharedBroker != nil {
-		sharedBroker.Stop()
-	}
+	fiksiotest.StopSharedBroker()
 	os.Exit(code)
 }
 
-func broker(t testing.TB) *fiksiotest.Broker {
-	t.Helper()
-	brokerOnce.Do(func() { sharedBroker, brokerErr = fiksiotest.StartBroker() })
-	if errors.Is(brokerErr, fiksiotest.ErrNoBroker) && os.Getenv("CI") != "true" {
-		t.Skipf("%v: apt-get install rabbitmq-server to run the FIKS IO broker tests", brokerErr)
-	}
-	require.NoError(t, brokerErr)
-	return sharedBroker
-}
+// broker is the test binary's one RabbitMQ node.
+func broker(t testing.TB) *fiksiotest.Broker { return fiksiotest.SharedBroker(t) }
 
 // env is a fagsystem (A) and an arkiv (B), each with its konto and integrasjon, on one
 // fake FIKS IO over the shared broker.

@@ -2,7 +2,6 @@ package fiksarkiv
 
 import (
 	"fmt"
-	"strconv"
 
 	"github.com/beevik/etree"
 
@@ -214,10 +213,8 @@ type RegistreringHentResultat struct {
 // hits in full.
 type Sokeresultat struct {
 	header
-	System            string
-	Take, Skip, Count int
-	Resultattype      string
-	Resultater        []ResultatUtvidet
+	Side
+	Resultater []ResultatUtvidet
 }
 
 // ResultatUtvidet is one hit in full: one of the three set.
@@ -281,11 +278,7 @@ func (s *Sokeresultat) Melding() (*Melding, error) {
 	}
 	doc, root, b := newDoc("sokeresultat/utvidet", v)
 	root.CreateAttr("xmlns:as", Namespace("arkivstruktur", v))
-	b.text(root, "system", s.System)
-	root.CreateElement("take").SetText(strconv.Itoa(s.Take))
-	root.CreateElement("skip").SetText(strconv.Itoa(s.Skip))
-	root.CreateElement("count").SetText(strconv.Itoa(s.Count))
-	root.CreateElement("resultattype").SetText(s.Resultattype)
+	b.side(root, &s.Side)
 	list := root.CreateElement("resultatListe")
 	for i := range s.Resultater {
 		r := &s.Resultater[i]
@@ -596,17 +589,10 @@ func (m *Melding) Sokeresultat() (*Sokeresultat, error) {
 	s := &Sokeresultat{header: header{Versjon: m.versjon}}
 	for _, c := range m.doc.Root().ChildElements() {
 		p := "/sokeresultat/" + c.Tag
+		if r.sideField(p, c, &s.Side) {
+			continue
+		}
 		switch c.Tag {
-		case "system":
-			s.System = c.Text()
-		case "take":
-			s.Take = r.int(p, c)
-		case "skip":
-			s.Skip = r.int(p, c)
-		case "count":
-			s.Count = r.int(p, c)
-		case "resultattype":
-			s.Resultattype = c.Text()
 		case "resultatListe":
 			for _, rc := range c.ChildElements() {
 				if rc.Tag != "resultat" {

@@ -130,7 +130,7 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 			grad := &fiksarkiv.GraderingMinimum{Grad: fiksarkiv.Kode{Kode: "B"}, Graderingsdato: noark5.Tid(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), GradertAv: "Kari"}
 			dok := fiksarkiv.DokumentbeskrivelseMinimum{SystemID: "66666666-6666-4666-8666-666666666666", Dokumenttype: fiksarkiv.Kode{Kode: "VEDTAK"}, Dokumentstatus: fiksarkiv.Kode{Kode: "F"}, Tittel: "Vedtak",
 				Dokumentobjekt: []fiksarkiv.DokumentobjektMinimum{{SystemID: "77777777-7777-4777-8777-777777777777", Versjonsnummer: 1, Variantformat: fiksarkiv.Kode{Kode: "A"}, Format: fiksarkiv.Kode{Kode: "RA-PDF"}, ReferanseDokumentfil: "vedtak.pdf", Filstoerrelse: 1234}}}
-			r := &fiksarkiv.SokeresultatMinimum{System: "arkiv", Take: 10, Count: 6, Resultattype: fiksarkiv.ResultattypeSaksmappe, Resultater: []fiksarkiv.ResultatMinimum{
+			r := &fiksarkiv.SokeresultatMinimum{Side: fiksarkiv.Side{System: "arkiv", Take: 10, Count: 6, Resultattype: fiksarkiv.ResultattypeSaksmappe}, Resultater: []fiksarkiv.ResultatMinimum{
 				{Mappe: &fiksarkiv.MappeMinimum{SystemID: "11111111-1111-4111-8111-111111111111", MappeID: "2026/17", Tittel: "Byggesak", Skjerming: skj, Gradering: grad,
 					Klassifikasjon:          []fiksarkiv.KlassifikasjonMinimum{{KlassifikasjonssystemID: "GBNR", SystemTittel: "Gnr/bnr", KlasseID: "12/34", ErSkjermet: &ja}},
 					ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "byggsak", Noekkel: "42"}, Saksmappe: sm}},
@@ -146,7 +146,7 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 			return r
 		}},
 		{"innsyn.sok.resultat.noekler", fiksarkiv.TypeSokResultatNoekler, func(v string) fiksarkiv.Payload {
-			r := &fiksarkiv.SokeresultatNoekler{System: "arkiv", Take: 10, Count: 3, Resultattype: fiksarkiv.ResultattypeJournalpost, Resultater: []fiksarkiv.ResultatNoekler{
+			r := &fiksarkiv.SokeresultatNoekler{Side: fiksarkiv.Side{System: "arkiv", Take: 10, Count: 3, Resultattype: fiksarkiv.ResultattypeJournalpost}, Resultater: []fiksarkiv.ResultatNoekler{
 				{Kind: "saksmappe", SystemID: "11111111-1111-4111-8111-111111111111", MappeID: "2026/17", Saksnummer: &fiksarkiv.Saksnummer{Saksaar: 2026, Sakssekvensnummer: 17}},
 				{Kind: "journalpost", SystemID: "33333333-3333-4333-8333-333333333333", ReferanseEksternNoekkel: &fiksarkiv.EksternNoekkel{Fagsystem: "byggsak", Noekkel: "jp"}, Journalaar: ptr(2026), Journalsekvensnummer: ptr(9), Journalpostnummer: ptr(1)},
 				{Kind: "dokumentbeskrivelse", SystemID: "66666666-6666-4666-8666-666666666666"},
@@ -166,7 +166,7 @@ func TestTypedMessagesValidInBothVersions(t *testing.T) {
 		}},
 		{"innsyn.sok.resultat.utvidet", fiksarkiv.TypeSokResultatUtvidet, func(v string) fiksarkiv.Payload {
 			d := arkivJournalpost(dato, false).Dokumentbeskrivelse[0]
-			s := &fiksarkiv.Sokeresultat{System: "arkiv", Take: 10, Count: 4, Resultattype: fiksarkiv.ResultattypeJournalpostMedSaksmappe, Resultater: []fiksarkiv.ResultatUtvidet{
+			s := &fiksarkiv.Sokeresultat{Side: fiksarkiv.Side{System: "arkiv", Take: 10, Count: 4, Resultattype: fiksarkiv.ResultattypeJournalpostMedSaksmappe}, Resultater: []fiksarkiv.ResultatUtvidet{
 				{Mappe: arkivMappe(dato)}, {Registrering: arkivJournalpost(dato, true)}, {Registrering: &fiksarkiv.ArkivRegistrering{SystemID: "88888888-8888-4888-8888-888888888888",
 					OpprettetDato: noark5.Tid(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), OpprettetAv: "x", ArkivertDato: tidp(), ArkivertAv: "x", Tittel: "Notat"}},
 				{Dokumentbeskrivelse: &d}}}

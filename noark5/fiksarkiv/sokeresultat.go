@@ -19,14 +19,47 @@ const (
 	ResultattypeDokumentbeskrivelse     = "dokumentbeskrivelse"
 )
 
-// SokeresultatMinimum is the payload of innsyn.sok.resultat.minimum (resultat.xml): a page
-// of hits with their main fields. Count is the number of hits in all.
-type SokeresultatMinimum struct {
-	header
+// Side is what every search result says about itself: the system, the page (Take,
+// Skip), the number of hits in all (Count) and their kind (Resultattype...).
+type Side struct {
 	System            string
 	Take, Skip, Count int
 	Resultattype      string
-	Resultater        []ResultatMinimum
+}
+
+func (b *builder) side(root *etree.Element, s *Side) {
+	b.text(root, "system", s.System)
+	root.CreateElement("take").SetText(strconv.Itoa(s.Take))
+	root.CreateElement("skip").SetText(strconv.Itoa(s.Skip))
+	root.CreateElement("count").SetText(strconv.Itoa(s.Count))
+	root.CreateElement("resultattype").SetText(s.Resultattype)
+}
+
+// sideField reads one of a result's page fields; false when c is none of them.
+func (r *reader) sideField(p string, c *etree.Element, s *Side) bool {
+	switch c.Tag {
+	case "system":
+		s.System = c.Text()
+	case "take":
+		s.Take = r.int(p, c)
+	case "skip":
+		s.Skip = r.int(p, c)
+	case "count":
+		s.Count = r.int(p, c)
+	case "resultattype":
+		s.Resultattype = c.Text()
+	default:
+		return false
+	}
+	return true
+}
+
+// SokeresultatMinimum is the payload of innsyn.sok.resultat.minimum (resultat.xml): a page
+// of hits with their main fields.
+type SokeresultatMinimum struct {
+	header
+	Side
+	Resultater []ResultatMinimum
 }
 
 // ResultatMinimum is one hit: a mappe (Mappe.Saksmappe set: a saksmappe), a registrering
@@ -168,11 +201,7 @@ func (s *SokeresultatMinimum) Melding() (*Melding, error) {
 	}
 	doc, root, b := newDoc("sokeresultat/minimum", v)
 	root.CreateAttr("xmlns:as", Namespace("arkivstruktur/minimum", v))
-	b.text(root, "system", s.System)
-	root.CreateElement("take").SetText(strconv.Itoa(s.Take))
-	root.CreateElement("skip").SetText(strconv.Itoa(s.Skip))
-	root.CreateElement("count").SetText(strconv.Itoa(s.Count))
-	root.CreateElement("resultattype").SetText(s.Resultattype)
+	b.side(root, &s.Side)
 	list := root.CreateElement("resultatListe")
 	for i := range s.Resultater {
 		r := &s.Resultater[i]
@@ -335,17 +364,10 @@ func (m *Melding) SokeresultatMinimum() (*SokeresultatMinimum, error) {
 	s := &SokeresultatMinimum{header: header{Versjon: m.versjon}}
 	for _, c := range m.doc.Root().ChildElements() {
 		p := "/sokeresultatMinimum/" + c.Tag
+		if r.sideField(p, c, &s.Side) {
+			continue
+		}
 		switch c.Tag {
-		case "system":
-			s.System = c.Text()
-		case "take":
-			s.Take = r.int(p, c)
-		case "skip":
-			s.Skip = r.int(p, c)
-		case "count":
-			s.Count = r.int(p, c)
-		case "resultattype":
-			s.Resultattype = c.Text()
 		case "resultatListe":
 			for _, rc := range c.ChildElements() {
 				if rc.Tag != "resultatMinimum" {
@@ -630,10 +652,8 @@ func (r *reader) dokumentbeskrivelseMinimum(path string, e *etree.Element) *Doku
 // of hits with their keys only.
 type SokeresultatNoekler struct {
 	header
-	System            string
-	Take, Skip, Count int
-	Resultattype      string
-	Resultater        []ResultatNoekler
+	Side
+	Resultater []ResultatNoekler
 }
 
 // ResultatNoekler is the keys of one hit. Kind is mappe, saksmappe, registrering,
@@ -675,11 +695,7 @@ func (s *SokeresultatNoekler) Melding() (*Melding, error) {
 	}
 	doc, root, b := newDoc("sokeresultat/noekler", v)
 	root.CreateAttr("xmlns:as", Namespace("arkivstruktur/noekler", v))
-	b.text(root, "system", s.System)
-	root.CreateElement("take").SetText(strconv.Itoa(s.Take))
-	root.CreateElement("skip").SetText(strconv.Itoa(s.Skip))
-	root.CreateElement("count").SetText(strconv.Itoa(s.Count))
-	root.CreateElement("resultattype").SetText(s.Resultattype)
+	b.side(root, &s.Side)
 	list := root.CreateElement("resultatListe")
 	for _, r := range s.Resultater {
 		e := list.CreateElement("resultatNoekler").CreateElement(r.Kind)
@@ -714,17 +730,10 @@ func (m *Melding) SokeresultatNoekler() (*SokeresultatNoekler, error) {
 	s := &SokeresultatNoekler{header: header{Versjon: m.versjon}}
 	for _, c := range m.doc.Root().ChildElements() {
 		p := "/sokeresultatNoekler/" + c.Tag
+		if r.sideField(p, c, &s.Side) {
+			continue
+		}
 		switch c.Tag {
-		case "system":
-			s.System = c.Text()
-		case "take":
-			s.Take = r.int(p, c)
-		case "skip":
-			s.Skip = r.int(p, c)
-		case "count":
-			s.Count = r.int(p, c)
-		case "resultattype":
-			s.Resultattype = c.Text()
 		case "resultatListe":
 			for _, rc := range c.ChildElements() {
 				if rc.Tag != "resultatNoekler" {

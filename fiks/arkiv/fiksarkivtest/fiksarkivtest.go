@@ -561,14 +561,14 @@ func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (fi
 	}
 	switch def.Responstype {
 	case fiksarkiv.ResponstypeUtvidet:
-		res := &fiksarkiv.Sokeresultat{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
+		res := &fiksarkiv.Sokeresultat{Side: fiksarkiv.Side{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}}
 		for _, m := range page {
 			res.Resultater = append(res.Resultater, fiksarkiv.ResultatUtvidet{Mappe: a.arkivMappe(m)})
 		}
 		res.Versjon = s.Versjon
 		return res, nil
 	case fiksarkiv.ResponstypeNoekler:
-		res := &fiksarkiv.SokeresultatNoekler{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
+		res := &fiksarkiv.SokeresultatNoekler{Side: fiksarkiv.Side{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}}
 		for _, m := range page {
 			n := m.Saksnummer
 			res.Resultater = append(res.Resultater, fiksarkiv.ResultatNoekler{Kind: "saksmappe", SystemID: m.SystemID, MappeID: n.String(),
@@ -577,7 +577,7 @@ func (a *Arkiv) Sok(ctx context.Context, r *arkiv.Request, s *fiksarkiv.Sok) (fi
 		res.Versjon = s.Versjon
 		return res, nil
 	}
-	res := &fiksarkiv.SokeresultatMinimum{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}
+	res := &fiksarkiv.SokeresultatMinimum{Side: fiksarkiv.Side{System: s.System, Take: s.Take, Skip: s.Skip, Count: len(hits), Resultattype: resultattype}}
 	for _, m := range page {
 		res.Resultater = append(res.Resultater, fiksarkiv.ResultatMinimum{Mappe: &fiksarkiv.MappeMinimum{SystemID: m.SystemID, MappeID: m.Saksnummer.String(),
 			Tittel: m.Tittel, ReferanseEksternNoekkel: m.EksternNoekkel, Saksmappe: &fiksarkiv.SaksmappeMinimum{Saksaar: m.Saksnummer.Saksaar,

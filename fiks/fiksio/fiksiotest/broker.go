@@ -55,6 +55,35 @@ func RequireBroker(t testing.TB) *Broker {
 	return b
 }
 
+// One broker per test binary for SharedBroker.
+var (
+	sharedOnce   sync.Once
+	sharedBroker *Broker
+	sharedErr    error
+)
+
+// SharedBroker is one Broker for all the tests of a test binary that ask for it (a node
+// takes 5-20 s to start), started by the first. Without rabbitmq-server it skips or
+// fails as RequireBroker does. Call StopSharedBroker from TestMain after m.Run.
+func SharedBroker(t testing.TB) *Broker {
+	t.Helper()
+	sharedOnce.Do(func() { sharedBroker, sharedErr = StartBroker() })
+	if errors.Is(sharedErr, ErrNoBroker) && os.Getenv("CI") != "true" {
+		t.Skipf("%v: apt-get install rabbitmq-server to run the FIKS IO broker tests", sharedErr)
+	}
+	if sharedErr != nil {
+		t.Fatal(sharedErr)
+	}
+	return sharedBroker
+}
+
+// StopSharedBroker stops the broker SharedBroker started, if it did.
+func StopSharedBroker() {
+	if sharedBroker != nil {
+		sharedBroker.Stop()
+	}
+}
+
 // StartBroker starts a private RabbitMQ node and waits until it accepts AMQP connections
 // (about 5-20 s). Call Stop when done.
 func StartBroker() (*Broker, error) {

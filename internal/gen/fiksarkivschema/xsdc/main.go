@@ -94,7 +94,9 @@ func occurs(e *etree.Element) (int, int) {
 	return min, max
 }
 
-func xs(e *etree.Element, tag string) bool { return e.Space != "" && e.Tag == tag && e.NamespaceURI() == xsNS }
+func xs(e *etree.Element, tag string) bool {
+	return e.Space != "" && e.Tag == tag && e.NamespaceURI() == xsNS
+}
 
 func (c *compiler) file(path string) {
 	doc := etree.NewDocument()
@@ -414,4 +416,3 @@ func sorted[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
-
