@@ -81,7 +81,7 @@ func allowed(p, imp string) (bool, string) {
 	switch {
 	case under(imp, "internal/gen"):
 		family := strings.SplitN(strings.TrimPrefix(imp, "internal/gen/"), "/", 2)[0]
-		owner := map[string]string{"svarut": "svarut", "einnsyn": "einnsyn", "noark5schema": "noark5", "fiksio": "fiks/fiksio", "fiksarkivschema": "noark5/fiksarkiv"}[family]
+		owner := map[string]string{"svarut": "svarut", "einnsyn": "einnsyn", "noark5schema": "noark5", "fiksio": "fiks/fiksio", "fiksarkivschema": "noark5/fiksarkiv", "digisosschema": "fiks/digisos"}[family]
 		if under(p, "internal/gen") || p == owner || (owner != "" && under(p, owner) && !isFake(p)) {
 			return true, ""
 		}
