@@ -3,12 +3,8 @@
 // municipality reports (digisos-soker.json, typed and checked against NAV's JSON Schema
 // before anything is sent).
 //
-// This version holds the digisos-soker.json model and its validation. Receiving
-// applications (FIKS IO and SvarInn), the fagsystem API with encrypted uploads and the
-// fake are to come.
+// The fagsystem API (digisos-sak-api-v1): Ny, OppdaterStatus, SlettStatus, Filer,
+// SlettFiler, DokumentlagerSertifikat and LastOpp, the streaming upload that encrypts each
+// document to Dokumentlager as it is sent. Receiving applications (FIKS IO and SvarInn)
+// is to come. The fake is digisostest.
 package digisos
-
-import "github.com/fellesklient/fellesklient/internal/httpx"
-
-// ErrInvalidInput: the input was refused before anything was sent.
-var ErrInvalidInput = httpx.ErrInvalidInput

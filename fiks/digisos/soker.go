@@ -334,18 +334,19 @@ func (s *Soker) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// ValidationError is a digisos-soker.json that NAV's schema refuses; nothing was sent.
-type ValidationError struct {
+// SchemaError is a digisos-soker.json that NAV's schema refuses; nothing was sent. It
+// matches ErrInvalidInput.
+type SchemaError struct {
 	// Problems are the schema's findings, each with its JSON pointer.
 	Problems []string
 }
 
-func (e *ValidationError) Error() string {
+func (e *SchemaError) Error() string {
 	return "digisos: digisos-soker.json is invalid: " + strings.Join(e.Problems, "; ")
 }
 
 // Is matches ErrInvalidInput.
-func (e *ValidationError) Is(target error) bool { return target == ErrInvalidInput }
+func (e *SchemaError) Is(target error) bool { return target == ErrInvalidInput }
 
 var (
 	compileOnce sync.Once
@@ -374,7 +375,7 @@ func sokerSchema() (*jsonschema.Schema, error) {
 }
 
 // ValidateJSON checks a digisos-soker.json document against NAV's schema (draft-06, as NAV
-// validates it): the result is nil or a *ValidationError listing every problem.
+// validates it): the result is nil or a *SchemaError listing every problem.
 func ValidateJSON(b []byte) error {
 	sch, err := sokerSchema()
 	if err != nil {
@@ -382,7 +383,7 @@ func ValidateJSON(b []byte) error {
 	}
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {
-		return &ValidationError{Problems: []string{"not JSON: " + err.Error()}}
+		return &SchemaError{Problems: []string{"not JSON: " + err.Error()}}
 	}
 	err = sch.Validate(doc)
 	if err == nil {
@@ -408,7 +409,7 @@ func ValidateJSON(b []byte) error {
 		}
 	}
 	walk(ve)
-	return &ValidationError{Problems: problems}
+	return &SchemaError{Problems: problems}
 }
 
 // sameType keeps, of a oneOf's failed branches (one per hendelse or filreferanse type),
@@ -442,7 +443,7 @@ func failsOnType(e *jsonschema.ValidationError, typeAt string) bool {
 func (s *Soker) Validate() error {
 	b, err := json.Marshal(s)
 	if err != nil {
-		return &ValidationError{Problems: []string{err.Error()}}
+		return &SchemaError{Problems: []string{err.Error()}}
 	}
 	return ValidateJSON(b)
 }

@@ -75,7 +75,7 @@ func TestBuildEveryHendelse(t *testing.T) {
 		&digisos.VedtakFattet{Base: digisos.At(now), Vedtaksfil: digisos.Vedtaksfil{Referanse: digisos.Dokumentlager("ikke-en-uuid")}},
 	}}
 	err = bad.Validate()
-	var ve *digisos.ValidationError
+	var ve *digisos.SchemaError
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, digisos.ErrInvalidInput)
 	joined := strings.Join(ve.Problems, "\n")

@@ -15,6 +15,7 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/digisos"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
@@ -98,6 +99,12 @@ func TestHugeBodies(t *testing.T) {
 			c, err := fiksio.New(fiksio.Options{BaseURL: base, Credentials: creds})
 			require.NoError(t, err)
 			_, err = c.Konto(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12")
+			return err
+		}},
+		{"digisos filer", `[{"filnavn":"`, true, func(base string) error {
+			c, err := digisos.New(digisos.Options{BaseURL: base, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a15"})
+			require.NoError(t, err)
+			_, err = c.Filer(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12")
 			return err
 		}},
 		{"svarut status", `[{"forsendelseId":"`, false, func(base string) error {

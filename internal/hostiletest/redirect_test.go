@@ -24,6 +24,7 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/digisos"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
@@ -111,6 +112,12 @@ func scenarios(t *testing.T) []scenario {
 		return m
 	}
 	cert := selfSignedCert(t, key)
+	digisosClient := func(t *testing.T, base string, hc *http.Client) *digisos.Client {
+		c, err := digisos.New(digisos.Options{BaseURL: base, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a15",
+			HTTPClient: hc, MaxAttempts: 1})
+		require.NoError(t, err)
+		return c
+	}
 	fiksioClient := func(t *testing.T, base string, hc *http.Client) *fiksio.Client {
 		c, err := fiksio.New(fiksio.Options{BaseURL: base, Credentials: creds, KontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12",
 			Signer: key, SignerCertificates: []*x509.Certificate{cert}, HTTPClient: hc, MaxAttempts: 1})
@@ -162,6 +169,20 @@ func scenarios(t *testing.T) []scenario {
 			_, err := fiksioClient(t, base, hc).Send(ctx, &fiksio.Melding{MottakerKontoID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13",
 				Meldingstype: "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett", MottakerSertifikat: cert,
 				Filer: []fiksio.Fil{fiksio.Bytes("arkivmelding.xml", []byte("<arkivmelding>the document body</arkivmelding>"))}})
+			return err
+		}},
+		{"digisos ny", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := digisosClient(t, base, hc).Ny(ctx, fnr)
+			return err
+		}},
+		{"digisos status", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			return digisosClient(t, base, hc).OppdaterStatus(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a14", &digisos.Soker{
+				Avsender:  digisos.Avsender{Systemnavn: "s", Systemversjon: "1"},
+				Hendelser: []digisos.Hendelse{&digisos.SoknadsStatus{Base: digisos.At(time.Now()), Status: digisos.SoknadMottatt}}})
+		}},
+		{"digisos upload", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := digisosClient(t, base, hc).LastOpp(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a14",
+				digisos.Fil{Filnavn: "vedtak.pdf", Mimetype: "application/pdf", Data: []byte("the document body")})
 			return err
 		}},
 		{"fiksio upload key", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {

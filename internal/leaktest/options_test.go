@@ -16,6 +16,7 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/arkiv"
+	"github.com/fellesklient/fellesklient/fiks/digisos"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
@@ -61,6 +62,7 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 		"einnsyn.Client":       must(einnsyn.New(einnsyn.Options{APIKey: "secret_apikey-hemmelig"})),
 		"fiksio.Client":        fioClient,
 		"arkiv.Client":         must(arkiv.New(arkiv.Options{FIKSIO: fioClient, Arkiv: "a"})),
+		"digisos.Client":       must(digisos.New(digisos.Options{Environment: fiks.Test, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"})),
 	}
 	// Data-model values marshal their data with encoding/json (that is what they are
 	// for); printing and slog must still mask what they hold.
@@ -83,6 +85,7 @@ func TestOptionsNeverPrintSecrets(t *testing.T) {
 			Headere: map[string]string{"x": "13097248022"}, Filer: []fiksio.Fil{fiksio.Bytes("a.txt", []byte("13097248022"))}},
 		"struct holding them": struct{ A, B, C any }{tok, creds, krKey},
 		"arkiv.Options":       arkiv.Options{FIKSIO: fioClient, Arkiv: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"},
+		"digisos.Options":     digisos.Options{Environment: fiks.Test, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"},
 		"fiksarkiv.Korrespondansepart": fiksarkiv.Korrespondansepart{KorrespondansepartNavn: "Kari", Personid: "13097248022",
 			DeresReferanse: "fnr 13097248022"},
 		"fiksarkiv.Part":         fiksarkiv.Part{PartNavn: "Kari", PersonID: "13097248022"},
@@ -153,6 +156,8 @@ func pointerTo(v any) any {
 	case fiksio.Melding:
 		return &v
 	case arkiv.Options:
+		return &v
+	case digisos.Options:
 		return &v
 	case fiksarkiv.Korrespondansepart:
 		return &v

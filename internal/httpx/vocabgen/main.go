@@ -23,6 +23,7 @@ var clients = []struct {
 }{
 	{"einnsyn", true, ""},
 	{"fiks", false, ""},
+	{"digisos", true, "fiks/digisos"},
 	{"fiksio", true, "fiks/fiksio"},
 	{"folkeregister", false, ""},
 	{"maskinporten", false, ""},
