@@ -27,6 +27,9 @@
 //	fellesklient fiksarkiv validate [--json] FILE...
 //	fellesklient fiksarkiv arkiver --fra KONTO --til KONTO --signer-key KEY [--konto-key KEY] [--klient-melding-id ID] [--json] FILE [VEDLEGG...]
 //	fellesklient fiksarkiv sok --fra KONTO --til KONTO --signer-key KEY [--out FILE] [--json] SOK.xml
+//	fellesklient digisos status --fiks-org ORG-ID --digisos-id ID [--json] FILE.json
+//	fellesklient digisos upload --fiks-org ORG-ID --digisos-id ID [--json] FILE...
+//	fellesklient digisos ny --fiks-org ORG-ID --soker-fnr FNR [--json]
 //	fellesklient svarinn receive --dir DIR --key FILE   (SVARINN_BRUKER, SVARINN_PASSORD)
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
@@ -116,6 +119,11 @@ func commands() *command {
 			{name: "validate", summary: "validate Fiks Arkiv payloads against their XSD (exit 1 when any is invalid)", run: runFiksarkivValidate},
 			{name: "arkiver", summary: "file an arkivmelding with its files and print the archive's kvittering", run: runFiksarkivArkiver},
 			{name: "sok", summary: "search the archive and write the result", run: runFiksarkivSok},
+		}},
+		{name: "digisos", summary: "Fiks Digisos: report case status to nav.no, upload documents, create cases", subs: []*command{
+			{name: "status", summary: "replace a case's status with a digisos-soker.json (checked first; exit 1 when invalid)", run: runDigisosStatus},
+			{name: "upload", summary: "upload files encrypted to Dokumentlager and print their DokumentInfo", run: runDigisosUpload},
+			{name: "ny", summary: "create a case for a paper application and print its DigisosId", run: runDigisosNy},
 		}},
 		{name: "svarinn", summary: "receive with SvarInn", subs: []*command{
 			{name: "receive", summary: "receive, decrypt and store every waiting forsendelse, then acknowledge it", run: runSvarinnReceive},
