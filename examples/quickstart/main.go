@@ -29,6 +29,8 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks/arkiv"
 	"github.com/fellesklient/fellesklient/fiks/arkiv/fiksarkivtest"
+	"github.com/fellesklient/fellesklient/fiks/digisos"
+	"github.com/fellesklient/fellesklient/fiks/digisos/digisostest"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
@@ -186,6 +188,13 @@ func run(w io.Writer) error {
 		return err
 	}
 
+	// 10. DigiSos: the social services case system uploads a decision letter encrypted to
+	// Fiks Dokumentlager and reports vedtakFattet referencing it, which NAV's schema checks
+	// before it is sent.
+	if err := reportToNAV(ctx, w, fx, kari); err != nil {
+		return err
+	}
+
 	// What a configuration error looks like: a scope the client does not have.
 	_, err = fx.Client.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
 	var mpErr *maskinporten.Error
@@ -279,6 +288,55 @@ func archiveAndPublish(ctx context.Context, w io.Writer) (*arkivmelding.Arkivmel
 			jp.OffentligTittel, jp.Saksmappe.Object.OffentligTittel, jp.Korrespondansepart[0].Object.KorrespondansepartNavn)
 	}
 	return arkivert, nil
+}
+
+// reportToNAV creates a DigiSos case for a paper application, uploads the decision letter
+// and reports the decision, through the Fiks Digisos fake.
+func reportToNAV(ctx context.Context, w io.Writer, fx *fikstest.Fixture, soker string) error {
+	fake := digisostest.NewServer(nil, digisostest.Options{Maskinporten: fx.Maskinporten})
+	defer fake.Close()
+	fake.AddIntegrasjon(fx.Integrasjon)
+	org := uuid.NewString()
+	fake.AddOrg(org)
+	c, err := digisos.New(digisos.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), Credentials: fx.Credentials, FiksOrgID: org})
+	if err != nil {
+		return err
+	}
+	fnr, err := ident.ParseFoedselsnummer(soker)
+	if err != nil {
+		return err
+	}
+	id, err := c.Ny(ctx, fnr)
+	if err != nil {
+		return err
+	}
+	brev := []byte("%PDF-1.7\nVedtak: Du får økonomisk sosialhjelp til livsopphold for desember.\n")
+	filer, err := c.LastOpp(ctx, id, digisos.Fil{Filnavn: "vedtak-sosialhjelp.pdf", Mimetype: "application/pdf", Data: brev})
+	if err != nil {
+		return err
+	}
+	t := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	status := &digisos.Soker{Avsender: digisos.Avsender{Systemnavn: "Sosialsystemet", Systemversjon: "1.0.0"}, Hendelser: []digisos.Hendelse{
+		&digisos.SoknadsStatus{Base: digisos.At(t), Status: digisos.SoknadMottatt},
+		&digisos.SaksStatus{Base: digisos.At(t), Referanse: "sak-1", Tittel: "Livsopphold", Status: digisos.SakUnderBehandling},
+		&digisos.VedtakFattet{Base: digisos.At(t.Add(2 * time.Hour)), Saksreferanse: "sak-1", Utfall: digisos.Innvilget,
+			Vedtaksfil: digisos.Vedtaksfil{Referanse: filer[0].Referanse()}},
+		&digisos.SoknadsStatus{Base: digisos.At(t.Add(2 * time.Hour)), Status: digisos.SoknadFerdigbehandlet},
+	}}
+	if err := c.OppdaterStatus(ctx, id, status); err != nil {
+		return err
+	}
+	bad := *status
+	bad.Avsender.Systemversjon = ""
+	err = c.OppdaterStatus(ctx, id, &bad)
+	var se *digisos.SchemaError
+	if !errors.As(err, &se) {
+		return fmt.Errorf("expected NAV's schema to refuse a status without systemversjon, got %v", err)
+	}
+	sak := fake.Sak(id)
+	fmt.Fprintf(w, "10. DigiSos: case %s for %v; %s uploaded encrypted (%d bytes); vedtakFattet reported (%d status version(s) at Fiks); a status without systemversjon was refused before sending: %s\n",
+		id[:8], fnr, filer[0].Filnavn, filer[0].Storrelse, len(sak.Historikk), se.Problems[0])
+	return nil
 }
 
 // fiksArkivmelding is the decision as Fiks Arkiv's arkivmelding (V2): the saksmappe and

@@ -23,6 +23,7 @@ func TestQuickstart(t *testing.T) {
 		"7. Noark 5: archived saksmappe 2026/42 with journalpost 2026/1234 as an arkivmelding",
 		`the public finds "Vedtak om barnehageplass" in "Barnehageopptak 2026", to "Skjermet"`,
 		"9. Fiks Arkiv over FIKS IO: Barnehagesystem filed the decision in Arkivkommune arkiv; kvittering: saksnummer 2026/1, journalpost 2026/1 nr. 1 in the case, 1 document(s)",
+		"vedtakFattet reported (1 status version(s) at Fiks); a status without systemversjon was refused before sending",
 		"MP-200", "quickstart: ok"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
