@@ -587,39 +587,21 @@ func (m *Melding) Sokeresultat() (*Sokeresultat, error) {
 	}
 	r := &reader{}
 	s := &Sokeresultat{header: header{Versjon: m.versjon}}
-	for _, c := range m.doc.Root().ChildElements() {
-		p := "/sokeresultat/" + c.Tag
-		if r.sideField(p, c, &s.Side) {
-			continue
-		}
-		switch c.Tag {
-		case "resultatListe":
-			for _, rc := range c.ChildElements() {
-				if rc.Tag != "resultat" {
-					r.unknown(p, rc)
-					continue
-				}
-				for _, item := range rc.ChildElements() {
-					ip := p + "/resultat/" + item.Tag
-					var res ResultatUtvidet
-					switch item.Tag {
-					case "mappe", "saksmappe":
-						res.Mappe = r.arkivMappe(ip, item, item.Tag == "saksmappe")
-					case "registrering", "journalpost", "journalpostMedSaksmappe":
-						res.Registrering = r.arkivRegistrering(ip, item, item.Tag)
-					case "dokumentbeskrivelse":
-						res.Dokumentbeskrivelse = r.arkivDokumentbeskrivelse(ip, item)
-					default:
-						r.unknown(p+"/resultat", item)
-						continue
-					}
-					s.Resultater = append(s.Resultater, res)
-				}
-			}
+	m.readResults(r, "sokeresultat", "resultat", &s.Side, func(ip string, item *etree.Element) bool {
+		var res ResultatUtvidet
+		switch item.Tag {
+		case "mappe", "saksmappe":
+			res.Mappe = r.arkivMappe(ip, item, item.Tag == "saksmappe")
+		case "registrering", "journalpost", "journalpostMedSaksmappe":
+			res.Registrering = r.arkivRegistrering(ip, item, item.Tag)
+		case "dokumentbeskrivelse":
+			res.Dokumentbeskrivelse = r.arkivDokumentbeskrivelse(ip, item)
 		default:
-			r.unknown("/sokeresultat", c)
+			return false
 		}
-	}
+		s.Resultater = append(s.Resultater, res)
+		return true
+	})
 	s.Ukjent = r.ukjent
 	return s, r.err
 }

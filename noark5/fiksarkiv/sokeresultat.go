@@ -362,39 +362,21 @@ func (m *Melding) SokeresultatMinimum() (*SokeresultatMinimum, error) {
 	}
 	r := &reader{}
 	s := &SokeresultatMinimum{header: header{Versjon: m.versjon}}
-	for _, c := range m.doc.Root().ChildElements() {
-		p := "/sokeresultatMinimum/" + c.Tag
-		if r.sideField(p, c, &s.Side) {
-			continue
-		}
-		switch c.Tag {
-		case "resultatListe":
-			for _, rc := range c.ChildElements() {
-				if rc.Tag != "resultatMinimum" {
-					r.unknown(p, rc)
-					continue
-				}
-				for _, item := range rc.ChildElements() {
-					ip := p + "/resultatMinimum/" + item.Tag
-					var res ResultatMinimum
-					switch item.Tag {
-					case "mappe", "saksmappe":
-						res.Mappe = r.mappeMinimum(ip, item, item.Tag == "saksmappe")
-					case "registrering", "journalpost", "journalpostMedSaksmappe":
-						res.Registrering = r.registreringMinimum(ip, item, item.Tag)
-					case "dokumentbeskrivelse":
-						res.Dokumentbeskrivelse = r.dokumentbeskrivelseMinimum(ip, item)
-					default:
-						r.unknown(p+"/resultatMinimum", item)
-						continue
-					}
-					s.Resultater = append(s.Resultater, res)
-				}
-			}
+	m.readResults(r, "sokeresultatMinimum", "resultatMinimum", &s.Side, func(ip string, item *etree.Element) bool {
+		var res ResultatMinimum
+		switch item.Tag {
+		case "mappe", "saksmappe":
+			res.Mappe = r.mappeMinimum(ip, item, item.Tag == "saksmappe")
+		case "registrering", "journalpost", "journalpostMedSaksmappe":
+			res.Registrering = r.registreringMinimum(ip, item, item.Tag)
+		case "dokumentbeskrivelse":
+			res.Dokumentbeskrivelse = r.dokumentbeskrivelseMinimum(ip, item)
 		default:
-			r.unknown("/sokeresultatMinimum", c)
+			return false
 		}
-	}
+		s.Resultater = append(s.Resultater, res)
+		return true
+	})
 	s.Ukjent = r.ukjent
 	return s, r.err
 }
@@ -728,49 +710,59 @@ func (m *Melding) SokeresultatNoekler() (*SokeresultatNoekler, error) {
 	}
 	r := &reader{}
 	s := &SokeresultatNoekler{header: header{Versjon: m.versjon}}
-	for _, c := range m.doc.Root().ChildElements() {
-		p := "/sokeresultatNoekler/" + c.Tag
-		if r.sideField(p, c, &s.Side) {
-			continue
-		}
-		switch c.Tag {
-		case "resultatListe":
-			for _, rc := range c.ChildElements() {
-				if rc.Tag != "resultatNoekler" {
-					r.unknown(p, rc)
-					continue
-				}
-				for _, item := range rc.ChildElements() {
-					ip := p + "/resultatNoekler/" + item.Tag
-					res := ResultatNoekler{Kind: item.Tag}
-					for _, f := range item.ChildElements() {
-						fp := ip + "/" + f.Tag
-						switch f.Tag {
-						case "systemID":
-							res.SystemID = f.Text()
-						case "mappeID":
-							res.MappeID = f.Text()
-						case "referanseEksternNoekkel":
-							res.ReferanseEksternNoekkel = r.noekkel(fp, f)
-						case "saksnummer":
-							res.Saksnummer = r.saksnummer(fp, f)
-						case "journalaar":
-							res.Journalaar = r.intp(fp, f)
-						case "journalsekvensnummer":
-							res.Journalsekvensnummer = r.intp(fp, f)
-						case "journalpostnummer":
-							res.Journalpostnummer = r.intp(fp, f)
-						default:
-							r.unknown(ip, f)
-						}
-					}
-					s.Resultater = append(s.Resultater, res)
-				}
+	m.readResults(r, "sokeresultatNoekler", "resultatNoekler", &s.Side, func(ip string, item *etree.Element) bool {
+		res := ResultatNoekler{Kind: item.Tag}
+		for _, f := range item.ChildElements() {
+			fp := ip + "/" + f.Tag
+			switch f.Tag {
+			case "systemID":
+				res.SystemID = f.Text()
+			case "mappeID":
+				res.MappeID = f.Text()
+			case "referanseEksternNoekkel":
+				res.ReferanseEksternNoekkel = r.noekkel(fp, f)
+			case "saksnummer":
+				res.Saksnummer = r.saksnummer(fp, f)
+			case "journalaar":
+				res.Journalaar = r.intp(fp, f)
+			case "journalsekvensnummer":
+				res.Journalsekvensnummer = r.intp(fp, f)
+			case "journalpostnummer":
+				res.Journalpostnummer = r.intp(fp, f)
+			default:
+				r.unknown(ip, f)
 			}
-		default:
-			r.unknown("/sokeresultatNoekler", c)
 		}
-	}
+		s.Resultater = append(s.Resultater, res)
+		return true
+	})
 	s.Ukjent = r.ukjent
 	return s, r.err
+}
+
+// readResults reads a search result: its page fields into side, and each hit (the
+// element inside each <itemTag> of resultatListe) with item, which returns false for a
+// kind of hit it does not know.
+func (m *Melding) readResults(r *reader, root, itemTag string, side *Side, item func(path string, e *etree.Element) bool) {
+	for _, c := range m.doc.Root().ChildElements() {
+		p := "/" + root + "/" + c.Tag
+		if r.sideField(p, c, side) {
+			continue
+		}
+		if c.Tag != "resultatListe" {
+			r.unknown("/"+root, c)
+			continue
+		}
+		for _, rc := range c.ChildElements() {
+			if rc.Tag != itemTag {
+				r.unknown(p, rc)
+				continue
+			}
+			for _, it := range rc.ChildElements() {
+				if !item(p+"/"+itemTag+"/"+it.Tag, it) {
+					r.unknown(p+"/"+itemTag, it)
+				}
+			}
+		}
+	}
 }
