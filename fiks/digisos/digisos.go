@@ -5,6 +5,8 @@
 //
 // The fagsystem API (digisos-sak-api-v1): Ny, OppdaterStatus, SlettStatus, Filer,
 // SlettFiler, DokumentlagerSertifikat and LastOpp, the streaming upload that encrypts each
-// document to Dokumentlager as it is sent. Receiving applications (FIKS IO and SvarInn)
-// is to come. The fake is digisostest.
+// document to Dokumentlager as it is sent. Receiving applications: SvarInnHandler turns the
+// SvarUt fallback channel's forsendelser (recognised by forsendelseMetadata.json) into
+// *Soknad, handled once per DigisosId and eksternRef (Mottatt); the FIKS IO channel is to
+// come. The fake is digisostest.
 package digisos
