@@ -8,9 +8,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,4 +207,34 @@ func TestNyErrorHidesFoedselsnummer(t *testing.T) {
 	for _, s := range []string{err.Error(), fmt.Sprintf("%+v %#v", err, err)} {
 		assert.NotContains(t, s, "13097248022")
 	}
+}
+
+// Dropped connections: a status replace is retried (it is idempotent) and lands once; an
+// upload whose answer was lost is an unknown outcome, and listing the case's files shows
+// what arrived.
+func TestDroppedConnections(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, digisostest.Options{})
+	ctx := context.Background()
+	id := e.fake.AddSak(e.org)
+	isPost := func(suffix string) func(r *http.Request) bool {
+		return func(r *http.Request) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, suffix) }
+	}
+	e.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: isPost(id)})
+	require.NoError(t, e.c.OppdaterStatus(ctx, id, vedtak(time.Now(), digisos.Dokumentlager("12345678-9abc-def0-1234-56789abcdef0"))))
+	assert.NotEmpty(t, e.fake.Sak(id).Historikk)
+
+	e.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: isPost("/filer")})
+	_, err := e.c.LastOpp(ctx, id, digisos.Fil{Filnavn: "vedtak.pdf", Mimetype: "application/pdf", Data: []byte("%PDF")})
+	var ue *digisos.UnknownOutcomeError
+	require.ErrorAs(t, err, &ue)
+	assert.ErrorIs(t, err, digisos.ErrUnknownOutcome)
+	list, err := e.c.Filer(ctx, id)
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "the upload did arrive; the case system sees it in the list")
+
+	e.fake.InjectFault(fikstest.Fault{Drop: true, Match: isPost("/ny")})
+	_, err = e.c.Ny(ctx, ident.MustParseFoedselsnummer("13097248022"))
+	assert.Error(t, err)
+	assert.NotContains(t, err.Error(), "13097248022")
 }
