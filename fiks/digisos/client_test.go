@@ -218,7 +218,9 @@ func TestDroppedConnections(t *testing.T) {
 	ctx := context.Background()
 	id := e.fake.AddSak(e.org)
 	isPost := func(suffix string) func(r *http.Request) bool {
-		return func(r *http.Request) bool { return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, suffix) }
+		return func(r *http.Request) bool {
+			return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, suffix)
+		}
 	}
 	e.fake.InjectFault(fikstest.Fault{DropAfter: true, Match: isPost(id)})
 	require.NoError(t, e.c.OppdaterStatus(ctx, id, vedtak(time.Now(), digisos.Dokumentlager("12345678-9abc-def0-1234-56789abcdef0"))))
