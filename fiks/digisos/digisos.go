@@ -5,8 +5,9 @@
 //
 // The fagsystem API (digisos-sak-api-v1): Ny, OppdaterStatus, SlettStatus, Filer,
 // SlettFiler, DokumentlagerSertifikat and LastOpp, the streaming upload that encrypts each
-// document to Dokumentlager as it is sent. Receiving applications: SvarInnHandler turns the
-// SvarUt fallback channel's forsendelser (recognised by forsendelseMetadata.json) into
-// *Soknad, handled once per DigisosId and eksternRef (Mottatt); the FIKS IO channel is to
-// come. The fake is digisostest.
+// document to Dokumentlager as it is sent. Receiving applications: FiksIOHandler (the
+// preferred channel, protocol no.nav.digisos.fagsystem.v1, answered .mottatt.v1) and
+// SvarInnHandler (the fallback, recognised by forsendelseMetadata.json) turn deliveries
+// into *Soknad for one SoknadHandler, handled once per DigisosId and eksternRef through a
+// shared Mottatt store whichever channel brought them. The fake is digisostest.
 package digisos

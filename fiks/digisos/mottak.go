@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/svarut"
 )
 
@@ -236,4 +237,82 @@ func svarInnFiles(fil *svarut.ReceivedFile, tempDir string) ([]Dokumentfil, func
 		out = append(out, Dokumentfil{Navn: zf.Name, Size: int64(zf.UncompressedSize64), open: zf.Open})
 	}
 	return out, cleanup, nil
+}
+
+// The FIKS IO message types of protocol no.nav.digisos.fagsystem.v1.
+const (
+	TypeSoknad               = "no.nav.digisos.soknad.v1"
+	TypeEttersendelse        = "no.nav.digisos.ettersendelse.v1"
+	TypeSoknadMottatt        = "no.nav.digisos.soknad.mottatt.v1"
+	TypeEttersendelseMottatt = "no.nav.digisos.ettersendelse.mottatt.v1"
+)
+
+// FiksIOOptions tune FiksIOHandler.
+type FiksIOOptions struct {
+	// Mottatt remembers what was handled: give the same store as SvarInnHandler's, so a
+	// delivery that came both ways is handled once (default: NewMemoryMottatt).
+	Mottatt Mottatt
+	// Verify checks the container's signature (nil: the system roots).
+	Verify *fiksio.VerifyOptions
+}
+
+// FiksIOHandler turns h into a fiksio.Handler for the municipality's DigiSos konto: each
+// no.nav.digisos.soknad.v1 or .ettersendelse.v1 message becomes a *Soknad (its
+// metadata, {eksternRef, digisosId[, soknadLeveranseId]} as the meldingstype catalogue
+// defines it, is the container's JSON file that holds those fields; the other files are
+// the delivery's), handled once per Key through Mottatt, answered with the matching
+// .mottatt.v1 (no payload), and only then acknowledged by fiksio.Receive. Send the reply
+// with send (usually the receiving fiksio.Client's Send).
+func FiksIOHandler(h SoknadHandler, send func(context.Context, *fiksio.Melding) (*fiksio.SendtMelding, error), opts *FiksIOOptions) fiksio.Handler {
+	var o FiksIOOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Mottatt == nil {
+		o.Mottatt = NewMemoryMottatt()
+	}
+	return func(ctx context.Context, m *fiksio.MottattMelding) error {
+		var reply string
+		switch m.Meldingstype {
+		case TypeSoknad:
+			reply = TypeSoknadMottatt
+		case TypeEttersendelse:
+			reply = TypeEttersendelseMottatt
+		default:
+			return fmt.Errorf("digisos: %s is not a DigiSos delivery", m.Meldingstype)
+		}
+		c, err := m.Container(ctx, o.Verify)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		s := &Soknad{Kanal: KanalFiksIO, LeveranseID: m.MeldingID}
+		found := false
+		for _, f := range c.Files {
+			f := f
+			d := Dokumentfil{Navn: f.Name, Size: f.Size, open: f.Open}
+			if !found && strings.HasSuffix(strings.ToLower(f.Name), ".json") && f.Size < 64<<10 {
+				if err := readMetadata(d, s); err == nil {
+					found = true
+					continue
+				}
+			}
+			s.Filer = append(s.Filer, d)
+		}
+		if !found {
+			return fmt.Errorf("%w: no file of the message holds eksternRef and digisosId", ErrMetadata)
+		}
+		if m.Meldingstype == TypeEttersendelse && s.SoknadLeveranse == nil {
+			return fmt.Errorf("%w: an ettersendelse has soknadLeveranseId", ErrMetadata)
+		}
+		if err := handleOnce(ctx, o.Mottatt, h, s); err != nil {
+			return err
+		}
+		r := m.Reply(reply)
+		r.KlientMeldingID = uuid.NewSHA1(uuid.NameSpaceURL, []byte("digisos-mottatt:"+m.MeldingID)).String()
+		if _, err := send(ctx, r); err != nil {
+			return fiksio.Requeue(fmt.Errorf("digisos: sending %s: %w", reply, err))
+		}
+		return nil
+	}
 }
