@@ -53,22 +53,13 @@ func (d *digisosCommand) client(e *env) (*digisos.Client, error) {
 	return c, nil
 }
 
-func digisosUsage(fs *flag.FlagSet, e *env, synopsis, purpose, example string) {
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: %s\n\n%s\n\nFlags:\n", synopsis, purpose)
-		fs.PrintDefaults()
-		fmt.Fprint(e.stderr, fiksioEnvHelp)
-		fmt.Fprintf(e.stderr, "\nExample:\n  %s\n", example)
-	}
-}
-
 // runDigisosStatus: fellesklient digisos status --fiks-org ORG --digisos-id ID FILE.json
 func runDigisosStatus(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fellesklient digisos status")
 	var d digisosCommand
 	d.register(fs)
 	id := fs.String("digisos-id", "", "the case's DigisosId (required)")
-	digisosUsage(fs, e, "fellesklient digisos status --fiks-org ORG-ID --digisos-id ID [--json] FILE.json",
+	fiksioUsage(fs, e, "fellesklient digisos status --fiks-org ORG-ID --digisos-id ID [--json] FILE.json",
 		"Replace the case status nav.no shows with FILE.json (digisos-soker.json: the whole history). FILE.json is checked\nagainst NAV's schema first: when it is invalid every problem is printed, nothing is sent, and the exit code is 1.",
 		"fellesklient digisos status --fiks-org $ORG --digisos-id $SAK digisos-soker.json")
 	files, err := interspersed(fs, args)
@@ -120,7 +111,7 @@ func runDigisosUpload(ctx context.Context, e *env, args []string) error {
 	var d digisosCommand
 	d.register(fs)
 	id := fs.String("digisos-id", "", "the case's DigisosId (required)")
-	digisosUsage(fs, e, "fellesklient digisos upload --fiks-org ORG-ID --digisos-id ID [--json] FILE...",
+	fiksioUsage(fs, e, "fellesklient digisos upload --fiks-org ORG-ID --digisos-id ID [--json] FILE...",
 		"Upload files to the case, each encrypted to Fiks Dokumentlager's certificate as it is sent, and print the\nDokumentInfo list (filnavn, dokumentlagerDokumentId, storrelse) to reference from digisos-soker.json.",
 		"fellesklient digisos upload --fiks-org $ORG --digisos-id $SAK --json vedtak.pdf")
 	files, err := interspersed(fs, args)
@@ -174,7 +165,7 @@ func runDigisosNy(ctx context.Context, e *env, args []string) error {
 	var d digisosCommand
 	d.register(fs)
 	fnr := fs.String("soker-fnr", "", "the applicant's fødselsnummer (required)")
-	digisosUsage(fs, e, "fellesklient digisos ny --fiks-org ORG-ID --soker-fnr FNR [--json]",
+	fiksioUsage(fs, e, "fellesklient digisos ny --fiks-org ORG-ID --soker-fnr FNR [--json]",
 		"Create a case for an application that did not come through nav.no (a paper application) and print its DigisosId.",
 		"fellesklient digisos ny --fiks-org $ORG --soker-fnr 13097248022")
 	if err := parseFlags(fs, args); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sort"
 	"sync"
 	"time"
 
@@ -473,23 +474,44 @@ func checkVedlegg(op string, am *fiksarkiv.Arkivmelding, o *SendOptions) error {
 			names[f.Navn] = true
 		}
 	}
+	missing, unnamed := matchFiles(am, names)
+	switch {
+	case missing != nil:
+		return invalid(op, "Vedlegg", fmt.Sprintf("dokumentobjekt %q names referanseDokumentfil %q, which is not among the files", missing.Filnavn, missing.ReferanseDokumentfil), nil)
+	case unnamed != "":
+		return invalid(op, "Vedlegg", fmt.Sprintf("file %q is not named by any dokumentobjekt", unnamed), nil)
+	}
+	return nil
+}
+
+// matchFiles pairs an arkivmelding's dokumentobjekt with the files of its message (by
+// name): the first dokumentobjekt whose referanseDokumentfil is not among them, or else
+// the first file (by name) no dokumentobjekt names. Both empty: they match. The case
+// system checks this before sending, the archive on receipt.
+func matchFiles(am *fiksarkiv.Arkivmelding, files map[string]bool) (missing *fiksarkiv.Dokumentobjekt, unnamed string) {
 	used := map[string]bool{}
 	if am.Registrering != nil {
 		for _, d := range am.Registrering.Dokumentbeskrivelse {
-			for _, do := range d.Dokumentobjekt {
-				if !names[do.ReferanseDokumentfil] {
-					return invalid(op, "Vedlegg", fmt.Sprintf("dokumentobjekt %q names referanseDokumentfil %q, which is not among the files", do.Filnavn, do.ReferanseDokumentfil), nil)
+			for i := range d.Dokumentobjekt {
+				o := &d.Dokumentobjekt[i]
+				if !files[o.ReferanseDokumentfil] {
+					return o, ""
 				}
-				used[do.ReferanseDokumentfil] = true
+				used[o.ReferanseDokumentfil] = true
 			}
 		}
 	}
-	for n := range names {
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
 		if !used[n] {
-			return invalid(op, "Vedlegg", fmt.Sprintf("file %q is not named by any dokumentobjekt", n), nil)
+			return nil, n
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 // Oppdater changes a mappe, registrering or dokumentbeskrivelse

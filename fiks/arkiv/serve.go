@@ -457,21 +457,16 @@ func (s *server) dispatch(ctx context.Context, r *Request, t string) error {
 
 // checkFiles: every dokumentobjekt names a file in the message, and every file is named.
 func checkFiles(am *fiksarkiv.Arkivmelding, files map[string]*fiksio.File) error {
-	used := map[string]bool{}
-	if am.Registrering != nil {
-		for _, d := range am.Registrering.Dokumentbeskrivelse {
-			for _, o := range d.Dokumentobjekt {
-				if files[o.ReferanseDokumentfil] == nil {
-					return Fail(fiksarkiv.Ugyldigforespoersel, "referanseDokumentfil %q finnes ikke i meldingen", o.ReferanseDokumentfil)
-				}
-				used[o.ReferanseDokumentfil] = true
-			}
-		}
-	}
+	names := make(map[string]bool, len(files))
 	for n := range files {
-		if !used[n] {
-			return Fail(fiksarkiv.Ugyldigforespoersel, "Filen %q er ikke nevnt av noe dokumentobjekt", n)
-		}
+		names[n] = true
+	}
+	missing, unnamed := matchFiles(am, names)
+	switch {
+	case missing != nil:
+		return Fail(fiksarkiv.Ugyldigforespoersel, "referanseDokumentfil %q finnes ikke i meldingen", missing.ReferanseDokumentfil)
+	case unnamed != "":
+		return Fail(fiksarkiv.Ugyldigforespoersel, "Filen %q er ikke nevnt av noe dokumentobjekt", unnamed)
 	}
 	return nil
 }
