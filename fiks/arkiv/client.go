@@ -66,6 +66,9 @@ type SendOptions struct {
 	Vedlegg []fiksio.Fil
 	// Timeout overrides Options.Timeout.
 	Timeout time.Duration
+	// OnMottatt, when set, is called once when the archive's mottatt arrives (it has
+	// the request; the final answer follows). It runs on the receive loop: keep it short.
+	OnMottatt func()
 }
 
 // Client is a case system's Fiks Arkiv client. It is safe for concurrent use.
@@ -153,6 +156,7 @@ type waiter struct {
 	mottatt  chan struct{}
 	once     sync.Once
 	mottOnce sync.Once
+	onMott   func()
 	done     chan struct{}
 	svar     *Svar
 	err      error
@@ -198,6 +202,7 @@ func (c *Client) request(ctx context.Context, op, meldingstype string, payload *
 
 	w.op = op
 	w.done, w.mottatt = make(chan struct{}), make(chan struct{})
+	w.onMott = o.OnMottatt
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -292,7 +297,12 @@ func (c *Client) handle(ctx context.Context, m *fiksio.MottattMelding) error {
 	}
 	switch {
 	case isMottatt(t):
-		w.mottOnce.Do(func() { close(w.mottatt) })
+		w.mottOnce.Do(func() {
+			close(w.mottatt)
+			if w.onMott != nil {
+				w.onMott()
+			}
+		})
 		return nil
 	case t == fiksarkiv.TypeTidsavbrudd || t == fiksarkiv.TypeServerfeil:
 		w.finish(nil, &PlatformError{Op: w.op, Meldingstype: t, MeldingID: m.SvarPaMelding})
