@@ -31,6 +31,7 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/arkiv/fiksarkivtest"
 	"github.com/fellesklient/fellesklient/fiks/digisos"
 	"github.com/fellesklient/fellesklient/fiks/digisos/digisostest"
+	"github.com/fellesklient/fellesklient/fiks/digisos/soknad"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
@@ -182,16 +183,29 @@ func run(w io.Writer) error {
 		return err
 	}
 
+	// FIKS IO runs on a private RabbitMQ node on loopback, shared by steps 9 and 10.
+	broker, err := fiksiotest.StartBroker()
+	switch {
+	case errors.Is(err, fiksiotest.ErrNoBroker):
+		broker = nil
+	case err != nil:
+		return err
+	default:
+		defer broker.Stop()
+	}
+
 	// 9. Fiks Arkiv over FIKS IO: the case system files the decision in the other
 	// municipality's archive, which answers with the saksnummer and journalpostnummer.
-	if err := archiveOverFiksIO(ctx, w, fx, arkivert, vedtak); err != nil {
+	if err := archiveOverFiksIO(ctx, w, fx, broker, arkivert, vedtak); err != nil {
 		return err
 	}
 
-	// 10. DigiSos: the social services case system uploads a decision letter encrypted to
-	// Fiks Dokumentlager and reports vedtakFattet referencing it, which NAV's schema checks
+	// 10. DigiSos: Kari's application for økonomisk sosialhjelp arrives from nav.no (over
+	// FIKS IO, or SvarInn without RabbitMQ); the social services case system reads
+	// soknad.json, acknowledges it, uploads the decision letter encrypted to Fiks
+	// Dokumentlager and reports vedtakFattet referencing it, checked against NAV's schema
 	// before it is sent.
-	if err := reportToNAV(ctx, w, fx, kari); err != nil {
+	if err := digisosCase(ctx, w, fx, broker, kari); err != nil {
 		return err
 	}
 
@@ -290,28 +304,121 @@ func archiveAndPublish(ctx context.Context, w io.Writer) (*arkivmelding.Arkivmel
 	return arkivert, nil
 }
 
-// reportToNAV creates a DigiSos case for a paper application, uploads the decision letter
-// and reports the decision, through the Fiks Digisos fake.
-func reportToNAV(ctx context.Context, w io.Writer, fx *fikstest.Fixture, soker string) error {
-	fake := digisostest.NewServer(nil, digisostest.Options{Maskinporten: fx.Maskinporten})
-	defer fake.Close()
-	fake.AddIntegrasjon(fx.Integrasjon)
+// digisosCase is a DigiSos case from the application to the decision, against the Fiks
+// Digisos fake: the fake delivers a synthetic application (over FIKS IO on broker, or
+// into the SvarUt fake for SvarInn when broker is nil), the case system handles it once
+// and acknowledges it, then uploads the decision letter and reports the case status.
+func digisosCase(ctx context.Context, w io.Writer, fx *fikstest.Fixture, broker *fiksiotest.Broker, soker string) error {
 	org := uuid.NewString()
+	store := digisos.NewMemoryMottatt() // the case system's memory of what it handled
+	arrived := make(chan *soknad.Soknad, 1)
+	handle := func(ctx context.Context, s *digisos.Soknad) error {
+		sok, err := s.Innhold() // soknad.json, checked against NAV's schema
+		if err != nil {
+			return err
+		}
+		vs, err := s.VedleggSpesifikasjon()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "10. DigiSos: application %s (eksternRef %s) arrived over %s from %v: %q, to %s; %d file(s), vedlegg.json lists %d\n",
+			s.DigisosID[:8], s.EksternRef, s.Kanal, sok.Data.Personalia.PersonIdentifikator.Verdi, sok.Data.Begrunnelse.HvaSokesOm,
+			*sok.Mottaker.NavEnhetsnavn, len(s.Filer), len(vs.Vedlegg[0].Filer))
+		arrived <- sok
+		return nil
+	}
+	opts := digisostest.Options{Maskinporten: fx.Maskinporten}
+	var lev *digisostest.Levering
+	var fake *digisostest.Server
+	if broker != nil {
+		// Fiks Digisos and the case system each have a FIKS IO konto.
+		fio := fiksiotest.NewServer(nil, fiksiotest.Options{Maskinporten: fx.Maskinporten, Broker: broker})
+		defer fio.Close()
+		navFx := fx.Another(nil, "889640782")
+		fio.AddIntegrasjon(fx.Integrasjon)
+		fio.AddIntegrasjon(navFx.Integrasjon)
+		navID, sosID := fiksiotest.NewIdentity("Fiks Digisos", "889640782"), fiksiotest.NewIdentity("Sosialsystemet", kommune)
+		navKonto, sosKonto := uuid.NewString(), uuid.NewString()
+		if err := fio.AddKonto(fiksiotest.Konto{ID: navKonto, Navn: "Fiks Digisos", IntegrasjonID: navFx.Integrasjon.ID, Certificate: navID.Certificate}); err != nil {
+			return err
+		}
+		if err := fio.AddKonto(fiksiotest.Konto{ID: sosKonto, Navn: "Sosialsystemet", IntegrasjonID: fx.Integrasjon.ID, Certificate: sosID.Certificate}); err != nil {
+			return err
+		}
+		client := func(f *fikstest.Fixture, konto string, id *fiksiotest.Identity) (*fiksio.Client, error) {
+			return fiksio.New(fiksio.Options{BaseURL: fio.URL(), HTTPClient: fio.HTTPClient(), Credentials: f.Credentials, KontoID: konto,
+				Signer: id.Key, SignerCertificates: []*x509.Certificate{id.Certificate}, Keys: []kryptering.Key{id.DecryptionKey()},
+				AMQPAddr: fio.AMQPAddr(), TLSConfig: fio.AMQPTLSConfig()})
+		}
+		navIO, err := client(navFx, navKonto, navID)
+		if err != nil {
+			return err
+		}
+		sosIO, err := client(fx, sosKonto, sosID)
+		if err != nil {
+			return err
+		}
+		opts.FIKSIO = navIO
+		fake = digisostest.NewServer(nil, opts)
+		defer fake.Close()
+		if lev, err = fake.NySoknad(org, &digisostest.SoknadOptions{Fnr: soker, HvaSokesOm: "Husleie og mat for desember"}); err != nil {
+			return err
+		}
+		if _, err := fake.DeliverFiksIO(ctx, lev, sosKonto); err != nil {
+			return err
+		}
+		roots := x509.NewCertPool()
+		roots.AddCert(navID.Certificate)
+		rctx, stop := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() {
+			done <- sosIO.Receive(rctx, digisos.FiksIOHandler(handle, sosIO.Send, &digisos.FiksIOOptions{Mottatt: store, Verify: &fiksio.VerifyOptions{Roots: roots}}), nil)
+		}()
+		err = fake.AwaitMottatt(ctx, lev.DigisosID) // the soknad.mottatt.v1 reached Fiks Digisos
+		stop()
+		if rerr := <-done; err == nil {
+			err = rerr
+		}
+		if err != nil {
+			return err
+		}
+	} else {
+		svar := svaruttest.NewServer(nil, svaruttest.Options{Maskinporten: fx.Maskinporten})
+		defer svar.Close()
+		key := svar.NewMottakersystem("sosial", "passord", kommune)
+		fake = digisostest.NewServer(nil, opts)
+		defer fake.Close()
+		var err error
+		if lev, err = fake.NySoknad(org, &digisostest.SoknadOptions{Fnr: soker, HvaSokesOm: "Husleie og mat for desember"}); err != nil {
+			return err
+		}
+		if _, err := fake.DeliverSvarUt(svar, "sosial", lev); err != nil {
+			return err
+		}
+		mottak, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(), Brukernavn: "sosial", Passord: "passord", Key: key})
+		if err != nil {
+			return err
+		}
+		if _, err := mottak.Receive(ctx, digisos.SvarInnHandler(handle, &digisos.SvarInnOptions{Mottatt: store})); err != nil {
+			return err
+		}
+	}
+	var sok *soknad.Soknad
+	select {
+	case sok = <-arrived:
+	default:
+		return errors.New("the application was not handled")
+	}
+
+	// The decision: the letter to Dokumentlager, then the whole case history to nav.no.
+	fake.AddIntegrasjon(fx.Integrasjon)
 	fake.AddOrg(org)
 	c, err := digisos.New(digisos.Options{BaseURL: fake.URL(), HTTPClient: fake.HTTPClient(), Credentials: fx.Credentials, FiksOrgID: org})
 	if err != nil {
 		return err
 	}
-	fnr, err := ident.ParseFoedselsnummer(soker)
-	if err != nil {
-		return err
-	}
-	id, err := c.Ny(ctx, fnr)
-	if err != nil {
-		return err
-	}
-	brev := []byte("%PDF-1.7\nVedtak: Du får økonomisk sosialhjelp til livsopphold for desember.\n")
-	filer, err := c.LastOpp(ctx, id, digisos.Fil{Filnavn: "vedtak-sosialhjelp.pdf", Mimetype: "application/pdf", Data: brev})
+	brev := []byte("%PDF-1.7\nVedtak: Du får økonomisk sosialhjelp til " + sok.Data.Begrunnelse.HvaSokesOm + ".\n")
+	filer, err := c.LastOpp(ctx, lev.DigisosID, digisos.Fil{Filnavn: "vedtak-sosialhjelp.pdf", Mimetype: "application/pdf", Data: brev})
 	if err != nil {
 		return err
 	}
@@ -323,19 +430,23 @@ func reportToNAV(ctx context.Context, w io.Writer, fx *fikstest.Fixture, soker s
 			Vedtaksfil: digisos.Vedtaksfil{Referanse: filer[0].Referanse()}},
 		&digisos.SoknadsStatus{Base: digisos.At(t.Add(2 * time.Hour)), Status: digisos.SoknadFerdigbehandlet},
 	}}
-	if err := c.OppdaterStatus(ctx, id, status); err != nil {
+	if err := c.OppdaterStatus(ctx, lev.DigisosID, status); err != nil {
 		return err
 	}
 	bad := *status
 	bad.Avsender.Systemversjon = ""
-	err = c.OppdaterStatus(ctx, id, &bad)
+	err = c.OppdaterStatus(ctx, lev.DigisosID, &bad)
 	var se *digisos.SchemaError
 	if !errors.As(err, &se) {
 		return fmt.Errorf("expected NAV's schema to refuse a status without systemversjon, got %v", err)
 	}
-	sak := fake.Sak(id)
-	fmt.Fprintf(w, "10. DigiSos: case %s for %v; %s uploaded encrypted (%d bytes); vedtakFattet reported (%d status version(s) at Fiks); a status without systemversjon was refused before sending: %s\n",
-		id[:8], fnr, filer[0].Filnavn, filer[0].Storrelse, len(sak.Historikk), se.Problems[0])
+	sak := fake.Sak(lev.DigisosID)
+	ack := "acknowledged in SvarInn"
+	if len(sak.Leveranser) > 0 && !sak.Leveranser[0].Mottatt.IsZero() {
+		ack = "answered soknad.mottatt.v1"
+	}
+	fmt.Fprintf(w, "    %s; %s uploaded encrypted (%d bytes); vedtakFattet reported (%d status version(s) at Fiks); a status without systemversjon was refused before sending: %s\n",
+		ack, filer[0].Filnavn, filer[0].Storrelse, len(sak.Historikk), se.Problems[0])
 	return nil
 }
 
@@ -385,16 +496,11 @@ func fiksArkivmelding(am *arkivmelding.Arkivmelding) *fiksarkiv.Arkivmelding {
 // Arkiv over FIKS IO (the fake, on a private RabbitMQ node on loopback): the reference
 // archive answers mottatt and then the kvittering with the saksnummer and
 // journalpostnummer it gave. Without rabbitmq-server it says how to get it and goes on.
-func archiveOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, am *arkivmelding.Arkivmelding, vedtak []byte) error {
-	broker, err := fiksiotest.StartBroker()
-	if errors.Is(err, fiksiotest.ErrNoBroker) {
+func archiveOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, broker *fiksiotest.Broker, am *arkivmelding.Arkivmelding, vedtak []byte) error {
+	if broker == nil {
 		fmt.Fprintln(w, "9. Fiks Arkiv over FIKS IO: skipped: no RabbitMQ here (apt-get install rabbitmq-server, then run the quickstart again)")
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	defer broker.Stop()
 	arkivFx := fx.Another(nil, arkivKommune)
 	fake := fiksiotest.NewServer(nil, fiksiotest.Options{Maskinporten: fx.Maskinporten, Broker: broker})
 	defer fake.Close()

@@ -3,6 +3,8 @@ package digisos_test
 import (
 	"context"
 	"crypto/x509"
+	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -13,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fellesklient/fellesklient/fiks/digisos"
+	"github.com/fellesklient/fellesklient/fiks/digisos/digisostest"
+	"github.com/fellesklient/fellesklient/fiks/digisos/soknad"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
@@ -50,20 +54,35 @@ func TestDeliveredBothWaysHandledOnce(t *testing.T) {
 	}
 	navIO, kommuneIO := client(nav, navKonto, navID), client(kommune, kommuneKonto, kommuneID)
 
-	digisosID := uuid.NewString()
-	meta := []byte(`{"eksternRef":"110004PCC","digisosId":"` + digisosID + `"}`)
+	// Fiks Digisos (the fake, on its own FIKS IO konto) delivers a synthetic application.
+	org := uuid.NewString()
+	dfake := digisostest.NewServer(t, digisostest.Options{Maskinporten: nav.Maskinporten, FIKSIO: navIO})
+	lev, err := dfake.NySoknad(org, &digisostest.SoknadOptions{HvaSokesOm: "Husleie for desember"})
+	require.NoError(t, err)
 	ctx := context.Background()
-	sent, err := navIO.Send(ctx, &fiksio.Melding{MottakerKontoID: kommuneKonto, Meldingstype: digisos.TypeSoknad, Filer: []fiksio.Fil{
-		fiksio.Bytes("digisos.json", meta), fiksio.Bytes("soknad.json", []byte(`{"versjon":"1.0.0"}`)), fiksio.Bytes("Soknad.pdf", []byte("%PDF-1.7 søknad\n"))}})
+	first, err := dfake.DeliverFiksIO(ctx, lev, kommuneKonto)
 	require.NoError(t, err)
 
 	store := digisos.NewMemoryMottatt()
 	var mu sync.Mutex
 	var handled []*digisos.Soknad
+	var innhold []*soknad.Soknad
 	h := func(ctx context.Context, s *digisos.Soknad) error {
+		sok, err := s.Innhold()
+		if err != nil {
+			return err
+		}
+		vs, err := s.VedleggSpesifikasjon()
+		if err != nil {
+			return err
+		}
+		if f := s.Fil(*vs.Vedlegg[0].Filer[0].Filnavn); f == nil {
+			return fmt.Errorf("vedlegg.json names %s, not delivered", *vs.Vedlegg[0].Filer[0].Filnavn)
+		}
 		mu.Lock()
 		defer mu.Unlock()
 		handled = append(handled, s)
+		innhold = append(innhold, sok)
 		return nil
 	}
 	rctx, stop := context.WithCancel(ctx)
@@ -71,43 +90,52 @@ func TestDeliveredBothWaysHandledOnce(t *testing.T) {
 	go func() {
 		done <- kommuneIO.Receive(rctx, digisos.FiksIOHandler(h, kommuneIO.Send, &digisos.FiksIOOptions{Mottatt: store}), nil)
 	}()
-	// NAV's side gets the mottatt.
-	replies := make(chan *fiksio.MottattMelding, 1)
-	nctx, nstop := context.WithCancel(ctx)
-	ndone := make(chan error, 1)
-	go func() {
-		ndone <- navIO.Receive(nctx, func(ctx context.Context, m *fiksio.MottattMelding) error { replies <- m; return nil }, nil)
-	}()
-	select {
-	case m := <-replies:
-		assert.Equal(t, digisos.TypeSoknadMottatt, m.Meldingstype)
-		assert.Equal(t, sent.MeldingID, m.SvarPaMelding)
-	case <-time.After(60 * time.Second):
-		t.Fatal("no soknad.mottatt.v1")
-	}
+	// Fiks Digisos gets the soknad.mottatt.v1.
+	actx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	require.NoError(t, dfake.AwaitMottatt(actx, lev.DigisosID))
 	stop()
-	nstop()
 	require.NoError(t, <-done)
-	require.NoError(t, <-ndone)
+	sak := dfake.Sak(lev.DigisosID)
+	require.Len(t, sak.Leveranser, 1)
+	assert.Equal(t, first.ID, sak.Leveranser[0].ID)
+	assert.False(t, sak.Leveranser[0].Mottatt.IsZero(), "answered soknad.mottatt.v1")
 	mu.Lock()
 	require.Len(t, handled, 1)
 	assert.Equal(t, digisos.KanalFiksIO, handled[0].Kanal)
-	assert.Equal(t, digisosID, handled[0].DigisosID)
-	assert.Len(t, handled[0].Filer, 2, "the metadata file is not one of the delivery's files")
+	assert.Equal(t, lev.DigisosID, handled[0].DigisosID)
+	assert.Equal(t, lev.EksternRef, handled[0].EksternRef)
+	assert.Len(t, handled[0].Filer, 4, "soknad.json, vedlegg.json, the PDF and one attachment; the metadata is not one of them")
+	assert.Equal(t, "Husleie for desember", innhold[0].Data.Begrunnelse.HvaSokesOm)
+	assert.Equal(t, digisostest.DefaultFnr, innhold[0].Data.Personalia.PersonIdentifikator.Verdi.Unmasked())
 	mu.Unlock()
 
-	// The same delivery over SvarInn.
+	// The same delivery over SvarInn (Fiks's fallback when FIKS IO was not acknowledged
+	// in time): acknowledged there, not handled twice.
 	svar := svaruttest.NewServer(t, svaruttest.Options{Maskinporten: nav.Maskinporten})
 	key := svar.NewMottakersystem("sosial", "passord", "974760673")
-	svar.AddInnkommende(svaruttest.Innkommende{Mottakersystem: "sosial", Tittel: "Søknad om økonomisk sosialhjelp", Filer: []svaruttest.Fil{
-		{Filnavn: "forsendelseMetadata.json", MimeType: "application/json", Innhold: meta},
-		{Filnavn: "Soknad.pdf", MimeType: "application/pdf", Innhold: []byte("%PDF-1.7 søknad\n")}}})
+	_, err = dfake.DeliverSvarUt(svar, "sosial", lev)
+	require.NoError(t, err)
+	// And an ettersendelse to it, over SvarInn: a new delivery, handled.
+	etter := lev.Ettersendelse(first, map[string][]byte{"husleiekontrakt.pdf": []byte("%PDF-1.7 kontrakt\n")})
+	_, err = dfake.DeliverSvarUt(svar, "sosial", etter)
+	require.NoError(t, err)
+	var etterHandled []*digisos.Soknad
+	h2 := func(ctx context.Context, s *digisos.Soknad) error {
+		_, err := s.Innhold()
+		if !errors.Is(err, digisos.ErrNotFound) {
+			return fmt.Errorf("an ettersendelse has no soknad.json, got %v", err)
+		}
+		etterHandled = append(etterHandled, s)
+		return nil
+	}
 	mottak, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(), Brukernavn: "sosial", Passord: "passord", Key: key})
 	require.NoError(t, err)
-	res, err := mottak.Receive(ctx, digisos.SvarInnHandler(h, &digisos.SvarInnOptions{Mottatt: store, TempDir: t.TempDir()}))
+	res, err := mottak.Receive(ctx, digisos.SvarInnHandler(h2, &digisos.SvarInnOptions{Mottatt: store, TempDir: t.TempDir()}))
 	require.NoError(t, err)
-	assert.Equal(t, 1, res.Kvittert, "acknowledged in SvarInn")
-	mu.Lock()
-	assert.Len(t, handled, 1, "handled once, whichever channel it came by")
-	mu.Unlock()
+	assert.Equal(t, 2, res.Kvittert, "both acknowledged in SvarInn")
+	require.Len(t, etterHandled, 1, "the repeat is not handled again; the ettersendelse is")
+	assert.True(t, etterHandled[0].Ettersendelse())
+	assert.Equal(t, first.ID, etterHandled[0].SoknadLeveranse.ID)
+	assert.Len(t, dfake.Sak(lev.DigisosID).Leveranser, 3)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/fellesklient/fellesklient/fiks/digisos/soknad"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/svarut"
 )
@@ -56,6 +57,46 @@ func (s *Soknad) Ettersendelse() bool { return s.SoknadLeveranse != nil }
 // Key is what makes a delivery the same whichever channel brought it: DigisosId and
 // eksternRef.
 func (s *Soknad) Key() string { return s.DigisosID + "/" + s.EksternRef }
+
+// Fil returns the delivery's file named navn, or nil.
+func (s *Soknad) Fil(navn string) *Dokumentfil {
+	for i := range s.Filer {
+		if s.Filer[i].Navn == navn {
+			return &s.Filer[i]
+		}
+	}
+	return nil
+}
+
+// Innhold reads the application itself, soknad.json, checked against NAV's schema. An
+// ettersendelse has none: ErrNotFound.
+func (s *Soknad) Innhold() (*soknad.Soknad, error) {
+	f := s.Fil(soknad.Filnavn)
+	if f == nil {
+		return nil, fmt.Errorf("digisos: the delivery has no %s: %w", soknad.Filnavn, ErrNotFound)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return soknad.Read(rc)
+}
+
+// VedleggSpesifikasjon reads vedlegg.json: which attachments came with the delivery
+// (file names and SHA-512 sums), and which the applicant still owes.
+func (s *Soknad) VedleggSpesifikasjon() (*soknad.VedleggSpesifikasjon, error) {
+	f := s.Fil(soknad.VedleggFilnavn)
+	if f == nil {
+		return nil, fmt.Errorf("digisos: the delivery has no %s: %w", soknad.VedleggFilnavn, ErrNotFound)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	return soknad.ReadVedlegg(rc)
+}
 
 // Dokumentfil is one file of a delivery.
 type Dokumentfil struct {

@@ -1,18 +1,11 @@
 package digisos
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
-
-	schema "github.com/fellesklient/fellesklient/internal/gen/digisosschema"
+	"github.com/fellesklient/fellesklient/fiks/digisos/internal/navschema"
 )
 
 // Soker is digisos-soker.json: what the case system tells nav.no about a case, the whole
@@ -334,109 +327,15 @@ func (s *Soker) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// SchemaError is a digisos-soker.json that NAV's schema refuses; nothing was sent. It
-// matches ErrInvalidInput.
-type SchemaError struct {
-	// Problems are the schema's findings, each with its JSON pointer.
-	Problems []string
-}
-
-func (e *SchemaError) Error() string {
-	return "digisos: digisos-soker.json is invalid: " + strings.Join(e.Problems, "; ")
-}
-
-// Is matches ErrInvalidInput.
-func (e *SchemaError) Is(target error) bool { return target == ErrInvalidInput }
-
-var (
-	compileOnce sync.Once
-	compiled    *jsonschema.Schema
-	compileErr  error
-)
-
-func sokerSchema() (*jsonschema.Schema, error) {
-	compileOnce.Do(func() {
-		c := jsonschema.NewCompiler()
-		c.DefaultDraft(jsonschema.Draft6)
-		for path, text := range schema.Files {
-			doc, err := jsonschema.UnmarshalJSON(strings.NewReader(text))
-			if err != nil {
-				compileErr = err
-				return
-			}
-			if err := c.AddResource(schema.Base+path, doc); err != nil {
-				compileErr = err
-				return
-			}
-		}
-		compiled, compileErr = c.Compile(schema.Base + schema.Root)
-	})
-	return compiled, compileErr
-}
+// SchemaError is a document NAV's schema refuses (Dokument names it: digisos-soker.json
+// here, soknad.json or vedlegg.json in package soknad); nothing was sent. It matches
+// ErrInvalidInput.
+type SchemaError = navschema.SchemaError
 
 // ValidateJSON checks a digisos-soker.json document against NAV's schema (draft-06, as NAV
 // validates it): the result is nil or a *SchemaError listing every problem.
 func ValidateJSON(b []byte) error {
-	sch, err := sokerSchema()
-	if err != nil {
-		return fmt.Errorf("digisos: the schema does not compile: %w", err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	if err != nil {
-		return &SchemaError{Problems: []string{"not JSON: " + err.Error()}}
-	}
-	err = sch.Validate(doc)
-	if err == nil {
-		return nil
-	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return err
-	}
-	var problems []string
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			problems = append(problems, "/"+strings.Join(e.InstanceLocation, "/")+": "+e.Error())
-			return
-		}
-		causes := e.Causes
-		if _, ok := e.ErrorKind.(*kind.OneOf); ok {
-			causes = sameType(causes, strings.Join(append(append([]string(nil), e.InstanceLocation...), "type"), "/"))
-		}
-		for _, c := range causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	return &SchemaError{Problems: problems}
-}
-
-// sameType keeps, of a oneOf's failed branches (one per hendelse or filreferanse type),
-// those for the type the value says it has: the others only say "not that type".
-func sameType(branches []*jsonschema.ValidationError, typeAt string) []*jsonschema.ValidationError {
-	var keep []*jsonschema.ValidationError
-	for _, b := range branches {
-		if !failsOnType(b, typeAt) {
-			keep = append(keep, b)
-		}
-	}
-	if len(keep) == 0 {
-		return branches
-	}
-	return keep
-}
-
-func failsOnType(e *jsonschema.ValidationError, typeAt string) bool {
-	if len(e.Causes) == 0 {
-		return strings.Join(e.InstanceLocation, "/") == typeAt
-	}
-	for _, c := range e.Causes {
-		if failsOnType(c, typeAt) {
-			return true
-		}
-	}
-	return false
+	return navschema.Validate(navschema.Soker, "digisos-soker.json", b)
 }
 
 // Validate checks s as NAV's schema would.

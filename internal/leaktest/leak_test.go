@@ -1,6 +1,7 @@
 package leaktest_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/digisos/soknad"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
@@ -214,6 +216,27 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 		numbers = append(numbers, wrong)
 	}
 	col.value("redacted", httpx.Redact("person "+numbers[0]))
+
+	// DigiSos: an application read from soknad.json, printed and logged whole, and the
+	// schema's errors about it.
+	sokDoc := func(fnr, telefon string) []byte {
+		return []byte(`{"version":"1.0.0","data":{"personalia":{"personIdentifikator":{"kilde":"system","verdi":"` + fnr + `"},` +
+			`"navn":{"kilde":"system","fornavn":"Kari","mellomnavn":"","etternavn":"Nordmann"},"kontonummer":{"kilde":"bruker"},` +
+			`"telefonnummer":{"kilde":"bruker","verdi":"` + telefon + `"}},"begrunnelse":{"kilde":"bruker","hvaSokesOm":"mat"},` +
+			`"familie":{"forsorgerplikt":{"ansvar":[{"barn":{"kilde":"system","navn":{"fornavn":"Ola","mellomnavn":"","etternavn":"N"},"personIdentifikator":"` + numbers[3] + `"}}]}},` +
+			`"okonomi":{"opplysninger":{"utbetaling":[],"utgift":[]},"oversikt":{"inntekt":[],"utgift":[],"formue":[]}}},` +
+			`"mottaker":{"kommunenummer":"0301","enhetsnummer":"0315","navEnhetsnavn":"NAV"},"driftsinformasjon":{"inntektFraSkatteetatenFeilet":false},"kompatibilitet":[]}`)
+	}
+	sok, err := soknad.Read(bytes.NewReader(sokDoc(numbers[2], "+4799999999")))
+	require.NoError(t, err)
+	for _, v := range []any{sok, sok.Data.Personalia, sok.Data.Familie.Forsorgerplikt.Ansvar[0].Barn} { // fmt only: the JSON is the file, it holds them
+		col.texts = append(col.texts, fmt.Sprintf("soknad: %v %+v %#v", v, v, v))
+	}
+	logs.Logger().Info("soknad", "soknad", sok, "id", sok.Data.Personalia.PersonIdentifikator.Verdi, "barn", sok.Data.Familie.Forsorgerplikt.Ansvar[0].Barn)
+	_, err = soknad.Read(bytes.NewReader(sokDoc(numbers[2], numbers[4])))
+	col.err("soknad schema error", err)
+	_, err = soknad.Read(bytes.NewReader(sokDoc(numbers[2], "x")[:200]))
+	col.err("soknad not json", err)
 
 	all := strings.Join(col.texts, "\n") + "\n" + logs.String()
 	require.NotEmpty(t, logs.String(), "the clients logged at debug")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent judge for digisos-soker.json: Python's jsonschema (Draft 6), refs
+"""An independent judge for NAV's JSON formats (digisos-soker.json, soknad.json, vedlegg.json): Python's jsonschema (Draft 6), refs
 resolved from the schema files on disk. Usage: jsonschema_oracle.py SCHEMA FILE...
 Prints "valid FILE" or "invalid FILE" per file."""
 import json, pathlib, sys, warnings

@@ -2,10 +2,14 @@
 // authentication, digisos-soker.json checked with NAV's schema as Fiks does before it
 // accepts an update, the multipart upload parsed as it streams and every document
 // decrypted with the fake's own Dokumentlager key, and the kommune's view of each case's
-// history.
+// history. It also plays Fiks Digisos's delivering side: NySoknad makes a synthetic
+// application (soknad.json and vedlegg.json valid against NAV's schemas) for a case, and
+// DeliverFiksIO / DeliverSvarUt deliver it to the case system over FIKS IO (from the
+// fake's own konto, recording the .mottatt.v1) or into svaruttest for SvarInn.
 package digisostest
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -31,6 +35,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/fellesklient/fellesklient/fiks/digisos"
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
@@ -47,6 +52,10 @@ type Options struct {
 	Dir string
 	// KeepEncrypted also keeps each document as it arrived (CMS, DER), as <id>.cms.
 	KeepEncrypted bool
+	// FIKSIO is Fiks Digisos's own FIKS IO client (optional): DeliverFiksIO sends
+	// applications from its konto, and the fake receives the case systems' .mottatt.v1
+	// answers on it until Close.
+	FIKSIO *fiksio.Client
 }
 
 // Sak is a case as the fake holds it.
@@ -58,6 +67,9 @@ type Sak struct {
 	// Historikk is every digisos-soker.json accepted, oldest first.
 	Historikk []json.RawMessage
 	Filer     []Fil
+	// Leveranser are the deliveries the fake made of the case (DeliverFiksIO,
+	// DeliverSvarUt), oldest first.
+	Leveranser []Leveranse
 }
 
 // Fil is an uploaded file, decrypted.
@@ -83,6 +95,9 @@ type Server struct {
 	orgs    map[string]bool
 	saker   map[string]*Sak
 	uploads int
+	changed chan struct{}
+	stop    context.CancelFunc
+	done    chan error
 }
 
 // NewServer starts the fake; with t it is closed when the test ends.
@@ -90,7 +105,8 @@ func NewServer(t testing.TB, opts Options) *Server {
 	if opts.Maskinporten == nil {
 		panic("digisostest: Options.Maskinporten is required")
 	}
-	s := &Server{auth: fikstest.NewAuth(opts.Maskinporten), opts: opts, orgs: map[string]bool{}, saker: map[string]*Sak{}, dir: opts.Dir}
+	s := &Server{auth: fikstest.NewAuth(opts.Maskinporten), opts: opts, orgs: map[string]bool{}, saker: map[string]*Sak{}, dir: opts.Dir,
+		changed: make(chan struct{})}
 	if s.dir == "" {
 		d, err := os.MkdirTemp("", "digisostest-")
 		if err != nil {
@@ -111,6 +127,11 @@ func NewServer(t testing.TB, opts Options) *Server {
 		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
 	})
 	s.Server = fikstest.NewHTTPServer(s.auth.Require(mux), opts.Plain)
+	if opts.FIKSIO != nil {
+		ctx, stop := context.WithCancel(context.Background())
+		s.stop, s.done = stop, make(chan error, 1)
+		go func() { s.done <- opts.FIKSIO.Receive(ctx, s.receiveMottatt, nil) }()
+	}
 	if t != nil {
 		t.Cleanup(s.Close)
 	}
@@ -119,6 +140,11 @@ func NewServer(t testing.TB, opts Options) *Server {
 
 // Close stops the fake and removes its own folder.
 func (s *Server) Close() {
+	if s.stop != nil {
+		s.stop()
+		<-s.done
+		s.stop = nil
+	}
 	s.Server.Close()
 	if s.ownDir {
 		os.RemoveAll(s.dir)
@@ -170,6 +196,7 @@ func (s *Server) Sak(digisosID string) *Sak {
 	c := *k
 	c.Historikk = append([]json.RawMessage(nil), k.Historikk...)
 	c.Filer = append([]Fil(nil), k.Filer...)
+	c.Leveranser = append([]Leveranse(nil), k.Leveranser...)
 	return &c
 }
 

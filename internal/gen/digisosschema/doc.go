@@ -1,12 +1,13 @@
-// Package digisosschema holds NAV's JSON Schemas (draft-06) for digisos-soker.json, the
-// case status a municipality's case system sends to nav.no through Fiks Digisos, copied
-// by ./embedgen from ../shared/specs/fiks/digisos/navikt-soknadsosialhjelp-filformat/json
-// (navikt/soknadsosialhjelp-filformat@e7112daa, see SOURCES.md there): the soker schema
-// with its parts and the shared types it references. Package fiks/digisos validates
-// against them. Regenerate with `go generate ./internal/gen/...`; CI fails when stale.
+// Package digisosschema holds NAV's JSON Schemas (draft-06) for digisos-soker.json (the
+// case status a municipality's case system sends to nav.no through Fiks Digisos),
+// soknad.json (the application) and vedlegg.json (its attachments), copied by ./embedgen
+// from ../shared/specs/fiks/digisos/navikt-soknadsosialhjelp-filformat/json
+// (navikt/soknadsosialhjelp-filformat@e7112daa, see SOURCES.md there) with the shared
+// types they reference. fiks/digisos and fiks/digisos/soknad validate against them;
+// ./typegen writes fiks/digisos/soknad's types from them. Regenerate with `go generate ./internal/gen/...`; CI fails when stale.
 package digisosschema
 
-//go:generate go run ./embedgen -o schemas.gen.go ../../../../shared/specs/fiks/digisos/navikt-soknadsosialhjelp-filformat/json digisos/soker types
+//go:generate go run ./embedgen -o schemas.gen.go ../../../../shared/specs/fiks/digisos/navikt-soknadsosialhjelp-filformat/json digisos/soker soknad vedlegg types
 
 // Base is the URL the schemas are registered under; refs resolve relative to it.
 const Base = "https://navikt.github.io/soknadsosialhjelp-filformat/json/"
