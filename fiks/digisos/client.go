@@ -23,6 +23,7 @@ import (
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
+	gen "github.com/fellesklient/fellesklient/internal/gen/digisos"
 	"github.com/fellesklient/fellesklient/internal/httpx"
 )
 
@@ -144,7 +145,7 @@ func (c *Client) OppdaterStatus(ctx context.Context, digisosID string, s *Soker)
 	if err := ValidateJSON(soker); err != nil {
 		return err
 	}
-	body, err := json.Marshal(map[string]any{"type": "no.nav.digisos.digisos.soker.v1", "sak": map[string]json.RawMessage{"soker": soker}})
+	body, err := json.Marshal(sakApiModel{Type: gen.NoNavDigisosDigisosSokerV1, Sak: sakBody{Soker: soker}})
 	if err != nil {
 		return err
 	}
@@ -178,6 +179,35 @@ type DokumentInfo struct {
 	Storrelse               int64  `json:"storrelse"`
 }
 
+// sakApiModel is DigisosSakApiModel with the soker document kept as validated.
+type sakApiModel struct {
+	Type gen.DigisosSakApiModelType `json:"type"`
+	Sak  sakBody                    `json:"sak"`
+}
+
+type sakBody struct {
+	Soker json.RawMessage `json:"soker"`
+}
+
+// dokumentInfos decodes a DokumentInfo list as the API models it (the id a UUID).
+func dokumentInfos(op string, resp *http.Response) ([]DokumentInfo, error) {
+	var wire []gen.DokumentInfo
+	if err := fiks.DecodeJSON(op, resp, &wire, MaxResponseBytes); err != nil {
+		return nil, err
+	}
+	out := make([]DokumentInfo, len(wire))
+	for i, w := range wire {
+		if w.DokumentlagerDokumentId == nil || w.Filnavn == nil {
+			return nil, fmt.Errorf("%s: a DokumentInfo without filnavn or dokumentlagerDokumentId", op)
+		}
+		out[i] = DokumentInfo{Filnavn: *w.Filnavn, DokumentlagerDokumentID: w.DokumentlagerDokumentId.String()}
+		if w.Storrelse != nil {
+			out[i].Storrelse = *w.Storrelse
+		}
+	}
+	return out, nil
+}
+
 // Referanse is the file's reference for digisos-soker.json.
 func (d DokumentInfo) Referanse() Filreferanse { return Dokumentlager(d.DokumentlagerDokumentID) }
 
@@ -191,8 +221,7 @@ func (c *Client) Filer(ctx context.Context, digisosID string) ([]DokumentInfo, e
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	var out []DokumentInfo
-	return out, fiks.DecodeJSON(op, resp, &out, MaxResponseBytes)
+	return dokumentInfos(op, resp)
 }
 
 // SlettFiler deletes uploaded files no status references: DELETE
@@ -270,8 +299,8 @@ var errNotReplayable = errors.New("digisos: the upload cannot be repeated")
 // streaming multipart with parts metadata:<i> (filnavn, mimetype, storrelse) and
 // dokument:<i>, each document CMS-encrypted (KS profile) to the Dokumentlager certificate
 // as it is sent: no temporary files, memory does not grow with the files. It returns the
-// DokumentInfo list to reference from digisos-soker.json. A lost answer is an
-// *UnknownOutcomeError (list the case's Filer to see what arrived).
+// DokumentInfo list to reference from digisos-soker.json. A lost or unreadable answer is
+// an *UnknownOutcomeError (list the case's Filer to see what arrived).
 func (c *Client) LastOpp(ctx context.Context, digisosID string, filer ...Fil) ([]DokumentInfo, error) {
 	const op = "digisos.LastOpp"
 	if err := checkDigisosID(op, digisosID); err != nil {
@@ -308,8 +337,14 @@ func (c *Client) LastOpp(ctx context.Context, digisosID string, filer ...Fil) ([
 		}
 		return nil, &UnknownOutcomeError{Op: op, Reference: "digisosId " + digisosID, Err: err}
 	}
-	var out []DokumentInfo
-	if err := fiks.DecodeJSON(op, resp, &out, MaxResponseBytes); err != nil {
+	ok := resp.StatusCode/100 == 2
+	out, err := dokumentInfos(op, resp)
+	if err != nil {
+		if ok {
+			// The service said yes but its list is unreadable: the files are most
+			// likely stored. Uploading again would store them twice.
+			return nil, &UnknownOutcomeError{Op: op, Reference: "digisosId " + digisosID, Err: err}
+		}
 		return nil, err
 	}
 	if len(out) != len(filer) {

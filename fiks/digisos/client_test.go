@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"runtime"
@@ -20,6 +21,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/digisos"
 	"github.com/fellesklient/fellesklient/fiks/digisos/digisostest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
@@ -239,4 +242,42 @@ func TestDroppedConnections(t *testing.T) {
 	_, err = e.c.Ny(ctx, ident.MustParseFoedselsnummer("13097248022"))
 	assert.Error(t, err)
 	assert.NotContains(t, err.Error(), "13097248022")
+}
+
+// Answers of the wrong shape are errors, never a half-filled DokumentInfo: an id that is
+// not a UUID, a missing filnavn or id, an object instead of the list, deep nesting.
+func TestWrongShapedFiler(t *testing.T) {
+	t.Parallel()
+	creds := fiks.Credentials{Token: auth.Static("t"), IntegrasjonID: "i", IntegrasjonPassord: "p"}
+	key := testutil.Key(t, 2048, 0)
+	cert := testutil.Cert(t, key, "dokumentlager", "", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	for name, body := range map[string]string{
+		"id not a uuid":  `[{"filnavn":"a.pdf","dokumentlagerDokumentId":"nope","storrelse":1}]`,
+		"no filnavn":     `[{"dokumentlagerDokumentId":"0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"}]`,
+		"no id":          `[{"filnavn":"a.pdf"}]`,
+		"object":         `{"filnavn":"a.pdf"}`,
+		"size as string": `[{"filnavn":"a.pdf","dokumentlagerDokumentId":"0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12","storrelse":"1"}]`,
+		"deep":           strings.Repeat("[", 100000),
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasSuffix(r.URL.Path, "/dokumentlager-public-key") {
+				w.Write(cert.Raw)
+				return
+			}
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, body)
+		}))
+		c, err := digisos.New(digisos.Options{BaseURL: srv.URL, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a15"})
+		require.NoError(t, err)
+		got, err := c.Filer(context.Background(), "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12")
+		assert.Error(t, err, name)
+		assert.Nil(t, got, name)
+		// After an upload the same answer leaves the outcome unknown: the files may be stored.
+		up, err := c.LastOpp(context.Background(), "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12", digisos.Fil{Filnavn: "a.pdf", Mimetype: "application/pdf", Data: []byte("%PDF")})
+		var unknown *digisos.UnknownOutcomeError
+		assert.ErrorAs(t, err, &unknown, name)
+		assert.Nil(t, up, name)
+		srv.Close()
+	}
 }
