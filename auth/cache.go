@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
 	"log/slog"
 	"sync"
 	"time"
@@ -31,6 +32,22 @@ type CacheOptions struct {
 
 	// Now returns the current time. Nil: time.Now. For tests.
 	Now func() time.Time
+
+	// Shared, when set, is a second layer behind the in-process one, shared with the
+	// other replicas of the integration (see [SharedStore]; auth/redisstore on Redis).
+	// A warm local cache never calls it. On a cold or expiring local cache the token
+	// comes from Shared when another replica stored a fresh one; otherwise one replica
+	// (holding Shared's lock) fetches it and stores it for the others, who wait for it
+	// at most SharedWait. When Shared fails the cache fetches directly and logs a
+	// warning. Shared needs a SharedKey.
+	Shared SharedStore
+	// SharedKey names this cache's token in Shared: equal for every replica using the
+	// same credentials and request, different otherwise, and never containing a
+	// secret or personal data (hash what it is derived from). maskinporten sets it.
+	SharedKey string
+	// SharedWait is how long a replica waits for the token of the replica holding the
+	// lock before it fetches one itself. Default 10 s.
+	SharedWait time.Duration
 }
 
 // Cache is a [TokenSource] that caches the token of another source.
@@ -54,6 +71,7 @@ type Cache struct {
 	usableUntil time.Time // stop handing the token out from here
 	nextTry     time.Time // earliest next background refresh after a failure
 	call        *fetchCall
+	rejected    [32]byte // SHA-256 of the last token Invalidate dropped: never taken from Shared again
 }
 
 type fetchCall struct {
@@ -75,6 +93,12 @@ func NewCache(src TokenSource, opts CacheOptions) *Cache {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Shared != nil && opts.SharedKey == "" {
+		panic("auth: CacheOptions.Shared needs a SharedKey")
+	}
+	if opts.SharedWait <= 0 {
+		opts.SharedWait = 10 * time.Second
 	}
 	return &Cache{src: src, opts: opts}
 }
@@ -112,6 +136,9 @@ func (c *Cache) Invalidate(rejected *Token) {
 		return
 	}
 	c.mu.Lock()
+	if c.opts.Shared != nil {
+		c.rejected = sha256.Sum256([]byte(rejected.Value))
+	}
 	if c.tok != nil && c.tok.Value == rejected.Value {
 		c.tok = nil
 		c.refreshAt, c.usableUntil, c.nextTry = time.Time{}, time.Time{}, time.Time{}
@@ -128,10 +155,23 @@ func (c *Cache) startLocked(ctx context.Context, background bool) *fetchCall {
 }
 
 func (c *Cache) fetch(ctx context.Context, call *fetchCall, background bool) {
-	ctx, cancel := context.WithTimeout(ctx, c.opts.FetchTimeout)
+	timeout := c.opts.FetchTimeout
+	if c.opts.Shared != nil {
+		timeout += c.opts.SharedWait
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := c.opts.Now()
-	tok, err := c.src.Token(ctx)
+	var tok *Token
+	var err error
+	if c.opts.Shared != nil {
+		c.mu.Lock()
+		rejected := c.rejected
+		c.mu.Unlock()
+		tok, err = c.fetchShared(ctx, rejected)
+	} else {
+		tok, err = c.src.Token(ctx)
+	}
 	if err == nil && (tok == nil || tok.Value == "") {
 		tok, err = nil, ErrNoToken
 	}

@@ -2,6 +2,8 @@ package maskinporten
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,6 +49,10 @@ type Options struct {
 	MetadataFailureTTL time.Duration
 
 	// Cache configures the token caches of TokenSource. Default: auth.CacheOptions{}.
+	// With Cache.Shared (auth/redisstore, say) the replicas of an integration share
+	// their tokens: each request shape gets its own SharedKey, a SHA-256 of the issuer,
+	// ClientID, the request (scopes, resource, consumer_org, pid, system user) and
+	// Cache.SharedKey (a namespace; may be empty), so no secret or fødselsnummer is in it.
 	Cache auth.CacheOptions
 
 	// HTTPClient sends the requests; it is never modified. Nil: a client with bounded
@@ -165,11 +171,23 @@ func (c *Client) TokenSource(req Request) (auth.TokenSource, error) {
 	if tc, ok := c.caches[key]; ok {
 		return tc, nil
 	}
+	copts := c.opts.Cache
+	if copts.Shared != nil {
+		copts.SharedKey = sharedKey(copts.SharedKey, c.env.Issuer(), c.opts.ClientID, key)
+	}
 	tc := auth.NewCache(auth.TokenSourceFunc(func(ctx context.Context) (*auth.Token, error) {
 		return c.Fetch(ctx, req)
-	}), c.opts.Cache)
+	}), copts)
 	c.caches[key] = tc
 	return tc, nil
+}
+
+// sharedKey names a request's token in a shared store: a hash, since the request may
+// hold a fødselsnummer (pid).
+func sharedKey(namespace, issuer, clientID, reqKey string) string {
+	b, _ := json.Marshal([]string{"maskinporten-token-v1", namespace, issuer, clientID, reqKey})
+	sum := sha256.Sum256(b)
+	return "maskinporten:" + hex.EncodeToString(sum[:])
 }
 
 func cloneRequest(r Request) Request {
