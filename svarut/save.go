@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 )
 
@@ -80,7 +82,10 @@ type SaveResult struct {
 //   - Nothing partial is visible: the folder is assembled under a name beginning with
 //     ".svarinn-", each file synced, and renamed to dir/<id> only when complete (an
 //     earlier copy of the same forsendelse is replaced). A run killed midway leaves only
-//     ".svarinn-" entries, which CleanPartial (and every Save) removes.
+//     ".svarinn-" entries, which CleanPartial removes (Save removes those of its own
+//     forsendelse). Several receivers may share dir (replicas with a lease store):
+//     storing is idempotent per forsendelse id, and one replica's Save never touches
+//     another forsendelse's work in progress.
 //   - A file whose SHA-256 differs from the one SvarInn listed, a zip entry whose CRC-32
 //     fails, and (with CheckStructure) a document with a broken structure are errors:
 //     nothing is stored and Receive does not acknowledge it.
@@ -90,7 +95,11 @@ func Save(dir string, f *MottattForsendelse, fil *ReceivedFile, opts SaveOptions
 	if err := checkID("svarut.Save", f.ID); err != nil {
 		return nil, err
 	}
-	if _, err := CleanPartial(dir); err != nil {
+	// Only this forsendelse's leftovers: in a folder shared by replicas the others'
+	// stages are work in progress.
+	if _, err := cleanPartial(dir, func(name string, _ time.Time) bool {
+		return strings.HasPrefix(name, partialPrefix+f.ID+"-") || strings.HasPrefix(name, partialPrefix+"old-"+f.ID+"-")
+	}); err != nil {
 		return nil, err
 	}
 	stage, err := os.MkdirTemp(dir, partialPrefix+f.ID+"-*")
@@ -152,23 +161,56 @@ func SaveHandler(dir string, opts SaveOptions, saved func(*MottattForsendelse, *
 }
 
 // CleanPartial removes what an interrupted Save left in dir (entries whose names begin
-// with ".svarinn-": partial plaintext among them) and returns how many it removed. Save
-// calls it first; call it at start-up to remove them at once.
+// with ".svarinn-": partial plaintext among them) and returns how many it removed. Call
+// it at start-up when this process is the only receiver writing to dir; with replicas
+// sharing dir, use CleanPartialOlder.
 func CleanPartial(dir string) (int, error) {
+	return cleanPartial(dir, func(string, time.Time) bool { return true })
+}
+
+// CleanPartialOlder is CleanPartial for a folder shared by replicas: it removes only the
+// leftovers nothing has written to for age (a replica still saving touches its stage as
+// it writes). Give it more than the lease ttl.
+func CleanPartialOlder(dir string, age time.Duration) (int, error) {
+	cutoff := time.Now().Add(-age)
+	return cleanPartial(dir, func(_ string, mod time.Time) bool { return mod.Before(cutoff) })
+}
+
+func cleanPartial(dir string, remove func(name string, mod time.Time) bool) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0, pathless(err)
 	}
 	n := 0
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), partialPrefix) {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
-				return n, pathless(err)
-			}
-			n++
+		if !strings.HasPrefix(e.Name(), partialPrefix) {
+			continue
 		}
+		p := filepath.Join(dir, e.Name())
+		if !remove(e.Name(), newestMod(p)) {
+			continue
+		}
+		if err := os.RemoveAll(p); err != nil {
+			return n, pathless(err)
+		}
+		n++
 	}
 	return n, nil
+}
+
+// newestMod is the latest modification time of p and what is in it.
+func newestMod(p string) time.Time {
+	var newest time.Time
+	_ = filepath.WalkDir(p, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && info.ModTime().After(newest) {
+			newest = info.ModTime()
+		}
+		return nil
+	})
+	return newest
 }
 
 type saver struct {
@@ -441,15 +483,24 @@ func syncDir(dir string) error {
 }
 
 // replaceDir renames stage to target; an existing target (an earlier, unacknowledged
-// copy) is moved aside first and removed after.
+// copy) is moved aside first and removed after. Another process storing the same
+// forsendelse at the same moment (a replica whose lease lapsed) may put its copy there
+// between the two renames: that is moved aside in turn, up to a few times.
 func replaceDir(stage, target string) error {
-	if _, err := os.Lstat(target); err == nil {
-		old := filepath.Join(filepath.Dir(target), partialPrefix+"old-"+filepath.Base(target))
-		_ = os.RemoveAll(old)
-		if err := os.Rename(target, old); err != nil {
-			return pathless(err)
+	var err error
+	for range 3 {
+		if _, lerr := os.Lstat(target); lerr == nil {
+			var rnd [6]byte
+			_, _ = rand.Read(rnd[:])
+			old := filepath.Join(filepath.Dir(target), partialPrefix+"old-"+filepath.Base(target)+"-"+hex.EncodeToString(rnd[:]))
+			if err := os.Rename(target, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return pathless(err)
+			}
+			defer os.RemoveAll(old)
 		}
-		defer os.RemoveAll(old)
+		if err = os.Rename(stage, target); err == nil {
+			return nil
+		}
 	}
-	return pathless(os.Rename(stage, target))
+	return pathless(err)
 }

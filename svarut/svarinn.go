@@ -23,6 +23,7 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinn"
 	"github.com/fellesklient/fellesklient/internal/httpx"
+	"github.com/fellesklient/fellesklient/lease"
 )
 
 // MottakOptions configures a Mottak (the SvarInn side).
@@ -53,6 +54,22 @@ type MottakOptions struct {
 	// RetryAfter, for the caller to decide.
 	MaxRetryWait time.Duration
 	UserAgent    string
+
+	// Lease, when set, coordinates the replicas receiving for the same mottakersystem
+	// (lease/redislease on Redis): a replica downloads, hands over and acknowledges a
+	// forsendelse only while it holds the forsendelse's lease, renewed every third of
+	// LeaseTTL. Right before the acknowledgement the lease is renewed once more (the
+	// fencing step): a replica whose lease lapsed leaves the forsendelse to the one that
+	// took it over. A forsendelse one replica acknowledged is never taken by another,
+	// even one that listed it earlier. A replica that dies loses its leases after
+	// LeaseTTL and another takes its forsendelser over, after checking with a fresh
+	// list that the one that died had not acknowledged them. When the lease store cannot be
+	// reached, Receive takes no new forsendelse and returns an error wrapping
+	// lease.ErrUnavailable. Nil: no coordination (one receiver per mottakersystem).
+	Lease lease.Store
+	// LeaseTTL is how long a lease lasts without renewal; an acknowledgement must
+	// finish within half of it. Default 1 min.
+	LeaseTTL time.Duration
 }
 
 // Mottak receives forsendelser for one mottakersystem (SvarInn mottaksservice v1).
@@ -64,6 +81,9 @@ type Mottak struct {
 	log    *slog.Logger
 
 	downloadPermanent bool
+	lease             lease.Store
+	leaseTTL          time.Duration
+	leasePrefix       string
 }
 
 // NewMottak returns a Mottak.
@@ -87,6 +107,9 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 		log:    opts.Logger,
 
 		downloadPermanent: opts.DownloadFailurePermanent,
+		lease:             opts.Lease,
+		leaseTTL:          opts.LeaseTTL,
+		leasePrefix:       "svarinn:" + opts.Brukernavn + ":",
 		hc: httpx.NewClient(httpx.Options{
 			HTTPClient:  opts.HTTPClient,
 			Header:      http.Header{"Authorization": {"Basic " + basic}},
@@ -97,6 +120,9 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 	}
 	if m.log == nil {
 		m.log = slog.New(slog.DiscardHandler)
+	}
+	if m.leaseTTL <= 0 {
+		m.leaseTTL = time.Minute
 	}
 	return m, nil
 }
@@ -363,6 +389,9 @@ type ReceiveResult struct {
 	// Feilet were reported failed (a handler error, a failed integrity check, or a file
 	// that could not be downloaded or decrypted); Permanent of them permanently.
 	Feilet, Permanent int
+	// Elsewhere were listed here but handled by another replica (MottakOptions.Lease):
+	// it held or completed them, or took them over after this replica's lease lapsed.
+	Elsewhere int
 }
 
 // Receive receives every waiting forsendelse: it lists them, downloads each, hands it to h,
@@ -371,55 +400,190 @@ type ReceiveResult struct {
 // for Permanent errors) and goes on. It stops when nothing new is waiting, when ctx ends,
 // or at the first error of SvarInn itself (that forsendelse stays waiting). Nothing is
 // acknowledged that was not handled.
+//
+// With MottakOptions.Lease, a forsendelse another replica holds is left to it; Receive
+// looks again (every quarter of LeaseTTL, at most 2 s) until that replica has
+// acknowledged it or its lease expired, and then takes it over.
 func (m *Mottak) Receive(ctx context.Context, h Handler) (ReceiveResult, error) {
 	var res ReceiveResult
 	tried := map[string]bool{}
+	heldElsewhere := map[string]bool{}
+	defer func() {
+		for id := range heldElsewhere {
+			if !tried[id] {
+				res.Elsewhere++
+			}
+		}
+	}()
 	for {
 		list, err := m.ListNew(ctx)
 		if err != nil {
 			return res, err
 		}
-		progress := false
+		progress, waiting := false, false
 		for i := range list {
 			f := &list[i]
 			if tried[f.ID] {
 				continue // failed earlier in this call and left waiting
 			}
-			tried[f.ID] = true
-			progress = true
 			if err := ctx.Err(); err != nil {
 				return res, err
 			}
-			verified, herr := m.handle(ctx, f, h)
-			if herr == nil {
-				if err := m.Acknowledge(ctx, f.ID); err != nil {
-					return res, err
+			var l lease.Lease
+			if m.lease != nil {
+				l, err = m.lease.Acquire(ctx, m.leasePrefix+f.ID, m.leaseTTL)
+				switch {
+				case errors.Is(err, lease.ErrDone):
+					tried[f.ID] = true
+					res.Elsewhere++
+					delete(heldElsewhere, f.ID)
+					continue
+				case errors.Is(err, lease.ErrHeld):
+					heldElsewhere[f.ID] = true
+					waiting = true
+					continue
+				case err != nil:
+					return res, fmt.Errorf("svarinn.Receive: the lease store failed; taking no new forsendelser: %w", err)
 				}
-				res.Kvittert++
-				if !verified {
-					res.Unverified++
-					m.log.Warn("svarinn: received without a checksum to verify it against", "forsendelse", f.ID)
+				delete(heldElsewhere, f.ID)
+				if l.Resumed() {
+					// A replica had it and did not finish: it may have acknowledged it
+					// just before it died. Only a list fetched now can tell.
+					listed, err := m.stillListed(ctx, f.ID)
+					if err != nil || !listed {
+						_ = l.Release(context.WithoutCancel(ctx))
+						if err != nil {
+							return res, err
+						}
+						tried[f.ID] = true
+						res.Elsewhere++
+						continue
+					}
 				}
-				m.log.Debug("svarinn: received", "forsendelse", f.ID)
-				continue
 			}
-			if ctx.Err() != nil {
-				return res, ctx.Err() // stopped: leave it waiting, report nothing
-			}
-			permanent := errors.Is(herr, ErrPermanent)
-			if err := m.MarkFailed(ctx, f.ID, herr.Error(), permanent); err != nil {
+			tried[f.ID] = true
+			progress = true
+			if err := m.receiveOne(ctx, f, h, l, &res); err != nil {
 				return res, err
 			}
-			res.Feilet++
-			if permanent {
-				res.Permanent++
-			}
-			m.log.Debug("svarinn: reported failed", "forsendelse", f.ID, "permanent", permanent)
 		}
 		if !progress {
-			return res, nil
+			if !waiting {
+				return res, nil
+			}
+			t := time.NewTimer(min(m.leaseTTL/4, 2*time.Second))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return res, ctx.Err()
+			case <-t.C:
+			}
 		}
 	}
+}
+
+// stillListed reports whether SvarInn lists id now. SvarInn lists a limited number at a
+// time: an id missing from a full list is reported as not listed, and is offered again
+// by a later Receive.
+func (m *Mottak) stillListed(ctx context.Context, id string) (bool, error) {
+	list, err := m.ListNew(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range list {
+		if f.ID == id {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// receiveOne handles, acknowledges or reports one forsendelse, under l when it is not
+// nil. The error stops Receive.
+func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handler, l lease.Lease, res *ReceiveResult) error {
+	hctx, stop := ctx, func() error { return nil }
+	if l != nil {
+		hctx, stop = lease.Keep(ctx, l, m.leaseTTL)
+	}
+	verified, herr := m.handle(hctx, f, h)
+	if lerr := stop(); lerr != nil {
+		// The lease could not be renewed while h worked: whatever h did, this replica
+		// no longer vouches for the forsendelse. Not acknowledged, not reported.
+		if errors.Is(lerr, lease.ErrLost) {
+			res.Elsewhere++
+			m.log.Warn("svarinn: the lease lapsed while handling; left to the replica that took it over", "forsendelse", f.ID)
+			return nil
+		}
+		return fmt.Errorf("svarinn.Receive: the lease store failed; taking no new forsendelser: %w", lerr)
+	}
+	release := func() {
+		if l != nil {
+			if err := l.Release(context.WithoutCancel(ctx)); err != nil {
+				m.log.Warn("svarinn: could not release the lease; it expires by itself", "forsendelse", f.ID, "error", err)
+			}
+		}
+	}
+	if herr == nil {
+		ackCtx := ctx
+		if l != nil {
+			// The fencing step: only the current holder goes on to acknowledge, and it
+			// does so within half the ttl, so that the lease outlives the attempt.
+			rctx, rcancel := context.WithTimeout(ctx, max(m.leaseTTL/4, time.Second))
+			err := l.Renew(rctx, m.leaseTTL)
+			rcancel()
+			if err != nil {
+				if errors.Is(err, lease.ErrLost) {
+					res.Elsewhere++
+					m.log.Warn("svarinn: the lease lapsed before the acknowledgement; left to the replica that took it over", "forsendelse", f.ID)
+					return nil
+				}
+				return fmt.Errorf("svarinn.Receive: the lease store failed; not acknowledged: %w", err)
+			}
+			var cancel context.CancelFunc
+			ackCtx, cancel = context.WithTimeout(ctx, m.leaseTTL/2)
+			defer cancel()
+		}
+		if err := m.Acknowledge(ackCtx, f.ID); err != nil {
+			// SvarInn said no: reopen the forsendelse for any replica. After a lost
+			// answer the lease is left to expire: the replica that takes it over is
+			// resumed and looks whether SvarInn still lists the forsendelse first.
+			var se StatusError
+			if errors.As(err, &se) {
+				release()
+			}
+			return err
+		}
+		if l != nil {
+			if err := l.Done(context.WithoutCancel(ctx)); err != nil {
+				m.log.Warn("svarinn: could not mark the forsendelse done in the lease store (a replica taking it over finds it acknowledged)", "forsendelse", f.ID, "error", err)
+			}
+		}
+		res.Kvittert++
+		if !verified {
+			res.Unverified++
+			m.log.Warn("svarinn: received without a checksum to verify it against", "forsendelse", f.ID)
+		}
+		m.log.Debug("svarinn: received", "forsendelse", f.ID)
+		return nil
+	}
+	if ctx.Err() != nil {
+		release()
+		return ctx.Err() // stopped: leave it waiting, report nothing
+	}
+	permanent := errors.Is(herr, ErrPermanent)
+	if err := m.MarkFailed(ctx, f.ID, herr.Error(), permanent); err != nil {
+		release()
+		return err
+	}
+	// Released either way: a forsendelse reported failed for now is offered again,
+	// and may be tried by any replica in its next pass.
+	release()
+	res.Feilet++
+	if permanent {
+		res.Permanent++
+	}
+	m.log.Debug("svarinn: reported failed", "forsendelse", f.ID, "permanent", permanent)
+	return nil
 }
 
 // errDownload marks a failure to download or decrypt a forsendelse's file.

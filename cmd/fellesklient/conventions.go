@@ -9,8 +9,12 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/auth/redisstore"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
@@ -55,6 +59,9 @@ type tokenFlags struct {
 	consumerOrg  string
 	alg          string
 	defaultScope string
+
+	tokenCacheRedis  string
+	tokenCacheKeyEnv string
 }
 
 func (t *tokenFlags) register(fs *flag.FlagSet, defaultScope string) {
@@ -68,6 +75,57 @@ func (t *tokenFlags) register(fs *flag.FlagSet, defaultScope string) {
 	fs.Var(&t.resources, "resource", "audience-restricted token for this resource URI (repeatable)")
 	fs.StringVar(&t.consumerOrg, "consumer-org", "", "organisasjonsnummer of the consumer (Altinn API delegation)")
 	fs.StringVar(&t.alg, "alg", "RS256", "grant signature algorithm: RS256, RS384 or RS512")
+	fs.StringVar(&t.tokenCacheRedis, "token-cache-redis", "", "share Maskinporten tokens with other processes through Redis: redis://HOST:PORT/DB (rediss:// for TLS)")
+	fs.StringVar(&t.tokenCacheKeyEnv, "token-cache-key-env", "", "name of the environment variable holding the 32-byte key (hex or base64) that encrypts the shared tokens; required with --token-cache-redis")
+}
+
+// sharedStore returns the Redis token store --token-cache-redis names, or nil.
+func (t *tokenFlags) sharedStore(e *env) (auth.SharedStore, error) {
+	if t.tokenCacheRedis == "" {
+		if t.tokenCacheKeyEnv != "" {
+			return nil, usageErr("--token-cache-key-env needs --token-cache-redis")
+		}
+		return nil, nil
+	}
+	if t.tokenCacheKeyEnv == "" {
+		return nil, usageErr("--token-cache-redis needs --token-cache-key-env NAME: tokens in Redis are stored encrypted with that key (make one with: openssl rand -base64 32)")
+	}
+	raw := e.getenv(t.tokenCacheKeyEnv)
+	if raw == "" {
+		return nil, usageErr("environment variable %s (from --token-cache-key-env) is empty or not set", t.tokenCacheKeyEnv)
+	}
+	key, err := redisstore.ParseKey(raw)
+	if err != nil {
+		return nil, usageErr("%s: %v", t.tokenCacheKeyEnv, err)
+	}
+	rdb, err := redisClient("--token-cache-redis", t.tokenCacheRedis)
+	if err != nil {
+		return nil, err
+	}
+	st, err := redisstore.New(redisstore.Options{Client: rdb, Key: key})
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return st, nil
+}
+
+var redisQuiet sync.Once
+
+// quietRedis drops go-redis's own log lines (dial retries): the error a command returns
+// says what failed, once.
+type quietRedis struct{}
+
+func (quietRedis) Printf(context.Context, string, ...any) {}
+
+// redisClient parses a redis:// or rediss:// URL; a URL's password never appears in
+// the error.
+func redisClient(flagName, u string) (*redis.Client, error) {
+	redisQuiet.Do(func() { redis.SetLogger(quietRedis{}) }) // its errors reach the user as ours
+	opts, err := redis.ParseURL(u)
+	if err != nil {
+		return nil, usageErr("%s: not a redis://HOST:PORT/DB URL", flagName)
+	}
+	return redis.NewClient(opts), nil
 }
 
 // request returns the maskinporten request the flags describe.
@@ -117,6 +175,10 @@ func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
 		key.KeyID = t.kid
 		key.Certificates = nil // an explicit kid means a registered key: send kid, not x5c
 	}
+	shared, err := t.sharedStore(e)
+	if err != nil {
+		return nil, err
+	}
 	opts := maskinporten.Options{
 		Environment: issuer,
 		ClientID:    t.clientID,
@@ -124,6 +186,7 @@ func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
 		Algorithm:   maskinporten.Algorithm(t.alg),
 		HTTPClient:  e.httpClient,
 		UserAgent:   "fellesklient-cli",
+		Cache:       auth.CacheOptions{Shared: shared},
 	}
 	c, err := maskinporten.New(opts)
 	if err != nil {

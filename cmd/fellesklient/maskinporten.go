@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
 
@@ -25,8 +26,18 @@ func runMaskinportenToken(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	tok, err := c.Fetch(ctx, tf.request())
-	if err != nil {
+	var tok *auth.Token
+	if tf.tokenCacheRedis != "" {
+		// Shared with the other processes: a token one of them stored is reused.
+		ts, err := c.TokenSource(tf.request())
+		if err != nil {
+			return noErr(err)
+		}
+		tok, err = ts.Token(ctx)
+		if err != nil {
+			return serviceErr(err)
+		}
+	} else if tok, err = c.Fetch(ctx, tf.request()); err != nil {
 		return serviceErr(err)
 	}
 	out := struct {

@@ -14,6 +14,8 @@ import (
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/lease"
+	"github.com/fellesklient/fellesklient/lease/redislease"
 	"github.com/fellesklient/fellesklient/svarut"
 )
 
@@ -235,11 +237,29 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	p12Env := fs.String("p12-password-env", "", "name of the environment variable holding the .p12 password")
 	checkStructure := fs.Bool("check-structure", true, "refuse (report as failed) a PDF or zip-based document whose structure is broken")
 	permanent := fs.Bool("download-failure-permanent", false, "report a forsendelse whose file cannot be downloaded or decrypted as permanently failed")
+	leaseRedis := fs.String("lease-redis", "", "coordinate replicas receiving for the same mottakersystem through Redis (redis://HOST:PORT/DB): each forsendelse is handled by one replica, once; replicas may share --dir")
+	leaseTTL := fs.Duration("lease-ttl", time.Minute, "how long a replica's lease on a forsendelse lasts without renewal (with --lease-redis)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *dir == "" || *keyFile == "" || fs.NArg() > 0 {
-		return usageErr("usage: fellesklient svarinn receive --dir DIR --key FILE")
+		return usageErr("usage: fellesklient svarinn receive --dir DIR --key FILE [--lease-redis URL [--lease-ttl DURATION]]")
+	}
+	if *leaseTTL < time.Second {
+		return usageErr("--lease-ttl must be at least 1s")
+	}
+	var leases lease.Store
+	if *leaseRedis != "" {
+		rdb, err := redisClient("--lease-redis", *leaseRedis)
+		if err != nil {
+			return err
+		}
+		defer rdb.Close()
+		st, err := redislease.New(redislease.Options{Client: rdb})
+		if err != nil {
+			return usageErr("%v", err)
+		}
+		leases = st
 	}
 	user, pw := e.getenv("SVARINN_BRUKER"), e.getenv("SVARINN_PASSORD")
 	if user == "" || pw == "" {
@@ -265,11 +285,16 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: auth.Secret(pw), Key: key, HTTPClient: e.httpClient,
-		UserAgent: "fellesklient-cli", DownloadFailurePermanent: *permanent})
+		UserAgent: "fellesklient-cli", DownloadFailurePermanent: *permanent, Lease: leases, LeaseTTL: *leaseTTL})
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	if n, err := svarut.CleanPartial(*dir); err != nil {
+	clean := func() (int, error) { return svarut.CleanPartial(*dir) }
+	if leases != nil {
+		// Replicas may share --dir: leave the others' work in progress alone.
+		clean = func() (int, error) { return svarut.CleanPartialOlder(*dir, 4**leaseTTL) }
+	}
+	if n, err := clean(); err != nil {
 		return ioErr(err)
 	} else if n > 0 {
 		fmt.Fprintf(e.stderr, "removed %d partial file(s) an interrupted run left\n", n)
@@ -286,7 +311,11 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 		return nil
 	}))
 	if !of.json {
-		fmt.Fprintf(e.stdout, "%d received, %d failed\n", res.Kvittert, res.Feilet)
+		if leases != nil {
+			fmt.Fprintf(e.stdout, "%d received, %d failed, %d handled by another replica\n", res.Kvittert, res.Feilet, res.Elsewhere)
+		} else {
+			fmt.Fprintf(e.stdout, "%d received, %d failed\n", res.Kvittert, res.Feilet)
+		}
 	}
 	if err != nil {
 		return serviceErr(err)

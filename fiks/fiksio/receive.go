@@ -72,6 +72,11 @@ func IsRequeue(err error) bool {
 // when ctx ends, after the messages in hand are handled and acknowledged (handlers get a
 // context that is not cancelled with ctx); or at once with an error matching
 // ErrAMQPRefused when the first connection is refused.
+//
+// Replicas need no lease (unlike svarut.Mottak): any number of processes may Receive on
+// one konto, since the broker hands each message to one consumer at a time, and a message
+// whose consumer died before its ack is delivered again to another. Handlers must still
+// be idempotent by MeldingID for that redelivery.
 func (c *Client) Receive(ctx context.Context, h Handler, opts *ReceiveOptions) error {
 	const op = "fiksio.Receive"
 	o := ReceiveOptions{}

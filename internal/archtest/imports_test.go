@@ -88,8 +88,8 @@ func allowed(p, imp string) (bool, string) {
 		return false, "generated code is imported only by the package that wraps it"
 	case p == "ident" && imp == "internal/mask":
 		return true, "" // the one masking policy; internal/mask imports nothing of the module
-	case p == "auth" || p == "ident":
-		return false, "auth and ident import nothing of the module (ident: only internal/mask)"
+	case p == "auth" || p == "ident" || p == "lease":
+		return false, "auth, ident and lease import nothing of the module (ident: only internal/mask)"
 	case under(p, "internal") && !under(p, "internal/archtest") && !under(p, "internal/hostiletest") && !under(p, "internal/leaktest"):
 		if imp == "auth" || imp == "ident" || under(imp, "internal") {
 			return true, ""
@@ -151,10 +151,14 @@ func TestImportRules(t *testing.T) {
 }
 
 // TestLinks: only maskinporten links jwx; fiks, folkeregister and einnsyn do not link
-// pkcs12 (svarut does, through fiks/kryptering's key reading).
+// pkcs12 (svarut does, through fiks/kryptering's key reading); only auth/redisstore and
+// lease/redislease link go-redis.
 func TestLinks(t *testing.T) {
 	noJWX := map[string]bool{"fiks": true, "svarut": true, "folkeregister": true, "einnsyn": true, "fiks/kryptering": true, "auth": true, "ident": true}
 	noPKCS12 := map[string]bool{"fiks": true, "folkeregister": true, "einnsyn": true, "auth": true, "ident": true}
+	// Only the Redis packages link go-redis: users who don't want Redis don't build it.
+	noRedis := map[string]bool{"auth": true, "lease": true, "svarut": true, "maskinporten": true, "fiks": true, "fiks/fiksio": true, "lease/leasetest": true}
+	redisSeen := 0
 	seen := 0
 	for _, p := range load(t) {
 		for _, d := range p.deps {
@@ -166,6 +170,10 @@ func TestLinks(t *testing.T) {
 				t.Errorf("%s links %s", p.path, d)
 				break
 			}
+			if noRedis[p.path] && strings.HasPrefix(d, "github.com/redis/go-redis") {
+				t.Errorf("%s links %s", p.path, d)
+				break
+			}
 			if noJWX[p.path] && d == mod+"maskinporten" {
 				t.Errorf("%s links maskinporten", p.path)
 				break
@@ -174,9 +182,12 @@ func TestLinks(t *testing.T) {
 		if noJWX[p.path] {
 			seen++
 		}
+		if noRedis[p.path] {
+			redisSeen++
+		}
 	}
-	if seen != len(noJWX) {
-		t.Fatalf("checked %d of %d packages", seen, len(noJWX))
+	if seen != len(noJWX) || redisSeen != len(noRedis) {
+		t.Fatalf("checked %d of %d and %d of %d packages", seen, len(noJWX), redisSeen, len(noRedis))
 	}
 }
 
@@ -187,7 +198,7 @@ func TestRulesBite(t *testing.T) {
 		{"noark5", "internal/httpx"}, {"noark5/arkivmelding", "einnsyn"}, {"auth", "internal/httpx"},
 		{"svarut", "svarut/svaruttest"}, {"folkeregister", "internal/gen/svarut"},
 		{"svarut/svaruttest", "internal/gen/svarut"}, {"cmd/fellesklient", "internal/httpx"},
-		{"internal/httpx", "fiks"}, {"maskinporten", "fiks"}, {"fiks/fiksio", "fiks/arkiv"},
+		{"internal/httpx", "fiks"}, {"maskinporten", "fiks"}, {"fiks/fiksio", "fiks/arkiv"}, {"lease", "auth"},
 		{"svarut/svaruttest", "fiks/digisos/digisostest"}, {"fiks/digisos", "svarut/svaruttest"},
 		{"fiks/digisos/digisostest", "folkeregister/folkeregistertest"},
 		{"fiks/digisos/digisostest", "internal/gen/digisos"},

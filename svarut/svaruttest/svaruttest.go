@@ -117,6 +117,8 @@ type Forsendelse struct {
 	Feilmeldinger  []string
 	// Kvitteringer counts the acknowledgements (kvitterMottak) it got.
 	Kvitteringer int
+	// Nedlastinger counts the downloads of its file that were started.
+	Nedlastinger int
 	mottatt      time.Time
 	fault        DownloadFault
 	noChecksum   bool
@@ -778,6 +780,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	docs := slices.Clone(f.Dokumenter)
 	cert := s.systems[f.Mottakersystem].Sertifikat
+	f.Nedlastinger++
 	s.mu.Unlock()
 	if len(docs) == 0 {
 		fikstest.WriteError(w, r, http.StatusGone, "Filene er slettet")
