@@ -49,6 +49,16 @@ func (c *Cache) fetchShared(ctx context.Context, rejected [32]byte) (*Token, err
 		c.warn(ctx, "auth: the shared token store failed; fetching the token directly", why, err)
 		return c.src.Token(ctx)
 	}
+	// fetchAndStore fetches from the source and stores the token for the others.
+	fetchAndStore := func() (*Token, error) {
+		tok, err := c.src.Token(ctx)
+		if err == nil && tok != nil && tok.Value != "" {
+			if err := sh.Set(ctx, key, tok); err != nil {
+				c.warn(ctx, "auth: could not store the token in the shared store", "set", err)
+			}
+		}
+		return tok, err
+	}
 	tok, err := sh.Get(ctx, key)
 	if err != nil {
 		return direct("get", err)
@@ -69,22 +79,12 @@ func (c *Cache) fetchShared(ctx context.Context, rejected [32]byte) (*Token, err
 			if tok, err := sh.Get(ctx, key); err == nil && fresh(tok) {
 				return tok, nil
 			}
-			tok, err := c.src.Token(ctx)
-			if err == nil && tok != nil && tok.Value != "" {
-				if err := sh.Set(ctx, key, tok); err != nil {
-					c.warn(ctx, "auth: could not store the token in the shared store", "set", err)
-				}
-			}
-			return tok, err
+			return fetchAndStore()
 		}
 		// Another replica is fetching: take its token when it is there.
 		if !time.Now().Before(deadline) {
 			c.warn(ctx, "auth: no token from the replica holding the shared lock in time; fetching directly", "wait", nil)
-			tok, err := c.src.Token(ctx)
-			if err == nil && tok != nil && tok.Value != "" {
-				_ = sh.Set(ctx, key, tok)
-			}
-			return tok, err
+			return fetchAndStore()
 		}
 		t := time.NewTimer(poll)
 		select {

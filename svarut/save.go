@@ -97,9 +97,9 @@ func Save(dir string, f *MottattForsendelse, fil *ReceivedFile, opts SaveOptions
 	}
 	// Only this forsendelse's leftovers: in a folder shared by replicas the others'
 	// stages are work in progress.
-	if _, err := cleanPartial(dir, func(name string, _ time.Time) bool {
+	if _, err := cleanPartial(dir, func(name string) bool {
 		return strings.HasPrefix(name, partialPrefix+f.ID+"-") || strings.HasPrefix(name, partialPrefix+"old-"+f.ID+"-")
-	}); err != nil {
+	}, time.Time{}); err != nil {
 		return nil, err
 	}
 	stage, err := os.MkdirTemp(dir, partialPrefix+f.ID+"-*")
@@ -165,18 +165,19 @@ func SaveHandler(dir string, opts SaveOptions, saved func(*MottattForsendelse, *
 // it at start-up when this process is the only receiver writing to dir; with replicas
 // sharing dir, use CleanPartialOlder.
 func CleanPartial(dir string) (int, error) {
-	return cleanPartial(dir, func(string, time.Time) bool { return true })
+	return cleanPartial(dir, func(string) bool { return true }, time.Time{})
 }
 
 // CleanPartialOlder is CleanPartial for a folder shared by replicas: it removes only the
 // leftovers nothing has written to for age (a replica still saving touches its stage as
 // it writes). Give it more than the lease ttl.
 func CleanPartialOlder(dir string, age time.Duration) (int, error) {
-	cutoff := time.Now().Add(-age)
-	return cleanPartial(dir, func(_ string, mod time.Time) bool { return mod.Before(cutoff) })
+	return cleanPartial(dir, func(string) bool { return true }, time.Now().Add(-age))
 }
 
-func cleanPartial(dir string, remove func(name string, mod time.Time) bool) (int, error) {
+// cleanPartial removes the partial entries whose names match and, unless cutoff is
+// zero, that nothing has written to since cutoff (only then is an entry walked).
+func cleanPartial(dir string, match func(name string) bool, cutoff time.Time) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return 0, pathless(err)
@@ -187,7 +188,7 @@ func cleanPartial(dir string, remove func(name string, mod time.Time) bool) (int
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
-		if !remove(e.Name(), newestMod(p)) {
+		if !match(e.Name()) || (!cutoff.IsZero() && !newestMod(p).Before(cutoff)) {
 			continue
 		}
 		if err := os.RemoveAll(p); err != nil {

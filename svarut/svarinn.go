@@ -443,7 +443,7 @@ func (m *Mottak) Receive(ctx context.Context, h Handler) (ReceiveResult, error) 
 					waiting = true
 					continue
 				case err != nil:
-					return res, fmt.Errorf("svarinn.Receive: the lease store failed; taking no new forsendelser: %w", err)
+					return res, errLeaseStore(err)
 				}
 				delete(heldElsewhere, f.ID)
 				if l.Resumed() {
@@ -482,6 +482,11 @@ func (m *Mottak) Receive(ctx context.Context, h Handler) (ReceiveResult, error) 
 	}
 }
 
+// errLeaseStore is Receive's error when the lease store fails: it stops taking work.
+func errLeaseStore(err error) error {
+	return fmt.Errorf("svarinn.Receive: the lease store failed; taking no new forsendelser: %w", err)
+}
+
 // stillListed reports whether SvarInn lists id now. SvarInn lists a limited number at a
 // time: an id missing from a full list is reported as not listed, and is offered again
 // by a later Receive.
@@ -514,7 +519,7 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 			m.log.Warn("svarinn: the lease lapsed while handling; left to the replica that took it over", "forsendelse", f.ID)
 			return nil
 		}
-		return fmt.Errorf("svarinn.Receive: the lease store failed; taking no new forsendelser: %w", lerr)
+		return errLeaseStore(lerr)
 	}
 	release := func() {
 		if l != nil {
@@ -571,13 +576,13 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 		return ctx.Err() // stopped: leave it waiting, report nothing
 	}
 	permanent := errors.Is(herr, ErrPermanent)
-	if err := m.MarkFailed(ctx, f.ID, herr.Error(), permanent); err != nil {
-		release()
-		return err
-	}
+	err := m.MarkFailed(ctx, f.ID, herr.Error(), permanent)
 	// Released either way: a forsendelse reported failed for now is offered again,
 	// and may be tried by any replica in its next pass.
 	release()
+	if err != nil {
+		return err
+	}
 	res.Feilet++
 	if permanent {
 		res.Permanent++
