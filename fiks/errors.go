@@ -41,6 +41,10 @@ type Error struct {
 	Path string
 	// Timestamp as FIKS gave it.
 	Timestamp string
+	// Alvorlighetsgrad and Tilleggsinformasjon are from Folkeregisteret's own error body
+	// (FolkeregisterFeilmelding), which the Folkeregister proxy passes through; redacted.
+	Alvorlighetsgrad    string
+	Tilleggsinformasjon map[string]string
 	// Body is the raw body, capped and redacted, for bodies that are not FIKS's shape.
 	Body string
 	// Wait is the wait the server asked for (Retry-After on a 429 or 503), if any.
@@ -55,9 +59,19 @@ type errorBody struct {
 	ErrorCode string          `json:"errorCode"`
 	Message   string          `json:"message"`
 	Path      string          `json:"path"`
-	// Folkeregisteret's own error body, which the Folkeregister proxy passes through.
-	Kode    string `json:"kode"`
-	Melding string `json:"melding"`
+	// Folkeregisteret's own error bodies, which the Folkeregister proxy passes through:
+	// FolkeregisterFeilmelding {feilkode, feilmelding, alvorlighetsgrad, httpStatus,
+	// tilleggsinformasjon} and ErrorMessageForExternalUsers {code, message,
+	// feilreferanse, httpStatus} in FREG's OpenAPI v1.5, {kode, melding} in its prose
+	// documentation.
+	Kode                string            `json:"kode"`
+	Melding             string            `json:"melding"`
+	Feilkode            string            `json:"feilkode"`
+	Feilmelding         string            `json:"feilmelding"`
+	Alvorlighetsgrad    string            `json:"alvorlighetsgrad"`
+	Tilleggsinformasjon map[string]string `json:"tilleggsinformasjon"`
+	Code                string            `json:"code"`
+	Feilreferanse       string            `json:"feilreferanse"`
 }
 
 // CheckResponse returns nil for a 2xx answer, and otherwise reads the answer into an
@@ -77,10 +91,19 @@ func CheckResponse(operation string, resp *http.Response) error {
 func parseError(operation string, status int, body []byte) *Error {
 	e := &Error{Operation: operation, StatusCode: status}
 	var eb errorBody
-	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "") {
+	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "" ||
+		eb.Feilkode != "" || eb.Feilmelding != "" || eb.Code != "" || eb.Feilreferanse != "") {
 		// Every field is the server's text and may echo what was sent: all are redacted.
-		e.ErrorID, e.ErrorCode = httpx.Redact(eb.ErrorID), httpx.Redact(firstNonEmpty(eb.ErrorCode, eb.Kode))
-		e.Message = httpx.Redact(firstNonEmpty(firstNonEmpty(eb.Message, eb.Melding), eb.Error))
+		e.ErrorID = httpx.Redact(firstNonEmpty(eb.ErrorID, eb.Feilreferanse))
+		e.ErrorCode = httpx.Redact(firstNonEmpty(eb.ErrorCode, firstNonEmpty(eb.Kode, firstNonEmpty(eb.Feilkode, eb.Code))))
+		e.Message = httpx.Redact(firstNonEmpty(firstNonEmpty(eb.Message, eb.Melding), firstNonEmpty(eb.Feilmelding, eb.Error)))
+		e.Alvorlighetsgrad = httpx.Redact(eb.Alvorlighetsgrad)
+		for k, v := range eb.Tilleggsinformasjon {
+			if e.Tilleggsinformasjon == nil {
+				e.Tilleggsinformasjon = map[string]string{}
+			}
+			e.Tilleggsinformasjon[httpx.Redact(k)] = httpx.Redact(v)
+		}
 		e.Path = httpx.Redact(eb.Path)
 		e.Timestamp = httpx.Redact(strings.Trim(string(eb.Timestamp), `"`))
 	} else if len(body) > 0 {
@@ -132,15 +155,21 @@ func (e *Error) Temporary() bool { return httpx.Temporary(e.StatusCode) }
 func (e *Error) RetryAfter() time.Duration { return e.Wait }
 
 // TokenRejected reports whether a 401 answer from a FIKS service rejects the access token
-// (so that a fresh one may help), for auth.Transport.Rejected. A 401 that says the
-// integration credentials failed ("Autentisering feilet for integrasjon ...") does not:
-// a new token does not cure a wrong IntegrasjonPassord. Any other 401 does.
+// (so that a fresh one may help), for auth.Transport.Rejected: FIKS's "Klarte ikke å
+// validere access_token", or a WWW-Authenticate challenge with error="invalid_token"
+// (RFC 6750). Only then is the cached Maskinporten token dropped and the call retried
+// once. A 401 that says the integration credentials failed ("Autentisering feilet for
+// integrasjon ...") does not, nor does any other 401: a new token does not cure a wrong
+// IntegrasjonPassord, and a retry would only repeat the refusal.
 func TokenRejected(resp *http.Response, body []byte) bool {
 	if resp.StatusCode != http.StatusUnauthorized {
 		return false
 	}
+	if strings.Contains(strings.ToLower(resp.Header.Get("WWW-Authenticate")), "invalid_token") {
+		return true
+	}
 	msg := strings.ToLower(string(body))
-	return !strings.Contains(msg, "integrasjon") || strings.Contains(msg, "access_token")
+	return strings.Contains(msg, "access_token") && !strings.Contains(msg, "autentisering feilet for integrasjon")
 }
 
 // Is matches the module's status-class sentinels, and the two kinds of 401 by FIKS's

@@ -195,3 +195,87 @@ func FuzzParseError(f *testing.F) {
 // shownIdentity matches the seeded identity number standing alone: inside a longer digit
 // run it is not an identity number, and the masking (exactly 11 digits) rightly keeps it.
 var shownIdentity = regexp.MustCompile(`(^|[^0-9])13097248022($|[^0-9])`)
+
+// TestFolkeregisterErrorBodies: the Folkeregister proxy passes FREG's own error bodies
+// through. Shapes from Skatteetaten's OpenAPI v1.5 (../shared/specs/fiks/folkeregister/
+// freg-openapi/freg-offentlig-med-hjemmel-v1.5.yaml: FolkeregisterFeilmelding on 401/403,
+// ErrorMessageForExternalUsers on the feed's 404) and its prose docs
+// (folkeregisteret-api-dokumentasjon src/konsumenttjenester/hendelsesliste.md: {kode, melding}).
+func TestFolkeregisterErrorBodies(t *testing.T) {
+	for _, c := range []struct {
+		name, body              string
+		status                  int
+		code, msg, id, severity string
+		extra                   map[string]string
+	}{
+		{"FolkeregisterFeilmelding", `{"feilkode":"FREG-403","feilmelding":"Mangler tilgang til 13097248022","alvorlighetsgrad":"FEIL","httpStatus":403,"tilleggsinformasjon":{"part":"bostedsadresse"}}`,
+			403, "FREG-403", "Mangler tilgang til 130972*****", "", "FEIL", map[string]string{"part": "bostedsadresse"}},
+		{"ErrorMessageForExternalUsers", `{"code":"NOT_FOUND","message":"Fant ikke sekvensnummer","feilreferanse":"ref-9","httpStatus":404}`,
+			404, "NOT_FOUND", "Fant ikke sekvensnummer", "ref-9", "", nil},
+		{"prose kode/melding", `{"kode":"FREG-001","melding":"Ugyldig forespørsel"}`,
+			400, "FREG-001", "Ugyldig forespørsel", "", "", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := fiks.ParseError("folkeregister.Person", c.status, []byte(c.body))
+			assert.Equal(t, c.code, e.ErrorCode)
+			assert.Equal(t, c.msg, e.Message)
+			assert.Equal(t, c.id, e.ErrorID)
+			assert.Equal(t, c.severity, e.Alvorlighetsgrad)
+			assert.Equal(t, c.extra, e.Tilleggsinformasjon)
+			assert.NotContains(t, e.Error(), "13097248022")
+			assert.Contains(t, e.Error(), c.code)
+		})
+	}
+}
+
+// countingSource counts token fetches and invalidations.
+type countingSource struct {
+	fetches, invalidations int
+}
+
+func (s *countingSource) Token(context.Context) (*auth.Token, error) {
+	s.fetches++
+	return &auth.Token{Value: fmt.Sprintf("tok-%d", s.fetches)}, nil
+}
+
+func (s *countingSource) Invalidate(*auth.Token) { s.invalidations++ }
+
+// TestOnlyARejectedTokenIsRefreshed: FIKS's 401 "Autentisering feilet for integrasjon"
+// (wrong IntegrasjonPassord) keeps the cached token and is not retried; "Klarte ikke å
+// validere access_token" and an RFC 6750 invalid_token challenge drop it and retry once.
+func TestOnlyARejectedTokenIsRefreshed(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		body, header  string
+		wantRequests  int
+		wantRefreshed bool
+	}{
+		{"integrasjon", `{"status":401,"message":"` + fikstest.MessageBadIntegrasjon + `int-1"}`, "", 1, false},
+		{"access_token", `{"status":401,"message":"` + fikstest.MessageBadToken + `"}`, "", 2, true},
+		{"invalid_token challenge", ``, `Bearer error="invalid_token"`, 2, true},
+		{"other 401", `{"status":401,"message":"Ukjent"}`, "", 1, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			requests := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				requests++
+				if c.header != "" {
+					w.Header().Set("WWW-Authenticate", c.header)
+				}
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				_, _ = io.WriteString(w, c.body)
+			}))
+			t.Cleanup(srv.Close)
+			src := &countingSource{}
+			hc := httpx.NewClient(httpx.Options{HTTPClient: srv.Client(), Token: src, TokenRejected: fiks.TokenRejected})
+			resp, err := hc.Do(context.Background(), &httpx.Request{Method: http.MethodGet, URL: srv.URL + "/x"})
+			require.NoError(t, err)
+			err = fiks.CheckResponse("test.Call", resp)
+			require.ErrorIs(t, err, fiks.ErrUnauthorized)
+			assert.Equal(t, c.wantRequests, requests)
+			assert.Equal(t, c.wantRefreshed, src.invalidations > 0, "invalidated")
+			assert.Equal(t, c.wantRequests, src.fetches)
+		})
+	}
+}

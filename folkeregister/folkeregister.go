@@ -32,6 +32,7 @@ package folkeregister
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -169,6 +170,13 @@ type PersonOptions struct {
 	Rolle string
 	// Parts to return; none means person-basis.
 	Parts []Part
+	// SomBestilt (Personer only) asks FREG to answer every number in the order asked,
+	// with a Feilmelding for a ceased or unknown one instead of leaving it out (FREG's
+	// somBestilt=true).
+	SomBestilt bool
+	// IfNoneMatch is the ETag of a copy the caller holds (Person.ETag): FREG answers 304
+	// when it is current and the call returns an error matching ErrNotModified.
+	IfNoneMatch string
 }
 
 func (c *Client) rolleFor(op string, o *PersonOptions) (string, []Part, error) {
@@ -204,12 +212,17 @@ func partQuery(q url.Values, parts []Part) url.Values {
 // Person looks up one person: GET .../v1/personer/{folkeregisteridentifikator} (FREG
 // oppslag). A zero id is refused before any request; a person FREG does not know gives an
 // error matching fiks.ErrNotFound.
+//
+// With PersonOptions.IfNoneMatch set to the ETag of an earlier answer, an unchanged
+// document is not sent again: the call returns an error matching ErrNotModified.
 func (c *Client) Person(ctx context.Context, id ident.Foedselsnummer, opts *PersonOptions) (*Person, error) {
 	const op = "folkeregister.Person"
 	var p Person
-	if err := c.person(ctx, op, id, opts, func(b []byte) error { return json.Unmarshal(b, &p) }); err != nil {
+	h, err := c.person(ctx, op, id, opts, func(b []byte) error { return json.Unmarshal(b, &p) })
+	if err != nil {
 		return nil, err
 	}
+	p.ETag = h.Get("ETag")
 	return &p, nil
 }
 
@@ -219,7 +232,7 @@ func (c *Client) Person(ctx context.Context, id ident.Foedselsnummer, opts *Pers
 func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, opts *PersonOptions) (json.RawMessage, error) {
 	const op = "folkeregister.PersonDokument"
 	var raw json.RawMessage
-	err := c.person(ctx, op, id, opts, func(b []byte) error {
+	_, err := c.person(ctx, op, id, opts, func(b []byte) error {
 		if !json.Valid(b) {
 			return fmt.Errorf("the answer is not JSON")
 		}
@@ -232,16 +245,54 @@ func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, op
 	return raw, nil
 }
 
-func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer, opts *PersonOptions, decode func([]byte) error) error {
+func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer, opts *PersonOptions, decode func([]byte) error) (http.Header, error) {
 	if id.IsZero() {
-		return &ValidationError{Op: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
+		return nil, &ValidationError{Op: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
 	}
 	rolle, parts, err := c.rolleFor(op, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	u := c.url(rolle, "v1/personer/"+id.Unmasked(), partQuery(nil, parts))
-	return c.get(ctx, op, u, MaxPersonBytes, decode)
+	return c.do(ctx, op, http.MethodGet, u, opts.conditional(), nil, MaxPersonBytes, decode)
+}
+
+func (o *PersonOptions) conditional() http.Header {
+	if o == nil || o.IfNoneMatch == "" {
+		return nil
+	}
+	return http.Header{"If-None-Match": {o.IfNoneMatch}}
+}
+
+// ArkivertPerson returns a person document as it was stored under a document id (the
+// Persondokument id of a feed entry): GET .../v1/personer/arkiv/{dokumentidentifikator}
+// (FREG hentArkivertPersondokument). Unknown ids give an error matching ErrNotFound.
+func (c *Client) ArkivertPerson(ctx context.Context, dokumentidentifikator string, opts *PersonOptions) (*Person, error) {
+	const op = "folkeregister.ArkivertPerson"
+	if err := checkDocumentID(op, "dokumentidentifikator", dokumentidentifikator); err != nil {
+		return nil, err
+	}
+	rolle, parts, err := c.rolleFor(op, opts)
+	if err != nil {
+		return nil, err
+	}
+	var p Person
+	u := c.url(rolle, "v1/personer/arkiv/"+url.PathEscape(dokumentidentifikator), partQuery(nil, parts))
+	h, err := c.do(ctx, op, http.MethodGet, u, opts.conditional(), nil, MaxPersonBytes, func(b []byte) error { return json.Unmarshal(b, &p) })
+	if err != nil {
+		return nil, err
+	}
+	p.ETag = h.Get("ETag")
+	return &p, nil
+}
+
+var documentIDRE = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,200}$`)
+
+func checkDocumentID(op, field, id string) error {
+	if !documentIDRE.MatchString(id) {
+		return &ValidationError{Op: op, Field: field, Problem: "a FREG document id is letters, digits, '-', '.', '_' or '~' (a UUID or hex string), 1 to 200 long"}
+	}
+	return nil
 }
 
 func (c *Client) url(rolle, path string, q url.Values) string {
@@ -253,12 +304,37 @@ func (c *Client) url(rolle, path string, q url.Values) string {
 }
 
 func (c *Client) get(ctx context.Context, op, u string, limit int64, decode func([]byte) error) error {
-	resp, err := c.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: u, Header: http.Header{"Accept": {"application/json"}}})
-	if err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	return c.decode(op, resp, limit, decode)
+	_, err := c.do(ctx, op, http.MethodGet, u, nil, nil, limit, decode)
+	return err
 }
+
+// do makes one call (retried by httpx as its method allows; a POST here is a read and is
+// marked idempotent) and decodes a 2xx answer. A 304 answers ErrNotModified.
+func (c *Client) do(ctx context.Context, op, method, u string, hdr http.Header, body []byte, limit int64, decode func([]byte) error) (http.Header, error) {
+	h := http.Header{"Accept": {"application/json"}}
+	for k, v := range hdr {
+		h[k] = v
+	}
+	req := &httpx.Request{Method: method, URL: u, Header: h}
+	if body != nil {
+		h.Set("Content-Type", "application/json")
+		req.Body = httpx.Bytes(body)
+		req.Idempotent = true
+	}
+	resp, err := c.hc.Do(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", op, err)
+	}
+	if resp.StatusCode == http.StatusNotModified {
+		_ = resp.Body.Close()
+		return resp.Header, fmt.Errorf("%s: %w", op, ErrNotModified)
+	}
+	return resp.Header, c.decode(op, resp, limit, decode)
+}
+
+// ErrNotModified is returned by a lookup with PersonOptions.IfNoneMatch when the document
+// is unchanged (HTTP 304): the copy the caller holds is current.
+var ErrNotModified = errors.New("folkeregister: not modified")
 
 // Limits on the answers, by kind of call: past one, the call fails with an error matching
 // ErrResponseTooLarge and the body is not read further. A person document with full
@@ -290,12 +366,15 @@ func (c *Client) decode(op string, resp *http.Response, limit int64, decode func
 	return nil
 }
 
-// Oppslag is one result of a bulk lookup.
+// Oppslag is one result of a bulk lookup (schema bulk.response.Oppslag).
 type Oppslag struct {
 	// Identifikator is the number asked for.
 	Identifikator Identifikator
 	// Person is nil when FREG returned nothing for the number.
 	Person *Person
+	// Feilmelding is FREG's reason when it returned no person for the number (a ceased
+	// or unknown number, with SomBestilt), redacted.
+	Feilmelding string
 }
 
 type bulkRequest struct {
@@ -303,16 +382,24 @@ type bulkRequest struct {
 }
 
 type bulkResponse struct {
-	Oppslag []struct {
-		FoedselsEllerDNummer Identifikator `json:"foedselsEllerDNummer"`
-		Folkeregisterperson  *Person       `json:"folkeregisterperson"`
-	} `json:"oppslag"`
+	Oppslag []bulkOppslag `json:"oppslag"`
+}
+
+type bulkOppslag struct {
+	FoedselsEllerDNummer Identifikator    `json:"foedselsEllerDNummer"`
+	Folkeregisterperson  *Person          `json:"folkeregisterperson"`
+	Feilmelding          *bulkFeilmelding `json:"feilmelding"`
+}
+
+type bulkFeilmelding struct {
+	Feilmelding string `json:"feilmelding"`
 }
 
 // Personer looks up many persons: POST .../v1/personer/bulkoppslag (FREG bulkoppslag), in
 // calls of Options.BulkSize (at most 1000). The result has one Oppslag per id, in the
-// order given; duplicates are asked for once. Bulk lookups are reads and are retried
-// like GETs.
+// order given; duplicates are asked for once. A 200 answer may hold failed items: their
+// Oppslag has no Person and, when FREG says why, a Feilmelding. Bulk lookups are reads
+// and are retried like GETs.
 func (c *Client) Personer(ctx context.Context, ids []ident.Foedselsnummer, opts *PersonOptions) ([]Oppslag, error) {
 	const op = "folkeregister.Personer"
 	rolle, parts, err := c.rolleFor(op, opts)
@@ -320,54 +407,67 @@ func (c *Client) Personer(ctx context.Context, ids []ident.Foedselsnummer, opts 
 		return nil, err
 	}
 	uniq := make([]string, 0, len(ids))
-	seen := make(map[string]*Person, len(ids))
+	seen := make(map[string]*Oppslag, len(ids))
 	for i, id := range ids {
 		if id.IsZero() {
 			return nil, &ValidationError{Op: op, Field: fmt.Sprintf("ids[%d]", i), Problem: "no fødselsnummer or D-nummer given"}
 		}
 		if _, ok := seen[id.Unmasked()]; !ok {
-			seen[id.Unmasked()] = nil
+			seen[id.Unmasked()] = &Oppslag{Identifikator: NewIdentifikator(id.Unmasked())}
 			uniq = append(uniq, id.Unmasked())
 		}
 	}
-	u := c.url(rolle, "v1/personer/bulkoppslag", partQuery(nil, parts))
+	q := partQuery(nil, parts)
+	if opts != nil && opts.SomBestilt {
+		q.Set("somBestilt", "true")
+	}
+	u := c.url(rolle, "v1/personer/bulkoppslag", q)
 	for start := 0; start < len(uniq); start += c.bulkSize {
 		chunk := uniq[start:min(start+c.bulkSize, len(uniq))]
 		body, err := json.Marshal(bulkRequest{FoedselsEllerDNummer: chunk})
 		if err != nil {
 			return nil, err
 		}
-		resp, err := c.hc.Do(ctx, &httpx.Request{
-			Method:     http.MethodPost,
-			URL:        u,
-			Header:     http.Header{"Accept": {"application/json"}, "Content-Type": {"application/json"}},
-			Body:       httpx.Bytes(body),
-			Idempotent: true,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", op, err)
-		}
 		var br bulkResponse
-		if err := c.decode(op, resp, MaxBulkBytes, func(b []byte) error { return json.Unmarshal(b, &br) }); err != nil {
+		if _, err := c.do(ctx, op, http.MethodPost, u, nil, body, MaxBulkBytes, func(b []byte) error { return json.Unmarshal(b, &br) }); err != nil {
 			return nil, err
 		}
 		for _, o := range br.Oppslag {
-			if _, asked := seen[o.FoedselsEllerDNummer.Unmasked()]; asked && o.Folkeregisterperson != nil {
-				seen[o.FoedselsEllerDNummer.Unmasked()] = o.Folkeregisterperson
+			r, asked := seen[o.FoedselsEllerDNummer.Unmasked()]
+			if !asked {
+				continue
+			}
+			if o.Folkeregisterperson != nil {
+				r.Person = o.Folkeregisterperson
+			}
+			if o.Feilmelding != nil && r.Person == nil {
+				r.Feilmelding = httpx.Redact(o.Feilmelding.Feilmelding)
 			}
 		}
 	}
 	out := make([]Oppslag, len(ids))
 	for i, id := range ids {
-		out[i] = Oppslag{Identifikator: NewIdentifikator(id.Unmasked()), Person: seen[id.Unmasked()]}
+		out[i] = *seen[id.Unmasked()]
 	}
 	return out, nil
 }
 
-// SearchQuery are search criteria for FREG's personer/soek. Name searches need at least one
-// more criterion; FREG answers 400 for searches it finds too wide.
+// Opplysningsgrunnlag values: match names and addresses against current values only
+// (FREG's default) or also against history.
+const (
+	OpplysningsgrunnlagGjeldende = "gjeldende"
+	OpplysningsgrunnlagHistorisk = "historisk"
+)
+
+// MaxSearchHits is the most a search returns. FREG answers criteria that hit more than
+// 10 000 persons with an error asking for a narrower search.
+const MaxSearchHits = 10000
+
+// SearchQuery are search criteria for FREG's personer/soek (treffliste). FREG decides
+// which combinations it accepts and answers 400 for a search it finds too wide, or one
+// that hits more than MaxSearchHits persons.
 type SearchQuery struct {
-	// Navn: names, in any order ("kari nordmann").
+	// Navn: one or more whole words of the name, in any order ("kari nordmann").
 	Navn string
 	// Foedselsdato narrows to one birth date.
 	Foedselsdato Dato
@@ -375,20 +475,30 @@ type SearchQuery struct {
 	FoedselsaarFraOgMed, FoedselsaarTilOgMed int
 	// Kjoenn: "kvinne" or "mann".
 	Kjoenn string
-	// Address: adressenavn, husnummer, postnummer, kommunenummer.
+	// Address: adressenavn (at least its first 3 letters), husnummer (with or without
+	// letter), postnummer, kommunenummer (4 digits), fylkesnummer (2 digits).
 	Adressenavn   string
 	Husnummer     string
 	Postnummer    string
 	Kommunenummer string
+	Fylkesnummer  string
 	// InkluderDoede includes dead persons; InkluderOppholdsadresse also matches the
 	// address against oppholdsadresse.
 	InkluderDoede           bool
 	InkluderOppholdsadresse bool
 	// SoekFonetisk matches names phonetically.
 	SoekFonetisk bool
+	// Opplysningsgrunnlag: OpplysningsgrunnlagGjeldende (FREG's default) or
+	// OpplysningsgrunnlagHistorisk; affects names and addresses only.
+	Opplysningsgrunnlag string
+	// MaksTreff caps the hits returned (1 to MaxSearchHits); 0: FREG's default.
+	MaksTreff int
 }
 
+var digitsRE = map[int]*regexp.Regexp{2: regexp.MustCompile(`^[0-9]{2}$`), 4: regexp.MustCompile(`^[0-9]{4}$`)}
+
 func (s SearchQuery) query() (url.Values, error) {
+	const op = "folkeregister.Search"
 	q := url.Values{}
 	set := func(k, v string) {
 		if v = strings.TrimSpace(v); v != "" {
@@ -399,17 +509,34 @@ func (s SearchQuery) query() (url.Values, error) {
 	if !s.Foedselsdato.IsZero() {
 		q.Set("foedselsdato", s.Foedselsdato.Format("20060102"))
 	}
-	if s.FoedselsaarFraOgMed != 0 {
-		q.Set("foedselsaarFraOgMed", fmt.Sprint(s.FoedselsaarFraOgMed))
-	}
-	if s.FoedselsaarTilOgMed != 0 {
-		q.Set("foedselsaarTilOgMed", fmt.Sprint(s.FoedselsaarTilOgMed))
+	for _, y := range []struct {
+		k string
+		v int
+	}{{"foedselsaarFraOgMed", s.FoedselsaarFraOgMed}, {"foedselsaarTilOgMed", s.FoedselsaarTilOgMed}} {
+		if y.v == 0 {
+			continue
+		}
+		if y.v < 1000 || y.v > 9999 {
+			return nil, &ValidationError{Op: op, Field: y.k, Problem: "a year of 4 digits"}
+		}
+		q.Set(y.k, fmt.Sprint(y.v))
 	}
 	set("kjoenn", s.Kjoenn)
 	set("adressenavn", s.Adressenavn)
 	set("husnummer", s.Husnummer)
-	set("postnummer", s.Postnummer)
-	set("kommunenummer", s.Kommunenummer)
+	for _, d := range []struct {
+		k, v string
+		n    int
+	}{{"postnummer", s.Postnummer, 4}, {"kommunenummer", s.Kommunenummer, 4}, {"fylkesnummer", s.Fylkesnummer, 2}} {
+		v := strings.TrimSpace(d.v)
+		if v == "" {
+			continue
+		}
+		if !digitsRE[d.n].MatchString(v) {
+			return nil, &ValidationError{Op: op, Field: d.k, Problem: fmt.Sprintf("%d digits", d.n)}
+		}
+		q.Set(d.k, v)
+	}
 	if s.InkluderDoede {
 		q.Set("inkluderDoede", "true")
 	}
@@ -420,24 +547,42 @@ func (s SearchQuery) query() (url.Values, error) {
 		q.Set("soekFonetisk", "true")
 	}
 	if len(q) == 0 {
-		return nil, &ValidationError{Op: "folkeregister.Search", Field: "SearchQuery", Problem: "no search criteria"}
+		return nil, &ValidationError{Op: op, Field: "SearchQuery", Problem: "no search criteria"}
 	}
-	if len(q) == 1 && (q.Has("navn") || q.Has("kjoenn")) {
-		return nil, &ValidationError{Op: "folkeregister.Search", Field: "SearchQuery", Problem: "a search by name or kjoenn alone is too wide: add a birth date, year range or address"}
+	if err := opplysningsgrunnlag(op, q, s.Opplysningsgrunnlag); err != nil {
+		return nil, err
+	}
+	if s.MaksTreff != 0 {
+		if s.MaksTreff < 0 || s.MaksTreff > MaxSearchHits {
+			return nil, &ValidationError{Op: op, Field: "MaksTreff", Problem: fmt.Sprintf("1 to %d", MaxSearchHits)}
+		}
+		q.Set("maksTreff", fmt.Sprint(s.MaksTreff))
 	}
 	if k := s.Kjoenn; k != "" && k != "kvinne" && k != "mann" {
-		return nil, &ValidationError{Op: "folkeregister.Search", Field: "Kjoenn", Problem: `must be "kvinne" or "mann"`}
+		return nil, &ValidationError{Op: op, Field: "Kjoenn", Problem: `must be "kvinne" or "mann"`}
 	}
 	return q, nil
+}
+
+func opplysningsgrunnlag(op string, q url.Values, v string) error {
+	switch v {
+	case "":
+	case OpplysningsgrunnlagGjeldende, OpplysningsgrunnlagHistorisk:
+		q.Set("opplysningsgrunnlag", v)
+	default:
+		return &ValidationError{Op: op, Field: "Opplysningsgrunnlag", Problem: `"gjeldende" or "historisk"`}
+	}
+	return nil
 }
 
 type soekResponse struct {
 	FoedselsEllerDNummer []Identifikator `json:"foedselsEllerDNummer"`
 }
 
-// Search searches: GET .../v1/personer/soek (FREG soek). It returns the identifiers of the
-// matching persons (at most 10 000); look them up with Personer. The search criteria are
-// personal data and are not logged.
+// Search searches: GET .../v1/personer/soek (FREG soek, the treffliste). It returns the
+// identifiers of the matching persons, at most MaxSearchHits (or MaksTreff), possibly
+// none; look them up with Personer. The search criteria are personal data and are not
+// logged.
 func (c *Client) Search(ctx context.Context, s SearchQuery, opts *PersonOptions) ([]Identifikator, error) {
 	const op = "folkeregister.Search"
 	rolle, _, err := c.rolleFor(op, opts)
@@ -453,4 +598,96 @@ func (c *Client) Search(ctx context.Context, s SearchQuery, opts *PersonOptions)
 		return nil, err
 	}
 	return sr.FoedselsEllerDNummer, nil
+}
+
+// EntydigQuery are the criteria of an unambiguous search (FREG entydigsoek). FREG needs
+// at least one of: Navn with Identifikasjonsnummer, Foedselsdato, an address,
+// UtenlandskPersonidentifikasjon, Legitimasjonsdokument or
+// UtlendingsmyndighetenesIdentifikasjonsnummer; or Foedselsdato with
+// Legitimasjonsdokument or UtenlandskPersonidentifikasjon. An address is Adressenavn with
+// Husnummer or Postnummer. SearchEntydig checks this before sending.
+type EntydigQuery struct {
+	// Navn: at least two names; the first must match a whole word of the first name, the
+	// last one of the surname.
+	Navn string
+	// Identifikasjonsnummer matches current and historical numbers.
+	Identifikasjonsnummer ident.Foedselsnummer
+	Foedselsdato          Dato
+	Adressenavn           string
+	Husnummer             string
+	Postnummer            string
+	// UtenlandskPersonidentifikasjon and Legitimasjonsdokument are given with their ISO
+	// alpha-3 country code, as FREG documents.
+	UtenlandskPersonidentifikasjon string
+	Legitimasjonsdokument          string
+	// UtlendingsmyndighetenesIdentifikasjonsnummer is UDI's DUF number.
+	UtlendingsmyndighetenesIdentifikasjonsnummer string
+	SoekFonetisk                                 bool
+	Opplysningsgrunnlag                          string
+}
+
+func (e EntydigQuery) query() (url.Values, error) {
+	const op = "folkeregister.SearchEntydig"
+	q := url.Values{}
+	set := func(k, v string) {
+		if v = strings.TrimSpace(v); v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("navn", e.Navn)
+	if !e.Identifikasjonsnummer.IsZero() {
+		q.Set("identifikasjonsnummer", e.Identifikasjonsnummer.Unmasked())
+	}
+	if !e.Foedselsdato.IsZero() {
+		q.Set("foedselsdato", e.Foedselsdato.Format("20060102"))
+	}
+	set("adressenavn", e.Adressenavn)
+	set("husnummer", e.Husnummer)
+	set("postnummer", e.Postnummer)
+	set("utenlandskpersonidentifikasjon", e.UtenlandskPersonidentifikasjon)
+	set("legitimasjonsdokument", e.Legitimasjonsdokument)
+	set("utlendingsmyndighetenesidentifikasjonsnummer", e.UtlendingsmyndighetenesIdentifikasjonsnummer)
+	if p := q.Get("postnummer"); p != "" && !digitsRE[4].MatchString(p) {
+		return nil, &ValidationError{Op: op, Field: "Postnummer", Problem: "4 digits"}
+	}
+	if n := q.Get("navn"); n != "" && len(strings.Fields(n)) < 2 {
+		return nil, &ValidationError{Op: op, Field: "Navn", Problem: "at least two names (first name and surname)"}
+	}
+	has := q.Has
+	adresse := has("adressenavn") && (has("husnummer") || has("postnummer"))
+	ok := has("navn") && (has("identifikasjonsnummer") || has("foedselsdato") || adresse || has("utenlandskpersonidentifikasjon") ||
+		has("legitimasjonsdokument") || has("utlendingsmyndighetenesidentifikasjonsnummer")) ||
+		has("foedselsdato") && (has("legitimasjonsdokument") || has("utenlandskpersonidentifikasjon"))
+	if !ok {
+		return nil, &ValidationError{Op: op, Field: "EntydigQuery", Problem: "FREG needs Navn with one of Identifikasjonsnummer, Foedselsdato, an address (Adressenavn with Husnummer or Postnummer), UtenlandskPersonidentifikasjon, Legitimasjonsdokument or UtlendingsmyndighetenesIdentifikasjonsnummer; or Foedselsdato with Legitimasjonsdokument or UtenlandskPersonidentifikasjon"}
+	}
+	if e.SoekFonetisk {
+		q.Set("soekFonetisk", "true")
+	}
+	if err := opplysningsgrunnlag(op, q, e.Opplysningsgrunnlag); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// SearchEntydig finds the one person the criteria identify: GET .../v1/personer/entydigsoek
+// (FREG entydigsoek), with the parts of opts. When the criteria match no one, or more than
+// one, FREG answers an error (matching ErrNotFound for 404).
+func (c *Client) SearchEntydig(ctx context.Context, e EntydigQuery, opts *PersonOptions) (*Person, error) {
+	const op = "folkeregister.SearchEntydig"
+	rolle, parts, err := c.rolleFor(op, opts)
+	if err != nil {
+		return nil, err
+	}
+	q, err := e.query()
+	if err != nil {
+		return nil, err
+	}
+	var p Person
+	h, err := c.do(ctx, op, http.MethodGet, c.url(rolle, "v1/personer/entydigsoek", partQuery(q, parts)), nil, nil, MaxPersonBytes, func(b []byte) error { return json.Unmarshal(b, &p) })
+	if err != nil {
+		return nil, err
+	}
+	p.ETag = h.Get("ETag")
+	return &p, nil
 }

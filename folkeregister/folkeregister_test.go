@@ -271,7 +271,29 @@ func TestNotFoundAndValidation(t *testing.T) {
 			return err
 		},
 		func() error { _, err := c.Search(ctx, folkeregister.SearchQuery{}, nil); return err },
-		func() error { _, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari"}, nil); return err },
+		func() error {
+			_, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari", MaksTreff: 10001}, nil)
+			return err
+		},
+		func() error {
+			_, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari", Fylkesnummer: "3"}, nil)
+			return err
+		},
+		func() error {
+			_, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari", Opplysningsgrunnlag: "alt"}, nil)
+			return err
+		},
+		func() error {
+			_, err := c.SearchEntydig(ctx, folkeregister.EntydigQuery{Navn: "Kari Nordmann"}, nil)
+			return err
+		},
+		func() error {
+			_, err := c.SearchEntydig(ctx, folkeregister.EntydigQuery{Navn: "Kari", Foedselsdato: folkeregister.NewDato(1972, 9, 13)}, nil)
+			return err
+		},
+		func() error { _, err := c.ArkivertPerson(ctx, "../x", nil); return err },
+		func() error { _, err := c.Hendelsesdokument(ctx, "", nil); return err },
+		func() error { _, err := c.Hendelsesdokumenter(ctx, []string{"a", "b/c"}, nil); return err },
 		func() error {
 			_, err := c.Search(ctx, folkeregister.SearchQuery{Navn: "kari", Kjoenn: "annet", FoedselsaarFraOgMed: 1970}, nil)
 			return err
@@ -509,4 +531,71 @@ func TestIdentifikatorPolicyIsIdents(t *testing.T) {
 	fj, _ := json.Marshal(map[string]any{"n": f})
 	ij, _ := json.Marshal(map[string]any{"n": i})
 	assert.JSONEq(t, string(fj), string(ij))
+}
+
+// TestNewCalls drives the calls a case system needs beyond lookups against the fake:
+// ETag/If-None-Match, somBestilt with a failed item, entydigsoek, a name-only search, the
+// newest sequence number, event documents one and many, and the archived person document.
+func TestNewCalls(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, folkeregistertest.Options{})
+	f.fake.AddPerson(kari)
+	c := f.client(t, nil)
+	ctx := context.Background()
+	kari := fnr(t, kariNr)
+
+	p, err := c.Person(ctx, kari, nil)
+	require.NoError(t, err)
+	require.NotEmpty(t, p.ETag)
+	_, err = c.Person(ctx, kari, &folkeregister.PersonOptions{IfNoneMatch: p.ETag})
+	require.ErrorIs(t, err, folkeregister.ErrNotModified)
+	_, err = c.Person(ctx, kari, &folkeregister.PersonOptions{IfNoneMatch: `"stale"`})
+	require.NoError(t, err, "a changed tag gets the document")
+
+	unknown := fnr(t, folkeregistertest.Foedselsnummer(time.Date(1901, 1, 1, 0, 0, 0, 0, time.UTC), 1))
+	res, err := c.Personer(ctx, []ident.Foedselsnummer{kari, unknown}, &folkeregister.PersonOptions{SomBestilt: true})
+	require.NoError(t, err)
+	require.Len(t, res, 2)
+	assert.NotNil(t, res[0].Person)
+	assert.Nil(t, res[1].Person)
+	assert.Contains(t, res[1].Feilmelding, "Fant ikke person")
+	assert.NotContains(t, res[1].Feilmelding, unknown.Unmasked(), "redacted")
+
+	e, err := c.SearchEntydig(ctx, folkeregister.EntydigQuery{Navn: "Kari Nordmann", Foedselsdato: p.Foedselsdato()}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, kariNr, e.Identifikator().Unmasked())
+	_, err = c.SearchEntydig(ctx, folkeregister.EntydigQuery{Navn: "Ingen Slik", Foedselsdato: p.Foedselsdato()}, nil)
+	require.ErrorIs(t, err, folkeregister.ErrNotFound)
+
+	before := f.fake.Requests()
+	_, err = c.Search(ctx, folkeregister.SearchQuery{Navn: "kari"}, nil)
+	require.NoError(t, err, "FREG sets no rule against a name-only search")
+	assert.Equal(t, before+1, f.fake.Requests())
+
+	n, err := c.SisteSekvensnummer(ctx, nil)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	f.fake.AddHendelse(kariNr, "endringINavn")
+	f.fake.AddHendelse(kariNr, "endringIBostedsadresse")
+	n, err = c.SisteSekvensnummer(ctx, nil)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), n)
+	b, err := c.HendelserPage(ctx, 1, nil)
+	require.NoError(t, err)
+	require.Len(t, b.Hendelser, 2)
+	assert.Equal(t, "endringINavn", b.Hendelser[0].Hendelsetype, "the feed's hendelsetype is decoded")
+	d, err := c.Hendelsesdokument(ctx, b.Hendelser[1].Hendelsesdokument, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "endringIBostedsadresse", d.Hendelse.Hendelsestype)
+	require.Len(t, d.Hendelse.Egenskapshendelse, 1)
+	require.NotNil(t, d.Hendelse.Egenskapshendelse[0].Bostedsadresse)
+	ds, err := c.Hendelsesdokumenter(ctx, []string{b.Hendelser[0].Hendelsesdokument, b.Hendelser[1].Hendelsesdokument}, nil)
+	require.NoError(t, err)
+	require.Len(t, ds, 2)
+	assert.Equal(t, "endringINavn", ds[0].Hendelse.Hendelsestype)
+	a, err := c.ArkivertPerson(ctx, b.Hendelser[0].Persondokument, nil)
+	require.NoError(t, err)
+	assert.Equal(t, kariNr, a.Identifikator().Unmasked())
+	_, err = c.ArkivertPerson(ctx, "0000", nil)
+	require.ErrorIs(t, err, folkeregister.ErrNotFound)
 }

@@ -7,363 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/mask"
 	"github.com/fellesklient/fellesklient/internal/xsdate"
 )
-
-// Person is a Folkeregister person document (Folkeregisterperson in Skatteetaten's
-// PersondokumentMedHistorikk contract, JSON form). Every information element is a list:
-// without part=historikk it holds the current (gjeldende) value; with it also the history.
-// The Gjeldende* methods pick the current value.
-//
-// Which lists are filled depends on the parts requested and what the role allows; an empty
-// list means "not returned", which is not the same as "the person has none". Elements this
-// type does not model are ignored when decoding.
-type Person struct {
-	Identifikasjonsnummer          []Identifikasjonsnummer   `json:"identifikasjonsnummer,omitempty"`
-	Status                         []Personstatus            `json:"status,omitempty"`
-	Navn                           []Navn                    `json:"navn,omitempty"`
-	Foedsel                        []Foedsel                 `json:"foedsel,omitempty"`
-	Kjoenn                         []Kjoenn                  `json:"kjoenn,omitempty"`
-	Doedsfall                      []Doedsfall               `json:"doedsfall,omitempty"`
-	Sivilstand                     []Sivilstand              `json:"sivilstand,omitempty"`
-	Statsborgerskap                []Statsborgerskap         `json:"statsborgerskap,omitempty"`
-	Bostedsadresse                 []Bostedsadresse          `json:"bostedsadresse,omitempty"`
-	DeltBosted                     []Bostedsadresse          `json:"deltBosted,omitempty"`
-	Oppholdsadresse                []Oppholdsadresse         `json:"oppholdsadresse,omitempty"`
-	Postadresse                    []Postadresse             `json:"postadresse,omitempty"`
-	PostadresseIUtlandet           []PostadresseIUtlandet    `json:"postadresseIUtlandet,omitempty"`
-	Adressebeskyttelse             []Adressebeskyttelse      `json:"adressebeskyttelse,omitempty"`
-	Familierelasjon                []Familierelasjon         `json:"familierelasjon,omitempty"`
-	Foreldreansvar                 []Foreldreansvar          `json:"foreldreansvar,omitempty"`
-	VergemaalEllerFremtidsfullmakt []Vergemaal               `json:"vergemaalEllerFremtidsfullmakt,omitempty"`
-	Identitetsgrunnlag             []Identitetsgrunnlag      `json:"identitetsgrunnlag,omitempty"`
-	FalskIdentitet                 *FalskIdentitet           `json:"falskIdentitet,omitempty"`
-	PreferertKontaktadresse        []PreferertKontaktadresse `json:"preferertKontaktadresse,omitempty"`
-}
-
-// Registermetadata is carried by every information element.
-type Registermetadata struct {
-	Ajourholdstidspunkt Tidspunkt `json:"ajourholdstidspunkt,omitzero"`
-	ErGjeldende         bool      `json:"erGjeldende"`
-	Kilde               string    `json:"kilde,omitempty"`
-	Aarsak              string    `json:"aarsak,omitempty"`
-	Gyldighetstidspunkt Tidspunkt `json:"gyldighetstidspunkt,omitzero"`
-	Opphoerstidspunkt   Tidspunkt `json:"opphoerstidspunkt,omitzero"`
-}
-
-func (m Registermetadata) gjeldende() bool { return m.ErGjeldende }
-
-// Identifikasjonsnummer is one of the person's fødselsnummer or D-nummer, current or
-// ceased.
-type Identifikasjonsnummer struct {
-	Registermetadata
-	FoedselsEllerDNummer Identifikator `json:"foedselsEllerDNummer"`
-	// Identifikatortype: "foedselsnummer" or "dNummer".
-	Identifikatortype string `json:"identifikatortype,omitempty"`
-	// Status: "iBruk" or "opphoert".
-	Status string `json:"status,omitempty"`
-}
-
-// Personstatus values.
-const (
-	StatusBosatt             = "bosatt"
-	StatusUtflyttet          = "utflyttet"
-	StatusForsvunnet         = "forsvunnet"
-	StatusDoed               = "doed"
-	StatusOpphoert           = "opphoert"
-	StatusFoedselsregistrert = "foedselsregistrert"
-	StatusMidlertidig        = "midlertidig"
-	StatusInaktiv            = "inaktiv"
-	StatusIkkeBosatt         = "ikkeBosatt"
-	StatusAktiv              = "aktiv"
-)
-
-// Personstatus is the person's registration status (bosatt, utflyttet, doed, ...).
-type Personstatus struct {
-	Registermetadata
-	Status string `json:"status"`
-}
-
-// Navn is the person's name.
-type Navn struct {
-	Registermetadata
-	Fornavn       string `json:"fornavn,omitempty"`
-	Mellomnavn    string `json:"mellomnavn,omitempty"`
-	Etternavn     string `json:"etternavn,omitempty"`
-	ForkortetNavn string `json:"forkortetNavn,omitempty"`
-}
-
-// Fullt returns "Fornavn Mellomnavn Etternavn" without empty parts.
-func (n Navn) Fullt() string {
-	return strings.Join(nonEmpty(n.Fornavn, n.Mellomnavn, n.Etternavn), " ")
-}
-
-// Foedsel is birth information.
-type Foedsel struct {
-	Registermetadata
-	Foedselsdato       Dato   `json:"foedselsdato,omitzero"`
-	Foedselsaar        Tekst  `json:"foedselsaar,omitempty"`
-	Foedested          string `json:"foedested,omitempty"`
-	FoedekommuneINorge string `json:"foedekommuneINorge,omitempty"`
-	Foedeland          string `json:"foedeland,omitempty"`
-}
-
-// Kjoenn is "kvinne" or "mann".
-type Kjoenn struct {
-	Registermetadata
-	Kjoenn string `json:"kjoenn"`
-}
-
-// Doedsfall is the date of death.
-type Doedsfall struct {
-	Registermetadata
-	Doedsdato Dato `json:"doedsdato,omitzero"`
-}
-
-// Sivilstand is marital status; RelatertVedSivilstand is the spouse or partner.
-type Sivilstand struct {
-	Registermetadata
-	Sivilstand            string        `json:"sivilstand"`
-	Sivilstandsdato       Dato          `json:"sivilstandsdato,omitzero"`
-	RelatertVedSivilstand Identifikator `json:"relatertVedSivilstand,omitzero"`
-}
-
-// Statsborgerskap is a citizenship (ISO 3166 alpha-3).
-type Statsborgerskap struct {
-	Registermetadata
-	Statsborgerskap string `json:"statsborgerskap"`
-	Ervervsdato     Dato   `json:"ervervsdato,omitzero"`
-}
-
-// Bostedsadresse is the registered residential address (also used for deltBosted).
-type Bostedsadresse struct {
-	Registermetadata
-	Vegadresse       *Vegadresse       `json:"vegadresse,omitempty"`
-	Matrikkeladresse *Matrikkeladresse `json:"matrikkeladresse,omitempty"`
-	UkjentBosted     *UkjentBosted     `json:"ukjentBosted,omitempty"`
-	Adressegradering Gradering         `json:"adressegradering,omitempty"`
-	Flyttedato       Dato              `json:"flyttedato,omitzero"`
-}
-
-// Oppholdsadresse is where the person stays, when different from the bostedsadresse.
-type Oppholdsadresse struct {
-	Registermetadata
-	Vegadresse          *Vegadresse           `json:"vegadresse,omitempty"`
-	Matrikkeladresse    *Matrikkeladresse     `json:"matrikkeladresse,omitempty"`
-	UtenlandskAdresse   *InternasjonalAdresse `json:"utenlandskAdresse,omitempty"`
-	AdressenErUkjent    bool                  `json:"adressenErUkjent,omitempty"`
-	Adressegradering    Gradering             `json:"adressegradering,omitempty"`
-	Oppholdsadressedato Dato                  `json:"oppholdsadressedato,omitzero"`
-}
-
-// Postadresse is the postal (contact) address in Norway.
-type Postadresse struct {
-	Registermetadata
-	Adressegradering        Gradering        `json:"adressegradering,omitempty"`
-	Postboksadresse         *Postboksadresse `json:"postboksadresse,omitempty"`
-	Vegadresse              *Vegadresse      `json:"vegadresse,omitempty"`
-	PostadresseIFrittFormat *FrittFormat     `json:"postadresseIFrittFormat,omitempty"`
-}
-
-// PostadresseIUtlandet is a postal address abroad.
-type PostadresseIUtlandet struct {
-	Registermetadata
-	Adressegradering              Gradering             `json:"adressegradering,omitempty"`
-	UtenlandskAdresse             *InternasjonalAdresse `json:"utenlandskAdresse,omitempty"`
-	UtenlandskAdresseIFrittFormat *FrittFormat          `json:"utenlandskAdresseIFrittFormat,omitempty"`
-}
-
-// PreferertKontaktadresse is the person's chosen contact address.
-type PreferertKontaktadresse struct {
-	Registermetadata
-	Valg                       string       `json:"valg,omitempty"`
-	Adressegradering           Gradering    `json:"adressegradering,omitempty"`
-	KontaktadresseIFrittFormat *FrittFormat `json:"kontaktadresseIFrittFormat,omitempty"`
-}
-
-// Adressebeskyttelse is the person's address protection (graderingsnivaa). FREG returns it
-// only for protected persons; see [Person.Beskyttelse].
-type Adressebeskyttelse struct {
-	Registermetadata
-	Graderingsnivaa Gradering `json:"graderingsnivaa"`
-}
-
-// Vegadresse is a street address.
-type Vegadresse struct {
-	Kommunenummer       string         `json:"kommunenummer,omitempty"`
-	Bruksenhetsnummer   string         `json:"bruksenhetsnummer,omitempty"`
-	Adressenavn         string         `json:"adressenavn,omitempty"`
-	Adressenummer       *Adressenummer `json:"adressenummer,omitempty"`
-	Adressekode         string         `json:"adressekode,omitempty"`
-	Adressetilleggsnavn string         `json:"adressetilleggsnavn,omitempty"`
-	Poststed            *Poststed      `json:"poststed,omitempty"`
-	CoAdressenavn       string         `json:"coAdressenavn,omitempty"`
-}
-
-// Adressenummer is house number and letter.
-type Adressenummer struct {
-	Husnummer  Tekst  `json:"husnummer,omitempty"`
-	Husbokstav string `json:"husbokstav,omitempty"`
-}
-
-// Poststed is a postal code and place.
-type Poststed struct {
-	Poststedsnavn string `json:"poststedsnavn,omitempty"`
-	Postnummer    string `json:"postnummer,omitempty"`
-}
-
-// Matrikkeladresse is an address by cadastral number.
-type Matrikkeladresse struct {
-	Bruksenhetsnummer   string           `json:"bruksenhetsnummer,omitempty"`
-	Matrikkelnummer     *Matrikkelnummer `json:"matrikkelnummer,omitempty"`
-	Undernummer         int              `json:"undernummer,omitempty"`
-	Adressetilleggsnavn string           `json:"adressetilleggsnavn,omitempty"`
-	Poststed            *Poststed        `json:"poststed,omitempty"`
-	CoAdressenavn       string           `json:"coAdressenavn,omitempty"`
-}
-
-// Matrikkelnummer is kommune, gårds-, bruks- and festenummer.
-type Matrikkelnummer struct {
-	Kommunenummer string `json:"kommunenummer,omitempty"`
-	Gaardsnummer  int    `json:"gaardsnummer"`
-	Bruksnummer   int    `json:"bruksnummer"`
-	Festenummer   int    `json:"festenummer"`
-}
-
-// UkjentBosted is an unknown residence in a kommune.
-type UkjentBosted struct {
-	Bostedskommune string `json:"bostedskommune,omitempty"`
-}
-
-// Postboksadresse is a PO box.
-type Postboksadresse struct {
-	Postbokseier string    `json:"postbokseier,omitempty"`
-	Postboks     string    `json:"postboks,omitempty"`
-	Poststed     *Poststed `json:"poststed,omitempty"`
-}
-
-// FrittFormat is an address in free form. FREG gives the postal code and place either
-// inside a Poststed object or as plain fields; both are accepted.
-type FrittFormat struct {
-	Adresselinje     []string `json:"adresselinje,omitempty"`
-	Postnummer       string   `json:"postnummer,omitempty"`
-	Poststed         string   `json:"-"`
-	Postkode         string   `json:"postkode,omitempty"`
-	ByEllerStedsnavn string   `json:"byEllerStedsnavn,omitempty"`
-	Landkode         string   `json:"landkode,omitempty"`
-}
-
-type frittFormatJSON struct {
-	Adresselinje     []string        `json:"adresselinje,omitempty"`
-	Postnummer       string          `json:"postnummer,omitempty"`
-	Poststed         json.RawMessage `json:"poststed,omitempty"`
-	Postkode         string          `json:"postkode,omitempty"`
-	ByEllerStedsnavn string          `json:"byEllerStedsnavn,omitempty"`
-	Landkode         string          `json:"landkode,omitempty"`
-}
-
-// UnmarshalJSON accepts poststed as a string or as a Poststed object.
-func (f *FrittFormat) UnmarshalJSON(b []byte) error {
-	var j frittFormatJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	*f = FrittFormat{Adresselinje: j.Adresselinje, Postnummer: j.Postnummer, Postkode: j.Postkode, ByEllerStedsnavn: j.ByEllerStedsnavn, Landkode: j.Landkode}
-	p := bytes.TrimSpace(j.Poststed)
-	switch {
-	case len(p) == 0 || string(p) == "null":
-	case p[0] == '"':
-		return json.Unmarshal(p, &f.Poststed)
-	default:
-		var ps Poststed
-		if err := json.Unmarshal(p, &ps); err != nil {
-			return err
-		}
-		f.Poststed = ps.Poststedsnavn
-		if f.Postnummer == "" {
-			f.Postnummer = ps.Postnummer
-		}
-	}
-	return nil
-}
-
-// MarshalJSON writes poststed as a string.
-func (f FrittFormat) MarshalJSON() ([]byte, error) {
-	j := frittFormatJSON{Adresselinje: f.Adresselinje, Postnummer: f.Postnummer, Postkode: f.Postkode, ByEllerStedsnavn: f.ByEllerStedsnavn, Landkode: f.Landkode}
-	if f.Poststed != "" {
-		j.Poststed, _ = json.Marshal(f.Poststed)
-	}
-	return json.Marshal(j)
-}
-
-// InternasjonalAdresse is an address abroad.
-type InternasjonalAdresse struct {
-	CoAdressenavn    string `json:"coAdressenavn,omitempty"`
-	Adressenavn      string `json:"adressenavn,omitempty"`
-	Bygning          string `json:"bygning,omitempty"`
-	Postboks         string `json:"postboks,omitempty"`
-	Postkode         string `json:"postkode,omitempty"`
-	ByEllerStedsnavn string `json:"byEllerStedsnavn,omitempty"`
-	Region           string `json:"region,omitempty"`
-	Landkode         string `json:"landkode,omitempty"`
-}
-
-// Familierelasjon values of RelatertPersonsRolle and MinRolleForPerson.
-const (
-	RolleMor                   = "mor"
-	RolleFar                   = "far"
-	RolleMedmor                = "medmor"
-	RolleBarn                  = "barn"
-	RolleEktefelleEllerPartner = "ektefelleEllerPartner"
-)
-
-// Familierelasjon links the person to a parent, child or partner.
-type Familierelasjon struct {
-	Registermetadata
-	RelatertPerson       Identifikator `json:"relatertPerson,omitzero"`
-	RelatertPersonsRolle string        `json:"relatertPersonsRolle,omitempty"`
-	MinRolleForPerson    string        `json:"minRolleForPerson,omitempty"`
-}
-
-// Foreldreansvar is parental responsibility.
-type Foreldreansvar struct {
-	Registermetadata
-	Ansvar         string        `json:"ansvar,omitempty"`
-	Ansvarlig      Identifikator `json:"ansvarlig,omitzero"`
-	Ansvarssubjekt Identifikator `json:"ansvarssubjekt,omitzero"`
-}
-
-// Vergemaal is guardianship or a lasting power of attorney.
-type Vergemaal struct {
-	Registermetadata
-	Vergemaaltype string `json:"vergemaaltype,omitempty"`
-	Embete        string `json:"embete,omitempty"`
-	Verge         *Verge `json:"verge,omitempty"`
-}
-
-// Verge is the guardian.
-type Verge struct {
-	Navn                 *Navn         `json:"navn,omitempty"`
-	FoedselsEllerDNummer Identifikator `json:"foedselsEllerDNummer,omitzero"`
-	Omfang               string        `json:"omfang,omitempty"`
-}
-
-// Identitetsgrunnlag says whether the identity is verified ("kontrollert").
-type Identitetsgrunnlag struct {
-	Registermetadata
-	Identitetsgrunnlagstatus string `json:"identitetsgrunnlagstatus,omitempty"`
-}
-
-// FalskIdentitet marks a false identity.
-type FalskIdentitet struct {
-	Registermetadata
-	ErFalsk                               bool          `json:"erFalsk"`
-	RettIdentitetErUkjent                 bool          `json:"rettIdentitetErUkjent,omitempty"`
-	RettIdentitetVedIdentifikasjonsnummer Identifikator `json:"rettIdentitetVedIdentifikasjonsnummer,omitzero"`
-}
 
 // gjeldende returns the current element of a list: the first marked erGjeldende.
 func gjeldende[T interface{ gjeldende() bool }](xs []T) (T, bool) {
@@ -414,7 +63,15 @@ func (p *Person) Foedselsdato() Dato {
 
 // ErDoed reports whether the person is registered as dead.
 func (p *Person) ErDoed() bool {
-	return p.GjeldendeStatus() == StatusDoed || len(p.Doedsfall) > 0
+	return p.GjeldendeStatus() == StatusDoed || p.Doedsfall != nil
+}
+
+// Doedsdato returns the date of death, or the zero Dato.
+func (p *Person) Doedsdato() Dato {
+	if p.Doedsfall == nil {
+		return Dato{}
+	}
+	return p.Doedsfall.Doedsdato
 }
 
 // Beskyttelse returns the person's strongest current address protection, from
@@ -511,9 +168,15 @@ func (p *Person) Utsendingsadresse() (Adresse, error) {
 		switch {
 		case pa.PostadresseIFrittFormat != nil:
 			f := pa.PostadresseIFrittFormat
-			return Adresse{Adresselinjer: f.Adresselinje, Postnummer: f.Postnummer, Poststed: f.Poststed}, nil
+			a := Adresse{Adresselinjer: f.Adresselinje}
+			if f.Poststed != nil {
+				a.Postnummer, a.Poststed = f.Poststed.Postnummer, f.Poststed.Poststedsnavn
+			}
+			return a, nil
 		case pa.Vegadresse != nil:
-			return vegAdresse(pa.Vegadresse), nil
+			v := pa.Vegadresse
+			return vegAdresse(&Vegadresse{Bruksenhetsnummer: v.Bruksenhetsnummer, Adressenavn: v.Adressenavn, Adressenummer: v.Adressenummer,
+				Adressetilleggsnavn: v.Adressetilleggsnavn, Poststed: v.Poststed, CoAdressenavn: v.CoAdressenavn}), nil
 		case pa.Postboksadresse != nil:
 			b := pa.Postboksadresse
 			a := Adresse{Adresselinjer: nonEmpty(b.Postbokseier, "Postboks "+b.Postboks)}
@@ -559,6 +222,8 @@ func coLine(s string) string {
 	}
 	return "c/o " + s
 }
+
+func fullName(parts ...string) string { return strings.Join(nonEmpty(parts...), " ") }
 
 func nonEmpty(ss ...string) []string {
 	out := make([]string, 0, len(ss))
@@ -675,6 +340,9 @@ func (i *Identifikator) UnmarshalText(b []byte) error {
 // noark5.Dato and einnsyn.Dato. A full timestamp is read as the date it is written in;
 // "" and null are the zero Dato, which is written "".
 type Dato = xsdate.Dato
+
+// NewDato is the date y-m-d.
+func NewDato(y int, m time.Month, d int) Dato { return xsdate.NewDato(y, m, d) }
 
 // Tidspunkt is a timestamp (xs:dateTime, RFC 3339): the module's one timestamp type, also
 // noark5.Tidspunkt. One without a zone is read as UTC and written back without one.

@@ -43,9 +43,37 @@ func TestFolkeregisterPerson(t *testing.T) {
 	assert.NotContains(t, r.stdout, nr)
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
-	assert.Contains(t, doc, "navn")
+	assert.Equal(t, "Ola Nordmann", doc["navn"], "the typed model, not the raw document")
+	assert.Equal(t, "bosatt", doc["status"])
+	assert.Equal(t, "ugradert", doc["adressebeskyttelse"])
+	assert.Equal(t, "Fjordgata 3, 7010 TRONDHEIM", doc["bostedsadresse"])
+	assert.NotContains(t, doc, "identifikasjonsnummer")
 
-	r = runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--json", "--show-identifiers", "--parts", "person-basis,relasjon-utvidet")
+	// A dead person with a parent: the death date (doedsfall is one object in FREG) and
+	// the parent are printed; --raw gives the document as received.
+	dod := folkeregistertest.Foedselsnummer(time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC), 200)
+	fake.AddPerson(folkeregistertest.Person{Foedselsnummer: dod, Fornavn: "Per", Etternavn: "Død", Status: "doed", Doedsdato: time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC),
+		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 1, Postnummer: "5003", Poststed: "BERGEN"},
+		Relasjoner:     []folkeregistertest.Relasjon{{Foedselsnummer: nr, RelatertPersonsRolle: "far", MinRolleForPerson: "barn"}}})
+	r = runCLI(t, vars, "folkeregister", "person", dod, "--rolle", "r1", "--base-url", fake.URL(), "--parts", "person-basis,relasjon-utvidet", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	doc = nil
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	assert.Equal(t, "2024-03-01", doc["doedsdato"])
+	assert.Equal(t, "doed", doc["status"])
+	assert.Equal(t, []any{map[string]any{"rolle": "far", "identifikator": nr[:6] + "*****"}}, doc["foreldre"])
+	r = runCLI(t, vars, "folkeregister", "person", dod, "--rolle", "r1", "--base-url", fake.URL(), "--parts", "person-basis,relasjon-utvidet")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "doedsdato:           2024-03-01")
+	assert.Contains(t, r.stdout, "forelder:            far "+nr[:6]+"*****")
+	r = runCLI(t, vars, "folkeregister", "person", dod, "--rolle", "r1", "--base-url", fake.URL(), "--raw")
+	require.Equal(t, 0, r.code, r.stderr)
+	doc = nil
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	assert.Contains(t, doc, "identifikasjonsnummer")
+	assert.IsType(t, map[string]any{}, doc["doedsfall"])
+
+	r = runCLI(t, vars, "folkeregister", "person", nr, "--rolle", "r1", "--base-url", fake.URL(), "--raw", "--parts", "person-basis,relasjon-utvidet")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, nr)
 	assert.Contains(t, r.stdout, barn)

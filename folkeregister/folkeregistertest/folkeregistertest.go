@@ -15,13 +15,26 @@
 //     (415) with at most 1000 numbers (400);
 //   - a strengt fortrolig person has no address in any answer; adressebeskyttelse is
 //     present only for protected persons;
-//   - the feed answers pages of Options.PageSize events from ?seq=N, in order.
+//   - the feed answers pages of Options.PageSize events from ?seq=N, in order; every
+//     event has an event document (hendelser/{id}, hendelser/bulkoppslag) and an
+//     archived person document as it was after the event (personer/arkiv/{id});
+//     hendelser/siste/sekvensnummer gives the newest;
+//   - person answers carry an ETag, and If-None-Match with it answers 304;
+//   - a bulk lookup with somBestilt=true answers every number in order, with a
+//     feilmelding for an unknown one; without it unknown numbers are left out;
+//   - a search that hits more than maksTreff (at most 10 000) persons is 400;
+//     entydigsoek answers the one person matched, 404 for none or several.
 //
-// Errors have FIKS's error body. The fake's answers are built from JSON documents in
-// FREG's shape, not from the client's types, so a test against it tests the decoding.
+// Errors from the proxy (credentials, roles, parts) have FIKS's error body; errors from
+// FREG itself have FREG's FolkeregisterFeilmelding. The answers are built from JSON
+// documents in the shapes of Skatteetaten's OpenAPI v1.5, not from the client's types,
+// so a test against it tests the decoding (folkeregistertest_test checks every answer
+// against that OpenAPI, closed to unknown fields).
 package folkeregistertest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -120,6 +133,9 @@ type Server struct {
 	roller    map[string]Rolle
 	personer  map[string]document
 	hendelser []hendelse
+	// dokumenter are the event documents by id, arkiv the archived person documents.
+	dokumenter map[string]map[string]any
+	arkiv      map[string]document
 }
 
 // document is a person in FREG's JSON shape: element name → entries.
@@ -143,14 +159,19 @@ func NewServer(t testing.TB, opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{auth: fikstest.NewAuth(mp), opts: opts, roller: map[string]Rolle{}, personer: map[string]document{}}
+	s := &Server{auth: fikstest.NewAuth(mp), opts: opts, roller: map[string]Rolle{}, personer: map[string]document{},
+		dokumenter: map[string]map[string]any{}, arkiv: map[string]document{}}
 	mux := http.NewServeMux()
 	const p = "/folkeregister/api/v1/{rolle}/v1/"
 	mux.HandleFunc("GET "+p+"personer/soek", s.soek)
+	mux.HandleFunc("GET "+p+"personer/entydigsoek", s.entydig)
 	mux.HandleFunc("POST "+p+"personer/bulkoppslag", s.bulk)
-	mux.HandleFunc("POST "+p+"personer/bulkoppslag/", s.bulk)
+	mux.HandleFunc("GET "+p+"personer/arkiv/{id}", s.arkivert)
 	mux.HandleFunc("GET "+p+"personer/{id}", s.person)
 	mux.HandleFunc("GET "+p+"hendelser/feed", s.feed)
+	mux.HandleFunc("GET "+p+"hendelser/siste/sekvensnummer", s.siste)
+	mux.HandleFunc("POST "+p+"hendelser/bulkoppslag", s.hendelseBulk)
+	mux.HandleFunc("GET "+p+"hendelser/{id}", s.hendelsesdokument)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
 	})
@@ -206,6 +227,7 @@ func (s *Server) AddPerson(p Person) {
 		doc["sivilstand"] = []map[string]any{meta(true, map[string]any{"sivilstand": p.Sivilstand})}
 	}
 	if !p.Doedsdato.IsZero() {
+		// One object in FREG's document (apply writes it so).
 		doc["doedsfall"] = []map[string]any{meta(true, map[string]any{"doedsdato": p.Doedsdato.Format(time.DateOnly)})}
 	}
 	gradering := p.Gradering
@@ -279,18 +301,51 @@ func bosted(a Adresse, gradering string) map[string]any {
 }
 
 // AddHendelse appends an event for a person to the feed and returns its sequence number
-// (1, 2, 3, ...).
+// (1, 2, 3, ...). hendelsestype is one of FREG's (personErDoed, endringINavn,
+// endringIBostedsadresse, ...). The event document lists, for an "endringIX" type, the
+// person's current element x; the person document as it is now is archived under the
+// entry's persondokument id.
 func (s *Server) AddHendelse(foedselsnummer, hendelsestype string) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	seq := int64(len(s.hendelser) + 1)
+	now := s.opts.Now().UTC().Format(time.RFC3339Nano)
+	dokID := fmt.Sprintf("%08x-0000-4000-8000-%012x", seq, seq)
+	personDok := fmt.Sprintf("%032x", seq<<20)
 	s.hendelser = append(s.hendelser, hendelse{Sekvensnummer: seq, Hendelse: map[string]any{
 		"folkeregisteridentifikator": foedselsnummer,
-		"hendelsestype":              hendelsestype,
-		"hendelsesdokument":          fmt.Sprintf("%032x", seq),
-		"persondokument":             fmt.Sprintf("%032x", seq<<20),
-		"ajourholdstidspunkt":        s.opts.Now().UTC().Format(time.RFC3339Nano),
+		"hendelsetype":               hendelsestype, // the feed's spelling (the event document: hendelsestype)
+		"hendelsesdokument":          dokID,
+		"persondokument":             personDok,
+		"ajourholdstidspunkt":        now,
 	}})
+	d := s.personer[foedselsnummer]
+	if d != nil {
+		s.arkiv[personDok] = d
+	}
+	endringer := []map[string]any{}
+	el := ""
+	switch {
+	case strings.HasPrefix(hendelsestype, "endringI") && len(hendelsestype) > len("endringI"):
+		rest := hendelsestype[len("endringI"):]
+		el = strings.ToLower(rest[:1]) + rest[1:]
+	case hendelsestype == "personErDoed":
+		el = "doedsfall"
+	}
+	if e := current(d, el); e != nil {
+		v := map[string]any{}
+		for k, x := range e {
+			if k != "erGjeldende" { // not in the event schemas
+				v[k] = x
+			}
+		}
+		endringer = append(endringer, map[string]any{"entitet": el, "entitetsendring": "registrereNy", el: v})
+	}
+	h := map[string]any{"folkeregisteridentifikator": foedselsnummer, "hendelsestype": hendelsestype, "ajourholdstidspunkt": now}
+	if len(endringer) > 0 {
+		h["egenskapshendelse"] = endringer
+	}
+	s.dokumenter[dokID] = map[string]any{"dokumentidentifikator": dokID, "skjemaversjon": "1.4", "hendelse": h}
 	return seq
 }
 
@@ -415,8 +470,8 @@ func (sel selection) apply(d document) map[string]any {
 		if len(keep) == 0 {
 			continue
 		}
-		if el == "falskIdentitet" {
-			out[el] = keep[0] // a single object in FREG's document
+		if el == "falskIdentitet" || el == "doedsfall" {
+			out[el] = keep[0] // single objects in FREG's document
 			continue
 		}
 		out[el] = keep
@@ -447,7 +502,116 @@ func (s *Server) person(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusNotFound, "Fant ikke person")
 		return
 	}
-	writeJSON(w, sel.apply(d))
+	writeTagged(w, r, sel.apply(d))
+}
+
+// writeTagged writes a person document with an ETag (a hash of the answer), or 304 when
+// If-None-Match names it.
+func writeTagged(w http.ResponseWriter, r *http.Request, v any) {
+	b, _ := json.Marshal(v)
+	sum := sha256.Sum256(b)
+	tag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", tag)
+	for _, m := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		if m = strings.TrimSpace(m); m == tag || m == "W/"+tag || m == "*" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	_, _ = w.Write(b)
+}
+
+// fregError writes Folkeregisteret's own error body (FolkeregisterFeilmelding).
+func fregError(w http.ResponseWriter, status int, kode, melding string) {
+	b, _ := json.Marshal(map[string]any{"feilkode": kode, "feilmelding": melding, "alvorlighetsgrad": "FEIL", "httpStatus": status})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func (s *Server) arkivert(w http.ResponseWriter, r *http.Request) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return
+	}
+	sel, ok := s.parts(w, r, rolle)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	d, found := s.arkiv[r.PathValue("id")]
+	s.mu.Unlock()
+	if !found {
+		fregError(w, http.StatusNotFound, "FREG-404", "Fant ikke dokument")
+		return
+	}
+	writeTagged(w, r, sel.apply(d))
+}
+
+func (s *Server) feedAccess(w http.ResponseWriter, r *http.Request) bool {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return false
+	}
+	if !rolle.Hendelser {
+		fikstest.WriteError(w, r, http.StatusForbidden, "Rollen gir ikke tilgang til hendelsesliste")
+		return false
+	}
+	return true
+}
+
+func (s *Server) siste(w http.ResponseWriter, r *http.Request) {
+	if !s.feedAccess(w, r) {
+		return
+	}
+	s.mu.Lock()
+	n := int64(len(s.hendelser))
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"sekvensnummer": n})
+}
+
+func (s *Server) hendelsesdokument(w http.ResponseWriter, r *http.Request) {
+	if !s.feedAccess(w, r) {
+		return
+	}
+	s.mu.Lock()
+	d, ok := s.dokumenter[r.PathValue("id")]
+	s.mu.Unlock()
+	if !ok {
+		fregError(w, http.StatusNotFound, "FREG-404", "Fant ikke hendelse")
+		return
+	}
+	writeJSON(w, d)
+}
+
+// hendelseBulk answers a list of event documents (FREG's OpenAPI v1.5 names one
+// DokumentForHendelse as the answer; a set of them is what the operation returns).
+func (s *Server) hendelseBulk(w http.ResponseWriter, r *http.Request) {
+	if !s.feedAccess(w, r) {
+		return
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		fikstest.WriteError(w, r, http.StatusUnsupportedMediaType, "Content-Type må være application/json")
+		return
+	}
+	var req struct {
+		Dokumentidentifikator []string `json:"dokumentidentifikator"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&req); err != nil || len(req.Dokumentidentifikator) == 0 || len(req.Dokumentidentifikator) > 1000 {
+		fregError(w, http.StatusBadRequest, "FREG-400", "Bulkoppslag tar 1 til 1000 dokumentidentifikatorer")
+		return
+	}
+	out := []map[string]any{}
+	s.mu.Lock()
+	for _, id := range req.Dokumentidentifikator {
+		if d, ok := s.dokumenter[id]; ok {
+			out = append(out, d)
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, out)
 }
 
 func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
@@ -474,17 +638,24 @@ func (s *Server) bulk(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusBadRequest, "Bulkoppslag tar 1 til 1000 identifikatorer")
 		return
 	}
+	type feilmelding struct {
+		Feilmelding string `json:"feilmelding"`
+	}
 	type oppslag struct {
 		FoedselsEllerDNummer string         `json:"foedselsEllerDNummer"`
-		Folkeregisterperson  map[string]any `json:"folkeregisterperson"`
+		Folkeregisterperson  map[string]any `json:"folkeregisterperson,omitempty"`
+		Feilmelding          *feilmelding   `json:"feilmelding,omitempty"`
 	}
 	out := struct {
 		Oppslag []oppslag `json:"oppslag"`
 	}{Oppslag: []oppslag{}}
+	somBestilt := r.URL.Query().Get("somBestilt") == "true"
 	s.mu.Lock()
 	for _, id := range req.FoedselsEllerDNummer {
 		if d, ok := s.personer[id]; ok {
 			out.Oppslag = append(out.Oppslag, oppslag{FoedselsEllerDNummer: id, Folkeregisterperson: sel.apply(d)})
+		} else if somBestilt {
+			out.Oppslag = append(out.Oppslag, oppslag{FoedselsEllerDNummer: id, Feilmelding: &feilmelding{"Fant ikke person med identifikator " + id}})
 		}
 	}
 	s.mu.Unlock()
@@ -505,6 +676,28 @@ func (s *Server) soek(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusBadRequest, "Søket mangler kriterier")
 		return
 	}
+	maks := 10000
+	if v := q.Get("maksTreff"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 10000 {
+			fregError(w, http.StatusBadRequest, "FREG-400", "maksTreff må være 1 til 10000")
+			return
+		}
+		maks = n
+	}
+	if v := q.Get("opplysningsgrunnlag"); v != "" && v != "gjeldende" && v != "historisk" {
+		fregError(w, http.StatusBadRequest, "FREG-400", "opplysningsgrunnlag må være gjeldende eller historisk")
+		return
+	}
+	hits := s.find(q)
+	if len(hits) > maks {
+		fregError(w, http.StatusBadRequest, "FREG-400", fmt.Sprintf("Søket gir mer enn %d treff. Avgrens søket.", maks))
+		return
+	}
+	writeJSON(w, map[string]any{"foedselsEllerDNummer": hits})
+}
+
+func (s *Server) find(q map[string][]string) []string {
 	hits := []string{}
 	s.mu.Lock()
 	for id, d := range s.personer {
@@ -514,7 +707,47 @@ func (s *Server) soek(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	slices.Sort(hits)
-	writeJSON(w, map[string]any{"foedselsEllerDNummer": hits})
+	return hits
+}
+
+// entydig answers the one person the criteria match (FREG entydigsoek).
+func (s *Server) entydig(w http.ResponseWriter, r *http.Request) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return
+	}
+	sel, ok := s.parts(w, r, rolle)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	has := func(k string) bool { return q.Get(k) != "" }
+	adresse := has("adressenavn") && (has("husnummer") || has("postnummer"))
+	if !(has("navn") && (has("identifikasjonsnummer") || has("foedselsdato") || adresse || has("utenlandskpersonidentifikasjon") ||
+		has("legitimasjonsdokument") || has("utlendingsmyndighetenesidentifikasjonsnummer")) ||
+		has("foedselsdato") && (has("legitimasjonsdokument") || has("utenlandskpersonidentifikasjon"))) {
+		fregError(w, http.StatusBadRequest, "FREG-400", "Kriteriene er ikke tilstrekkelige for entydig søk")
+		return
+	}
+	crit := map[string][]string{}
+	for k, v := range q {
+		if k != "part" && k != "identifikasjonsnummer" && k != "opplysningsgrunnlag" && k != "soekFonetisk" {
+			crit[k] = v
+		}
+	}
+	crit["inkluderDoede"] = []string{"true"}
+	hits := s.find(crit)
+	if id := q.Get("identifikasjonsnummer"); id != "" {
+		hits = slices.DeleteFunc(hits, func(h string) bool { return h != id })
+	}
+	if len(hits) != 1 {
+		fregError(w, http.StatusNotFound, "FREG-404", "Fant ingen entydig person")
+		return
+	}
+	s.mu.Lock()
+	d := s.personer[hits[0]]
+	s.mu.Unlock()
+	writeTagged(w, r, sel.apply(d))
 }
 
 func current(d document, el string) map[string]any {
@@ -589,16 +822,14 @@ func matches(d document, q map[string][]string) bool {
 	if v := get("kommunenummer"); v != "" && str(b, "vegadresse", "kommunenummer") != v {
 		return false
 	}
+	if v := get("fylkesnummer"); v != "" && !strings.HasPrefix(str(b, "vegadresse", "kommunenummer"), v) {
+		return false
+	}
 	return true
 }
 
 func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
-	rolle, ok := s.access(w, r)
-	if !ok {
-		return
-	}
-	if !rolle.Hendelser {
-		fikstest.WriteError(w, r, http.StatusForbidden, "Rollen gir ikke tilgang til hendelsesliste")
+	if !s.feedAccess(w, r) {
 		return
 	}
 	seq, err := strconv.ParseInt(r.URL.Query().Get("seq"), 10, 64)
