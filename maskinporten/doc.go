@@ -19,7 +19,7 @@
 //     metadata document byte for byte, iss the client id, exp − iat ≤ 120 s, a fresh jti
 //     for every grant (so a retry is never refused as reused, MP-012), and no claim that
 //     Maskinporten does not document.
-//   - kid (registered key) or x5c (virksomhetssertifikat chain), never both. Keys come from
+//   - kid (registered key) or x5c (virksomhetssertifikat chain), or both for a registered certificate. Keys come from
 //     PEM, JWK/JWKS, PKCS#12 or any [crypto.Signer], so HSM and cloud KMS keys never leave
 //     their device.
 //   - Metadata discovery (/.well-known/oauth-authorization-server) is cached for an hour; a

@@ -195,7 +195,8 @@ func newSigner(clientID string, key Key, alg Algorithm, lifetime time.Duration) 
 		if err := h.Set(jws.KeyIDKey, key.KeyID); err != nil {
 			return nil, &ValidationError{Op: "maskinporten", Field: "Key.KeyID", Problem: "invalid"}
 		}
-	} else {
+	}
+	if len(key.Certificates) > 0 {
 		var chain cert.Chain
 		for _, c := range key.Certificates {
 			if err := chain.AddString(base64.StdEncoding.EncodeToString(c.Raw)); err != nil {

@@ -20,12 +20,14 @@ import (
 
 // Key is what signs the grant, and how Maskinporten finds the public half.
 //
-// Exactly one of KeyID and Certificates must be set:
+// At least one of KeyID and Certificates must be set:
 //   - KeyID: the kid of a key (or certificate) registered on the client in Samarbeidsportalen
 //     or through the self-service API. The grant carries "kid".
 //   - Certificates: a virksomhetssertifikat (or eIDAS eSeal) chain, leaf first. The grant
-//     carries "x5c". Maskinporten rejects kid with a certificate that is not registered, so
-//     set only one.
+//     carries "x5c".
+//   - Both: the grant carries kid and x5c, as KS's .NET client can. Maskinporten then goes
+//     by the kid, which must be registered on the client ("Unknown key identifier (kid) for
+//     client" otherwise): set both only for a certificate you have also registered.
 //
 // Signer may be any [crypto.Signer] with an RSA public key of at least 2048 bits, so that a
 // key in an HSM or a cloud KMS never has to leave it.
@@ -85,8 +87,6 @@ func (k Key) validate(now time.Time) error {
 		return &ValidationError{Op: "maskinporten", Field: "Key.Signer", Problem: fmt.Sprintf("RSA key of %d bits; at least 2048 are needed", pub.N.BitLen()), Err: ErrKey}
 	}
 	switch {
-	case k.KeyID != "" && len(k.Certificates) > 0:
-		return &ValidationError{Op: "maskinporten", Field: "Key", Problem: "both KeyID and Certificates are set; use kid for a registered key or x5c for a virksomhetssertifikat, not both", Err: ErrKey}
 	case k.KeyID == "" && len(k.Certificates) == 0:
 		return &ValidationError{Op: "maskinporten", Field: "Key", Problem: "neither KeyID (registered key) nor Certificates (virksomhetssertifikat) is set", Err: ErrKey}
 	}

@@ -192,6 +192,37 @@ func TestX5CChain(t *testing.T) {
 	assert.Equal(t, "virksomhetssertifikat", at.Claims["client_amr"])
 }
 
+// TestKidWithX5C: a Key with both KeyID and Certificates sends both header parameters, as
+// KS's .NET client does; Maskinporten goes by the kid, which must be registered.
+func TestKidWithX5C(t *testing.T) {
+	t.Parallel()
+	s := newFake(t)
+	now := time.Now()
+	key := testutil.Key(t, 2048, 3)
+	leaf := testutil.Cert(t, key, "Test kommune", orgSupplier, nil, nil, now.Add(-time.Hour), now.Add(24*time.Hour), false)
+	s.AddClient(maskinportentest.Client{ID: "both", Org: orgSupplier, Scopes: []string{"ks:fiks"},
+		Keys: map[string]*rsa.PublicKey{"registered-cert": &key.PublicKey}, Certificates: []*x509.Certificate{leaf}})
+	c := mustNew(t, maskinporten.Options{Environment: s.Environment(), ClientID: "both", HTTPClient: s.HTTPClient(),
+		Key: maskinporten.Key{Signer: key, KeyID: "registered-cert", Certificates: []*x509.Certificate{leaf}}})
+	g, err := c.Grant(context.Background(), maskinporten.Request{Scopes: []string{"ks:fiks"}})
+	require.NoError(t, err)
+	var hdr map[string]any
+	require.NoError(t, json.Unmarshal(headerOf(t, g), &hdr))
+	assert.Equal(t, "registered-cert", hdr["kid"])
+	assert.IsType(t, []any{}, hdr["x5c"])
+	tok, err := c.Fetch(context.Background(), maskinporten.Request{Scopes: []string{"ks:fiks"}})
+	require.NoError(t, err)
+	at, err := s.VerifyToken(tok.Value)
+	require.NoError(t, err)
+	assert.Equal(t, "private_key_jwt", at.Claims["client_amr"], "Maskinporten went by the kid")
+
+	bad := mustNew(t, maskinporten.Options{Environment: s.Environment(), ClientID: "both", HTTPClient: s.HTTPClient(),
+		Key: maskinporten.Key{Signer: key, KeyID: "not-registered", Certificates: []*x509.Certificate{leaf}}})
+	_, err = bad.Fetch(context.Background(), maskinporten.Request{Scopes: []string{"ks:fiks"}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "Unknown key identifier")
+}
+
 func TestTokenClaimsFromFake(t *testing.T) {
 	t.Parallel()
 	s := newFake(t)
@@ -316,7 +347,6 @@ func TestValidationBeforeRequest(t *testing.T) {
 	key := testutil.Key(t, 2048, 0)
 	now := time.Now()
 	expired := testutil.Cert(t, key, "Gammel kommune", orgSupplier, nil, nil, now.Add(-48*time.Hour), now.Add(-time.Hour), false)
-	valid := testutil.Cert(t, key, "Kommune", orgSupplier, nil, nil, now.Add(-time.Hour), now.Add(time.Hour), false)
 	small := testutil.Key(t, 1024, 0)
 	base := maskinporten.Options{Environment: maskinporten.Environment(srv.URL + "/"), ClientID: "c", HTTPClient: srv.Client(),
 		Key: maskinporten.Key{Signer: key, KeyID: "k"}}
@@ -332,7 +362,6 @@ func TestValidationBeforeRequest(t *testing.T) {
 		{"client id missing", func(o *maskinporten.Options) { o.ClientID = "" }, "ClientID", nil},
 		{"no signer", func(o *maskinporten.Options) { o.Key.Signer = nil }, "Key.Signer", maskinporten.ErrKey},
 		{"short key", func(o *maskinporten.Options) { o.Key.Signer = small }, "Key.Signer", maskinporten.ErrKey},
-		{"kid with certificate", func(o *maskinporten.Options) { o.Key.Certificates = []*x509.Certificate{valid} }, "Key", maskinporten.ErrKey},
 		{"neither kid nor certificate", func(o *maskinporten.Options) { o.Key.KeyID = "" }, "Key", maskinporten.ErrKey},
 		{"expired certificate", func(o *maskinporten.Options) { o.Key.KeyID = ""; o.Key.Certificates = []*x509.Certificate{expired} }, "Key.Certificates", maskinporten.ErrCertificateExpired},
 		{"certificate of another key", func(o *maskinporten.Options) {

@@ -407,8 +407,11 @@ func (s *Server) authenticate(g *Grant, now time.Time) (*Client, string, error) 
 	if !ok {
 		return nil, "", invalidGrant("MP-124", fmt.Sprintf("Invalid assertion. Unsupported algorithm %q", g.Header.Alg))
 	}
-	if (g.Header.Kid == "") == (g.Header.X5c == nil) {
-		return nil, "", invalidGrant("", "Invalid assertion. Either kid or x5c must be present in the JWT header, not both")
+	// "Either kid or x5c must be present" (Digdir). With both, Maskinporten goes by the
+	// kid, which must then be registered on the client (KS's .NET client sends both:
+	// fiks-maskinporten-client-dotnet PR #186 made the kid optional beside x5c).
+	if g.Header.Kid == "" && g.Header.X5c == nil {
+		return nil, "", invalidGrant("", "Invalid assertion. Either kid or x5c must be present in the JWT header")
 	}
 	for k := range g.Claims {
 		if !allowedClaims[k] {
