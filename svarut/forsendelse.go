@@ -234,14 +234,17 @@ func (f *Forsendelse) validate(haveCert bool) error {
 	if err := f.Mottaker.validate("Mottaker", !f.KunDigitalLevering); err != nil {
 		return err
 	}
-	if f.Mottaker.Foedselsnummer.IsZero() && f.Mottaker.Organisasjonsnummer == "" {
-		return invalid("Mottaker", "a fødselsnummer or an organisasjonsnummer is required for digital delivery")
+	// A recipient without a fødselsnummer or organisasjonsnummer gets a printed letter
+	// (print-only); only KunDigitalLevering needs one.
+	if f.KunDigitalLevering && f.Mottaker.Foedselsnummer.IsZero() && f.Mottaker.Organisasjonsnummer == "" {
+		return invalid("Mottaker", "a fødselsnummer or an organisasjonsnummer is required with KunDigitalLevering (without one SvarUt can only print)")
 	}
 	if f.TaushetsbelagtPost && f.Mottaker.Organisasjonsnummer == "" {
 		return invalid("TaushetsbelagtPost", "only for an organisation recipient")
 	}
 	if f.SvarSendesTil != nil {
-		if err := f.SvarSendesTil.validate("SvarSendesTil", false); err != nil {
+		// SvarUt needs the full postal address of svarSendesTil.
+		if err := f.SvarSendesTil.validate("SvarSendesTil", true); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -282,6 +283,38 @@ func TestSendExactlyOnce(t *testing.T) {
 	assert.Equal(t, 1, fx.fake.Requests()-before)
 }
 
+// TestPrintOnlyLetter: a recipient with a postal address and no fødselsnummer or
+// organisasjonsnummer is a printed letter (SvarUt's send spec makes digitalId optional,
+// and the official clients send such letters); svarSendesTil goes with its full address.
+func TestPrintOnlyLetter(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	f := &svarut.Forsendelse{Tittel: "Varsel om oppstart av planarbeid",
+		Mottaker: svarut.Mottaker{Navn: "Eier av gnr 12 bnr 3", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
+		SvarSendesTil: &svarut.Mottaker{Navn: "Plan og bygg", Organisasjonsnummer: mottakOrg,
+			Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
+		Dokumenter: []svarut.Dokument{svarut.Bytes("varsel.pdf", []byte("%PDF-1.4 varsel"))}}
+	r, err := c.Send(context.Background(), f)
+	require.NoError(t, err)
+	var got *svaruttest.Forsendelse
+	for _, x := range fx.fake.Forsendelser() {
+		if x.ID == r.ID {
+			got = &x
+		}
+	}
+	require.NotNil(t, got)
+	assert.Empty(t, got.DigitalID, "no digital id: SvarUt prints")
+	var meta struct {
+		Mottaker      map[string]any `json:"mottaker"`
+		SvarSendesTil map[string]any `json:"svarSendesTil"`
+	}
+	require.NoError(t, json.Unmarshal(got.Metadata, &meta))
+	assert.Equal(t, "Eier av gnr 12 bnr 3", meta.Mottaker["navn"])
+	assert.NotContains(t, meta.Mottaker, "digitalId")
+	assert.Equal(t, "BERGEN", meta.SvarSendesTil["poststed"])
+}
+
 func TestSendValidation(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t)
@@ -290,12 +323,19 @@ func TestSendValidation(t *testing.T) {
 	ctx := context.Background()
 	pdf := func(n string) svarut.Dokument { return svarut.Bytes(n, []byte("%PDF")) }
 	cases := map[string]func(f *svarut.Forsendelse){
-		"no title":           func(f *svarut.Forsendelse) { f.Tittel = " " },
-		"no documents":       func(f *svarut.Forsendelse) { f.Dokumenter = nil },
-		"no name":            func(f *svarut.Forsendelse) { f.Mottaker.Navn = "" },
-		"bad orgnr":          func(f *svarut.Forsendelse) { f.Mottaker = svarut.Mottaker{Navn: "x", Organisasjonsnummer: "910000017"} },
-		"both ids":           func(f *svarut.Forsendelse) { f.Mottaker.Organisasjonsnummer = mottakOrg },
-		"no recipient id":    func(f *svarut.Forsendelse) { f.Mottaker.Foedselsnummer = ident.Foedselsnummer{} },
+		"no title":     func(f *svarut.Forsendelse) { f.Tittel = " " },
+		"no documents": func(f *svarut.Forsendelse) { f.Dokumenter = nil },
+		"no name":      func(f *svarut.Forsendelse) { f.Mottaker.Navn = "" },
+		"bad orgnr":    func(f *svarut.Forsendelse) { f.Mottaker = svarut.Mottaker{Navn: "x", Organisasjonsnummer: "910000017"} },
+		"both ids":     func(f *svarut.Forsendelse) { f.Mottaker.Organisasjonsnummer = mottakOrg },
+		"digital only, no recipient id": func(f *svarut.Forsendelse) {
+			f.Mottaker.Foedselsnummer = ident.Foedselsnummer{}
+			f.KunDigitalLevering = true
+		},
+		"svarSendesTil without address": func(f *svarut.Forsendelse) { f.SvarSendesTil = &svarut.Mottaker{Navn: "Plan og bygg"} },
+		"svarSendesTil without poststed": func(f *svarut.Forsendelse) {
+			f.SvarSendesTil = &svarut.Mottaker{Navn: "Plan og bygg", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003"}}
+		},
 		"no address":         func(f *svarut.Forsendelse) { f.Mottaker.Postadresse = nil },
 		"bad postnummer":     func(f *svarut.Forsendelse) { f.Mottaker.Postadresse.Postnummer = "50031" },
 		"duplicate filename": func(f *svarut.Forsendelse) { f.Dokumenter = []svarut.Dokument{pdf("a.pdf"), pdf("A.pdf")} },

@@ -135,6 +135,18 @@ func run(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "3. SvarUt: sent forsendelse %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
 	}
+	{
+		// A print-only letter: a neighbour known only by name and address (no fødselsnummer
+		// or organisasjonsnummer) gets the notice on paper; replies go to the office.
+		res, err := su.Send(ctx, &svarut.Forsendelse{Tittel: "Nabovarsel: søknad om barnehage i Fjordgata 5",
+			Mottaker:      svarut.Mottaker{Navn: "Eier av gnr 12 bnr 3", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
+			SvarSendesTil: &svarut.Mottaker{Navn: "Oppvekstkontoret", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
+			Dokumenter:    []svarut.Dokument{svarut.Bytes("nabovarsel.pdf", vedtak)}})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "3. SvarUt: print-only letter %s to a recipient without an identity number\n", res.ID)
+	}
 
 	// 4. A copy to the other municipality's archive, encrypted, at security level 4.
 	svar.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})

@@ -16,7 +16,8 @@ func TestQuickstart(t *testing.T) {
 	for _, want := range []string{
 		"print address Kirkeveien 12B, 5003 BERGEN",
 		"Ola Nordmann: folkeregister: the address is protected (strengtFortrolig); no address is given; sending digitally only",
-		"gjenbrukt true); SvarUt holds 3 forsendelser",
+		"gjenbrukt true); SvarUt holds 4 forsendelser",
+		"print-only letter",
 		"5. SvarInn: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, nivå 4): Vedtak: Du har fått plass",
 		"status of the copy: LEST (1 acknowledged)",
 		"token requests sent to Maskinporten: 1",

@@ -5,7 +5,9 @@
 // integrasjon has the privilege "svarut:konto:<id>" for the konto, and validates the
 // multipart body as SvarUt does: the first part is "forsendelse" with the metadata JSON;
 // tittel, mottaker.navn and at least one document are required; a postal address unless
-// kunDigitalLevering; a digitalId that is a valid fødselsnummer or organisasjonsnummer;
+// kunDigitalLevering; a digitalId that is a valid fødselsnummer or organisasjonsnummer,
+// required only with kunDigitalLevering (without one the letter is printed); a full postal
+// address for svarSendesTil;
 // only PDF may be printed; one document part per dokumenter entry, in the same order, with
 // filename = filnavn; encrypted parts (kryptert) must decrypt with the fake's SvarUt
 // certificate (Sertifikat). Refusals are 400 with FIKS's error body. Documents are stored
@@ -490,6 +492,9 @@ func validate(f *wireForsendelse) string {
 	}
 	if !f.KunDigitalLevering && (f.Mottaker.Adresselinje1 == "" || f.Mottaker.Postnummer == "" || f.Mottaker.Poststed == "") {
 		return "mottaker må ha adresselinje1, postnummer og poststed når forsendelsen kan printes"
+	}
+	if a := f.SvarSendesTil; a != nil && (strings.TrimSpace(a.Navn) == "" || a.Adresselinje1 == "" || a.Postnummer == "" || a.Poststed == "") {
+		return "svarSendesTil må ha navn, adresselinje1, postnummer og poststed"
 	}
 	if len(f.EksternReferanse) > 100 {
 		return "eksternReferanse kan ha maks 100 tegn"

@@ -18,6 +18,7 @@ type wireForsendelse struct {
 	Kryptert            bool           `json:"kryptert,omitempty"`
 	KunDigitalLevering  bool           `json:"kunDigitalLevering,omitempty"`
 	TaushetsbelagtPost  bool           `json:"taushetsbelagtPost,omitempty"`
+	SvarSendesTil       *wireAdresse   `json:"svarSendesTil,omitempty"`
 }
 
 // wireAdresse is the send spec's Adresse (mottaker).
