@@ -30,7 +30,8 @@ import (
 type MottakOptions struct {
 	// Environment selects svarut.ks.no (fiks.Prod) or the test platform (fiks.Test).
 	Environment fiks.Environment
-	// BaseURL overrides the environment's host; /tjenester/svarinn/... is appended.
+	// BaseURL overrides the environment's host; /tjenester/svarinn/... is appended. The
+	// OpenAPI's server URL (.../tjenester) is accepted too: it is not doubled.
 	BaseURL string
 	// Brukernavn and Passord are the mottakersystem's id and servicepassord (Basic).
 	// Passord is an [auth.Secret]: it never prints, logs or marshals.
@@ -94,7 +95,7 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 	if opts.Key.Decrypter == nil {
 		return nil, errors.New("svarut: MottakOptions.Key (the mottakersystem's private key) is required")
 	}
-	base, err := baseURL(opts.Environment, opts.BaseURL)
+	base, err := baseURL(opts.Environment, opts.BaseURL, "/tjenester/svarinn", "/tjenester")
 	if err != nil {
 		return nil, err
 	}

@@ -42,6 +42,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -64,7 +65,8 @@ type Options struct {
 	// Environment selects svarut.ks.no (fiks.Prod) or the test platform (fiks.Test).
 	Environment fiks.Environment
 	// BaseURL overrides the environment's SvarUt host (a fake, a proxy); /api/v2/... is
-	// appended.
+	// appended. The OpenAPI's server URL (https://test.svarut.ks.no/api) is accepted too:
+	// its /api is not doubled.
 	BaseURL string
 	// Credentials are the Maskinporten token source and the Fiks-integrasjon.
 	Credentials fiks.Credentials
@@ -120,7 +122,7 @@ func New(opts Options) (*Client, error) {
 	if err := opts.Credentials.Validate(); err != nil {
 		return nil, err
 	}
-	base, err := baseURL(opts.Environment, opts.BaseURL)
+	base, err := baseURL(opts.Environment, opts.BaseURL, "/api/v2", "/api")
 	if err != nil {
 		return nil, err
 	}
@@ -163,8 +165,21 @@ func New(opts Options) (*Client, error) {
 	return c, nil
 }
 
-func baseURL(env fiks.Environment, override string) (string, error) {
-	return fiks.ResolveBaseURL(env, override, func(e fiks.Endpoints) string { return e.SvarUt })
+// baseURL resolves the host. An override may be the host or the OpenAPI's own server URL
+// (SvarUt send: https://test.svarut.ks.no/api; SvarInn: .../tjenester), with or without
+// the version path: the spec's server path is stripped, so it is never doubled
+// (/api/api/v2/...).
+func baseURL(env fiks.Environment, override string, serverPaths ...string) (string, error) {
+	base, err := fiks.ResolveBaseURL(env, override, func(e fiks.Endpoints) string { return e.SvarUt })
+	if err != nil {
+		return "", err
+	}
+	for _, p := range serverPaths {
+		if strings.HasSuffix(base, p) {
+			return strings.TrimSuffix(base, p), nil
+		}
+	}
+	return base, nil
 }
 
 func (c *Client) kontoPath(op string) (string, error) {

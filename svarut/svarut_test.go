@@ -531,3 +531,25 @@ func TestMimeTypeFor(t *testing.T) {
 	assert.Equal(t, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", svarut.MimeTypeFor("a.docx"))
 	assert.Equal(t, "application/octet-stream", svarut.MimeTypeFor("a.ukjent-endelse"))
 }
+
+// TestBaseURLAsTheSpecGivesIt: the OpenAPI's server URLs (SvarUt send
+// https://test.svarut.ks.no/api, SvarInn .../tjenester) work as BaseURL, as the host
+// does: the path is not doubled (/api/api/v2/... was a bare 404).
+func TestBaseURLAsTheSpecGivesIt(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	for _, suffix := range []string{"", "/", "/api", "/api/", "/api/v2"} {
+		c := fx.client(t, func(o *svarut.Options) { o.BaseURL = fx.fake.URL() + suffix })
+		_, err := c.Send(context.Background(), &svarut.Forsendelse{Tittel: "Base " + suffix,
+			Mottaker:           svarut.Mottaker{Navn: "Arkivkommunen", Organisasjonsnummer: mottakOrg},
+			KunDigitalLevering: true, Dokumenter: []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}})
+		require.NoError(t, err, "BaseURL %q", fx.fake.URL()+suffix)
+	}
+	for _, suffix := range []string{"/tjenester", "/tjenester/svarinn"} {
+		m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: fx.fake.URL() + suffix, Brukernavn: sysID, Passord: sysPw,
+			Key: kryptering.Key{Decrypter: fx.key, Certificate: fx.cert}, HTTPClient: fx.fake.HTTPClient()})
+		require.NoError(t, err)
+		_, err = m.ListNew(context.Background())
+		require.NoError(t, err, "BaseURL %q", fx.fake.URL()+suffix)
+	}
+}
