@@ -34,7 +34,8 @@ type Forsendelse struct {
 	// KunDigitalLevering: never printed; no postal address needed, and no delivery
 	// guarantee.
 	KunDigitalLevering bool
-	// Kryptert encrypts every document to SvarUt's certificate (Options.Sertifikat) before
+	// Kryptert encrypts every document to SvarUt's certificate (Options.Sertifikat, or the
+	// one SvarUt publishes, fetched by the client) before
 	// it leaves this process.
 	Kryptert bool
 	// KrevNiva4Innlogging demands security level 4 to open the documents; it implies

@@ -138,10 +138,17 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 	if fc.SvarPaForsendelse != "" && uuid.Validate(fc.SvarPaForsendelse) != nil {
 		return nil, invalid("SvarPaForsendelse", "a forsendelse id (UUID)")
 	}
-	if err := fc.validate(c.cert != nil); err != nil {
+	if err := fc.validate(true); err != nil {
 		return nil, err
 	}
-	req, replayable, sent, err := c.sendRequest(op, base, &fc)
+	var cert *x509.Certificate
+	if fc.Kryptert || fc.KrevNiva4Innlogging {
+		// Pinned, or fetched from SvarUt (once, cached) before anything is sent.
+		if cert, err = c.Sertifikat(ctx); err != nil {
+			return nil, fmt.Errorf("%s: SvarUt's encryption certificate: %w", op, err)
+		}
+	}
+	req, replayable, sent, err := c.sendRequest(op, base, &fc, cert)
 	if err != nil {
 		return nil, err
 	}
@@ -173,15 +180,11 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 // sendRequest is the multipart POST of fc: its body is written again for each attempt when
 // every document can be opened again (replayable), and records in sent what was sent, for
 // the lookup to compare.
-func (c *Client) sendRequest(op, base string, fc *Forsendelse) (req *httpx.Request, replayable bool, sent *sentDocs, err error) {
+func (c *Client) sendRequest(op, base string, fc *Forsendelse, cert *x509.Certificate) (req *httpx.Request, replayable bool, sent *sentDocs, err error) {
 	kryptert := fc.Kryptert || fc.KrevNiva4Innlogging
 	meta, err := json.Marshal(fc.wire(kryptert))
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("%s: %w", op, err)
-	}
-	var cert *x509.Certificate
-	if kryptert {
-		cert = c.cert
 	}
 	boundary := httpx.NewBoundary()
 	replayable = true

@@ -43,6 +43,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -72,9 +73,13 @@ type Options struct {
 	Credentials fiks.Credentials
 	// Konto is the SvarUt sending account (kontoId, a UUID).
 	Konto string
-	// Sertifikat is SvarUt's encryption certificate, for forsendelser that are Kryptert or
-	// KrevNiva4Innlogging.
+	// Sertifikat pins SvarUt's encryption certificate, for forsendelser that are Kryptert
+	// or KrevNiva4Innlogging. Nil: the client fetches the one SvarUt publishes at
+	// {host}/forsendelse/publickey/hent (PEM or DER) when it first encrypts, keeps it for
+	// SertifikatMaxAge and fetches it again after, or when it has expired.
 	Sertifikat *x509.Certificate
+	// SertifikatMaxAge is how long a fetched certificate is used (default 24 h).
+	SertifikatMaxAge time.Duration
 	// HTTPClient is used for the calls (never modified). Nil: a default client. A send has
 	// no overall timeout of its own: bound it with ctx (KS recommends allowing 16 minutes
 	// for large documents).
@@ -115,6 +120,12 @@ type Client struct {
 	lookupDelay  time.Duration
 	lookupWindow time.Duration
 	resend       bool
+
+	host       string
+	certMaxAge time.Duration
+	certMu     sync.Mutex
+	fetched    *x509.Certificate
+	fetchedAt  time.Time
 }
 
 // New returns a Client.
@@ -133,6 +144,8 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{
 		api:         base + "/api/v2/",
+		host:        base,
+		certMaxAge:  opts.SertifikatMaxAge,
 		konto:       opts.Konto,
 		cert:        opts.Sertifikat,
 		log:         opts.Logger,

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -319,7 +320,6 @@ func TestSendValidation(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t)
 	c := fx.client(t, nil)
-	noCert := fx.client(t, func(o *svarut.Options) { o.Sertifikat = nil })
 	ctx := context.Background()
 	pdf := func(n string) svarut.Dokument { return svarut.Bytes(n, []byte("%PDF")) }
 	cases := map[string]func(f *svarut.Forsendelse){
@@ -371,19 +371,51 @@ func TestSendValidation(t *testing.T) {
 			assert.NotContains(t, err.Error(), person.Unmasked(), name)
 		}
 	}
-	f := brev()
-	f.KrevNiva4Innlogging = true
-	_, err := noCert.Send(ctx, f)
-	assert.ErrorIs(t, err, svarut.ErrInvalidInput, "nivå 4 needs encryption, which needs the certificate")
-	_, err = c.Send(ctx, nil)
+	_, err := c.Send(ctx, nil)
 	assert.ErrorIs(t, err, svarut.ErrInvalidInput)
 	assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
 
 	// A document that cannot be opened fails the send without a forsendelse.
-	f = brev(svarut.Fil("/nonexistent/brev.pdf"))
+	f := brev(svarut.Fil("/nonexistent/brev.pdf"))
 	_, err = c.Send(ctx, f)
 	assert.Error(t, err)
 	assert.Empty(t, fx.fake.Forsendelser())
+}
+
+// TestFetchedSertifikat: without a pinned certificate the client fetches SvarUt's from
+// /forsendelse/publickey/hent once (the fake checks every part decrypts with it), and an
+// answer that is no certificate stops the send before anything is sent.
+func TestFetchedSertifikat(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	c := fx.client(t, func(o *svarut.Options) { o.Sertifikat = nil })
+	ctx := context.Background()
+	for i := range 3 {
+		_, err := c.Send(ctx, &svarut.Forsendelse{Tittel: fmt.Sprintf("Nivå 4 %d", i), KrevNiva4Innlogging: true, KunDigitalLevering: true,
+			Mottaker:   svarut.Mottaker{Navn: "Arkivkommunen", Organisasjonsnummer: mottakOrg},
+			Dokumenter: []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF-1.4 hemmelig"))}})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, 1, fx.fake.PublickeyRequests(), "fetched once, then cached")
+	got, err := c.Sertifikat(ctx)
+	require.NoError(t, err)
+	assert.True(t, got.Equal(fx.fake.Sertifikat()))
+
+	posts := 0
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			posts++
+		}
+		_, _ = io.WriteString(w, "<html>not a certificate</html>")
+	}))
+	t.Cleanup(bad.Close)
+	bc, err := svarut.New(svarut.Options{BaseURL: bad.URL, Konto: konto, HTTPClient: bad.Client(), Credentials: fx.creds})
+	require.NoError(t, err)
+	_, err = bc.Send(ctx, &svarut.Forsendelse{Tittel: "x", Kryptert: true, KunDigitalLevering: true,
+		Mottaker: svarut.Mottaker{Navn: "A", Organisasjonsnummer: mottakOrg}, Dokumenter: []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "not a certificate")
+	assert.Zero(t, posts, "nothing was sent")
 }
 
 // TestFakeRefusesMalformedBodies sends bodies the client would never send.

@@ -80,7 +80,8 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	kunDigital := fs.Bool("kun-digital", false, "digital delivery only (never printed)")
 	ref := fs.String("ekstern-referanse", "", "your reference (default: a random one, printed)")
 	metaFile := fs.String("metadata", "", "Noark metadata JSON file (metadataFraAvleverendeSystem)")
-	certFile := fs.String("svarut-sertifikat", "", "SvarUt's encryption certificate (PEM): encrypt the documents")
+	certFile := fs.String("svarut-sertifikat", "", "pin SvarUt's encryption certificate (PEM) and encrypt the documents (default with --kryptert: the one SvarUt publishes)")
+	kryptert := fs.Bool("kryptert", false, "encrypt the documents to SvarUt's certificate, fetched from SvarUt (forsendelse/publickey/hent)")
 	files, err := interspersed(fs, args)
 	if err != nil {
 		return err
@@ -151,6 +152,9 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 			return usageErr("--svarut-sertifikat: %v", err)
 		}
 		opts.Sertifikat = certs[0]
+		f.Kryptert = true
+	}
+	if *kryptert {
 		f.Kryptert = true
 	}
 	if opts.BaseURL, err = svarutBase(sf); err != nil {

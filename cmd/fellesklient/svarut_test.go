@@ -113,6 +113,12 @@ func TestSvarutCLI(t *testing.T) {
 	_, err = os.Stat(filepath.Join(in, stored[1].ID, "forsendelse.json"))
 	assert.NoError(t, err)
 	assert.Equal(t, "LEST", s.fake.Forsendelser()[1].Status)
+	// Encrypted to the certificate SvarUt publishes (fetched, no --svarut-sertifikat).
+	r = runCLI(t, s.vars, "svarut", "send", pdf, "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Kryptert",
+		"--mottaker-orgnr", "974760673", "--mottaker-navn", "Mottakerkommune", "--kun-digital", "--kryptert")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 1, s.fake.PublickeyRequests())
+
 	r = runCLI(t, map[string]string{}, "svarinn", "receive", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile)
 	assert.Equal(t, 2, r.code)
 	assert.True(t, strings.Contains(r.stderr, "SVARINN_BRUKER"))

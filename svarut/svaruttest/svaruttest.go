@@ -33,6 +33,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"math/big"
@@ -135,6 +136,8 @@ type hendelse struct {
 
 // Server is the fake.
 type Server struct {
+	publickeyHits int
+
 	*fikstest.Server
 	auth    *fikstest.Auth
 	opts    Options
@@ -198,6 +201,14 @@ func NewServer(t testing.TB, opts Options) *Server {
 	inn.HandleFunc("POST "+p+"mottakFeilet/forsendelse/{id}", s.feilet)
 
 	root := http.NewServeMux()
+	// SvarUt's encryption certificate is public (no credentials), as PEM.
+	root.HandleFunc("GET /forsendelse/publickey/hent", func(w http.ResponseWriter, r *http.Request) {
+		s.mu.Lock()
+		s.publickeyHits++
+		s.mu.Unlock()
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_ = pem.Encode(w, &pem.Block{Type: "CERTIFICATE", Bytes: s.cert.Raw})
+	})
 	root.Handle("/api/", s.auth.Require(api))
 	root.Handle("/tjenester/", s.basic(inn))
 	s.Server = fikstest.NewHTTPServer(root, opts.Plain)
@@ -205,6 +216,13 @@ func NewServer(t testing.TB, opts Options) *Server {
 		t.Cleanup(s.Close)
 	}
 	return s
+}
+
+// PublickeyRequests counts the fetches of /forsendelse/publickey/hent.
+func (s *Server) PublickeyRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.publickeyHits
 }
 
 // Close shuts the server down and removes its own directory.
