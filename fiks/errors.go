@@ -49,6 +49,9 @@ type Error struct {
 	Body string
 	// Wait is the wait the server asked for (Retry-After on a 429 or 503), if any.
 	Wait time.Duration
+	// URL is the address tried (no query), set for a 404 without FIKS's error body: such
+	// an answer usually means a wrong BaseURL or path, not a missing object.
+	URL string
 }
 
 type errorBody struct {
@@ -81,6 +84,11 @@ func CheckResponse(operation string, resp *http.Response) error {
 		return nil
 	}
 	e := parseError(operation, resp.StatusCode, httpx.ReadError(resp))
+	if e.StatusCode == http.StatusNotFound && e.ErrorID == "" && e.Message == "" && resp.Request != nil && resp.Request.URL != nil {
+		u := *resp.Request.URL
+		u.RawQuery, u.Fragment, u.User = "", "", nil
+		e.URL = httpx.Redact(u.String())
+	}
 	if d, ok := retry.RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
 		e.Wait = d
 	}
@@ -135,6 +143,9 @@ func (e *Error) Error() string {
 		b.WriteString(": " + e.Message)
 	} else if e.Body != "" {
 		b.WriteString(": " + e.Body)
+	}
+	if e.URL != "" {
+		b.WriteString(" (nothing at " + e.URL + ": check BaseURL or Environment)")
 	}
 	if e.ErrorCode != "" {
 		b.WriteString(" [" + e.ErrorCode + "]")

@@ -585,3 +585,19 @@ func TestBaseURLAsTheSpecGivesIt(t *testing.T) {
 		require.NoError(t, err, "BaseURL %q", fx.fake.URL()+suffix)
 	}
 }
+
+// TestBareNotFoundNamesTheURL: a 404 without FIKS's error body (a wrong BaseURL, such as
+// the spec's server URL with a path SvarUt does not serve) says which URL was tried.
+func TestBareNotFoundNamesTheURL(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	fx := newFixture(t)
+	c, err := svarut.New(svarut.Options{BaseURL: srv.URL + "/feil", Konto: konto, HTTPClient: srv.Client(), Credentials: fx.creds})
+	require.NoError(t, err)
+	_, err = c.Send(context.Background(), &svarut.Forsendelse{Tittel: "x", KunDigitalLevering: true,
+		Mottaker: svarut.Mottaker{Navn: "A", Organisasjonsnummer: mottakOrg}, Dokumenter: []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}})
+	require.ErrorIs(t, err, svarut.ErrNotFound)
+	assert.Contains(t, err.Error(), "nothing at "+srv.URL+"/feil/api/v2/")
+	assert.Contains(t, err.Error(), "check BaseURL")
+}
