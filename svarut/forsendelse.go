@@ -49,6 +49,9 @@ type Forsendelse struct {
 	Signering *Signering
 	// AvgivendeSystem names your system (at most 100 characters).
 	AvgivendeSystem string
+	// AvgivendeSystemAktor is who started the sending in your system (at most 100
+	// characters).
+	AvgivendeSystemAktor string
 	// Konteringskode groups the print bill (at most 20 of a-z, 0-9, _-. and æøå).
 	Konteringskode string
 	// Korrelasjonsid links forsendelser (at most 100 characters).
@@ -57,10 +60,28 @@ type Forsendelse struct {
 	SvarSendesTil *Mottaker
 	// SvarPaForsendelse is the id of the forsendelse this answers.
 	SvarPaForsendelse string
+	// SvarPaForsendelseLink (kanSvareViaEdialog in KS's clients) gives a recipient who
+	// receives digitally a link to answer through eDialog, to SvarSendesTil, which must
+	// then be an organisation with its organisasjonsnummer (SvarUt refuses it otherwise;
+	// checked before sending).
+	SvarPaForsendelseLink bool
+	// EksponertFor are the persons and organisations that may also download the
+	// documents, beside the recipient.
+	EksponertFor []Tilgang
 	// Lenker are links shown with the forsendelse (at most 5).
 	Lenker []Lenke
 	// Metadata is Noark 5 metadata from your archive (metadataFraAvleverendeSystem).
 	Metadata *NoarkMetadata
+	// MetadataForImport is Noark 5 metadata that matches the receiving system, to file the
+	// document on the right case there (metadataForImport). It has no Saksbehandler,
+	// Journaldato or EkstraMetadata.
+	MetadataForImport *NoarkMetadata
+}
+
+// Tilgang is one party of EksponertFor: a fødselsnummer or an organisasjonsnummer.
+type Tilgang struct {
+	Foedselsnummer      ident.Foedselsnummer
+	Organisasjonsnummer ident.Organisasjonsnummer
 }
 
 // Mottaker is a recipient: a person by fødselsnummer or an organisation by
@@ -224,7 +245,7 @@ func (f *Forsendelse) validate(haveCert bool) error {
 		field, v string
 		n        int
 	}{{"Tittel", f.Tittel, 1000}, {"EksternReferanse", f.EksternReferanse, 100}, {"Forsendelsestype", f.Forsendelsestype, 100},
-		{"Korrelasjonsid", f.Korrelasjonsid, 100}, {"AvgivendeSystem", f.AvgivendeSystem, 100}} {
+		{"Korrelasjonsid", f.Korrelasjonsid, 100}, {"AvgivendeSystem", f.AvgivendeSystem, 100}, {"AvgivendeSystemAktor", f.AvgivendeSystemAktor, 100}} {
 		if err := maxLen(c.field, c.v, c.n); err != nil {
 			return err
 		}
@@ -242,6 +263,23 @@ func (f *Forsendelse) validate(haveCert bool) error {
 	}
 	if f.TaushetsbelagtPost && f.Mottaker.Organisasjonsnummer == "" {
 		return invalid("TaushetsbelagtPost", "only for an organisation recipient")
+	}
+	if f.SvarPaForsendelseLink && (f.SvarSendesTil == nil || f.SvarSendesTil.Organisasjonsnummer == "") {
+		return invalid("SvarPaForsendelseLink", "needs SvarSendesTil with an Organisasjonsnummer (the eDialog answer goes there)")
+	}
+	for i, t := range f.EksponertFor {
+		field := fmt.Sprintf("EksponertFor[%d]", i)
+		if t.Foedselsnummer.IsZero() == (t.Organisasjonsnummer == "") {
+			return invalid(field, "a fødselsnummer or an organisasjonsnummer, one of them")
+		}
+		if t.Organisasjonsnummer != "" {
+			if _, err := ident.ParseOrganisasjonsnummer(string(t.Organisasjonsnummer)); err != nil {
+				return &ValidationError{Op: "svarut.Send", Field: field + ".Organisasjonsnummer", Problem: "not a valid organisasjonsnummer", Err: err}
+			}
+		}
+	}
+	if m := f.MetadataForImport; m != nil && (m.Saksbehandler != "" || !m.Journaldato.IsZero() || len(m.EkstraMetadata) > 0) {
+		return invalid("MetadataForImport", "metadataForImport has no Saksbehandler, Journaldato or EkstraMetadata (they belong in Metadata)")
 	}
 	if f.SvarSendesTil != nil {
 		// SvarUt needs the full postal address of svarSendesTil.
@@ -385,17 +423,19 @@ func metadataWire(ms []Metadata) *[]send.Metadata {
 // wire converts f to the generated v2 Forsendelse.
 func (f *Forsendelse) wire(kryptert bool) send.Forsendelse {
 	w := send.Forsendelse{
-		Tittel:              f.Tittel,
-		Mottaker:            f.Mottaker.wire(),
-		EksternReferanse:    ptr(f.EksternReferanse),
-		Forsendelsestype:    ptr(f.Forsendelsestype),
-		KunDigitalLevering:  ptr(f.KunDigitalLevering),
-		Kryptert:            ptr(kryptert),
-		KrevNiva4Innlogging: ptr(f.KrevNiva4Innlogging),
-		TaushetsbelagtPost:  ptr(f.TaushetsbelagtPost),
-		AvgivendeSystem:     ptr(f.AvgivendeSystem),
-		Konteringskode:      ptr(f.Konteringskode),
-		Korrelasjonsid:      ptr(f.Korrelasjonsid),
+		Tittel:                f.Tittel,
+		Mottaker:              f.Mottaker.wire(),
+		EksternReferanse:      ptr(f.EksternReferanse),
+		Forsendelsestype:      ptr(f.Forsendelsestype),
+		KunDigitalLevering:    ptr(f.KunDigitalLevering),
+		Kryptert:              ptr(kryptert),
+		KrevNiva4Innlogging:   ptr(f.KrevNiva4Innlogging),
+		TaushetsbelagtPost:    ptr(f.TaushetsbelagtPost),
+		AvgivendeSystem:       ptr(f.AvgivendeSystem),
+		AvgivendeSystemAktor:  ptr(f.AvgivendeSystemAktor),
+		SvarPaForsendelseLink: ptr(f.SvarPaForsendelseLink),
+		Konteringskode:        ptr(f.Konteringskode),
+		Korrelasjonsid:        ptr(f.Korrelasjonsid),
 	}
 	if u := f.Utskriftskonfigurasjon; u != nil {
 		w.Utskriftskonfigurasjon = &send.Utskriftskonfigurasjon{UtskriftMedFarger: ptr(u.UtskriftMedFarger), Tosidig: ptr(u.Tosidig)}
@@ -458,6 +498,28 @@ func (f *Forsendelse) wire(kryptert bool) send.Forsendelse {
 			md.DokumentetsDato = &m.DokumentetsDato
 		}
 		w.MetadataFraAvleverendeSystem = md
+	}
+	if m := f.MetadataForImport; m != nil {
+		mi := &send.NoarkMetadataForImport{
+			Saksaar: ptr(m.Saksaar), Sakssekvensnummer: ptr(m.Sakssekvensnummer), Journalaar: ptr(m.Journalaar),
+			Journalsekvensnummer: ptr(m.Journalsekvensnummer), Journalpostnummer: ptr(m.Journalpostnummer),
+			Journalposttype: ptr(m.Journalposttype), Journalstatus: ptr(m.Journalstatus), Tittel: ptr(m.Tittel),
+			MappeId: ptr(m.MappeID), MappeSystemId: ptr(m.MappeSystemID), SystemId: ptr(m.SystemID), RegistreringsId: ptr(m.RegistreringsID),
+		}
+		if !m.DokumentetsDato.IsZero() {
+			mi.DokumentetsDato = &m.DokumentetsDato
+		}
+		w.MetadataForImport = mi
+	}
+	if len(f.EksponertFor) > 0 {
+		ids := make([]string, len(f.EksponertFor))
+		for i, t := range f.EksponertFor {
+			ids[i] = string(t.Organisasjonsnummer)
+			if !t.Foedselsnummer.IsZero() {
+				ids[i] = t.Foedselsnummer.Unmasked()
+			}
+		}
+		w.EksponertFor = &ids
 	}
 	return w
 }

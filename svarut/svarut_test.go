@@ -601,3 +601,49 @@ func TestBareNotFoundNamesTheURL(t *testing.T) {
 	assert.Contains(t, err.Error(), "nothing at "+srv.URL+"/feil/api/v2/")
 	assert.Contains(t, err.Error(), "check BaseURL")
 }
+
+// TestOfficialClientFields: eksponertFor, avgivendeSystemAktor, metadataForImport and
+// svarPaForsendelseLink go on the wire under the send spec's names
+// (../shared/specs/fiks/svarut/openapi/v2/forsendelse-send-api-v2.json, schema
+// Forsendelse), with their rules checked before sending.
+func TestOfficialClientFields(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	ctx := context.Background()
+	kontor := &svarut.Mottaker{Navn: "Plan og bygg", Organisasjonsnummer: mottakOrg,
+		Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}}
+	f := &svarut.Forsendelse{Tittel: "Vedtak", KunDigitalLevering: true,
+		Mottaker:             svarut.Mottaker{Navn: "Kari Nordmann", Foedselsnummer: person},
+		AvgivendeSystemAktor: "saksbehandler-42", SvarPaForsendelseLink: true, SvarSendesTil: kontor,
+		EksponertFor:      []svarut.Tilgang{{Organisasjonsnummer: mottakOrg}},
+		MetadataForImport: &svarut.NoarkMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalposttype: "I", MappeSystemID: "m-1"},
+		Dokumenter:        []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}}
+	r, err := c.Send(ctx, f)
+	require.NoError(t, err)
+	var meta map[string]any
+	for _, x := range fx.fake.Forsendelser() {
+		if x.ID == r.ID {
+			require.NoError(t, json.Unmarshal(x.Metadata, &meta))
+		}
+	}
+	require.NotNil(t, meta)
+	assert.Equal(t, "saksbehandler-42", meta["avgivendeSystemAktor"])
+	assert.Equal(t, true, meta["svarPaForsendelseLink"])
+	assert.Equal(t, []any{string(mottakOrg)}, meta["eksponertFor"])
+	assert.Equal(t, map[string]any{"saksaar": 2026.0, "sakssekvensnummer": 42.0, "journalposttype": "I", "mappeSystemId": "m-1"}, meta["metadataForImport"])
+
+	before := fx.fake.Requests()
+	for name, mod := range map[string]func(*svarut.Forsendelse){
+		"link without an organisation": func(f *svarut.Forsendelse) { f.SvarSendesTil = nil },
+		"eksponertFor neither":         func(f *svarut.Forsendelse) { f.EksponertFor = []svarut.Tilgang{{}} },
+		"eksponertFor bad orgnr":       func(f *svarut.Forsendelse) { f.EksponertFor = []svarut.Tilgang{{Organisasjonsnummer: "910000017"}} },
+		"import with saksbehandler":    func(f *svarut.Forsendelse) { f.MetadataForImport = &svarut.NoarkMetadata{Saksbehandler: "x"} },
+	} {
+		g := *f
+		mod(&g)
+		_, err := c.Send(ctx, &g)
+		assert.ErrorIs(t, err, svarut.ErrInvalidInput, name)
+	}
+	assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
+}

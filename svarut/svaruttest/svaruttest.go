@@ -514,6 +514,16 @@ func validate(f *wireForsendelse) string {
 	if a := f.SvarSendesTil; a != nil && (strings.TrimSpace(a.Navn) == "" || a.Adresselinje1 == "" || a.Postnummer == "" || a.Poststed == "") {
 		return "svarSendesTil må ha navn, adresselinje1, postnummer og poststed"
 	}
+	if f.SvarPaForsendelseLink && (f.SvarSendesTil == nil || len(f.SvarSendesTil.DigitalID) != 9) {
+		return "svarPaForsendelseLink krever svarSendesTil med organisasjonsnummer"
+	}
+	for _, id := range f.EksponertFor {
+		_, e1 := ident.ParseOrganisasjonsnummer(id)
+		_, e2 := ident.ParseFoedselsnummer(id)
+		if e1 != nil && e2 != nil {
+			return "eksponertFor må være fødselsnumre eller organisasjonsnumre"
+		}
+	}
 	if len(f.EksternReferanse) > 100 {
 		return "eksternReferanse kan ha maks 100 tegn"
 	}

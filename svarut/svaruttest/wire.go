@@ -1,5 +1,7 @@
 package svaruttest
 
+import "encoding/json"
+
 // The fake's own wire shapes, written from the SvarUt v3 send spec and the SvarInn spec
 // (../shared/specs/fiks/svarut): the client's generated types are not used here, so a
 // field the client spells differently from the spec fails a test instead of agreeing
@@ -19,6 +21,11 @@ type wireForsendelse struct {
 	KunDigitalLevering  bool           `json:"kunDigitalLevering,omitempty"`
 	TaushetsbelagtPost  bool           `json:"taushetsbelagtPost,omitempty"`
 	SvarSendesTil       *wireAdresse   `json:"svarSendesTil,omitempty"`
+	// SvarPaForsendelseLink needs svarSendesTil with an organisasjonsnummer.
+	SvarPaForsendelseLink bool            `json:"svarPaForsendelseLink,omitempty"`
+	EksponertFor          []string        `json:"eksponertFor,omitempty"`
+	AvgivendeSystemAktor  string          `json:"avgivendeSystemAktor,omitempty"`
+	MetadataForImport     json.RawMessage `json:"metadataForImport,omitempty"`
 }
 
 // wireAdresse is the send spec's Adresse (mottaker).
