@@ -1,10 +1,12 @@
 package svarut
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash"
@@ -226,9 +228,20 @@ func (m *Mottak) ListNew(ctx context.Context) ([]MottattForsendelse, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	var list []svarinn.Forsendelse
-	if err := decode(op, resp, &list); err != nil {
+	var raw []json.RawMessage
+	if err := decode(op, resp, &raw); err != nil {
 		return nil, err
+	}
+	list := make([]svarinn.Forsendelse, 0, len(raw))
+	for i, r := range raw {
+		f, err := decodeListed(r)
+		if err != nil {
+			// One odd entry does not stop the others (as KS's Java receivers are lenient);
+			// it is not acknowledged, so SvarInn lists it again.
+			m.log.Warn("svarinn: a listed forsendelse could not be read; left in SvarInn", "index", i, "error", httpx.RedactError(err))
+			continue
+		}
+		list = append(list, f)
 	}
 	out := make([]MottattForsendelse, 0, len(list))
 	for _, f := range list {
@@ -238,6 +251,32 @@ func (m *Mottak) ListNew(ctx context.Context) ([]MottattForsendelse, error) {
 		out = append(out, fromWire(f))
 	}
 	return out, nil
+}
+
+// decodeListed decodes one listed forsendelse, leniently where KS's receivers are: niva
+// as a number or a string; unknown fields are ignored.
+func decodeListed(b []byte) (svarinn.Forsendelse, error) {
+	var f svarinn.Forsendelse
+	err := json.Unmarshal(b, &f)
+	if err == nil {
+		return f, nil
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return f, err
+	}
+	n := bytes.TrimSpace(m["niva"])
+	if len(n) == 0 || n[0] == '"' {
+		return f, err
+	}
+	var num json.Number
+	if json.Unmarshal(n, &num) != nil {
+		return f, err
+	}
+	m["niva"], _ = json.Marshal(num.String())
+	fixed, _ := json.Marshal(m)
+	f = svarinn.Forsendelse{}
+	return f, json.Unmarshal(fixed, &f)
 }
 
 // ErrChecksum: the decrypted file does not match the SHA-256 SvarInn listed for it.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -646,4 +647,39 @@ func TestOfficialClientFields(t *testing.T) {
 		assert.ErrorIs(t, err, svarut.ErrInvalidInput, name)
 	}
 	assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
+}
+
+// TestListNewLenient: the listing decodes as leniently as KS's Java receivers: niva as a
+// number or a string, unknown fields ignored, and one entry that cannot be read is left
+// in SvarInn (logged) instead of failing the list. The entries are KS's own example
+// (../shared/specs/fiks/svarinn/examples/SvarUtForsendelse.json).
+func TestListNewLenient(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile(testutil.SharedFile(t, "specs/fiks/svarinn/examples/SvarUtForsendelse.json"))
+	require.NoError(t, err)
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal(b, &list))
+	require.Len(t, list, 3)
+	list[0]["niva"] = 4 // a number
+	list[1]["niva"] = "3"
+	list[1]["etFeltSomKommerSenere"] = map[string]any{"x": 1}
+	list[2]["tittel"] = map[string]any{"ikke": "tekst"} // cannot be read
+	body, _ := json.Marshal(list)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	logs := &testutil.LogBuffer{}
+	fx := newFixture(t)
+	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: srv.URL, Brukernavn: sysID, Passord: sysPw,
+		Key: kryptering.Key{Decrypter: fx.key, Certificate: fx.cert}, HTTPClient: srv.Client(), Logger: logs.Logger()})
+	require.NoError(t, err)
+	got, err := m.ListNew(context.Background())
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.Equal(t, "4", got[0].Niva)
+	assert.Equal(t, "3", got[1].Niva)
+	assert.Equal(t, "d1c6d795-f1a0-4a36-bce1-a4d9f26696db", got[0].ID)
+	assert.Contains(t, logs.String(), "left in SvarInn")
 }
