@@ -386,6 +386,43 @@ func (c *Client) FindByEksternReferanse(ctx context.Context, ref string) ([]stri
 	return res.ForsendelseIds, nil
 }
 
+// ForsendelseRef is one forsendelse found by its eksternReferanse, with when it was sent
+// and by which system.
+type ForsendelseRef struct {
+	ID              string
+	Dato            time.Time
+	AvgivendeSystem string
+}
+
+// FindByEksternReferanseMedMetadata is FindByEksternReferanse with each forsendelse's date
+// and sending system: GET /v2/kontoer/{kontoId}/forsendelser/metadata?eksternRef=
+// (finnForsendelserKnyttetTilEksternRefMedMetadata).
+func (c *Client) FindByEksternReferanseMedMetadata(ctx context.Context, ref string) ([]ForsendelseRef, error) {
+	const op = "svarut.FindByEksternReferanseMedMetadata"
+	base, err := c.kontoPath(op)
+	if err != nil {
+		return nil, err
+	}
+	if ref == "" {
+		return nil, &ValidationError{Op: op, Field: "ref", Problem: "required"}
+	}
+	var res eksternref.EksternRefOppslagMetadataResponse
+	if err := c.getJSON(ctx, op, base+"forsendelser/metadata?"+url.Values{"eksternRef": {ref}}.Encode(), &res); err != nil {
+		return nil, err
+	}
+	if res.Forsendelser == nil {
+		return nil, fmt.Errorf("%s: %w: the answer has no forsendelser", op, ErrUnexpectedResponse)
+	}
+	out := make([]ForsendelseRef, len(res.Forsendelser))
+	for i, f := range res.Forsendelser {
+		if uuid.Validate(f.Id) != nil {
+			return nil, fmt.Errorf("%s: %w: a forsendelse id that is not a UUID", op, ErrUnexpectedResponse)
+		}
+		out[i] = ForsendelseRef{ID: f.Id, Dato: f.Dato, AvgivendeSystem: deref(f.AvgivendeSystem)}
+	}
+	return out, nil
+}
+
 // DokumentMetadata describes a sent document.
 type DokumentMetadata struct {
 	Filnavn, MimeType, DokumentType string

@@ -683,3 +683,27 @@ func TestListNewLenient(t *testing.T) {
 	assert.Equal(t, "d1c6d795-f1a0-4a36-bce1-a4d9f26696db", got[0].ID)
 	assert.Contains(t, logs.String(), "left in SvarInn")
 }
+
+// TestFindByEksternReferanseMedMetadata: the metadata variant of the eksternRef lookup
+// (forsendelse-eksternref-api-v2.json, EksternRefOppslagMetadataResponse).
+func TestFindByEksternReferanseMedMetadata(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	ctx := context.Background()
+	before := time.Now().Add(-time.Second)
+	r, err := c.Send(ctx, &svarut.Forsendelse{Tittel: "Med metadata", EksternReferanse: "sak-2026-7", AvgivendeSystem: "Fagsystem X", KunDigitalLevering: true,
+		Mottaker: svarut.Mottaker{Navn: "A", Organisasjonsnummer: mottakOrg}, Dokumenter: []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}})
+	require.NoError(t, err)
+	refs, err := c.FindByEksternReferanseMedMetadata(ctx, "sak-2026-7")
+	require.NoError(t, err)
+	require.Len(t, refs, 1)
+	assert.Equal(t, r.ID, refs[0].ID)
+	assert.Equal(t, "Fagsystem X", refs[0].AvgivendeSystem)
+	assert.True(t, refs[0].Dato.After(before))
+	refs, err = c.FindByEksternReferanseMedMetadata(ctx, "ingen")
+	require.NoError(t, err)
+	assert.Empty(t, refs)
+	_, err = c.FindByEksternReferanseMedMetadata(ctx, "")
+	assert.ErrorIs(t, err, svarut.ErrInvalidInput)
+}

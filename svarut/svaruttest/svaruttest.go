@@ -182,6 +182,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 	api.HandleFunc("POST "+k+"/", s.send)
 	api.HandleFunc("POST "+k+"/status-sok", s.statusSok)
 	api.HandleFunc("GET "+k, s.eksternRef)
+	api.HandleFunc("GET "+k+"/metadata", s.eksternRefMetadata)
 	api.HandleFunc("GET /api/v2/forsendelser/{id}/hendelser", s.hendelser)
 	api.HandleFunc("GET /api/v2/forsendelser/{id}/signeringshendelser", s.signering)
 	api.HandleFunc("GET /api/v2/forsendelser/{id}/metadata", s.metadata)
@@ -605,6 +606,34 @@ func (s *Server) eksternRef(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	writeJSON(w, map[string]any{"forsendelseIds": ids})
+}
+
+// eksternRefMetadata is finnForsendelserKnyttetTilEksternRefMedMetadata:
+// {forsendelser: [{id, dato, avgivendeSystem}]}.
+func (s *Server) eksternRefMetadata(w http.ResponseWriter, r *http.Request) {
+	konto := r.PathValue("konto")
+	if !s.konto(w, r, konto) {
+		return
+	}
+	ref := r.URL.Query().Get("eksternRef")
+	if ref == "" {
+		bad(w, r, "eksternRef er påkrevd")
+		return
+	}
+	out := []map[string]any{}
+	s.mu.Lock()
+	listed := s.opts.Now().Add(-s.opts.ListDelay)
+	for _, id := range s.order {
+		if f := s.byID[id]; f.Konto == konto && f.EksternReferanse == ref && !f.mottatt.After(listed) {
+			e := map[string]any{"id": id, "dato": f.mottatt.UTC().Format(time.RFC3339Nano)}
+			if f.wire.AvgivendeSystem != "" {
+				e["avgivendeSystem"] = f.wire.AvgivendeSystem
+			}
+			out = append(out, e)
+		}
+	}
+	s.mu.Unlock()
+	writeJSON(w, map[string]any{"forsendelser": out})
 }
 
 func (s *Server) hendelser(w http.ResponseWriter, r *http.Request) {
