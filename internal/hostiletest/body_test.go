@@ -83,6 +83,24 @@ func TestHugeBodies(t *testing.T) {
 			_, err = c.PersonDokument(ctx, fnr, nil)
 			return err
 		}},
+		{"folkeregister hendelsesdokument", `{"dokumentidentifikator":"`, true, func(base string) error {
+			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Rolle: "r", Credentials: creds})
+			require.NoError(t, err)
+			_, err = c.Hendelsesdokument(ctx, "eb73af9403b0f5702e802ad4f9b8ca4e", nil)
+			return err
+		}},
+		{"folkeregister entydigsoek", `{"navn":[{"fornavn":"`, true, func(base string) error {
+			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Rolle: "r", Credentials: creds})
+			require.NoError(t, err)
+			_, err = c.SearchEntydig(ctx, folkeregister.EntydigQuery{Navn: "Kari Nordmann", Identifikasjonsnummer: fnr}, nil)
+			return err
+		}},
+		{"svarut sertifikat", "-----BEGIN CERTIFICATE-----\n", true, func(base string) error {
+			c, err := svarut.New(svarut.Options{BaseURL: base, Credentials: creds, Konto: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12"})
+			require.NoError(t, err)
+			_, err = c.Sertifikat(ctx)
+			return err
+		}},
 		{"einnsyn object", `{"id":"jp_01jh532p3ve6haq7n53xgpqayh","entity":"Journalpost","offentligTittel":"`, true, func(base string) error {
 			c, err := einnsyn.New(einnsyn.Options{BaseURL: base})
 			require.NoError(t, err)

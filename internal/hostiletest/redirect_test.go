@@ -194,6 +194,26 @@ func scenarios(t *testing.T) []scenario {
 			_, err = c.Person(ctx, fnr, nil)
 			return err
 		}},
+		{"folkeregister hendelsesdokumenter", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Credentials: creds, Rolle: "rolle", HTTPClient: hc, MaxAttempts: 1})
+			require.NoError(t, err)
+			_, err = c.Hendelsesdokumenter(ctx, []string{"eb73af9403b0f5702e802ad4f9b8ca4e"}, nil)
+			return err
+		}},
+		{"folkeregister entydigsoek", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			c, err := folkeregister.New(folkeregister.Options{BaseURL: base, Credentials: creds, Rolle: "rolle", HTTPClient: hc, MaxAttempts: 1})
+			require.NoError(t, err)
+			_, err = c.SearchEntydig(ctx, folkeregister.EntydigQuery{Navn: "Kari Nordmann", Identifikasjonsnummer: fnr}, nil)
+			return err
+		}},
+		{"svarut sertifikat", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := svarutClient(t, base, hc).Sertifikat(ctx)
+			return err
+		}},
+		{"svarut eksternRef metadata", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := svarutClient(t, base, hc).FindByEksternReferanseMedMetadata(ctx, "ref-1")
+			return err
+		}},
 		{"einnsyn get", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			_, err := einnsynClient(t, base, hc).Get(ctx, "jp_01jh532p3ve6haq7n53xgpqayh")
 			return err
