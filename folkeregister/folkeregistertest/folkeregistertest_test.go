@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
@@ -37,8 +38,10 @@ func TestFoedselsnummerIsSynthetic(t *testing.T) {
 	}
 }
 
-// TestRawRules checks the fake's HTTP rules without the client.
-func TestRawRules(t *testing.T) {
+// rawFake is a fake with integrasjon i1/p1 (privilege for rolle r1) and a token it
+// accepts, for tests that speak HTTP to it without the client.
+func rawFake(t *testing.T) (*folkeregistertest.Server, *auth.Token) {
+	t.Helper()
 	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
 	mo := mp.NewClient("c", "910000020", fiks.Scope)
 	mo.HTTPClient = mp.HTTPClient()
@@ -46,9 +49,14 @@ func TestRawRules(t *testing.T) {
 	require.NoError(t, err)
 	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
 	require.NoError(t, err)
-
 	fake := folkeregistertest.NewServer(t, folkeregistertest.Options{Maskinporten: mp})
 	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "i1", Passord: "p1", Org: "910000020", Privileges: []string{"folkeregister:rolle:r1"}})
+	return fake, tok
+}
+
+// TestRawRules checks the fake's HTTP rules without the client.
+func TestRawRules(t *testing.T) {
+	fake, tok := rawFake(t)
 	fake.AddRolle(folkeregistertest.Rolle{ID: "r1", Parts: []string{"person-basis"}})
 	ids := fake.Syntetiske(3, 1)
 
@@ -109,15 +117,7 @@ func TestAnswersMatchFREG(t *testing.T) {
 	const P = "folkeregisteret.tilgjengeliggjoering.person.v1."
 	const H = "folkeregisteret.tilgjengeliggjoering.hendelse.v1."
 	const F = "ske.folkeregister.rettighetspakke.hendelser."
-	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
-	mo := mp.NewClient("c", "910000020", fiks.Scope)
-	mo.HTTPClient = mp.HTTPClient()
-	mpc, err := maskinporten.New(mo)
-	require.NoError(t, err)
-	tok, err := mpc.Fetch(context.Background(), maskinporten.Request{Scopes: []string{fiks.Scope}})
-	require.NoError(t, err)
-	fake := folkeregistertest.NewServer(t, folkeregistertest.Options{Maskinporten: mp})
-	fake.AddIntegrasjon(fikstest.Integrasjon{ID: "i1", Passord: "p1", Org: "910000020", Privileges: []string{"folkeregister:rolle:r1"}})
+	fake, tok := rawFake(t)
 	fake.AddRolle(folkeregistertest.Rolle{ID: "r1", Parts: []string{"person-basis", "historikk", "relasjon-utvidet"}, Hendelser: true})
 	ids := fake.Syntetiske(30, 3)
 	born := time.Date(1950, 2, 3, 0, 0, 0, 0, time.UTC)
