@@ -217,13 +217,11 @@ func partQuery(q url.Values, parts []Part) url.Values {
 // document is not sent again: the call returns an error matching ErrNotModified.
 func (c *Client) Person(ctx context.Context, id ident.Foedselsnummer, opts *PersonOptions) (*Person, error) {
 	const op = "folkeregister.Person"
-	var p Person
-	h, err := c.person(ctx, op, id, opts, func(b []byte) error { return json.Unmarshal(b, &p) })
+	u, err := c.personURL(op, id, opts)
 	if err != nil {
 		return nil, err
 	}
-	p.ETag = h.Get("ETag")
-	return &p, nil
+	return c.getPerson(ctx, op, u, opts.conditional())
 }
 
 // PersonDokument is Person returning the person document as FREG sent it, with every
@@ -231,8 +229,12 @@ func (c *Client) Person(ctx context.Context, id ident.Foedselsnummer, opts *Pers
 // personal data.
 func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, opts *PersonOptions) (json.RawMessage, error) {
 	const op = "folkeregister.PersonDokument"
+	u, err := c.personURL(op, id, opts)
+	if err != nil {
+		return nil, err
+	}
 	var raw json.RawMessage
-	_, err := c.person(ctx, op, id, opts, func(b []byte) error {
+	_, err = c.do(ctx, op, http.MethodGet, u, opts.conditional(), nil, MaxPersonBytes, func(b []byte) error {
 		if !json.Valid(b) {
 			return fmt.Errorf("the answer is not JSON")
 		}
@@ -245,16 +247,27 @@ func (c *Client) PersonDokument(ctx context.Context, id ident.Foedselsnummer, op
 	return raw, nil
 }
 
-func (c *Client) person(ctx context.Context, op string, id ident.Foedselsnummer, opts *PersonOptions, decode func([]byte) error) (http.Header, error) {
+func (c *Client) personURL(op string, id ident.Foedselsnummer, opts *PersonOptions) (string, error) {
 	if id.IsZero() {
-		return nil, &ValidationError{Op: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
+		return "", &ValidationError{Op: op, Field: "id", Problem: "no fødselsnummer or D-nummer given"}
 	}
 	rolle, parts, err := c.rolleFor(op, opts)
 	if err != nil {
+		return "", err
+	}
+	return c.url(rolle, "v1/personer/"+id.Unmasked(), partQuery(nil, parts)), nil
+}
+
+// getPerson reads one person document (Person, ArkivertPerson, SearchEntydig) with its
+// ETag; hdr is the conditional header, if any.
+func (c *Client) getPerson(ctx context.Context, op, u string, hdr http.Header) (*Person, error) {
+	var p Person
+	h, err := c.do(ctx, op, http.MethodGet, u, hdr, nil, MaxPersonBytes, func(b []byte) error { return json.Unmarshal(b, &p) })
+	if err != nil {
 		return nil, err
 	}
-	u := c.url(rolle, "v1/personer/"+id.Unmasked(), partQuery(nil, parts))
-	return c.do(ctx, op, http.MethodGet, u, opts.conditional(), nil, MaxPersonBytes, decode)
+	p.ETag = h.Get("ETag")
+	return &p, nil
 }
 
 func (o *PersonOptions) conditional() http.Header {
@@ -276,14 +289,7 @@ func (c *Client) ArkivertPerson(ctx context.Context, dokumentidentifikator strin
 	if err != nil {
 		return nil, err
 	}
-	var p Person
-	u := c.url(rolle, "v1/personer/arkiv/"+url.PathEscape(dokumentidentifikator), partQuery(nil, parts))
-	h, err := c.do(ctx, op, http.MethodGet, u, opts.conditional(), nil, MaxPersonBytes, func(b []byte) error { return json.Unmarshal(b, &p) })
-	if err != nil {
-		return nil, err
-	}
-	p.ETag = h.Get("ETag")
-	return &p, nil
+	return c.getPerson(ctx, op, c.url(rolle, "v1/personer/arkiv/"+url.PathEscape(dokumentidentifikator), partQuery(nil, parts)), opts.conditional())
 }
 
 var documentIDRE = regexp.MustCompile(`^[A-Za-z0-9._~-]{1,200}$`)
@@ -683,11 +689,5 @@ func (c *Client) SearchEntydig(ctx context.Context, e EntydigQuery, opts *Person
 	if err != nil {
 		return nil, err
 	}
-	var p Person
-	h, err := c.do(ctx, op, http.MethodGet, c.url(rolle, "v1/personer/entydigsoek", partQuery(q, parts)), nil, nil, MaxPersonBytes, func(b []byte) error { return json.Unmarshal(b, &p) })
-	if err != nil {
-		return nil, err
-	}
-	p.ETag = h.Get("ETag")
-	return &p, nil
+	return c.getPerson(ctx, op, c.url(rolle, "v1/personer/entydigsoek", partQuery(q, parts)), nil)
 }

@@ -425,6 +425,16 @@ type selection struct {
 	historikk bool
 }
 
+// lookup checks access and the parts of a lookup (person, arkiv, entydigsoek); it answers
+// and returns false on a failure.
+func (s *Server) lookup(w http.ResponseWriter, r *http.Request) (selection, bool) {
+	rolle, ok := s.access(w, r)
+	if !ok {
+		return selection{}, false
+	}
+	return s.parts(w, r, rolle)
+}
+
 func (s *Server) parts(w http.ResponseWriter, r *http.Request, rolle Rolle) (selection, bool) {
 	parts := r.URL.Query()["part"]
 	if len(parts) == 0 {
@@ -487,11 +497,7 @@ func writeJSON(w http.ResponseWriter, v any) {
 }
 
 func (s *Server) person(w http.ResponseWriter, r *http.Request) {
-	rolle, ok := s.access(w, r)
-	if !ok {
-		return
-	}
-	sel, ok := s.parts(w, r, rolle)
+	sel, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}
@@ -532,11 +538,7 @@ func fregError(w http.ResponseWriter, status int, kode, melding string) {
 }
 
 func (s *Server) arkivert(w http.ResponseWriter, r *http.Request) {
-	rolle, ok := s.access(w, r)
-	if !ok {
-		return
-	}
-	sel, ok := s.parts(w, r, rolle)
+	sel, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}
@@ -712,11 +714,7 @@ func (s *Server) find(q map[string][]string) []string {
 
 // entydig answers the one person the criteria match (FREG entydigsoek).
 func (s *Server) entydig(w http.ResponseWriter, r *http.Request) {
-	rolle, ok := s.access(w, r)
-	if !ok {
-		return
-	}
-	sel, ok := s.parts(w, r, rolle)
+	sel, ok := s.lookup(w, r)
 	if !ok {
 		return
 	}
