@@ -237,7 +237,7 @@ func maxLen(field, v string, n int) error {
 }
 
 // validate checks f as SvarUt does, before anything is sent.
-func (f *Forsendelse) validate(haveCert bool) error {
+func (f *Forsendelse) validate() error {
 	if strings.TrimSpace(f.Tittel) == "" {
 		return invalid("Tittel", "required")
 	}
@@ -337,9 +337,6 @@ func (f *Forsendelse) validate(haveCert bool) error {
 		if l.URL == "" || l.Tekst == "" {
 			return invalid(fmt.Sprintf("Lenker[%d]", i), "URL and Tekst are required")
 		}
-	}
-	if (f.Kryptert || f.KrevNiva4Innlogging) && !haveCert {
-		return invalid("Kryptert", "encryption needs SvarUt's certificate in Options.Sertifikat")
 	}
 	return nil
 }

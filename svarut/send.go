@@ -138,7 +138,7 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 	if fc.SvarPaForsendelse != "" && uuid.Validate(fc.SvarPaForsendelse) != nil {
 		return nil, invalid("SvarPaForsendelse", "a forsendelse id (UUID)")
 	}
-	if err := fc.validate(true); err != nil {
+	if err := fc.validate(); err != nil {
 		return nil, err
 	}
 	var cert *x509.Certificate
