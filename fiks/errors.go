@@ -103,8 +103,8 @@ func parseError(operation string, status int, body []byte) *Error {
 		eb.Feilkode != "" || eb.Feilmelding != "" || eb.Code != "" || eb.Feilreferanse != "") {
 		// Every field is the server's text and may echo what was sent: all are redacted.
 		e.ErrorID = httpx.Redact(firstNonEmpty(eb.ErrorID, eb.Feilreferanse))
-		e.ErrorCode = httpx.Redact(firstNonEmpty(eb.ErrorCode, firstNonEmpty(eb.Kode, firstNonEmpty(eb.Feilkode, eb.Code))))
-		e.Message = httpx.Redact(firstNonEmpty(firstNonEmpty(eb.Message, eb.Melding), firstNonEmpty(eb.Feilmelding, eb.Error)))
+		e.ErrorCode = httpx.Redact(firstNonEmpty(eb.ErrorCode, eb.Kode, eb.Feilkode, eb.Code))
+		e.Message = httpx.Redact(firstNonEmpty(eb.Message, eb.Melding, eb.Feilmelding, eb.Error))
 		e.Alvorlighetsgrad = httpx.Redact(eb.Alvorlighetsgrad)
 		for k, v := range eb.Tilleggsinformasjon {
 			if e.Tilleggsinformasjon == nil {
@@ -124,11 +124,13 @@ func parseError(operation string, status int, body []byte) *Error {
 	return e
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
 	}
-	return b
+	return ""
 }
 
 func (e *Error) Error() string {
