@@ -2,6 +2,7 @@ package svarut
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"mime"
@@ -103,8 +104,13 @@ type Postadresse struct {
 	Adresselinjer []string
 	Postnummer    string
 	Poststed      string
-	// Land, empty for Norway.
+	// Land is the country's name, empty for Norway (SvarUt v2's land).
 	Land string
+	// Landkode is the country as ISO 3166-1 alpha-2 (SE, DK), empty for Norway: SvarUt
+	// v3's landkode. Without it v3 takes Land when that is a two-letter code or Norway,
+	// and refuses any other Land before sending; v2 sends Land, or Landkode when Land is
+	// empty.
+	Landkode string
 }
 
 // Dokument is one file of a forsendelse. Its content is read from Open (or Reader) while
@@ -369,10 +375,16 @@ func (m *Mottaker) validate(field string, needAddress bool) error {
 	if needAddress && (strings.TrimSpace(a.Postnummer) == "" || strings.TrimSpace(a.Poststed) == "") {
 		return invalid(field+".Postadresse", "Postnummer and Poststed are required")
 	}
-	if (a.Land == "" || strings.EqualFold(a.Land, "norge") || strings.EqualFold(a.Land, "NO")) && a.Postnummer != "" && !postnummerRE.MatchString(a.Postnummer) {
+	if a.norsk() && a.Postnummer != "" && !postnummerRE.MatchString(a.Postnummer) {
 		return invalid(field+".Postadresse.Postnummer", "four digits in Norway")
 	}
 	return nil
+}
+
+// norsk reports whether the address is in Norway.
+func (a *Postadresse) norsk() bool {
+	land := cmp.Or(a.Landkode, a.Land)
+	return land == "" || strings.EqualFold(land, "NO") || strings.EqualFold(land, "norge") || strings.EqualFold(land, "norway")
 }
 
 func (d *Dokument) mimeType() string {
@@ -401,7 +413,7 @@ func (m *Mottaker) wire() send.Adresse {
 	if p := m.Postadresse; p != nil {
 		lines := append(append([]string{}, p.Adresselinjer...), "", "", "")
 		a.Adresselinje1, a.Adresselinje2, a.Adresselinje3 = ptr(lines[0]), ptr(lines[1]), ptr(lines[2])
-		a.Postnummer, a.Poststed, a.Land = ptr(p.Postnummer), ptr(p.Poststed), ptr(p.Land)
+		a.Postnummer, a.Poststed, a.Land = ptr(p.Postnummer), ptr(p.Poststed), ptr(cmp.Or(p.Land, p.Landkode))
 	}
 	return a
 }

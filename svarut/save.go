@@ -109,7 +109,7 @@ func Save(dir string, f *MottattForsendelse, fil *ReceivedFile, opts SaveOptions
 	defer os.RemoveAll(stage) // after the rename it no longer exists
 	s := &saver{stage: stage, opts: opts, names: newNamer(), meta: f.Filmetadata}
 	res := &SaveResult{Dir: filepath.Join(dir, f.ID), Verified: true}
-	if strings.Contains(fil.ContentType, "zip") && len(f.Filmetadata) != 1 {
+	if fil.Zip {
 		err = s.unzip(fil, res)
 	} else {
 		var sf SavedFile
@@ -298,7 +298,7 @@ func (s *saver) unzip(fil *ReceivedFile, res *SaveResult) error {
 			return err
 		}
 		sf.Filnavn = zf.Name
-		if want := s.listedSha(i, zf.Name); want != "" {
+		if want := matchListed(s.meta, s.used, i, zf.Name); want != "" {
 			if !strings.EqualFold(want, sf.Sha256) {
 				return fmt.Errorf("zip entry %d does not match the SHA-256 SvarInn listed: %w", i+1, ErrChecksum)
 			}
@@ -327,22 +327,6 @@ func (e entryReader) Read(p []byte) (int, error) {
 		err = corruptEntry{err}
 	}
 	return n, err
-}
-
-// listedSha finds the Filmetadata for the i-th zip entry: the one at the same position
-// when its name matches, else the first unused one with that name.
-func (s *saver) listedSha(i int, name string) string {
-	if i < len(s.meta) && !s.used[i] && s.meta[i].Filnavn == name {
-		s.used[i] = true
-		return s.meta[i].Sha256
-	}
-	for j, m := range s.meta {
-		if !s.used[j] && m.Filnavn == name {
-			s.used[j] = true
-			return m.Sha256
-		}
-	}
-	return ""
 }
 
 // namer hands out distinct safe names, case-insensitively, with MetadataFile reserved.

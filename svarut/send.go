@@ -111,17 +111,22 @@ func (s *sentDocs) matches(meta []DokumentMetadata) bool {
 	return true
 }
 
-// Send sends a forsendelse from the konto: POST /v2/kontoer/{kontoId}/forsendelser
-// (send), as multipart/form-data: first the part "forsendelse" with the metadata JSON,
-// then one part per document in the same order with filename = filnavn (the v2 spec,
-// forsendelse-send-api-v2.json, does not describe the body; this follows KS's clients and
-// the v3 spec). Documents are streamed from their source for each attempt, encrypted on
-// the way when the forsendelse is Kryptert or KrevNiva4Innlogging.
+// Send sends a forsendelse from the konto. With V3 (the default) that is POST
+// /v3/kontoer/{kontoId}/forsendelser/{person|organisasjon|print} (sendTilPerson,
+// sendTilOrganisasjon, sendTilPrint; forsendelse-send-api-v3.json): a Mottaker with a
+// Foedselsnummer goes to /person, one with an Organisasjonsnummer to /organisasjon, and
+// one with neither, a postal address only, to /print. With V2 it is POST
+// /v2/kontoer/{kontoId}/forsendelser (send). The body is multipart/form-data: first the
+// part "forsendelse" with the metadata JSON, then one part per document in the same order
+// with filename = filnavn (v3 describes it so; the v2 spec does not describe the body, and
+// KS's clients send the same). Documents are streamed from their source for each attempt,
+// encrypted on the way when the forsendelse is Kryptert or KrevNiva4Innlogging.
 //
 // Invalid input is refused before any request with a *ValidationError. A send is
 // never retried once its body may have arrived; after such an ambiguous failure Send looks
-// the eksternReferanse up and returns the existing forsendelse (Gjenbrukt), sends again
-// only when SvarUt has none, and returns an *UnknownOutcomeError when it cannot tell.
+// the eksternReferanse up (v2's lookup, with either version) and returns the existing
+// forsendelse (Gjenbrukt), sends again only when SvarUt has none, and returns an
+// *UnknownOutcomeError when it cannot tell.
 func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) {
 	const op = "svarut.Send"
 	if f == nil {
@@ -141,6 +146,18 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 	if err := fc.validate(); err != nil {
 		return nil, err
 	}
+	sendURL := base + "forsendelser/"
+	kind := fc.v3Kind()
+	if c.version == V3 {
+		if err := fc.validateV3(kind); err != nil {
+			return nil, err
+		}
+		b3, err := c.kontoPathIn(op, c.apiV3)
+		if err != nil {
+			return nil, err
+		}
+		sendURL = b3 + "forsendelser/" + kind
+	}
 	var cert *x509.Certificate
 	if fc.Kryptert || fc.KrevNiva4Innlogging {
 		// Pinned, or fetched from SvarUt (once, cached) before anything is sent.
@@ -148,7 +165,7 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 			return nil, fmt.Errorf("%s: SvarUt's encryption certificate: %w", op, err)
 		}
 	}
-	req, replayable, sent, err := c.sendRequest(op, base, &fc, cert)
+	req, replayable, sent, err := c.sendRequest(op, sendURL, kind, &fc, cert)
 	if err != nil {
 		return nil, err
 	}
@@ -180,9 +197,13 @@ func (c *Client) Send(ctx context.Context, f *Forsendelse) (*SendResult, error) 
 // sendRequest is the multipart POST of fc: its body is written again for each attempt when
 // every document can be opened again (replayable), and records in sent what was sent, for
 // the lookup to compare.
-func (c *Client) sendRequest(op, base string, fc *Forsendelse, cert *x509.Certificate) (req *httpx.Request, replayable bool, sent *sentDocs, err error) {
+func (c *Client) sendRequest(op, sendURL, kind string, fc *Forsendelse, cert *x509.Certificate) (req *httpx.Request, replayable bool, sent *sentDocs, err error) {
 	kryptert := fc.Kryptert || fc.KrevNiva4Innlogging
-	meta, err := json.Marshal(fc.wire(kryptert))
+	var wire any = fc.wire(kryptert)
+	if c.version == V3 {
+		wire = fc.wireV3(kind, kryptert)
+	}
+	meta, err := json.Marshal(wire)
 	if err != nil {
 		return nil, false, nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -195,10 +216,16 @@ func (c *Client) sendRequest(op, base string, fc *Forsendelse, cert *x509.Certif
 	}
 	sent = &sentDocs{}
 	docs := fc.Dokumenter
-	body := httpx.PipeBody(func(w io.Writer) error { return writeMultipart(w, boundary, meta, docs, cert, sent) }, replayable, errNotReplayable)
+	// The document parts' name is not significant (v3: "Multipart 'name' ignoreres"):
+	// v3's own, and the one KS's v2 clients use.
+	partName := "filer"
+	if c.version == V3 {
+		partName = "dokumenter"
+	}
+	body := httpx.PipeBody(func(w io.Writer) error { return writeMultipart(w, boundary, partName, meta, docs, cert, sent) }, replayable, errNotReplayable)
 	return &httpx.Request{
 		Method: http.MethodPost,
-		URL:    base + "forsendelser/",
+		URL:    sendURL,
 		Header: http.Header{"Content-Type": {"multipart/form-data; boundary=" + boundary}, "Accept": {"application/json"}},
 		Body:   body,
 	}, replayable, sent, nil
@@ -298,7 +325,7 @@ func (c *Client) lookup(ctx context.Context, ref string, sent *sentDocs) (string
 }
 
 // writeMultipart writes the send body: the forsendelse part, then each document in order.
-func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, cert *x509.Certificate, sent *sentDocs) error {
+func writeMultipart(w io.Writer, boundary, partName string, meta []byte, docs []Dokument, cert *x509.Certificate, sent *sentDocs) error {
 	sums := make([]sentDoc, 0, len(docs))
 	mw := multipart.NewWriter(w)
 	if err := mw.SetBoundary(boundary); err != nil {
@@ -317,7 +344,7 @@ func writeMultipart(w io.Writer, boundary string, meta []byte, docs []Dokument, 
 	buf := make([]byte, 256<<10)
 	for _, d := range docs {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", `form-data; name="filer"; filename="`+strings.ReplaceAll(d.Filnavn, "\n", " ")+`"`)
+		h.Set("Content-Disposition", `form-data; name="`+partName+`"; filename="`+strings.ReplaceAll(d.Filnavn, "\n", " ")+`"`)
 		h.Set("Content-Type", d.mimeType())
 		p, err := mw.CreatePart(h)
 		if err != nil {

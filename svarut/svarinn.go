@@ -1,15 +1,13 @@
 package svarut
 
 import (
+	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"log/slog"
 	"mime"
@@ -23,7 +21,9 @@ import (
 	"github.com/fellesklient/fellesklient/auth"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinn"
+	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinnv2"
 	"github.com/fellesklient/fellesklient/internal/httpx"
 	"github.com/fellesklient/fellesklient/lease"
 )
@@ -33,8 +33,15 @@ type MottakOptions struct {
 	// Environment selects svarut.ks.no (fiks.Prod) or the test platform (fiks.Test).
 	Environment fiks.Environment
 	// BaseURL overrides the environment's host; /tjenester/svarinn/... is appended. The
-	// OpenAPI's server URL (.../tjenester) is accepted too: it is not doubled.
+	// OpenAPI's server URL (.../tjenester) is accepted too: it is not doubled. (One KS
+	// page gives SvarInn V2's base as .../api/; the V2 spec's servers, followed here, are
+	// .../tjenester.)
 	BaseURL string
+	// APIVersion is SvarInn's API: V2 (the default, "Stabil" in KS's version table) or V1
+	// (the mottaksservice, "Deprecated"). Both are received the same way: Receive,
+	// Acknowledge and MarkFailed mean the same with either. V2 downloads every forsendelse
+	// as one encrypted zip of its files, each checked against the SHA-256 V2 lists for it.
+	APIVersion APIVersion
 	// Brukernavn and Passord are the mottakersystem's id and servicepassord (Basic).
 	// Passord is an [auth.Secret]: it never prints, logs or marshals.
 	Brukernavn string
@@ -75,13 +82,14 @@ type MottakOptions struct {
 	LeaseTTL time.Duration
 }
 
-// Mottak receives forsendelser for one mottakersystem (SvarInn mottaksservice v1).
+// Mottak receives forsendelser for one mottakersystem (SvarInn V2, or V1).
 type Mottak struct {
-	base   string
-	origin string
-	key    kryptering.Key
-	hc     *httpx.Client
-	log    *slog.Logger
+	version APIVersion
+	base    string
+	origin  string
+	key     kryptering.Key
+	hc      *httpx.Client
+	log     *slog.Logger
 
 	downloadPermanent bool
 	lease             lease.Store
@@ -97,17 +105,25 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 	if opts.Key.Decrypter == nil {
 		return nil, errors.New("svarut: MottakOptions.Key (the mottakersystem's private key) is required")
 	}
-	base, err := baseURL(opts.Environment, opts.BaseURL, "/tjenester/svarinn", "/tjenester")
+	switch opts.APIVersion {
+	case "":
+		opts.APIVersion = V2
+	case V1, V2:
+	default:
+		return nil, fmt.Errorf("svarut: MottakOptions.APIVersion %q: SvarInn is V2 (the default) or V1", opts.APIVersion)
+	}
+	base, err := baseURL(opts.Environment, opts.BaseURL, "/tjenester/svarinn/v2", "/tjenester/svarinn", "/tjenester")
 	if err != nil {
 		return nil, err
 	}
 	u, _ := url.Parse(base)
 	basic := base64.StdEncoding.EncodeToString([]byte(opts.Brukernavn + ":" + string(opts.Passord)))
 	m := &Mottak{
-		base:   base + "/tjenester/svarinn/",
-		origin: u.Scheme + "://" + u.Host,
-		key:    opts.Key,
-		log:    opts.Logger,
+		version: opts.APIVersion,
+		base:    base + "/tjenester/svarinn/",
+		origin:  u.Scheme + "://" + u.Host,
+		key:     opts.Key,
+		log:     opts.Logger,
 
 		downloadPermanent: opts.DownloadFailurePermanent,
 		lease:             opts.Lease,
@@ -141,29 +157,33 @@ type MottattForsendelse struct {
 	Forsendelsestype string
 	EksternReferanse string
 	Korrelasjonsid   string
-	// Niva is the security level ("3" or "4").
-	Niva   string
+	// Niva is the security level, "3" or "4"; Sikkerhetsniva says the same as V2 does,
+	// BETYDELIG or HOYESTE. Both are set with either version.
+	Niva           string
+	Sikkerhetsniva string
+	// Status is V1's (V2 lists none).
 	Status string
-	// Filmetadata describes the files: one file is downloaded as itself, several as one
-	// zip.
+	// Filmetadata describes the files. V2 downloads them as one zip; V1 downloads one
+	// file as itself and several as one zip.
 	Filmetadata        []Filmetadata
 	SvarPaForsendelse  string
 	AvgivendeSystem    string
 	TaushetsbelagtPost bool
-	downloadURL        string
+	// SvarSendesTil is where an answer goes, if the sender said.
+	SvarSendesTil *MottakerAdresse
+	// Lenker are the forsendelse's links.
+	Lenker []Lenke
+	// Metadata is the sender's Noark 5 metadata (metadataFraAvleverendeSystem), and
+	// MetadataForImport the metadata for filing it here (metadataForImport); V2 only.
+	Metadata          *NoarkMetadata
+	MetadataForImport *NoarkMetadata
+	downloadURL       string
 }
 
 // Avsender is the sender.
 type Avsender struct {
-	Navn          string
-	Adresselinjer []string
-	Postnummer    string
-	Poststed      string
-}
-
-// MottakerAdresse is the recipient as SvarUt addressed it.
-type MottakerAdresse struct {
-	Navn                string
+	Navn string
+	// Organisasjonsnummer is the sender's (V2).
 	Organisasjonsnummer string
 	Adresselinjer       []string
 	Postnummer          string
@@ -171,13 +191,28 @@ type MottakerAdresse struct {
 	Land                string
 }
 
+// MottakerAdresse is the recipient as SvarUt addressed it, or where an answer goes.
+type MottakerAdresse struct {
+	Navn                string
+	Organisasjonsnummer string
+	// Foedselsnummer is set only in SvarSendesTil, for an answer to a person.
+	Foedselsnummer ident.Foedselsnummer
+	Adresselinjer  []string
+	Postnummer     string
+	Poststed       string
+	Land           string
+}
+
 // Filmetadata describes one file.
 type Filmetadata struct {
-	Filnavn      string
-	MimeType     string
-	Sha256       string
-	Storrelse    int64
-	DokumentType string
+	Filnavn  string
+	MimeType string
+	// Sha256 is the hex SHA-256 of the file's content (V1 sha256hash, V2 hash).
+	Sha256    string
+	Storrelse int64
+	// DokumentType is free text, such as a Noark dokumenttype (V1 dokumentType, V2 type).
+	DokumentType   string
+	EkstraMetadata []Metadata
 }
 
 func deref[T any](p *T) T {
@@ -191,7 +226,7 @@ func deref[T any](p *T) T {
 func fromWire(f svarinn.Forsendelse) MottattForsendelse {
 	m := MottattForsendelse{
 		ID: f.Id, Tittel: f.Tittel, Forsendelsestype: deref(f.ForsendelseType), EksternReferanse: deref(f.EksternRef),
-		Korrelasjonsid: deref(f.Korrelasjonsid), Niva: f.Niva, Status: f.Status, SvarPaForsendelse: deref(f.SvarPaForsendelse),
+		Korrelasjonsid: deref(f.Korrelasjonsid), Niva: f.Niva, Sikkerhetsniva: nivaSikkerhetsniva[f.Niva], Status: f.Status, SvarPaForsendelse: deref(f.SvarPaForsendelse),
 		AvgivendeSystem: deref(f.AvgivendeSystem), TaushetsbelagtPost: deref(f.TaushetsbelagtPost), downloadURL: f.DownloadUrl,
 	}
 	if f.Date != nil {
@@ -220,11 +255,17 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// ListNew lists the forsendelser waiting (at most 200 per call): GET
-// /svarinn/mottaker/hentNyeForsendelser.
+// ListNew lists the forsendelser waiting (at most 200 per call): with V2, GET
+// /svarinn/v2/forsendelser (hentNyeForsendelser); with V1, GET
+// /svarinn/mottaker/hentNyeForsendelser. An entry that cannot be read is logged and left
+// in SvarInn, so one odd entry does not hold up the others.
 func (m *Mottak) ListNew(ctx context.Context) ([]MottattForsendelse, error) {
 	const op = "svarinn.ListNew"
-	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: m.base + "mottaker/hentNyeForsendelser", Header: http.Header{"Accept": {"application/json"}}})
+	u := m.base + "mottaker/hentNyeForsendelser"
+	if m.version == V2 {
+		u = m.base + "v2/forsendelser"
+	}
+	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodGet, URL: u, Header: http.Header{"Accept": {"application/json"}}})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
@@ -232,23 +273,27 @@ func (m *Mottak) ListNew(ctx context.Context) ([]MottattForsendelse, error) {
 	if err := decode(op, resp, &raw); err != nil {
 		return nil, err
 	}
-	list := make([]svarinn.Forsendelse, 0, len(raw))
+	out := make([]MottattForsendelse, 0, len(raw))
 	for i, r := range raw {
-		f, err := decodeListed(r)
+		var f MottattForsendelse
+		if m.version == V2 {
+			f, err = decodeListedV2(r)
+		} else {
+			var w svarinn.Forsendelse
+			if w, err = decodeListed(r); err == nil {
+				f = fromWire(w)
+			}
+		}
+		if err == nil && uuid.Validate(f.ID) != nil {
+			err = errors.New("its id is not a UUID")
+		}
 		if err != nil {
 			// One odd entry does not stop the others (as KS's Java receivers are lenient);
 			// it is not acknowledged, so SvarInn lists it again.
 			m.log.Warn("svarinn: a listed forsendelse could not be read; left in SvarInn", "index", i, "error", httpx.RedactError(err))
 			continue
 		}
-		list = append(list, f)
-	}
-	out := make([]MottattForsendelse, 0, len(list))
-	for _, f := range list {
-		if uuid.Validate(f.Id) != nil {
-			return nil, fmt.Errorf("%s: SvarInn listed a forsendelse with an id that is not a UUID", op)
-		}
-		out = append(out, fromWire(f))
+		out = append(out, f)
 	}
 	return out, nil
 }
@@ -282,27 +327,31 @@ func decodeListed(b []byte) (svarinn.Forsendelse, error) {
 // ErrChecksum: the decrypted file does not match the SHA-256 SvarInn listed for it.
 var ErrChecksum = errors.New("svarut: the received file does not match its SHA-256")
 
-// ReceivedFile is a downloaded file, decrypted as it is read. Read it to io.EOF: the CMS integrity
-// and (for a single file) the SHA-256 SvarInn listed are checked at the end, and a
-// mismatch is an error from Read. Close it.
+// ReceivedFile is a downloaded file, decrypted as it is read. Read it to io.EOF: the CMS
+// integrity and the SHA-256 SvarInn listed for each file are checked on the way and at
+// the end, and a mismatch is an error from Read. Close it.
 type ReceivedFile struct {
 	// Filnavn is from Content-Disposition, else from Filmetadata, else the id.
 	Filnavn string
-	// ContentType is application/zip when the forsendelse has several files.
+	// ContentType is as SvarInn sent it.
 	ContentType string
-	r           io.Reader
-	body        io.Closer
-	h           hash.Hash
-	want        string
-	n           int64
-	err         error
-	verified    bool
+	// Zip is true when the file is a zip of the forsendelse's files (when there are
+	// several), false when it is the one file itself (SvarInn V2 zips even one file: it is
+	// unzipped as it is read).
+	Zip      bool
+	r        io.Reader
+	body     io.Closer
+	check    *verifier    // nil for single
+	single   *singleEntry // V2's one file, unzipped as it is read
+	err      error
+	verified bool
 }
 
-// Verified reports whether the file was checked against a SHA-256 that SvarInn listed
-// for it: for a single file, once it has been read to io.EOF; for a zip of several, once
-// Save has checked every entry. AES-CBC (KS's cipher) does not detect a changed bit by
-// itself, so an unverified file is intact only as far as its own structure shows.
+// Verified reports whether the file was checked against the SHA-256 SvarInn listed: once
+// it has been read to io.EOF, true when every file in it (the one file, or each entry of
+// the zip) had a listed SHA-256 that matched. AES-CBC (KS's cipher) does not detect a
+// changed bit by itself, so an unverified file is intact only as far as its own
+// structure shows.
 func (f *ReceivedFile) Verified() bool { return f.verified }
 
 // Read returns decrypted bytes.
@@ -311,15 +360,18 @@ func (f *ReceivedFile) Read(p []byte) (int, error) {
 		return 0, f.err
 	}
 	n, err := f.r.Read(p)
-	f.n += int64(n)
-	if f.h != nil {
-		f.h.Write(p[:n])
+	if n > 0 && f.check != nil {
+		f.check.write(p[:n])
 	}
-	if err == io.EOF && f.h != nil {
-		if strings.EqualFold(hex.EncodeToString(f.h.Sum(nil)), f.want) {
-			f.verified = true
+	if err == io.EOF {
+		if f.single != nil {
+			f.verified = f.single.verified
 		} else {
-			err = ErrChecksum
+			verified, cerr := f.check.finish()
+			if cerr != nil {
+				err = cerr
+			}
+			f.verified = verified
 		}
 	}
 	if err != nil {
@@ -329,17 +381,32 @@ func (f *ReceivedFile) Read(p []byte) (int, error) {
 }
 
 // Close closes the download.
-func (f *ReceivedFile) Close() error { return f.body.Close() }
+func (f *ReceivedFile) Close() error {
+	if f.check != nil {
+		f.check.abandon()
+	}
+	return f.body.Close()
+}
 
-// Download downloads the forsendelse's file (GET /svarinn/forsendelse/{id}) and returns it
-// decrypting as it is read. The Basic credentials go only to the configured host: a
-// downloadUrl on another host is not followed.
+// Download downloads the forsendelse's file and returns it decrypting as it is read:
+// with V2, GET /svarinn/v2/forsendelser/{id} (lastNedFiler: an encrypted zip of all the
+// files); with V1, GET /svarinn/forsendelse/{id} (one file as itself, several as a zip).
+// The nedlastingslenke (downloadUrl) SvarInn lists is followed when it is on the
+// configured host; the Basic credentials go nowhere else.
+//
+// Reading it to io.EOF checks it against what SvarInn listed: each file of a zip, as it
+// streams past, by the SHA-256 listed for it (V2's hash, V1's sha256hash), and the number
+// of files; a single file by its own SHA-256. A mismatch is an error from Read
+// (ErrChecksum).
 func (m *Mottak) Download(ctx context.Context, f *MottattForsendelse) (*ReceivedFile, error) {
 	const op = "svarinn.Download"
 	if uuid.Validate(f.ID) != nil {
 		return nil, &ValidationError{Op: op, Field: "ID", Problem: "a forsendelse id is a UUID"}
 	}
 	u := m.base + "forsendelse/" + f.ID
+	if m.version == V2 {
+		u = m.base + "v2/forsendelser/" + f.ID
+	}
 	if f.downloadURL != "" && strings.HasPrefix(f.downloadURL, m.origin+"/") {
 		u = f.downloadURL
 	}
@@ -355,24 +422,54 @@ func (m *Mottak) Download(ctx context.Context, f *MottattForsendelse) (*Received
 		resp.Body.Close()
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}
-	fil := &ReceivedFile{r: dec, body: resp.Body, ContentType: resp.Header.Get("Content-Type"), Filnavn: f.ID}
+	fil := &ReceivedFile{body: resp.Body, ContentType: resp.Header.Get("Content-Type"), Filnavn: f.ID}
+	br := bufio.NewReaderSize(dec, 64<<10)
+	fil.r = br
+	if m.version == V2 {
+		// V2 sends a zip whatever the number of files. One file is handed out as itself,
+		// as V1 does, unzipped as it streams; a download that is not a zip, as the file.
+		magic, err := br.Peek(4)
+		fil.Zip = err == nil && string(magic) == zipMagic
+		if fil.Zip && len(f.Filmetadata) == 1 {
+			z := &zipStream{cr: &countingReader{r: br}}
+			e, err := z.next()
+			if err == nil && e == nil {
+				err = fmt.Errorf("the zip holds no file: %w", ErrChecksum)
+			}
+			if err != nil {
+				resp.Body.Close()
+				return nil, fmt.Errorf("%s: %w", op, err)
+			}
+			fm := f.Filmetadata[0]
+			fil.single = &singleEntry{z: z, e: e, rest: z.cr, want: fm.Sha256}
+			fil.r, fil.Zip, fil.Filnavn, fil.ContentType = fil.single, false, fm.Filnavn, fm.MimeType
+			return fil, nil
+		}
+	} else {
+		fil.Zip = strings.Contains(fil.ContentType, "zip") && len(f.Filmetadata) != 1
+	}
 	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil && params["filename"] != "" {
 		fil.Filnavn = params["filename"]
-	} else if len(f.Filmetadata) == 1 {
+	} else if len(f.Filmetadata) == 1 && !fil.Zip {
 		fil.Filnavn = f.Filmetadata[0].Filnavn
+	} else if fil.Zip {
+		fil.Filnavn = f.ID + ".zip"
 	}
-	if len(f.Filmetadata) == 1 && f.Filmetadata[0].Sha256 != "" && !strings.Contains(fil.ContentType, "zip") {
-		fil.h, fil.want = sha256.New(), f.Filmetadata[0].Sha256
-	}
+	fil.check = newVerifier(f.Filmetadata, fil.Zip)
 	return fil, nil
 }
 
-// Acknowledge acknowledges a forsendelse: POST /svarinn/kvitterMottak/forsendelse/{id}.
-// It is then no longer listed. Call it only once the forsendelse is safely stored.
+// Acknowledge acknowledges a forsendelse: with V2, PATCH /svarinn/v2/forsendelser/{id}/status
+// with {"status": "MOTTATT"} (oppdaterStatus); with V1, POST
+// /svarinn/kvitterMottak/forsendelse/{id}. It is then no longer listed. Call it only once
+// the forsendelse is safely stored.
 func (m *Mottak) Acknowledge(ctx context.Context, id string) error {
 	const op = "svarinn.Acknowledge"
 	if uuid.Validate(id) != nil {
 		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
+	}
+	if m.version == V2 {
+		return m.patchStatus(ctx, op, id, svarinnv2.Statusoppdatering{Status: ptrTo(svarinnv2.MOTTATT)})
 	}
 	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: m.base + "kvitterMottak/forsendelse/" + id, Idempotent: true})
 	if err != nil {
@@ -381,18 +478,29 @@ func (m *Mottak) Acknowledge(ctx context.Context, id string) error {
 	return decode(op, resp, nil)
 }
 
-// MarkFailed reports that a forsendelse could not be received: POST
-// /svarinn/mottakFeilet/forsendelse/{id}. permanent=true sends it on through other
-// channels (Altinn, print); false leaves it listed for a later attempt.
+// MarkFailed reports that a forsendelse could not be received: with V2, PATCH
+// /svarinn/v2/forsendelser/{id}/status with {"status": "FEILET", "feil": {"feilmelding",
+// "permanent"}}; with V1, POST /svarinn/mottakFeilet/forsendelse/{id}. permanent=true
+// sends it on through other channels (Altinn, print); false leaves it listed for a later
+// attempt, with the message in the forsendelse's history. The message is redacted and cut
+// at 1000 bytes.
 func (m *Mottak) MarkFailed(ctx context.Context, id, melding string, permanent bool) error {
 	const op = "svarinn.MarkFailed"
 	if uuid.Validate(id) != nil {
 		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
+	melding = httpx.Redact(melding)
 	if len(melding) > 1000 {
-		melding = melding[:1000]
+		melding = strings.ToValidUTF8(melding[:1000], "")
 	}
-	body := svarinn.ImportFeil{Feilmelding: httpx.Redact(melding), Permanent: permanent}
+	if strings.TrimSpace(melding) == "" {
+		melding = "mottak feilet"
+	}
+	if m.version == V2 {
+		return m.patchStatus(ctx, op, id, svarinnv2.Statusoppdatering{Status: ptrTo(svarinnv2.FEILET),
+			Feil: &svarinnv2.Feil{Feilmelding: melding, Permanent: permanent}})
+	}
+	body := svarinn.ImportFeil{Feilmelding: melding, Permanent: permanent}
 	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: m.base + "mottakFeilet/forsendelse/" + id, Idempotent: true,
 		Body: mustJSON(body), Header: http.Header{"Content-Type": {"application/json"}}})
 	if err != nil {
@@ -400,6 +508,18 @@ func (m *Mottak) MarkFailed(ctx context.Context, id, melding string, permanent b
 	}
 	return decode(op, resp, nil)
 }
+
+// patchStatus is V2's oppdaterStatus. Setting a status again is harmless: retried.
+func (m *Mottak) patchStatus(ctx context.Context, op, id string, body svarinnv2.Statusoppdatering) error {
+	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPatch, URL: m.base + "v2/forsendelser/" + id + "/status", Idempotent: true,
+		Body: mustJSON(body), Header: http.Header{"Content-Type": {"application/json"}}})
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return decode(op, resp, nil)
+}
+
+func ptrTo[T any](v T) *T { return &v }
 
 // ErrPermanent marks a handler error as permanent (see Permanent).
 var ErrPermanent = errors.New("svarut: permanent failure")

@@ -184,8 +184,17 @@ func TestMottaPoisonedFirst(t *testing.T) {
 // acknowledged but counted as unverified; in a zip, the entry's CRC-32 refuses it.
 func TestMottaCorruption(t *testing.T) {
 	t.Parallel()
+	for _, v := range []svarut.APIVersion{svarut.V2, svarut.V1} {
+		t.Run(string(v), func(t *testing.T) {
+			t.Parallel()
+			testMottaCorruption(t, v)
+		})
+	}
+}
+
+func testMottaCorruption(t *testing.T, v svarut.APIVersion) {
 	fx := newFixture(t)
-	m := fx.mottak(t)
+	m := fx.mottakVersion(t, v)
 	dir := t.TempDir()
 	// Incompressible content, so that the middle of the encrypted zip is file data.
 	one := []svaruttest.Fil{{Filnavn: "vedtak.pdf", Innhold: pdf(randomText(20000))}}
@@ -196,11 +205,24 @@ func TestMottaCorruption(t *testing.T) {
 	intact := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: one, WithoutChecksum: true})
 
 	res, saved := receiveAll(t, m, dir, svarut.SaveOptions{CheckStructure: true})
-	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2, Unverified: 2, Feilet: 2}, res)
 	byID := map[string]svaruttest.Forsendelse{}
 	for _, f := range fx.fake.Forsendelser() {
 		byID[f.ID] = f
 	}
+	if v == svarut.V2 {
+		// V2 zips even one file: the entry's CRC-32 catches the flipped bit where no
+		// SHA-256 is listed.
+		assert.Equal(t, svarut.ReceiveResult{Kvittert: 1, Unverified: 1, Feilet: 3}, res)
+		for _, id := range []string{withSum, zipWithout, without} {
+			assert.Equal(t, 0, byID[id].Kvitteringer)
+			assert.NoDirExists(t, filepath.Join(dir, id))
+			assert.Contains(t, byID[id].Feilmeldinger[0], "zip entry")
+		}
+		assert.Equal(t, 1, byID[intact].Kvitteringer)
+		assert.False(t, saved[intact].Verified, "the result says it is unverified")
+		return
+	}
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2, Unverified: 2, Feilet: 2}, res)
 	for _, id := range []string{withSum, zipWithout} {
 		assert.Equal(t, 0, byID[id].Kvitteringer)
 		assert.NoDirExists(t, filepath.Join(dir, id))
@@ -246,7 +268,7 @@ func TestMottaKilled(t *testing.T) {
 	}
 	fx := newFixtureWith(t, svaruttest.Options{Plain: true}) // the child cannot be given the test CA
 	dir := t.TempDir()
-	big := pdf(strings.Repeat("stor ", 400_000))
+	big := pdf(randomText(1_500_000)) // incompressible: V2 zips it, and the stall is at 1 MiB
 	first := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: []svaruttest.Fil{{Filnavn: "stor.pdf", Innhold: big}}})
 	second := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Filer: []svaruttest.Fil{{Filnavn: "liten.pdf", Innhold: pdf("liten")}}})
 	keyFile := filepath.Join(t.TempDir(), "key.json")
@@ -353,7 +375,8 @@ type stallingTransport struct {
 
 func (s stallingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	resp, err := http.DefaultTransport.RoundTrip(r)
-	if err == nil && strings.Contains(r.URL.Path, "/forsendelse/") {
+	download := strings.Contains(r.URL.Path, "/forsendelse/") || strings.Contains(r.URL.Path, "/v2/forsendelser/") // V1, V2
+	if err == nil && download {
 		resp.Body = &stallingBody{ReadCloser: resp.Body, left: s.after, stage: s.stage}
 	}
 	return resp, err

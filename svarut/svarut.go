@@ -2,10 +2,11 @@
 // send letters and decisions to citizens and organisations (digital mailbox, Altinn or
 // print), and for SvarInn, its receiving side for case-management systems.
 //
-// Sending (Client) uses SvarUt REST v2 with a Maskinporten token (scope ks:fiks) and the
-// Fiks-integrasjon headers; access is per SvarUt konto. Receiving (Mottak) uses SvarInn
-// with the receiving system's (mottakersystem) Basic credentials, and decrypts what it
-// downloads with the system's private key.
+// Sending (Client) uses SvarUt's Send and Status v3 (Options.APIVersion V2 selects REST v2)
+// with a Maskinporten token (scope ks:fiks) and the Fiks-integrasjon headers; access is
+// per SvarUt konto. Receiving (Mottak) uses SvarInn V2 (MottakOptions.APIVersion V1 selects
+// the mottaksservice) with the receiving system's (mottakersystem) Basic credentials, and
+// decrypts what it downloads with the system's private key.
 //
 //	c, _ := svarut.New(svarut.Options{Environment: fiks.Test, Credentials: creds, Konto: kontoID})
 //	res, err := c.Send(ctx, &svarut.Forsendelse{
@@ -56,6 +57,7 @@ import (
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/metadata"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/mottakersystem"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/status"
+	"github.com/fellesklient/fellesklient/internal/gen/svarut/statusv3"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/typer"
 	"github.com/fellesklient/fellesklient/internal/httpx"
 	"github.com/fellesklient/fellesklient/internal/retry"
@@ -73,6 +75,13 @@ type Options struct {
 	Credentials fiks.Credentials
 	// Konto is the SvarUt sending account (kontoId, a UUID).
 	Konto string
+	// APIVersion is the version of SvarUt's Send and Status APIs: V3 (the default, "Stabil"
+	// in KS's version table) or V2 ("Erstattet", still served). v3 sends to a person, an
+	// organisation or print by its own endpoint, chosen from the Mottaker; Send refuses,
+	// before sending, a field v3 has no place for with that recipient (V2 takes it). Every
+	// other call uses v2 (SvarUt has no v3 of them), and so does Send's exactly-once
+	// lookup, with either.
+	APIVersion APIVersion
 	// Sertifikat pins SvarUt's encryption certificate, for forsendelser that are Kryptert
 	// or KrevNiva4Innlogging. Nil: the client fetches the one SvarUt publishes at
 	// {host}/forsendelse/publickey/hent (PEM or DER) when it first encrypts, keeps it for
@@ -111,7 +120,9 @@ type Options struct {
 
 // Client sends forsendelser and reads their status. It is safe for concurrent use.
 type Client struct {
-	api          string
+	api          string // .../api/v2/
+	apiV3        string // .../api/v3/
+	version      APIVersion
 	konto        string
 	cert         *x509.Certificate
 	hc           *httpx.Client
@@ -142,8 +153,17 @@ func New(opts Options) (*Client, error) {
 			return nil, fmt.Errorf("svarut: Options.Konto must be a konto id (UUID)")
 		}
 	}
+	switch opts.APIVersion {
+	case "":
+		opts.APIVersion = V3
+	case V2, V3:
+	default:
+		return nil, fmt.Errorf("svarut: Options.APIVersion %q: SvarUt's Send and Status are V3 (the default) or V2", opts.APIVersion)
+	}
 	c := &Client{
 		api:         base + "/api/v2/",
+		apiV3:       base + "/api/v3/",
+		version:     opts.APIVersion,
 		host:        base,
 		certMaxAge:  opts.SertifikatMaxAge,
 		konto:       opts.Konto,
@@ -196,10 +216,15 @@ func baseURL(env fiks.Environment, override string, serverPaths ...string) (stri
 }
 
 func (c *Client) kontoPath(op string) (string, error) {
+	return c.kontoPathIn(op, c.api)
+}
+
+// kontoPathIn is the konto's path below api (c.api or c.apiV3).
+func (c *Client) kontoPathIn(op, api string) (string, error) {
 	if c.konto == "" {
 		return "", &ValidationError{Op: op, Field: "Options.Konto", Problem: "no konto id"}
 	}
-	return c.api + "kontoer/" + c.konto + "/", nil
+	return api + "kontoer/" + c.konto + "/", nil
 }
 
 func checkID(op, id string) error {
@@ -268,6 +293,8 @@ const (
 	StatusIkkeLevert        Status = "IKKE_LEVERT"
 	StatusFeiletUnderMottak Status = "FEILET_UNDER_MOTTAK"
 	StatusSlettet           Status = "SLETTET"
+	StatusSendtNHNMottaker  Status = "SENDT_NHN_MOTTAKER"
+	StatusLevertNHNMottaker Status = "LEVERT_NHN_MOTTAKER"
 )
 
 // ForsendelseStatus is the status of one forsendelse.
@@ -277,27 +304,44 @@ type ForsendelseStatus struct {
 	SisteStatusEndring time.Time
 }
 
-// Statuser returns the status of forsendelser sent from the konto: POST
-// /v2/kontoer/{kontoId}/forsendelser/status-sok (hentStatuser). A read: retried.
+// Statuser returns the status of forsendelser sent from the konto: with V3, POST
+// /v3/kontoer/{kontoId}/forsendelser/status/sok (hentStatuser, body {"id": [...]}); with
+// V2, POST /v2/kontoer/{kontoId}/forsendelser/status-sok ({"forsendelseIds": [...]}). A
+// read: retried.
 func (c *Client) Statuser(ctx context.Context, ids ...string) ([]ForsendelseStatus, error) {
 	const op = "svarut.Statuser"
-	base, err := c.kontoPath(op)
-	if err != nil {
-		return nil, err
+	if len(ids) == 0 {
+		return nil, &ValidationError{Op: op, Field: "ids", Problem: "at least one id"}
 	}
-	req := status.StatusSok{ForsendelseIds: make([]uuid.UUID, 0, len(ids))}
+	uids := make([]uuid.UUID, 0, len(ids))
 	for _, id := range ids {
 		u, err := uuid.Parse(id)
 		if err != nil {
 			return nil, &ValidationError{Op: op, Field: "ids", Problem: "a forsendelse id is a UUID"}
 		}
-		req.ForsendelseIds = append(req.ForsendelseIds, u)
+		uids = append(uids, u)
 	}
-	if len(ids) == 0 {
-		return nil, &ValidationError{Op: op, Field: "ids", Problem: "at least one id"}
+	if c.version == V3 {
+		base, err := c.kontoPathIn(op, c.apiV3)
+		if err != nil {
+			return nil, err
+		}
+		var res statusv3.ForsendelseStatuser
+		if err := c.postJSON(ctx, op, base+"forsendelser/status/sok", statusv3.Forsendelser{Id: uids}, &res, true); err != nil {
+			return nil, err
+		}
+		out := make([]ForsendelseStatus, len(res.Statuser))
+		for i, s := range res.Statuser {
+			out[i] = ForsendelseStatus{ID: s.Id.String(), Status: Status(s.Status), SisteStatusEndring: s.SisteStatusEndring}
+		}
+		return out, nil
+	}
+	base, err := c.kontoPath(op)
+	if err != nil {
+		return nil, err
 	}
 	var res status.ForsendelseStatuser
-	if err := c.postJSON(ctx, op, base+"forsendelser/status-sok", req, &res, true); err != nil {
+	if err := c.postJSON(ctx, op, base+"forsendelser/status-sok", status.StatusSok{ForsendelseIds: uids}, &res, true); err != nil {
 		return nil, err
 	}
 	out := make([]ForsendelseStatus, len(res.Statuser))

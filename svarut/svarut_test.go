@@ -48,6 +48,8 @@ type fixture struct {
 	key    *rsa.PrivateKey
 	cert   *x509.Certificate
 	logs   *testutil.LogBuffer
+	// version is the Options.APIVersion of fx.client ("" is the default, V3).
+	version svarut.APIVersion
 }
 
 func newFixture(t *testing.T) *fixture { return newFixtureWith(t, svaruttest.Options{}) }
@@ -68,8 +70,8 @@ func newFixtureWith(t *testing.T, opts svaruttest.Options) *fixture {
 func (f *fixture) client(t *testing.T, mod func(*svarut.Options)) *svarut.Client {
 	t.Helper()
 	o := svarut.Options{BaseURL: f.fake.URL(), Konto: konto, Sertifikat: f.fake.Sertifikat(), HTTPClient: f.fake.HTTPClient(),
-		Credentials: f.creds,
-		Logger:      f.logs.Logger(), LookupDelay: 10 * time.Millisecond, LookupWindow: 200 * time.Millisecond}
+		Credentials: f.creds, APIVersion: f.version,
+		Logger: f.logs.Logger(), LookupDelay: 10 * time.Millisecond, LookupWindow: 200 * time.Millisecond}
 	if mod != nil {
 		mod(&o)
 	}
@@ -78,8 +80,10 @@ func (f *fixture) client(t *testing.T, mod func(*svarut.Options)) *svarut.Client
 	return c
 }
 
-func (f *fixture) mottak(t *testing.T) *svarut.Mottak {
-	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: f.fake.URL(), Brukernavn: sysID, Passord: sysPw,
+func (f *fixture) mottak(t *testing.T) *svarut.Mottak { return f.mottakVersion(t, "") }
+
+func (f *fixture) mottakVersion(t *testing.T, v svarut.APIVersion) *svarut.Mottak {
+	m, err := svarut.NewMottak(svarut.MottakOptions{APIVersion: v, BaseURL: f.fake.URL(), Brukernavn: sysID, Passord: sysPw,
 		Key: kryptering.Key{Decrypter: f.key, Certificate: f.cert}, HTTPClient: f.fake.HTTPClient(), Logger: f.logs.Logger()})
 	require.NoError(t, err)
 	return m
@@ -170,8 +174,9 @@ func TestSendAndReceive(t *testing.T) {
 		return nil
 	})
 	require.NoError(t, err)
-	// A zip read by a handler of its own is not checked entry by entry (Save does that).
-	assert.Equal(t, svarut.ReceiveResult{Kvittert: 1, Unverified: 1}, r)
+	// SvarInn V2: even a zip read by a handler of its own is checked entry by entry, as it
+	// streams past, against the hash V2 lists for each file.
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 1}, r)
 	assert.Equal(t, pdf, files["vedtak.pdf"])
 	assert.Equal(t, xml, files["vedlegg.xml"])
 	st, err = c.Statuser(ctx, res.ID)
@@ -221,9 +226,25 @@ func TestSendSingleFileToPerson(t *testing.T) {
 
 // TestSendExactlyOnce: the connection drops after SvarUt stored the forsendelse; Send
 // finds it by reference and does not send again.
+// forVersions runs test once per SvarUt send API version, each with its own fake.
+func forVersions(t *testing.T, test func(t *testing.T, fx *fixture)) {
+	for _, v := range []svarut.APIVersion{svarut.V3, svarut.V2} {
+		t.Run(string(v), func(t *testing.T) {
+			t.Parallel()
+			fx := newFixture(t)
+			fx.version = v
+			test(t, fx)
+		})
+	}
+}
+
+// TestSendExactlyOnce holds for v3 (the default) and v2 alike.
 func TestSendExactlyOnce(t *testing.T) {
 	t.Parallel()
-	fx := newFixture(t)
+	forVersions(t, testSendExactlyOnce)
+}
+
+func testSendExactlyOnce(t *testing.T, fx *fixture) {
 	c := fx.client(t, nil)
 	ctx := context.Background()
 	fx.fake.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
@@ -290,31 +311,41 @@ func TestSendExactlyOnce(t *testing.T) {
 // and the official clients send such letters); svarSendesTil goes with its full address.
 func TestPrintOnlyLetter(t *testing.T) {
 	t.Parallel()
-	fx := newFixture(t)
-	c := fx.client(t, nil)
-	f := &svarut.Forsendelse{Tittel: "Varsel om oppstart av planarbeid",
-		Mottaker: svarut.Mottaker{Navn: "Eier av gnr 12 bnr 3", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
-		SvarSendesTil: &svarut.Mottaker{Navn: "Plan og bygg", Organisasjonsnummer: mottakOrg,
-			Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
-		Dokumenter: []svarut.Dokument{svarut.Bytes("varsel.pdf", []byte("%PDF-1.4 varsel"))}}
-	r, err := c.Send(context.Background(), f)
-	require.NoError(t, err)
-	var got *svaruttest.Forsendelse
-	for _, x := range fx.fake.Forsendelser() {
-		if x.ID == r.ID {
-			got = &x
+	forVersions(t, func(t *testing.T, fx *fixture) {
+		c := fx.client(t, nil)
+		f := &svarut.Forsendelse{Tittel: "Varsel om oppstart av planarbeid",
+			Mottaker: svarut.Mottaker{Navn: "Eier av gnr 12 bnr 3", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
+			SvarSendesTil: &svarut.Mottaker{Navn: "Plan og bygg", Organisasjonsnummer: mottakOrg,
+				Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
+			Dokumenter: []svarut.Dokument{svarut.Bytes("varsel.pdf", []byte("%PDF-1.4 varsel"))}}
+		r, err := c.Send(context.Background(), f)
+		require.NoError(t, err)
+		var got *svaruttest.Forsendelse
+		for _, x := range fx.fake.Forsendelser() {
+			if x.ID == r.ID {
+				got = &x
+			}
 		}
-	}
-	require.NotNil(t, got)
-	assert.Empty(t, got.DigitalID, "no digital id: SvarUt prints")
-	var meta struct {
-		Mottaker      map[string]any `json:"mottaker"`
-		SvarSendesTil map[string]any `json:"svarSendesTil"`
-	}
-	require.NoError(t, json.Unmarshal(got.Metadata, &meta))
-	assert.Equal(t, "Eier av gnr 12 bnr 3", meta.Mottaker["navn"])
-	assert.NotContains(t, meta.Mottaker, "digitalId")
-	assert.Equal(t, "BERGEN", meta.SvarSendesTil["poststed"])
+		require.NotNil(t, got)
+		assert.Empty(t, got.DigitalID, "no digital id: SvarUt prints")
+		var meta struct {
+			Mottaker      map[string]any `json:"mottaker"`
+			SvarSendesTil map[string]any `json:"svarSendesTil"`
+		}
+		require.NoError(t, json.Unmarshal(got.Metadata, &meta))
+		assert.Equal(t, "Eier av gnr 12 bnr 3", meta.Mottaker["navn"])
+		assert.NotContains(t, meta.Mottaker, "digitalId")
+		if fx.version == svarut.V2 {
+			assert.Equal(t, "BERGEN", meta.SvarSendesTil["poststed"])
+			return
+		}
+		// v3: its own endpoint and PrintForsendelse's shape.
+		assert.Equal(t, "print", got.Endpoint)
+		assert.Equal(t, "TRONDHEIM", meta.Mottaker["adresse"].(map[string]any)["poststed"])
+		assert.Equal(t, "ORGANISASJON", meta.SvarSendesTil["type"])
+		assert.Equal(t, string(mottakOrg), meta.SvarSendesTil["digitalId"])
+		assert.Equal(t, "BERGEN", meta.SvarSendesTil["adresse"].(map[string]any)["poststed"])
+	})
 }
 
 func TestSendValidation(t *testing.T) {
@@ -599,57 +630,75 @@ func TestBareNotFoundNamesTheURL(t *testing.T) {
 	_, err = c.Send(context.Background(), &svarut.Forsendelse{Tittel: "x", KunDigitalLevering: true,
 		Mottaker: svarut.Mottaker{Navn: "A", Organisasjonsnummer: mottakOrg}, Dokumenter: []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}})
 	require.ErrorIs(t, err, svarut.ErrNotFound)
-	assert.Contains(t, err.Error(), "nothing at "+srv.URL+"/feil/api/v2/")
+	assert.Contains(t, err.Error(), "nothing at "+srv.URL+"/feil/api/v3/")
 	assert.Contains(t, err.Error(), "check BaseURL")
 }
 
 // TestOfficialClientFields: eksponertFor, avgivendeSystemAktor, metadataForImport and
-// svarPaForsendelseLink go on the wire under the send spec's names
-// (../shared/specs/fiks/svarut/openapi/v2/forsendelse-send-api-v2.json, schema
-// Forsendelse), with their rules checked before sending.
+// svarPaForsendelseLink (v3: kanSvareViaEdialog) go on the wire under the send specs'
+// names (../shared/specs/fiks/svarut/openapi/v2/forsendelse-send-api-v2.json, schema
+// Forsendelse; v3/forsendelse-send-api-v3.json, OrganisasjonForsendelse), with their
+// rules checked before sending.
 func TestOfficialClientFields(t *testing.T) {
 	t.Parallel()
-	fx := newFixture(t)
-	c := fx.client(t, nil)
-	ctx := context.Background()
-	kontor := &svarut.Mottaker{Navn: "Plan og bygg", Organisasjonsnummer: mottakOrg,
-		Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}}
-	f := &svarut.Forsendelse{Tittel: "Vedtak", KunDigitalLevering: true,
-		Mottaker:             svarut.Mottaker{Navn: "Kari Nordmann", Foedselsnummer: person},
-		AvgivendeSystemAktor: "saksbehandler-42", SvarPaForsendelseLink: true, SvarSendesTil: kontor,
-		EksponertFor:      []svarut.Tilgang{{Organisasjonsnummer: mottakOrg}},
-		MetadataForImport: &svarut.NoarkMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalposttype: "I", MappeSystemID: "m-1"},
-		Dokumenter:        []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}}
-	r, err := c.Send(ctx, f)
-	require.NoError(t, err)
-	var meta map[string]any
-	for _, x := range fx.fake.Forsendelser() {
-		if x.ID == r.ID {
-			require.NoError(t, json.Unmarshal(x.Metadata, &meta))
+	forVersions(t, func(t *testing.T, fx *fixture) {
+		c := fx.client(t, nil)
+		ctx := context.Background()
+		kontor := &svarut.Mottaker{Navn: "Plan og bygg", Organisasjonsnummer: mottakOrg,
+			Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}}
+		f := &svarut.Forsendelse{Tittel: "Vedtak", KunDigitalLevering: true,
+			Mottaker:             svarut.Mottaker{Navn: "Nabokommunen", Organisasjonsnummer: org},
+			AvgivendeSystemAktor: "saksbehandler-42", SvarPaForsendelseLink: true, SvarSendesTil: kontor,
+			EksponertFor:      []svarut.Tilgang{{Organisasjonsnummer: mottakOrg}},
+			MetadataForImport: &svarut.NoarkMetadata{Saksaar: 2026, Sakssekvensnummer: 42, Journalposttype: "I", MappeSystemID: "m-1"},
+			Dokumenter:        []svarut.Dokument{svarut.Bytes("a.pdf", []byte("%PDF"))}}
+		r, err := c.Send(ctx, f)
+		require.NoError(t, err)
+		var meta map[string]any
+		for _, x := range fx.fake.Forsendelser() {
+			if x.ID == r.ID {
+				require.NoError(t, json.Unmarshal(x.Metadata, &meta))
+			}
 		}
-	}
-	require.NotNil(t, meta)
-	assert.Equal(t, "saksbehandler-42", meta["avgivendeSystemAktor"])
-	assert.Equal(t, true, meta["svarPaForsendelseLink"])
-	assert.Equal(t, []any{string(mottakOrg)}, meta["eksponertFor"])
-	assert.Equal(t, map[string]any{"saksaar": 2026.0, "sakssekvensnummer": 42.0, "journalposttype": "I", "mappeSystemId": "m-1"}, meta["metadataForImport"])
+		require.NotNil(t, meta)
+		assert.Equal(t, "saksbehandler-42", meta["avgivendeSystemAktor"])
+		link := "svarPaForsendelseLink"
+		if fx.version == svarut.V3 {
+			link = "kanSvareViaEdialog"
+		}
+		assert.Equal(t, true, meta[link])
+		assert.Equal(t, []any{string(mottakOrg)}, meta["eksponertFor"])
+		assert.Equal(t, map[string]any{"saksaar": 2026.0, "sakssekvensnummer": 42.0, "journalposttype": "I", "mappeSystemId": "m-1"}, meta["metadataForImport"])
 
-	before := fx.fake.Requests()
-	for name, mod := range map[string]func(*svarut.Forsendelse){
-		"link without an organisation": func(f *svarut.Forsendelse) { f.SvarSendesTil = nil },
-		"eksponertFor neither":         func(f *svarut.Forsendelse) { f.EksponertFor = []svarut.Tilgang{{}} },
-		"eksponertFor bad orgnr":       func(f *svarut.Forsendelse) { f.EksponertFor = []svarut.Tilgang{{Organisasjonsnummer: "910000017"}} },
-		"import with saksbehandler":    func(f *svarut.Forsendelse) { f.MetadataForImport = &svarut.NoarkMetadata{Saksbehandler: "x"} },
-	} {
-		g := *f
-		mod(&g)
-		_, err := c.Send(ctx, &g)
-		assert.ErrorIs(t, err, svarut.ErrInvalidInput, name)
-	}
-	assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
+		before := fx.fake.Requests()
+		refusals := map[string]func(*svarut.Forsendelse){
+			"link without an organisation": func(f *svarut.Forsendelse) { f.SvarSendesTil = nil },
+			"eksponertFor neither":         func(f *svarut.Forsendelse) { f.EksponertFor = []svarut.Tilgang{{}} },
+			"eksponertFor bad orgnr":       func(f *svarut.Forsendelse) { f.EksponertFor = []svarut.Tilgang{{Organisasjonsnummer: "910000017"}} },
+			"import with saksbehandler":    func(f *svarut.Forsendelse) { f.MetadataForImport = &svarut.NoarkMetadata{Saksbehandler: "x"} },
+		}
+		if fx.version == svarut.V3 {
+			// v3's schemas per recipient: PersonForsendelse has no metadataForImport,
+			// and a print letter has no eksponertFor.
+			refusals["import to a person"] = func(f *svarut.Forsendelse) {
+				f.Mottaker = svarut.Mottaker{Navn: "Kari", Foedselsnummer: person}
+			}
+			refusals["eksponertFor on a print letter"] = func(f *svarut.Forsendelse) {
+				f.Mottaker = svarut.Mottaker{Navn: "Kari", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Vei 1"}, Postnummer: "5003", Poststed: "BERGEN"}}
+				f.KunDigitalLevering, f.MetadataForImport, f.SvarPaForsendelseLink = false, nil, false
+			}
+		}
+		for name, mod := range refusals {
+			g := *f
+			mod(&g)
+			_, err := c.Send(ctx, &g)
+			assert.ErrorIs(t, err, svarut.ErrInvalidInput, name)
+		}
+		assert.Equal(t, before, fx.fake.Requests(), "nothing was sent")
+	})
 }
 
-// TestListNewLenient: the listing decodes as leniently as KS's Java receivers: niva as a
+// TestListNewLenient: the V1 listing decodes as leniently as KS's Java receivers: niva as a
 // number or a string, unknown fields ignored, and one entry that cannot be read is left
 // in SvarInn (logged) instead of failing the list. The entries are KS's own example
 // (../shared/specs/fiks/svarinn/examples/SvarUtForsendelse.json).
@@ -672,7 +721,7 @@ func TestListNewLenient(t *testing.T) {
 	t.Cleanup(srv.Close)
 	logs := &testutil.LogBuffer{}
 	fx := newFixture(t)
-	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: srv.URL, Brukernavn: sysID, Passord: sysPw,
+	m, err := svarut.NewMottak(svarut.MottakOptions{APIVersion: svarut.V1, BaseURL: srv.URL, Brukernavn: sysID, Passord: sysPw,
 		Key: kryptering.Key{Decrypter: fx.key, Certificate: fx.cert}, HTTPClient: srv.Client(), Logger: logs.Logger()})
 	require.NoError(t, err)
 	got, err := m.ListNew(context.Background())

@@ -81,6 +81,7 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	ref := fs.String("ekstern-referanse", "", "your reference (default: a random one, printed)")
 	metaFile := fs.String("metadata", "", "Noark metadata JSON file (metadataFraAvleverendeSystem)")
 	certFile := fs.String("svarut-sertifikat", "", "pin SvarUt's encryption certificate (PEM) and encrypt the documents (default with --kryptert: the one SvarUt publishes)")
+	apiVersion := fs.String("api-version", "v3", "SvarUt send API: v3 (the current one) or v2 (replaced; takes a few fields v3 has no place for)")
 	kryptert := fs.Bool("kryptert", false, "encrypt the documents to SvarUt's certificate, fetched from SvarUt (forsendelse/publickey/hent)")
 	files, err := interspersed(fs, args)
 	if err != nil {
@@ -141,7 +142,7 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 			Journalstatus: m.Journalstatus, Journaldato: m.Journaldato, DokumentetsDato: m.DokumentetsDato, Tittel: m.Tittel,
 			Saksbehandler: m.Saksbehandler, MappeID: m.MappeID, MappeSystemID: m.MappeSystemID, SystemID: m.SystemID, RegistreringsID: m.RegistreringsID}
 	}
-	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"}
+	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli", APIVersion: svarut.APIVersion(*apiVersion)}
 	if *certFile != "" {
 		b, err := os.ReadFile(*certFile)
 		if err != nil {
@@ -185,6 +186,7 @@ func runSvarutStatus(ctx context.Context, e *env, args []string) error {
 	ff.register(fs)
 	sf, tf, of := &ff.sf, &ff.tf, &ff.of
 	konto := fs.String("konto", "", "SvarUt konto id (required)")
+	apiVersion := fs.String("api-version", "v3", "SvarUt status API: v3 (the current one) or v2")
 	ids, err := interspersed(fs, args)
 	if err != nil {
 		return err
@@ -192,7 +194,7 @@ func runSvarutStatus(ctx context.Context, e *env, args []string) error {
 	if *konto == "" || len(ids) == 0 {
 		return usageErr("usage: fellesklient svarut status --konto KONTO-ID ID...")
 	}
-	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli"}
+	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli", APIVersion: svarut.APIVersion(*apiVersion)}
 	if opts.BaseURL, err = svarutBase(sf); err != nil {
 		return err
 	}
@@ -243,6 +245,7 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	permanent := fs.Bool("download-failure-permanent", false, "report a forsendelse whose file cannot be downloaded or decrypted as permanently failed")
 	leaseRedis := fs.String("lease-redis", "", "coordinate replicas receiving for the same mottakersystem through Redis (redis://HOST:PORT/DB): each forsendelse is handled by one replica, once; replicas may share --dir")
 	leaseTTL := fs.Duration("lease-ttl", time.Minute, "how long a replica's lease on a forsendelse lasts without renewal (with --lease-redis)")
+	apiVersion := fs.String("api-version", "v2", "SvarInn API: v2 (the current one) or v1 (deprecated)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -288,7 +291,7 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	m, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: base, Brukernavn: user, Passord: auth.Secret(pw), Key: key, HTTPClient: e.httpClient,
+	m, err := svarut.NewMottak(svarut.MottakOptions{APIVersion: svarut.APIVersion(*apiVersion), BaseURL: base, Brukernavn: user, Passord: auth.Secret(pw), Key: key, HTTPClient: e.httpClient,
 		UserAgent: "fellesklient-cli", DownloadFailurePermanent: *permanent, Lease: leases, LeaseTTL: *leaseTTL})
 	if err != nil {
 		return usageErr("%v", err)

@@ -61,8 +61,9 @@ func TestSvarutCLI(t *testing.T) {
 	meta := filepath.Join(dir, "meta.json")
 	require.NoError(t, os.WriteFile(meta, []byte(`{"saksaar":2026,"sakssekvensnummer":42,"tittel":"Sak"}`), 0o600))
 
-	// To a person, printable: JSON out.
-	r := runCLI(t, s.vars, "svarut", "send", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Vedtak",
+	// To a person, printable, with Noark metadata (v3 takes that only for an
+	// organisation, so by the v2 API): JSON out.
+	r := runCLI(t, s.vars, "svarut", "send", "--api-version", "v2", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Vedtak",
 		"--mottaker-fnr", "13097248022", "--mottaker-navn", "Kari Nordmann", "--adresse", "Kirkeveien 12B", "--postnummer", "5003",
 		"--poststed", "BERGEN", "--metadata", meta, "--json", pdf)
 	require.Equal(t, 0, r.code, r.stderr)
@@ -73,6 +74,7 @@ func TestSvarutCLI(t *testing.T) {
 	stored := s.fake.Forsendelser()
 	require.Len(t, stored, 1)
 	assert.Contains(t, string(stored[0].Metadata), `"sakssekvensnummer":42`)
+	assert.Equal(t, "v2", stored[0].APIVersion)
 
 	r = runCLI(t, s.vars, "svarut", "status", "--base-url", s.fake.URL(), "--konto", s.konto, id)
 	require.Equal(t, 0, r.code, r.stderr)

@@ -140,7 +140,7 @@ func run(w io.Writer) error {
 		// or organisasjonsnummer) gets the notice on paper; replies go to the office.
 		res, err := su.Send(ctx, &svarut.Forsendelse{Tittel: "Nabovarsel: søknad om barnehage i Fjordgata 5",
 			Mottaker:      svarut.Mottaker{Navn: "Eier av gnr 12 bnr 3", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
-			SvarSendesTil: &svarut.Mottaker{Navn: "Oppvekstkontoret", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
+			SvarSendesTil: &svarut.Mottaker{Navn: "Oppvekstkontoret", Organisasjonsnummer: kommune, Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
 			Dokumenter:    []svarut.Dokument{svarut.Bytes("nabovarsel.pdf", vedtak)}})
 		if err != nil {
 			return err
@@ -164,8 +164,9 @@ func run(w io.Writer) error {
 	fmt.Fprintf(w, "4. SvarUt: the connection dropped after the upload; Send found %s by its reference (gjenbrukt %v); SvarUt holds %d forsendelser\n",
 		kopi.ID, kopi.Gjenbrukt, len(svar.Forsendelser()))
 
-	// 5. SvarInn: the archive receives it, decrypts it, and acknowledges it once stored.
-	mottak, err := svarut.NewMottak(svarut.MottakOptions{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(),
+	// 5. SvarInn V2 (the default): the archive receives it, decrypts it, checks it against
+	// the SHA-256 SvarInn lists, and acknowledges it (PATCH .../status MOTTATT) once stored.
+	mottak, err := svarut.NewMottak(svarut.MottakOptions{APIVersion: svarut.V2, BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(),
 		Brukernavn: "arkivkommunen-sakarkiv", Passord: "servicepassord", Key: arkivKey})
 	if err != nil {
 		return err
@@ -175,7 +176,7 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "5. SvarInn: received %q (%s, nivå %s): %s", f.Tittel, fil.Filnavn, f.Niva, strings.TrimPrefix(string(innhold), "%PDF-1.7\n"))
+		fmt.Fprintf(w, "5. SvarInn V2: received %q (%s, %s, SHA-256 verified %v): %s", f.Tittel, fil.Filnavn, f.Sikkerhetsniva, fil.Verified(), strings.TrimPrefix(string(innhold), "%PDF-1.7\n"))
 		return nil
 	})
 	if err != nil {

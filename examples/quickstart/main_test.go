@@ -18,7 +18,7 @@ func TestQuickstart(t *testing.T) {
 		"Ola Nordmann: folkeregister: the address is protected (strengtFortrolig); no address is given; sending digitally only",
 		"gjenbrukt true); SvarUt holds 4 forsendelser",
 		"print-only letter",
-		"5. SvarInn: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, nivå 4): Vedtak: Du har fått plass",
+		"5. SvarInn V2: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, HOYESTE, SHA-256 verified true): Vedtak: Du har fått plass",
 		"status of the copy: LEST (1 acknowledged)",
 		"token requests sent to Maskinporten: 1",
 		"7. Noark 5: archived saksmappe 2026/42 with journalpost 2026/1234 as an arkivmelding",

@@ -1,5 +1,5 @@
-// Package svaruttest is an in-process fake of SvarUt (REST v2, sending) and SvarInn
-// (mottaksservice v1, receiving) for tests.
+// Package svaruttest is an in-process fake of SvarUt (Send and Status v3 and REST v2,
+// sending) and SvarInn (V2 and the V1 mottaksservice, receiving) for tests.
 //
 // On the sending side it checks the FIKS credentials (fiks/fikstest) and that the
 // integrasjon has the privilege "svarut:konto:<id>" for the konto, and validates the
@@ -115,6 +115,9 @@ type Forsendelse struct {
 	Dokumenter []Dokument
 	// Metadata is the forsendelse part as received.
 	Metadata json.RawMessage
+	// APIVersion is the send API it came by: "v2" or "v3"; Endpoint, for v3, is
+	// "person", "organisasjon" or "print".
+	APIVersion, Endpoint string
 	// Mottakersystem is the SvarInn system it is offered to, if any.
 	Mottakersystem string
 	Feilmeldinger  []string
@@ -190,6 +193,9 @@ func NewServer(t testing.TB, opts Options) *Server {
 	api.HandleFunc("DELETE /api/v2/forsendelser/{id}/dokumenter", s.slett)
 	api.HandleFunc("GET /api/v2/forsendelsestyper", s.forsendelsestyper)
 	api.HandleFunc("GET /api/v2/mottakersystem", s.mottakersystem)
+	const k3 = "/api/v3/kontoer/{konto}/forsendelser"
+	api.HandleFunc("POST "+k3+"/{kind}", s.sendV3)
+	api.HandleFunc("POST "+k3+"/status/sok", s.statusSokV3)
 	api.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
 	})
@@ -200,6 +206,12 @@ func NewServer(t testing.TB, opts Options) *Server {
 	inn.HandleFunc("GET "+p+"forsendelse/{id}", s.download)
 	inn.HandleFunc("POST "+p+"kvitterMottak/forsendelse/{id}", s.kvitter)
 	inn.HandleFunc("POST "+p+"mottakFeilet/forsendelse/{id}", s.feilet)
+	inn.HandleFunc("GET "+p+"v2/forsendelser", s.nyeV2)
+	inn.HandleFunc("GET "+p+"v2/forsendelser/{id}", s.downloadV2)
+	inn.HandleFunc("PATCH "+p+"v2/forsendelser/{id}/status", s.statusV2)
+	inn.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
+	})
 
 	root := http.NewServeMux()
 	// SvarUt's encryption certificate is public (no credentials), as PEM.
@@ -349,7 +361,30 @@ func (s *Server) forsendelse(w http.ResponseWriter, r *http.Request) *Forsendels
 	return f
 }
 
+// send is v2's send: POST /api/v2/kontoer/{konto}/forsendelser.
 func (s *Server) send(w http.ResponseWriter, r *http.Request) {
+	s.receive(w, r, "v2", "", func(meta []byte) (wireForsendelse, string) {
+		var f wireForsendelse
+		if err := json.Unmarshal(meta, &f); err != nil {
+			return f, fmt.Sprintf("Ugyldig forsendelse: %v", err)
+		}
+		return f, validate(&f)
+	})
+}
+
+// sendV3 is v3's send: POST /api/v3/kontoer/{konto}/forsendelser/{person|organisasjon|print}.
+func (s *Server) sendV3(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	if _, ok := v3Fields[kind]; !ok {
+		fikstest.WriteError(w, r, http.StatusNotFound, "Ukjent ressurs")
+		return
+	}
+	s.receive(w, r, "v3", kind, func(meta []byte) (wireForsendelse, string) { return decodeV3(kind, meta) })
+}
+
+// receive reads a multipart send: the forsendelse part, checked and decoded by decode,
+// then one part per document.
+func (s *Server) receive(w http.ResponseWriter, r *http.Request, version, kind string, decode func([]byte) (wireForsendelse, string)) {
 	konto := r.PathValue("konto")
 	if !s.konto(w, r, konto) {
 		return
@@ -370,18 +405,15 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request) {
 		bad(w, r, "Kunne ikke lese forsendelse")
 		return
 	}
-	var f wireForsendelse
-	if err := json.Unmarshal(meta, &f); err != nil {
-		bad(w, r, "Ugyldig forsendelse: %v", err)
-		return
-	}
-	if msg := validate(&f); msg != "" {
+	f, msg := decode(meta)
+	if msg != "" {
 		bad(w, r, "%s", msg)
 		return
 	}
 	kryptert := f.Kryptert
 	id := uuid.NewString()
-	stored := &Forsendelse{ID: id, Konto: konto, Tittel: f.Tittel, Kryptert: kryptert, Metadata: meta, wire: f, mottatt: s.opts.Now()}
+	stored := &Forsendelse{ID: id, Konto: konto, Tittel: f.Tittel, Kryptert: kryptert, Metadata: meta, wire: f, mottatt: s.opts.Now(),
+		APIVersion: version, Endpoint: kind}
 	stored.EksternReferanse = f.EksternReferanse
 	stored.DigitalID = f.Mottaker.DigitalID
 	docs := f.Dokumenter
@@ -551,15 +583,31 @@ func validate(f *wireForsendelse) string {
 	return ""
 }
 
+// statusSok is v2's hentStatuser: {"forsendelseIds": [...]}.
 func (s *Server) statusSok(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ForsendelseIds []string `json:"forsendelseIds"`
+	}
+	s.statuses(w, r, &req, func() []string { return req.ForsendelseIds })
+}
+
+// statusSokV3 is v3's hentStatuser: {"id": [...]}, required.
+func (s *Server) statusSokV3(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ID []string `json:"id"`
+	}
+	s.statuses(w, r, &req, func() []string { return req.ID })
+}
+
+// statuses answers a status search whose body decodes into req, with ids from it.
+func (s *Server) statuses(w http.ResponseWriter, r *http.Request, req any, ids func() []string) {
 	konto := r.PathValue("konto")
 	if !s.konto(w, r, konto) {
 		return
 	}
-	var req struct {
-		ForsendelseIds []string `json:"forsendelseIds"`
-	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(req); err != nil || ids() == nil {
 		bad(w, r, "Ugyldig status-søk")
 		return
 	}
@@ -572,7 +620,7 @@ func (s *Server) statusSok(w http.ResponseWriter, r *http.Request) {
 		Statuser []st `json:"statuser"`
 	}{Statuser: []st{}}
 	s.mu.Lock()
-	for _, id := range req.ForsendelseIds {
+	for _, id := range ids() {
 		if f, ok := s.byID[id]; ok && f.Konto == konto {
 			out.Statuser = append(out.Statuser, st{ID: id, Status: f.Status, SisteStatusEndring: f.hendelser[len(f.hendelser)-1].Tidspunkt})
 		}
@@ -834,7 +882,13 @@ func (s *Server) mine(w http.ResponseWriter, r *http.Request) *Forsendelse {
 	return f
 }
 
-func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+// download is V1's: one file as itself, several as a zip.
+func (s *Server) download(w http.ResponseWriter, r *http.Request) { s.serveFiles(w, r, false) }
+
+// downloadV2 is V2's lastNedFiler: always a zip of the files.
+func (s *Server) downloadV2(w http.ResponseWriter, r *http.Request) { s.serveFiles(w, r, true) }
+
+func (s *Server) serveFiles(w http.ResponseWriter, r *http.Request, alwaysZip bool) {
 	f := s.mine(w, r)
 	if f == nil {
 		return
@@ -849,7 +903,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, ctype := docs[0].Filnavn, docs[0].MimeType
-	if len(docs) > 1 {
+	if len(docs) > 1 || alwaysZip {
 		name, ctype = f.ID+".zip", "application/zip"
 	}
 	if f.fault == ServerError {
@@ -874,7 +928,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusInternalServerError, "kryptering feilet")
 		return
 	}
-	if len(docs) == 1 {
+	if len(docs) == 1 && !alwaysZip {
 		if err := copyFile(enc, docs[0].path); err != nil {
 			panic(http.ErrAbortHandler) // the client sees a broken download
 		}
@@ -978,12 +1032,30 @@ func copyFile(w io.Writer, path string) error {
 
 func (s *Server) kvitter(w http.ResponseWriter, r *http.Request) {
 	if f := s.mine(w, r); f != nil {
-		s.mu.Lock()
-		f.Kvitteringer++
-		s.mu.Unlock()
-		s.SetStatus(f.ID, "LEST")
+		s.acknowledge(f)
 		w.WriteHeader(http.StatusOK)
 	}
+}
+
+// acknowledge records a kvittering: the forsendelse is LEST and no longer listed.
+func (s *Server) acknowledge(f *Forsendelse) {
+	s.mu.Lock()
+	f.Kvitteringer++
+	s.setStatus(f, "LEST")
+	s.mu.Unlock()
+}
+
+// failed records a failed mottak: permanent makes it IKKE_LEVERT (sent on by other
+// channels); otherwise it stays listed, with the message in its history.
+func (s *Server) failed(f *Forsendelse, melding string, permanent bool) {
+	s.mu.Lock()
+	f.Feilmeldinger = append(f.Feilmeldinger, melding)
+	if permanent {
+		s.setStatus(f, "IKKE_LEVERT")
+	} else {
+		f.hendelser = append(f.hendelser, hendelse{Tidspunkt: s.opts.Now(), Hendelse: "Mottak feilet: " + melding})
+	}
+	s.mu.Unlock()
 }
 
 func (s *Server) feilet(w http.ResponseWriter, r *http.Request) {
@@ -996,13 +1068,6 @@ func (s *Server) feilet(w http.ResponseWriter, r *http.Request) {
 		bad(w, r, "Ugyldig mottakFeilet")
 		return
 	}
-	s.mu.Lock()
-	f.Feilmeldinger = append(f.Feilmeldinger, req.Feilmelding)
-	if req.Permanent {
-		s.setStatus(f, "IKKE_LEVERT")
-	} else {
-		f.hendelser = append(f.hendelser, hendelse{Tidspunkt: s.opts.Now(), Hendelse: "Mottak feilet: " + req.Feilmelding})
-	}
-	s.mu.Unlock()
+	s.failed(f, req.Feilmelding, req.Permanent)
 	w.WriteHeader(http.StatusOK)
 }
