@@ -3,6 +3,7 @@ package svarut_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -434,4 +435,33 @@ func TestFakeSvarInnV2Status(t *testing.T) {
 	}
 	fx.rawSvarInn(t, http.MethodPatch, "/tjenester/svarinn/v2/forsendelser/"+id+"/status", `{"status":"MOTTATT"}`)
 	assert.Equal(t, "LEST", fx.fake.Forsendelser()[0].Status)
+}
+
+// TestReceiveV1: with APIVersion V1 a Mottak lists, downloads, checks and acknowledges
+// through the mottaksservice (hentNyeForsendelser, forsendelse/{id}, kvitterMottak), with
+// the same semantics as V2: one file as itself, several as one zip checked entry by entry.
+func TestReceiveV1(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	c := fx.client(t, nil)
+	ctx := context.Background()
+	one, err := c.Send(ctx, tilOrg(svarut.Bytes("en.pdf", []byte("%PDF en"))))
+	require.NoError(t, err)
+	two, err := c.Send(ctx, tilOrg(svarut.Bytes("a.pdf", []byte("%PDF a")), svarut.Bytes("b.pdf", []byte("%PDF b"))))
+	require.NoError(t, err)
+	m := fx.mottakVersion(t, svarut.V1)
+	got := map[string]string{}
+	res, err := m.Receive(ctx, func(ctx context.Context, f *svarut.MottattForsendelse, fil *svarut.ReceivedFile) error {
+		b, err := io.ReadAll(fil)
+		got[f.ID] = fmt.Sprintf("%s zip=%v %d bytes niva=%s/%s", fil.Filnavn, fil.Zip, len(b), f.Niva, f.Sikkerhetsniva)
+		return err
+	})
+	require.NoError(t, err)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2}, res, "both verified against V1's sha256hash")
+	assert.Equal(t, "en.pdf zip=false 7 bytes niva=3/BETYDELIG", got[one.ID])
+	assert.Contains(t, got[two.ID], two.ID+".zip zip=true")
+	for _, f := range fx.fake.Forsendelser() {
+		assert.Equal(t, "LEST", f.Status)
+		assert.Equal(t, 1, f.Kvitteringer)
+	}
 }
