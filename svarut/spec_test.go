@@ -193,21 +193,10 @@ func TestV3Refusals(t *testing.T) {
 func TestFakeV3Rules(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t)
-	tok, err := fx.tokens.Token(context.Background())
-	require.NoError(t, err)
 	post := func(kind, meta string) (int, string) {
 		body := "--B\r\nContent-Disposition: form-data; name=\"forsendelse\"\r\nContent-Type: application/json\r\n\r\n" + meta + "\r\n" +
 			"--B\r\nContent-Disposition: form-data; name=\"dokumenter\"; filename=\"a.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--B--\r\n"
-		req, _ := http.NewRequest(http.MethodPost, fx.fake.URL()+"/api/v3/kontoer/"+konto+"/forsendelser/"+kind, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok.Value)
-		req.Header.Set("IntegrasjonId", fx.integ.ID)
-		req.Header.Set("IntegrasjonPassord", fx.integ.Passord)
-		req.Header.Set("Content-Type", "multipart/form-data; boundary=B")
-		resp, err := fx.fake.HTTPClient().Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return fx.fiksDo(t, http.MethodPost, "/api/v3/kontoer/"+konto+"/forsendelser/"+kind, "multipart/form-data; boundary=B", body)
 	}
 	doc := `"dokumenter":[{"filnavn":"a.pdf","mimeType":"application/pdf"}]`
 	adr := `"adresse":{"adresselinje1":"Vei 1","postnummer":"5003","poststed":"BERGEN"}`
@@ -246,19 +235,9 @@ func TestStatusV3MatchesSpec(t *testing.T) {
 	require.Len(t, st, 1)
 	assert.Equal(t, svarut.StatusKlarForMottak, st[0].Status)
 
-	tok, err := fx.tokens.Token(ctx)
-	require.NoError(t, err)
-	req, _ := http.NewRequest(http.MethodPost, fx.fake.URL()+"/api/v3/kontoer/"+konto+"/forsendelser/status/sok", strings.NewReader(`{"id":["`+r.ID+`"]}`))
-	req.Header.Set("Authorization", "Bearer "+tok.Value)
-	req.Header.Set("IntegrasjonId", fx.integ.ID)
-	req.Header.Set("IntegrasjonPassord", fx.integ.Passord)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := fx.fake.HTTPClient().Do(req)
-	require.NoError(t, err)
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	require.Equal(t, 200, resp.StatusCode, string(b))
-	require.NoError(t, testutil.ValidateJSON(oas.Validator(t, "ForsendelseStatuser", true), b))
+	code, b := fx.fiksDo(t, http.MethodPost, "/api/v3/kontoer/"+konto+"/forsendelser/status/sok", "application/json", `{"id":["`+r.ID+`"]}`)
+	require.Equal(t, 200, code, b)
+	require.NoError(t, testutil.ValidateJSON(oas.Validator(t, "ForsendelseStatuser", true), []byte(b)))
 	require.NoError(t, testutil.ValidateJSON(oas.Validator(t, "Forsendelser", true), []byte(`{"id":["`+r.ID+`"]}`)), "the request is the spec's Forsendelser")
 
 	v2 := fx.client(t, func(o *svarut.Options) { o.APIVersion = svarut.V2 })
@@ -397,6 +376,24 @@ func TestSvarInnV2MatchesSpec(t *testing.T) {
 	require.NotNil(t, fm[0].Metadata)
 	assert.Equal(t, "Kari Saksbehandler", fm[0].Metadata.Saksbehandler, "the sender's Noark metadata arrives")
 	assert.Equal(t, "H", fm[0].Filmetadata[0].DokumentType)
+}
+
+// fiksDo calls the fake's SvarUt side with the fixture's Maskinporten token and
+// integrasjon, and returns the status code and body.
+func (f *fixture) fiksDo(t *testing.T, method, path, ctype, body string) (int, string) {
+	t.Helper()
+	tok, err := f.tokens.Token(context.Background())
+	require.NoError(t, err)
+	req, _ := http.NewRequest(method, f.fake.URL()+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tok.Value)
+	req.Header.Set("IntegrasjonId", f.integ.ID)
+	req.Header.Set("IntegrasjonPassord", f.integ.Passord)
+	req.Header.Set("Content-Type", ctype)
+	resp, err := f.fake.HTTPClient().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
 }
 
 func mustJSON(t *testing.T, v any) []byte {

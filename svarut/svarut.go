@@ -321,28 +321,24 @@ func (c *Client) Statuser(ctx context.Context, ids ...string) ([]ForsendelseStat
 		}
 		uids = append(uids, u)
 	}
+	// The answers of v2 and v3 have the same shape (ForsendelseStatuser); the requests differ.
+	var res status.ForsendelseStatuser
 	if c.version == V3 {
 		base, err := c.kontoPathIn(op, c.apiV3)
 		if err != nil {
 			return nil, err
 		}
-		var res statusv3.ForsendelseStatuser
 		if err := c.postJSON(ctx, op, base+"forsendelser/status/sok", statusv3.Forsendelser{Id: uids}, &res, true); err != nil {
 			return nil, err
 		}
-		out := make([]ForsendelseStatus, len(res.Statuser))
-		for i, s := range res.Statuser {
-			out[i] = ForsendelseStatus{ID: s.Id.String(), Status: Status(s.Status), SisteStatusEndring: s.SisteStatusEndring}
+	} else {
+		base, err := c.kontoPath(op)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
-	}
-	base, err := c.kontoPath(op)
-	if err != nil {
-		return nil, err
-	}
-	var res status.ForsendelseStatuser
-	if err := c.postJSON(ctx, op, base+"forsendelser/status-sok", status.StatusSok{ForsendelseIds: uids}, &res, true); err != nil {
-		return nil, err
+		if err := c.postJSON(ctx, op, base+"forsendelser/status-sok", status.StatusSok{ForsendelseIds: uids}, &res, true); err != nil {
+			return nil, err
+		}
 	}
 	out := make([]ForsendelseStatus, len(res.Statuser))
 	for i, s := range res.Statuser {

@@ -454,19 +454,8 @@ func TestFetchedSertifikat(t *testing.T) {
 func TestFakeRefusesMalformedBodies(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t)
-	tok, err := fx.tokens.Token(context.Background())
-	require.NoError(t, err)
 	post := func(body, ctype string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPost, fx.fake.URL()+"/api/v2/kontoer/"+konto+"/forsendelser/", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+tok.Value)
-		req.Header.Set("IntegrasjonId", fx.integ.ID)
-		req.Header.Set("IntegrasjonPassord", fx.integ.Passord)
-		req.Header.Set("Content-Type", ctype)
-		resp, err := fx.fake.HTTPClient().Do(req)
-		require.NoError(t, err)
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return fx.fiksDo(t, http.MethodPost, "/api/v2/kontoer/"+konto+"/forsendelser/", ctype, body)
 	}
 	meta := `{"tittel":"t","mottaker":{"navn":"n","digitalId":"974760673"},"kunDigitalLevering":true,"dokumenter":[{"filnavn":"a.pdf","mimeType":"application/pdf"},{"filnavn":"b.pdf","mimeType":"application/pdf"}]}`
 	mp := func(first string, files ...string) string {

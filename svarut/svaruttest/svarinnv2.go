@@ -9,20 +9,7 @@ import (
 
 // nyeV2 is SvarInn V2's hentNyeForsendelser: GET /tjenester/svarinn/v2/forsendelser, at
 // most 200, [] when none.
-func (s *Server) nyeV2(w http.ResponseWriter, r *http.Request) {
-	sys := r.Header.Get("X-Svaruttest-System")
-	s.mu.Lock()
-	list := s.waiting(sys)
-	if len(list) > 200 {
-		list = list[:200]
-	}
-	out := make([]innV2Forsendelse, 0, len(list))
-	for _, f := range list {
-		out = append(out, s.svarinnV2Wire(f))
-	}
-	s.mu.Unlock()
-	writeJSON(w, out)
-}
+func (s *Server) nyeV2(w http.ResponseWriter, r *http.Request) { listWaiting(s, w, r, s.svarinnV2Wire) }
 
 func v2Postadresse(a wireAdresse) innV2Postadresse {
 	return innV2Postadresse{Navn: a.Navn, Adresselinje1: a.Adresselinje1, Adresselinje2: a.Adresselinje2, Adresselinje3: a.Adresselinje3,

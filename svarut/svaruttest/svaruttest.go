@@ -826,16 +826,21 @@ func (s *Server) waiting(sys string) []*Forsendelse {
 	return out
 }
 
-func (s *Server) nye(w http.ResponseWriter, r *http.Request) {
+// nye is V1's hentNyeForsendelser.
+func (s *Server) nye(w http.ResponseWriter, r *http.Request) { listWaiting(s, w, r, s.svarinnWire) }
+
+// listWaiting answers with the (at most 200) forsendelser waiting for the caller's
+// mottakersystem, each as wire gives it (called under s.mu).
+func listWaiting[T any](s *Server, w http.ResponseWriter, r *http.Request, wire func(*Forsendelse) T) {
 	sys := r.Header.Get("X-Svaruttest-System")
 	s.mu.Lock()
 	list := s.waiting(sys)
 	if len(list) > 200 {
 		list = list[:200]
 	}
-	out := make([]innForsendelse, 0, len(list))
+	out := make([]T, 0, len(list))
 	for _, f := range list {
-		out = append(out, s.svarinnWire(f))
+		out = append(out, wire(f))
 	}
 	s.mu.Unlock()
 	writeJSON(w, out)
