@@ -469,7 +469,7 @@ func (m *Mottak) Acknowledge(ctx context.Context, id string) error {
 		return &ValidationError{Op: op, Field: "id", Problem: "a forsendelse id is a UUID"}
 	}
 	if m.version == V2 {
-		return m.patchStatus(ctx, op, id, svarinnv2.Statusoppdatering{Status: ptrTo(svarinnv2.MOTTATT)})
+		return m.patchStatus(ctx, op, id, svarinnv2.Statusoppdatering{Status: ptr(svarinnv2.MOTTATT)})
 	}
 	resp, err := m.hc.Do(ctx, &httpx.Request{Method: http.MethodPost, URL: m.base + "kvitterMottak/forsendelse/" + id, Idempotent: true})
 	if err != nil {
@@ -497,7 +497,7 @@ func (m *Mottak) MarkFailed(ctx context.Context, id, melding string, permanent b
 		melding = "mottak feilet"
 	}
 	if m.version == V2 {
-		return m.patchStatus(ctx, op, id, svarinnv2.Statusoppdatering{Status: ptrTo(svarinnv2.FEILET),
+		return m.patchStatus(ctx, op, id, svarinnv2.Statusoppdatering{Status: ptr(svarinnv2.FEILET),
 			Feil: &svarinnv2.Feil{Feilmelding: melding, Permanent: permanent}})
 	}
 	body := svarinn.ImportFeil{Feilmelding: melding, Permanent: permanent}
@@ -518,8 +518,6 @@ func (m *Mottak) patchStatus(ctx context.Context, op, id string, body svarinnv2.
 	}
 	return decode(op, resp, nil)
 }
-
-func ptrTo[T any](v T) *T { return &v }
 
 // ErrPermanent marks a handler error as permanent (see Permanent).
 var ErrPermanent = errors.New("svarut: permanent failure")

@@ -2,7 +2,6 @@ package svarut
 
 import (
 	"encoding/json"
-	"time"
 
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/gen/svarut/svarinnv2"
@@ -75,13 +74,6 @@ func entries(es *[]svarinnv2.Entry) []Metadata {
 	return out
 }
 
-func timeOf(t *time.Time) time.Time {
-	if t == nil {
-		return time.Time{}
-	}
-	return *t
-}
-
 // noarkIDs fills m from V2's nested mappeId and journalpostId.
 func noarkIDs(m *NoarkMetadata, mappe *svarinnv2.MappeId, jp *svarinnv2.JournalpostId) {
 	if mappe != nil {
@@ -98,8 +90,8 @@ func noarkFraV2(x *svarinnv2.MetadataFraAvleverendeSystem) *NoarkMetadata {
 	if x == nil {
 		return nil
 	}
-	m := &NoarkMetadata{Journalposttype: deref(x.Journalposttype), Journalstatus: deref(x.Journalstatus), Journaldato: timeOf(x.Journaldato),
-		DokumentetsDato: timeOf(x.DokumentetsDato), Tittel: deref(x.Tittel), Saksbehandler: deref(x.Saksbehandler),
+	m := &NoarkMetadata{Journalposttype: deref(x.Journalposttype), Journalstatus: deref(x.Journalstatus), Journaldato: deref(x.Journaldato),
+		DokumentetsDato: deref(x.DokumentetsDato), Tittel: deref(x.Tittel), Saksbehandler: deref(x.Saksbehandler),
 		EkstraMetadata: entries(x.VirksomhetsspesifikkeMetadata)}
 	noarkIDs(m, x.MappeId, x.JournalpostId)
 	return m
@@ -110,7 +102,7 @@ func importFraV2(x *svarinnv2.MetadataForImport) *NoarkMetadata {
 		return nil
 	}
 	m := &NoarkMetadata{Journalposttype: deref(x.Journalposttype), Journalstatus: deref(x.Journalstatus),
-		DokumentetsDato: timeOf(x.DokumentetsDato), Tittel: deref(x.Tittel)}
+		DokumentetsDato: deref(x.DokumentetsDato), Tittel: deref(x.Tittel)}
 	noarkIDs(m, x.MappeId, x.JournalpostId)
 	return m
 }
