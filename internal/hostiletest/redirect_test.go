@@ -161,6 +161,15 @@ func scenarios(t *testing.T) []scenario {
 		{"svarinn acknowledge", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			return mottak(t, base, hc).Acknowledge(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13")
 		}},
+		{"svarinn mark failed (V2 PATCH with a body)", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			return mottak(t, base, hc).MarkFailed(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13", "the document body", false)
+		}},
+		{"svarut send to print (v3 /print)", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := svarutClient(t, base, hc).Send(ctx, &svarut.Forsendelse{Tittel: "Varsel",
+				Mottaker:   svarut.Mottaker{Navn: "Eier", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
+				Dokumenter: []svarut.Dokument{svarut.Bytes("varsel.pdf", []byte("%PDF-1.7 the document body"))}})
+			return err
+		}},
 		{"fiksio katalog", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			_, err := fiksioClient(t, base, hc).OffentligNokkel(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12")
 			return err
