@@ -60,6 +60,16 @@ type noarkMetadataJSON struct {
 	RegistreringsID      string    `json:"registreringsId"`
 }
 
+// checkAPIVersion refuses an --api-version the command does not speak.
+func checkAPIVersion(v string, allowed ...svarut.APIVersion) error {
+	for _, a := range allowed {
+		if svarut.APIVersion(v) == a {
+			return nil
+		}
+	}
+	return usageErr("--api-version %q: want %s or %s", v, allowed[0], allowed[1])
+}
+
 // runSvarutSend: fellesklient svarut send --konto ID --tittel T (--mottaker-fnr F |
 // --mottaker-orgnr O) --mottaker-navn N [--adresse L --postnummer P --poststed S]
 // [--kun-digital] [--ekstern-referanse R] [--metadata FILE.json] FILE...
@@ -85,6 +95,9 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	kryptert := fs.Bool("kryptert", false, "encrypt the documents to SvarUt's certificate, fetched from SvarUt (forsendelse/publickey/hent)")
 	files, err := interspersed(fs, args)
 	if err != nil {
+		return err
+	}
+	if err := checkAPIVersion(*apiVersion, svarut.V3, svarut.V2); err != nil {
 		return err
 	}
 	switch {
@@ -194,6 +207,9 @@ func runSvarutStatus(ctx context.Context, e *env, args []string) error {
 	if *konto == "" || len(ids) == 0 {
 		return usageErr("usage: fellesklient svarut status --konto KONTO-ID ID...")
 	}
+	if err := checkAPIVersion(*apiVersion, svarut.V3, svarut.V2); err != nil {
+		return err
+	}
 	opts := svarut.Options{Konto: *konto, HTTPClient: e.httpClient, UserAgent: "fellesklient-cli", APIVersion: svarut.APIVersion(*apiVersion)}
 	if opts.BaseURL, err = svarutBase(sf); err != nil {
 		return err
@@ -251,6 +267,9 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	}
 	if *dir == "" || *keyFile == "" || fs.NArg() > 0 {
 		return usageErr("usage: fellesklient svarinn receive --dir DIR --key FILE [--lease-redis URL [--lease-ttl DURATION]]")
+	}
+	if err := checkAPIVersion(*apiVersion, svarut.V2, svarut.V1); err != nil {
+		return err
 	}
 	if *leaseTTL < time.Second {
 		return usageErr("--lease-ttl must be at least 1s")

@@ -124,6 +124,18 @@ func TestSvarutCLI(t *testing.T) {
 	r = runCLI(t, map[string]string{}, "svarinn", "receive", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile)
 	assert.Equal(t, 2, r.code)
 	assert.True(t, strings.Contains(r.stderr, "SVARINN_BRUKER"))
+
+	// An API version the command does not speak is a usage error that names the flag.
+	for _, args := range [][]string{
+		{"svarut", "send", pdf, "--api-version", "v4", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "x", "--mottaker-orgnr", "974760673", "--mottaker-navn", "x"},
+		{"svarut", "status", "--api-version", "v1", "--base-url", s.fake.URL(), "--konto", s.konto, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a13"},
+		{"svarinn", "receive", "--api-version", "v3", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile},
+	} {
+		r = runCLI(t, s.vars, args...)
+		assert.Equal(t, 2, r.code, args)
+		assert.Contains(t, r.stderr, "--api-version", args)
+		assert.NotContains(t, r.stderr, "APIVersion", args)
+	}
 }
 
 // TestSvarutMemory sends and receives a 200 MiB document through the real binary and
