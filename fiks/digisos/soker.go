@@ -342,7 +342,7 @@ func ValidateJSON(b []byte) error {
 func (s *Soker) Validate() error {
 	b, err := json.Marshal(s)
 	if err != nil {
-		return &SchemaError{Problems: []string{err.Error()}}
+		return &SchemaError{Package: "digisos", Dokument: "digisos-soker.json", Problems: []string{err.Error()}}
 	}
 	return ValidateJSON(b)
 }

@@ -5,7 +5,7 @@
 // asked for and are still missing).
 //
 // The types are generated from NAV's JSON Schemas (draft-06) by
-// internal/gen/digisosschema/typegen: one struct per object schema, named by NAV's
+// internal/gen/jsontypegen: one struct per object schema, named by NAV's
 // javaType (JsonPersonalia is Personalia) or by the property that holds it, one field per
 // property. Optional objects, booleans and numbers are pointers, so an unanswered
 // question stays distinguishable from false or 0. The four address types (gateadresse,
@@ -18,4 +18,4 @@
 // masked wherever it is printed or logged.
 package soknad
 
-//go:generate go run ../../../internal/gen/digisosschema/typegen -o soknad.gen.go -pkg soknad ../../../../shared/specs/fiks/digisos/navikt-soknadsosialhjelp-filformat/json soknad/soknad.json:Soknad vedlegg/vedleggSpesifikasjon.json:VedleggSpesifikasjon
+//go:generate go run ../../../internal/gen/jsontypegen -o soknad.gen.go -pkg soknad -from "NAV's soknadsosialhjelp-filformat JSON Schemas" ../../../../shared/specs/fiks/digisos/navikt-soknadsosialhjelp-filformat/json soknad/soknad.json:Soknad vedlegg/vedleggSpesifikasjon.json:VedleggSpesifikasjon

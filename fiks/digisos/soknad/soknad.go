@@ -83,14 +83,14 @@ func read(r io.Reader, root, dokument string, v any) error {
 		return fmt.Errorf("digisos: reading %s: %w", dokument, err)
 	}
 	if len(b) > MaxSize {
-		return &SchemaError{Dokument: dokument, Problems: []string{fmt.Sprintf("larger than %d bytes", MaxSize)}}
+		return &SchemaError{Package: "digisos", Dokument: dokument, Problems: []string{fmt.Sprintf("larger than %d bytes", MaxSize)}}
 	}
 	if err := navschema.Validate(root, dokument, b); err != nil {
 		return err
 	}
 	var doc any
 	if err := json.Unmarshal(b, &doc); err != nil {
-		return &SchemaError{Dokument: dokument, Problems: []string{mask.IdentityNumbers(err.Error())}}
+		return &SchemaError{Package: "digisos", Dokument: dokument, Problems: []string{mask.IdentityNumbers(err.Error())}}
 	}
 	// encoding/json matches names case-insensitively: "HarDeltBosted" (an unknown field to
 	// the schema, found in NAV's own test files) would fill harDeltBosted. Only exact names
@@ -100,7 +100,7 @@ func read(r io.Reader, root, dokument string, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(exact, v); err != nil {
-		return &SchemaError{Dokument: dokument, Problems: []string{mask.IdentityNumbers(err.Error())}}
+		return &SchemaError{Package: "digisos", Dokument: dokument, Problems: []string{mask.IdentityNumbers(err.Error())}}
 	}
 	return nil
 }
@@ -161,7 +161,7 @@ func (v *VedleggSpesifikasjon) Validate() error {
 func validate(v any, root, dokument string) error {
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(v); err != nil {
-		return &SchemaError{Dokument: dokument, Problems: []string{err.Error()}}
+		return &SchemaError{Package: "digisos", Dokument: dokument, Problems: []string{err.Error()}}
 	}
 	return navschema.Validate(root, dokument, buf.Bytes())
 }

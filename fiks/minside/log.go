@@ -1,0 +1,5 @@
+package minside
+
+import "log/slog"
+
+func logValue(v any) slog.Value { return slog.AnyValue(nil) }
