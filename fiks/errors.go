@@ -41,6 +41,8 @@ type Error struct {
 	Path string
 	// Timestamp as FIKS gave it.
 	Timestamp string
+	// ErrorJSON is FIKS's errorJson (details for some errorCodes, itself JSON), redacted.
+	ErrorJSON string
 	// Alvorlighetsgrad and Tilleggsinformasjon are from Folkeregisteret's own error body
 	// (FolkeregisterFeilmelding), which the Folkeregister proxy passes through; redacted.
 	Alvorlighetsgrad    string
@@ -62,6 +64,7 @@ type errorBody struct {
 	ErrorCode string          `json:"errorCode"`
 	Message   string          `json:"message"`
 	Path      string          `json:"path"`
+	ErrorJSON json.RawMessage `json:"errorJson"`
 	// Folkeregisteret's own error bodies, which the Folkeregister proxy passes through:
 	// FolkeregisterFeilmelding {feilkode, feilmelding, alvorlighetsgrad, httpStatus,
 	// tilleggsinformasjon} and ErrorMessageForExternalUsers {code, message,
@@ -114,6 +117,13 @@ func parseError(operation string, status int, body []byte) *Error {
 		}
 		e.Path = httpx.Redact(eb.Path)
 		e.Timestamp = httpx.Redact(strings.Trim(string(eb.Timestamp), `"`))
+		if len(eb.ErrorJSON) > 0 && string(eb.ErrorJSON) != "null" {
+			var s string
+			if json.Unmarshal(eb.ErrorJSON, &s) != nil {
+				s = string(eb.ErrorJSON) // newer services send an object, not a string
+			}
+			e.ErrorJSON = httpx.Redact(s)
+		}
 	} else if len(body) > 0 {
 		s := string(body)
 		if len(s) > 1024 {

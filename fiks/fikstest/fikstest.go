@@ -132,6 +132,8 @@ type ErrorBody struct {
 	ErrorCode string `json:"errorCode,omitempty"`
 	Path      string `json:"path"`
 	Message   string `json:"message"`
+	// ErrorJSON is details for some errorCodes, itself JSON in a string.
+	ErrorJSON string `json:"errorJson,omitempty"`
 }
 
 // WriteError answers with FIKS's error body.
@@ -141,6 +143,11 @@ func WriteError(w http.ResponseWriter, r *http.Request, status int, message stri
 
 // WriteErrorCode is WriteError with an errorCode.
 func WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code, message string) {
+	WriteErrorDetail(w, r, status, code, message, "")
+}
+
+// WriteErrorDetail is WriteErrorCode with an errorJson (details, itself JSON).
+func WriteErrorDetail(w http.ResponseWriter, r *http.Request, status int, code, message, errorJSON string) {
 	var id [8]byte
 	_, _ = rand.Read(id[:])
 	b, _ := json.Marshal(ErrorBody{
@@ -151,6 +158,7 @@ func WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code, me
 		ErrorCode: code,
 		Path:      r.URL.Path,
 		Message:   message,
+		ErrorJSON: errorJSON,
 	})
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))

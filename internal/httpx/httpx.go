@@ -138,12 +138,15 @@ type Request struct {
 	Body retry.BodyFunc
 	// Idempotent marks a POST/PATCH as safe to retry.
 	Idempotent bool
+	// Retry500 retries a 500 too (retry.Call.Retry500): only where the service documents
+	// that a 500 answer means "send it all again".
+	Retry500 bool
 }
 
 // Do sends r. The response is returned whatever its status; the caller checks it (see
 // ReadError). Transport errors are redacted and keep their chain for errors.Is.
 func (c *Client) Do(ctx context.Context, r *Request) (*http.Response, error) {
-	call := retry.Call{Body: r.Body, Idempotent: r.Idempotent}
+	call := retry.Call{Body: r.Body, Idempotent: r.Idempotent, Retry500: r.Retry500}
 	req, err := http.NewRequestWithContext(retry.WithCall(ctx, r.Method, call), r.Method, r.URL, nil)
 	if err != nil {
 		return nil, &url.Error{Op: r.Method, URL: RedactURL(r.URL), Err: errors.New("invalid request")}

@@ -86,6 +86,10 @@ type Call struct {
 	// Idempotent marks a call as safe to repeat although its method is not (for example a
 	// POST whose body is re-created with a fresh nonce on every attempt).
 	Idempotent bool
+	// Retry500 also retries a 500 answer to an idempotent call, for services that document
+	// a 500 as "nothing or part of it took effect: send it all again" (Fiks Innsyn's index
+	// and delete). Otherwise only reads are retried on 500.
+	Retry500 bool
 }
 
 // New returns a Client that sends with hc. hc is used as it is (never modified).
@@ -289,7 +293,7 @@ func (c *Client) retryable(st *state, resp *http.Response, err error) bool {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	case http.StatusInternalServerError:
-		return readMethod(st.method)
+		return readMethod(st.method) || st.call.Retry500
 	}
 	return false
 }

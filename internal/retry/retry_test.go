@@ -109,6 +109,22 @@ func TestStatusPolicy(t *testing.T) {
 	}
 }
 
+// Retry500 retries a 500 for an idempotent call (Fiks Innsyn documents a 500 as "send it
+// all again"), never for a call not known to be idempotent.
+func TestRetry500(t *testing.T) {
+	for _, tc := range []struct {
+		method     string
+		idempotent bool
+		attempts   int64
+	}{{http.MethodPut, false, 2}, {http.MethodPost, true, 2}, {http.MethodPost, false, 1}} {
+		srv, n := statusServer(t, nil, 500)
+		c := retry.New(srv.Client(), retry.Policy{Sleep: (&recorder{}).sleep})
+		_, err := do(t, c, tc.method, srv.URL, retry.Call{Idempotent: tc.idempotent, Retry500: true, Body: bodyOf("x")})
+		require.NoError(t, err)
+		assert.Equal(t, tc.attempts, n.Load(), "%s idempotent=%v", tc.method, tc.idempotent)
+	}
+}
+
 // A 429 with Retry-After says the request was not taken: a POST may come back then.
 func TestPOSTRetriedOn429WithRetryAfter(t *testing.T) {
 	srv, n := statusServer(t, http.Header{"Retry-After": {"2"}}, 429)

@@ -170,47 +170,11 @@ var identType = reflect.TypeOf(Identifikator(""))
 
 // logValue is v for slog: its fields by JSON name, empty ones left out, identity numbers
 // masked (slog's JSON handler would otherwise marshal v whole, as the file has it).
-func logValue(v any) slog.Value { return reflectLog(reflect.ValueOf(v)) }
-
-func reflectLog(rv reflect.Value) slog.Value {
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if rv.IsNil() {
-			return slog.AnyValue(nil)
+func logValue(v any) slog.Value {
+	return mask.LogValue(v, func(t reflect.Type, s string) string {
+		if t == identType {
+			return mask.Number(s)
 		}
-		return reflectLog(rv.Elem())
-	case reflect.Struct:
-		var attrs []slog.Attr
-		t := rv.Type()
-		for i := 0; i < t.NumField(); i++ {
-			f := rv.Field(i)
-			if !t.Field(i).IsExported() || f.IsZero() {
-				continue
-			}
-			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-			if name == "" {
-				name = t.Field(i).Name
-			}
-			attrs = append(attrs, slog.Attr{Key: name, Value: reflectLog(f)})
-		}
-		return slog.GroupValue(attrs...)
-	case reflect.Slice:
-		attrs := make([]slog.Attr, rv.Len())
-		for i := range attrs {
-			attrs[i] = slog.Attr{Key: fmt.Sprint(i), Value: reflectLog(rv.Index(i))}
-		}
-		return slog.GroupValue(attrs...)
-	case reflect.String:
-		if rv.Type() == identType {
-			return slog.StringValue(mask.Number(rv.String()))
-		}
-		return slog.StringValue(rv.String())
-	case reflect.Bool:
-		return slog.BoolValue(rv.Bool())
-	case reflect.Int, reflect.Int64:
-		return slog.Int64Value(rv.Int())
-	case reflect.Float64:
-		return slog.Float64Value(rv.Float())
-	}
-	return slog.StringValue(fmt.Sprint(rv.Interface()))
+		return s
+	})
 }

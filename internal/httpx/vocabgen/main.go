@@ -27,6 +27,8 @@ var clients = []struct {
 	{"fiksio", true, "fiks/fiksio"},
 	{"folkeregister", false, ""},
 	{"maskinporten", false, ""},
+	{"minside", false, "fiks/minside"},
+	{"edialog", true, "fiks/edialog"},
 	{"svarut", true, ""},
 }
 
