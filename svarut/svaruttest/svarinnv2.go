@@ -59,13 +59,17 @@ func (s *Server) svarinnV2Wire(f *Forsendelse) innV2Forsendelse {
 	}
 	w := innV2Forsendelse{
 		ID: f.ID, Tittel: f.Tittel, Dato: f.mottatt.UTC().Format(time.RFC3339), Sikkerhetsniva: niva, TaushetsbelagtPost: f.wire.TaushetsbelagtPost,
-		Avsender: innV2Part{Postadresse: innV2Postadresse{Navn: "Konto " + f.Konto}}, Mottaker: mottaker,
+		Avsender: innV2Part{Postadresse: innV2Postadresse{Navn: f.avsenderNavn()}}, Mottaker: mottaker,
 		Nedlastingslenke: s.URL() + "/tjenester/svarinn/v2/forsendelser/" + f.ID,
 		Type:             f.wire.Forsendelsestype, EksternRef: f.wire.EksternReferanse, AvgivendeSystem: f.wire.AvgivendeSystem,
 		SvarPaForsendelse:            f.wire.SvarPaForsendelse,
 		MetadataFraAvleverendeSystem: v2Noark(f.wire.MetadataFraAvleverendeSystem, true),
 		MetadataForImport:            v2Noark(f.wire.MetadataForImport, false),
 		Filer:                        []innV2Fil{},
+	}
+	if a := f.avsender; a != nil {
+		w.Avsender = innV2Part{Organisasjonsnummer: a.Organisasjonsnummer, Postadresse: innV2Postadresse{Navn: a.Navn, Adresselinje1: a.Adresselinje1,
+			Adresselinje2: a.Adresselinje2, Adresselinje3: a.Adresselinje3, Postnummer: a.Postnummer, Poststed: a.Poststed, Land: a.Land}}
 	}
 	if t := f.wire.SvarSendesTil; t != nil {
 		st := &innV2SvarTil{Postadresse: v2Postadresse(*t)}

@@ -128,6 +128,7 @@ type Forsendelse struct {
 	mottatt      time.Time
 	fault        DownloadFault
 	noChecksum   bool
+	avsender     *InnkommendeAvsender
 	wire         wireForsendelse
 	hendelser    []hendelse
 }
@@ -858,7 +859,7 @@ func (s *Server) svarinnWire(f *Forsendelse) innForsendelse {
 		DownloadURL: s.URL() + "/tjenester/svarinn/forsendelse/" + f.ID,
 		Mottaker: innMottaker{Navn: m.Navn, Orgnr: m.DigitalID, Adresse1: m.Adresselinje1, Adresse2: m.Adresselinje2, Adresse3: m.Adresselinje3,
 			Postnr: m.Postnummer, Poststed: m.Poststed, Land: m.Land},
-		Avsender:        &innAvsender{Navn: "Konto " + f.Konto},
+		Avsender:        &innAvsender{Navn: f.avsenderNavn()},
 		ForsendelseType: f.wire.Forsendelsestype, EksternRef: f.wire.EksternReferanse, Korrelasjonsid: f.wire.Korrelasjonsid,
 		AvgivendeSystem: f.wire.AvgivendeSystem, TaushetsbelagtPost: f.wire.TaushetsbelagtPost,
 	}
@@ -873,6 +874,13 @@ func (s *Server) svarinnWire(f *Forsendelse) innForsendelse {
 		w.Filmetadata = []innFilMetadata{}
 	}
 	return w
+}
+
+func (f *Forsendelse) avsenderNavn() string {
+	if f.avsender != nil {
+		return f.avsender.Navn
+	}
+	return "Konto " + f.Konto
 }
 
 func (s *Server) mine(w http.ResponseWriter, r *http.Request) *Forsendelse {
@@ -991,12 +999,29 @@ type Innkommende struct {
 	WithoutChecksum bool
 	// Fault spoils every download of it.
 	Fault DownloadFault
+	// AvgivendeSystem is the sending system ("EDIALOG" for what eDialog delivers).
+	AvgivendeSystem string
+	// Forsendelsestype is the forsendelse's type, if any.
+	Forsendelsestype string
+	// Niva4 requires the highest login level (HOYESTE, nivå 4).
+	Niva4 bool
+	// Avsender is the sender as SvarInn shows it (default "Konto <id>").
+	Avsender *InnkommendeAvsender
+}
+
+// InnkommendeAvsender is the sender of an Innkommende.
+type InnkommendeAvsender struct {
+	Navn                                        string
+	Organisasjonsnummer                         string
+	Adresselinje1, Adresselinje2, Adresselinje3 string
+	Postnummer, Poststed, Land                  string
 }
 
 // AddInnkommende queues in for its mottakersystem and returns the forsendelse id.
 func (s *Server) AddInnkommende(in Innkommende) string {
 	f := &Forsendelse{ID: uuid.NewString(), Tittel: in.Tittel, Status: "KLAR_FOR_MOTTAK", Mottakersystem: in.Mottakersystem,
-		fault: in.Fault, noChecksum: in.WithoutChecksum, wire: wireForsendelse{Tittel: in.Tittel}}
+		fault: in.Fault, noChecksum: in.WithoutChecksum, avsender: in.Avsender,
+		wire: wireForsendelse{Tittel: in.Tittel, AvgivendeSystem: in.AvgivendeSystem, Forsendelsestype: in.Forsendelsestype, KrevNiva4Innlogging: in.Niva4}}
 	for _, fil := range in.Filer {
 		d, err := s.store(bytes.NewReader(fil.Innhold), wireDokument{Filnavn: fil.Filnavn, MimeType: fil.MimeType}, false)
 		if err != nil {
