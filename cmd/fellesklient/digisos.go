@@ -130,12 +130,8 @@ func runDigisosUpload(ctx context.Context, e *env, args []string) error {
 		if !st.Mode().IsRegular() {
 			return usageErr("%s is not a file", p)
 		}
-		mt := mime.TypeByExtension(strings.ToLower(filepath.Ext(p)))
-		if mt == "" {
-			mt = "application/octet-stream"
-		}
 		path := p
-		filer = append(filer, digisos.Fil{Filnavn: filepath.Base(p), Mimetype: mt, Storrelse: st.Size(),
+		filer = append(filer, digisos.Fil{Filnavn: filepath.Base(p), Mimetype: mimeOf(p), Storrelse: st.Size(),
 			Open: func() (io.ReadCloser, error) { return os.Open(path) }})
 	}
 	c, err := d.client(e)
@@ -157,6 +153,14 @@ func runDigisosUpload(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s  %s  %d bytes\n", i.DokumentlagerDokumentID, i.Filnavn, i.Storrelse)
 	}
 	return nil
+}
+
+// mimeOf is a file's MIME type by its extension (application/octet-stream when unknown).
+func mimeOf(path string) string {
+	if mt := mime.TypeByExtension(strings.ToLower(filepath.Ext(path))); mt != "" {
+		return mt
+	}
+	return "application/octet-stream"
 }
 
 // runDigisosNy: fellesklient digisos ny --fiks-org ORG --soker-fnr FNR

@@ -30,6 +30,11 @@
 //	fellesklient digisos status --fiks-org ORG-ID --digisos-id ID [--json] FILE.json
 //	fellesklient digisos upload --fiks-org ORG-ID --digisos-id ID [--json] FILE...
 //	fellesklient digisos ny --fiks-org ORG-ID --soker-fnr FNR [--json]
+//	fellesklient minside index --fiks-org ORG-ID --versjon VERSJON --eksponert-for (FNR|ORGNR|MATRIKKEL|offentlig) --metadata FILE.json
+//	    [--melding-id UUID] [--ekstern-ref REF] [--niva N] [--json]
+//	fellesklient minside slett --fiks-org ORG-ID --versjon VERSJON (--melding-id ID... | --ekstern-ref REF) [--json]
+//	fellesklient edialog send --mottaker ID --tittel T [--melding TEXT] [--sensitivt] --avsender-navn N
+//	    (--avsender-fnr F | --avsender-orgnr O) [--json] [FILE...]
 //	fellesklient svarinn receive --dir DIR --key FILE   (SVARINN_BRUKER, SVARINN_PASSORD)
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
@@ -124,6 +129,13 @@ func commands() *command {
 			{name: "status", summary: "replace a case's status with a digisos-soker.json (checked first; exit 1 when invalid)", run: runDigisosStatus},
 			{name: "upload", summary: "upload files encrypted to Dokumentlager and print their DokumentInfo", run: runDigisosUpload},
 			{name: "ny", summary: "create a case for a paper application and print its DigisosId", run: runDigisosNy},
+		}},
+		{name: "minside", summary: "Min side (Fiks Innsyn): index and delete what inhabitants see", subs: []*command{
+			{name: "index", summary: "index one melding (its metadata checked against the versjon's schema first; exit 1 when invalid)", run: runMinsideIndex},
+			{name: "slett", summary: "delete meldinger by id, or by ekstern-ref and versjon", run: runMinsideSlett},
+		}},
+		{name: "edialog", summary: "eDialog: send a letter with files into a kommune's SvarInn", subs: []*command{
+			{name: "send", summary: "send a letter and files through eDialog", run: runEdialogSend},
 		}},
 		{name: "svarinn", summary: "receive with SvarInn", subs: []*command{
 			{name: "receive", summary: "receive, decrypt and store every waiting forsendelse, then acknowledge it", run: runSvarinnReceive},

@@ -2,7 +2,8 @@
 // a municipality sends a decision with SvarUt. It gets a Maskinporten token, looks the
 // citizen up in Folkeregister (and leaves the print address out for a person with address
 // protection), sends the letter, sends a copy to another municipality's archive, which
-// receives it with SvarInn, decrypts it and prints it. Then the case system archives the
+// receives it with SvarInn, decrypts it and prints it; the parent also sees the decision
+// on Min side. Then the case system archives the
 // decision as a Noark 5 arkivmelding and publishes the journal entry to eInnsyn, with the
 // child's name screened from the public. No network, no credentials: everything runs on
 // loopback.
@@ -36,6 +37,8 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/fiks/minside"
+	"github.com/fellesklient/fellesklient/fiks/minside/minsidetest"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
 	"github.com/fellesklient/fellesklient/ident"
@@ -65,8 +68,8 @@ func run(w io.Writer) error {
 
 	// 1. Maskinporten: a fake with the municipality's client and a cached token source;
 	// the FIKS side: one Fiks-integrasjon for Folkeregister and SvarUt.
-	konto := uuid.NewString()
-	fx := fikstest.NewFixture(nil, kommune, "folkeregister:rolle:"+rolle, "svarut:konto:"+konto)
+	konto, fiksOrg := uuid.NewString(), uuid.NewString()
+	fx := fikstest.NewFixture(nil, kommune, "folkeregister:rolle:"+rolle, "svarut:konto:"+konto, minsidetest.Privilege(fiksOrg))
 	defer fx.Close()
 	mp, creds := fx.Maskinporten, fx.Credentials
 	tok, err := fx.Tokens.Token(ctx)
@@ -102,6 +105,14 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Min side (Fiks Innsyn): the parent also sees the decision on minside.kommune.no.
+	innsyn := minsidetest.NewServer(nil, minsidetest.Options{Maskinporten: mp})
+	defer innsyn.Close()
+	innsyn.AddIntegrasjon(fx.Integrasjon)
+	ms, err := minside.New(minside.Options{BaseURL: innsyn.URL(), HTTPClient: innsyn.HTTPClient(), Credentials: creds, FiksOrgID: fiksOrg})
+	if err != nil {
+		return err
+	}
 	vedtak := []byte("%PDF-1.7\nVedtak: Du har fått plass i Solsikken barnehage fra 1. august.\n")
 	for _, nr := range []string{kari, ola} {
 		fnr, err := ident.ParseFoedselsnummer(nr)
@@ -134,6 +145,11 @@ func run(w io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(w, "3. SvarUt: sent forsendelse %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
+		if nr == kari {
+			if err := showOnMinSide(ctx, w, ms, fnr, res.ID, len(vedtak)); err != nil {
+				return err
+			}
+		}
 	}
 	{
 		// A print-only letter: a neighbour known only by name and address (no fødselsnummer
@@ -230,6 +246,25 @@ func run(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "unregistered scope: %s (code %s, temporary %v)\n", mpErr.Code, mpErr.MPCode, mpErr.Temporary())
 	fmt.Fprintln(w, "quickstart: ok")
+	return nil
+}
+
+// showOnMinSide indexes the decision sent with SvarUt in Fiks Innsyn as a JOURNALPOST_V1
+// exposed for the parent, linked to the SvarUt forsendelse, so that it shows on Min side.
+// The metadata is checked against KS's JSON Schema before it is sent.
+func showOnMinSide(ctx context.Context, w io.Writer, ms *minside.Client, forelder ident.Foedselsnummer, forsendelseID string, size int) error {
+	utgaaende, dato := minside.JournalposttypeU, time.Date(2026, 6, 15, 10, 0, 0, 0, time.UTC)
+	filnummer, storrelse := int64(1), int64(size)
+	jp := minside.Journalpost{Tittel: "Vedtak om barnehageplass", Journalposttype: &utgaaende, Journaldato: &dato, SvarUtForsendelseId: &forsendelseID,
+		Dokumenter: []minside.Dokument{{Filnavn: "vedtak.pdf", MimeType: "application/pdf", Tittel: "Vedtak om barnehageplass", SvarUtFilnummer: &filnummer, Storrelse: &storrelse}}}
+	// The melding id is kept with the case: indexing it again (a replay) overwrites.
+	res, err := ms.Index(ctx, []minside.Melding{{MeldingID: uuid.NewSHA1(uuid.NameSpaceURL, []byte("barnehage-2026-0042/"+forsendelseID)).String(),
+		EksponertFor: minside.Person(forelder), Sikkerhetsniva: 4, EksternRef: "barnehage.vedtak", Metadata: jp}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "3. Min side: the decision indexed as %s for %v (%s, %d created), linked to the forsendelse\n",
+		jp.Versjon(), forelder, res.Meldinger[0].Status, res.Opprettet)
 	return nil
 }
 

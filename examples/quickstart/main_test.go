@@ -18,6 +18,7 @@ func TestQuickstart(t *testing.T) {
 		"Ola Nordmann: folkeregister: the address is protected (strengtFortrolig); no address is given; sending digitally only",
 		"gjenbrukt true); SvarUt holds 4 forsendelser",
 		"print-only letter",
+		"3. Min side: the decision indexed as JOURNALPOST_V1 for 138972*****",
 		"5. SvarInn V2: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, HOYESTE, SHA-256 verified true): Vedtak: Du har fått plass",
 		"status of the copy: LEST (1 acknowledged)",
 		"token requests sent to Maskinporten: 1",
