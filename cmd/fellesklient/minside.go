@@ -144,7 +144,7 @@ func runMinsideIndex(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "%s %s: %s\n", id, v, what)
 	}
 	if status == minside.ManglerSamtykke {
-		return noErr(errors.New("Innsyn did not index the melding: the person it is exposed for has not consented (manglerSamtykke)"))
+		return noErr(errors.New("the melding was not indexed: the person it is exposed for has not consented (manglerSamtykke)"))
 	}
 	return nil
 }
