@@ -107,6 +107,13 @@ func (a Avsender) String() string {
 	return fmt.Sprintf("edialog.Avsender{%s %q %s}", a.Type, a.Navn, mask.IdentityNumbers(a.ID))
 }
 
+// GoString is String.
+func (a Avsender) GoString() string { return a.String() }
+
+// Format prints String for every verb. (Marshalled as JSON an Avsender holds its id as
+// it is: it is the sender's data.)
+func (a Avsender) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(a.String())) }
+
 // LogValue is the type, name and masked id.
 func (a Avsender) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("type", string(a.Type)), slog.String("navn", a.Navn), slog.String("id", mask.IdentityNumbers(a.ID)))

@@ -56,6 +56,12 @@ type Journalpost struct {
 // LogValue logs the Journalpost with identity numbers masked.
 func (v Journalpost) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Journalpost as LogValue does, identity numbers masked.
+func (v Journalpost) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Journalpost) GoString() string { return stringOf(v) }
+
 // Journalposttype: Navn på type journalpost. Se feltet M082 journalposttype i Noark 5. Mulige verdier: I - inngående dokument, U - utgående dokument, N - organinternt dokument for oppfølging, X - organinternt dokument uten oppfølging, S - saksframlegg
 type Journalposttype string
 
@@ -83,6 +89,12 @@ type MappeId struct {
 // LogValue logs the MappeId with identity numbers masked.
 func (v MappeId) LogValue() slog.Value { return logValue(v) }
 
+// String prints the MappeId as LogValue does, identity numbers masked.
+func (v MappeId) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v MappeId) GoString() string { return stringOf(v) }
+
 // Part: Part V1.
 //
 // Part i en mappe
@@ -107,6 +119,12 @@ type Part struct {
 
 // LogValue logs the Part with identity numbers masked.
 func (v Part) LogValue() slog.Value { return logValue(v) }
+
+// String prints the Part as LogValue does, identity numbers masked.
+func (v Part) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Part) GoString() string { return stringOf(v) }
 
 // PartType: Partens type
 type PartType string
@@ -138,6 +156,12 @@ type MappeAdresse struct {
 // LogValue logs the MappeAdresse with identity numbers masked.
 func (v MappeAdresse) LogValue() slog.Value { return logValue(v) }
 
+// String prints the MappeAdresse as LogValue does, identity numbers masked.
+func (v MappeAdresse) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v MappeAdresse) GoString() string { return stringOf(v) }
+
 // Lenke: Lenke V1.
 //
 // Lenke
@@ -153,6 +177,12 @@ type Lenke struct {
 // LogValue logs the Lenke with identity numbers masked.
 func (v Lenke) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Lenke as LogValue does, identity numbers masked.
+func (v Lenke) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Lenke) GoString() string { return stringOf(v) }
+
 // LenkePredefinert: Predefinert lenketype inkludert oversettelser.
 type LenkePredefinert struct {
 	// Predefinert type.
@@ -161,6 +191,12 @@ type LenkePredefinert struct {
 
 // LogValue logs the LenkePredefinert with identity numbers masked.
 func (v LenkePredefinert) LogValue() slog.Value { return logValue(v) }
+
+// String prints the LenkePredefinert as LogValue does, identity numbers masked.
+func (v LenkePredefinert) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v LenkePredefinert) GoString() string { return stringOf(v) }
 
 // LenkePredefinertType: Predefinert type.
 type LenkePredefinertType string
@@ -187,6 +223,12 @@ type LenkeEgendefinert struct {
 
 // LogValue logs the LenkeEgendefinert with identity numbers masked.
 func (v LenkeEgendefinert) LogValue() slog.Value { return logValue(v) }
+
+// String prints the LenkeEgendefinert as LogValue does, identity numbers masked.
+func (v LenkeEgendefinert) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v LenkeEgendefinert) GoString() string { return stringOf(v) }
 
 // LenkeEgendefinertUtseende: Definerer hvordan lenken skal vises. Vises som lenke dersom ingen verdi eller null er satt.
 type LenkeEgendefinertUtseende string
@@ -221,6 +263,12 @@ type Korrespondansepart struct {
 
 // LogValue logs the Korrespondansepart with identity numbers masked.
 func (v Korrespondansepart) LogValue() slog.Value { return logValue(v) }
+
+// String prints the Korrespondansepart as LogValue does, identity numbers masked.
+func (v Korrespondansepart) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Korrespondansepart) GoString() string { return stringOf(v) }
 
 // KorrespondansepartType: Korrespondansepartens type
 type KorrespondansepartType string
@@ -267,6 +315,12 @@ type Adresse struct {
 // LogValue logs the Adresse with identity numbers masked.
 func (v Adresse) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Adresse as LogValue does, identity numbers masked.
+func (v Adresse) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Adresse) GoString() string { return stringOf(v) }
+
 // Dokument: Mappedokument V1.
 //
 // Dokument tilknyttet en mappe
@@ -288,6 +342,12 @@ type Dokument struct {
 // LogValue logs the Dokument with identity numbers masked.
 func (v Dokument) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Dokument as LogValue does, identity numbers masked.
+func (v Dokument) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Dokument) GoString() string { return stringOf(v) }
+
 // EdialogSkjema: Edialog Skjema V1.
 //
 // Lenke til eDialog-skjema
@@ -303,6 +363,12 @@ type EdialogSkjema struct {
 // LogValue logs the EdialogSkjema with identity numbers masked.
 func (v EdialogSkjema) LogValue() slog.Value { return logValue(v) }
 
+// String prints the EdialogSkjema as LogValue does, identity numbers masked.
+func (v EdialogSkjema) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v EdialogSkjema) GoString() string { return stringOf(v) }
+
 // EdialogSkjemaPredefinertOversettelse: Predefinert oversettelse.
 type EdialogSkjemaPredefinertOversettelse struct {
 	// Predefinert type.
@@ -311,6 +377,12 @@ type EdialogSkjemaPredefinertOversettelse struct {
 
 // LogValue logs the EdialogSkjemaPredefinertOversettelse with identity numbers masked.
 func (v EdialogSkjemaPredefinertOversettelse) LogValue() slog.Value { return logValue(v) }
+
+// String prints the EdialogSkjemaPredefinertOversettelse as LogValue does, identity numbers masked.
+func (v EdialogSkjemaPredefinertOversettelse) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v EdialogSkjemaPredefinertOversettelse) GoString() string { return stringOf(v) }
 
 // EdialogSkjemaPredefinertOversettelseType: Predefinert type.
 type EdialogSkjemaPredefinertOversettelseType string
@@ -336,6 +408,12 @@ type EdialogSkjemaEgendefinertOversettelse struct {
 // LogValue logs the EdialogSkjemaEgendefinertOversettelse with identity numbers masked.
 func (v EdialogSkjemaEgendefinertOversettelse) LogValue() slog.Value { return logValue(v) }
 
+// String prints the EdialogSkjemaEgendefinertOversettelse as LogValue does, identity numbers masked.
+func (v EdialogSkjemaEgendefinertOversettelse) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v EdialogSkjemaEgendefinertOversettelse) GoString() string { return stringOf(v) }
+
 // Forelder: Innsyn Forelder.
 //
 // Definerer en annen indeksert melding som forelder til denne meldingen
@@ -348,6 +426,12 @@ type Forelder struct {
 
 // LogValue logs the Forelder with identity numbers masked.
 func (v Forelder) LogValue() slog.Value { return logValue(v) }
+
+// String prints the Forelder as LogValue does, identity numbers masked.
+func (v Forelder) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Forelder) GoString() string { return stringOf(v) }
 
 // Meldingstype: Innsyn Meldingstype
 type Meldingstype string
@@ -408,6 +492,12 @@ type Mappe struct {
 // LogValue logs the Mappe with identity numbers masked.
 func (v Mappe) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Mappe as LogValue does, identity numbers masked.
+func (v Mappe) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Mappe) GoString() string { return stringOf(v) }
+
 // MappeType: Mappens type. Den generelle typen SAK kan benyttes for det som ikke dekkes av noen av de andre typene.
 type MappeType string
 
@@ -434,6 +524,12 @@ type Milepel struct {
 // LogValue logs the Milepel with identity numbers masked.
 func (v Milepel) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Milepel as LogValue does, identity numbers masked.
+func (v Milepel) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Milepel) GoString() string { return stringOf(v) }
+
 // MappeEiendom: Eiendom for mappe
 type MappeEiendom struct {
 	// Matrikkel V1.
@@ -448,6 +544,12 @@ type MappeEiendom struct {
 
 // LogValue logs the MappeEiendom with identity numbers masked.
 func (v MappeEiendom) LogValue() slog.Value { return logValue(v) }
+
+// String prints the MappeEiendom as LogValue does, identity numbers masked.
+func (v MappeEiendom) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v MappeEiendom) GoString() string { return stringOf(v) }
 
 // Matrikkel: Matrikkel V1.
 //
@@ -469,6 +571,12 @@ type Matrikkel struct {
 
 // LogValue logs the Matrikkel with identity numbers masked.
 func (v Matrikkel) LogValue() slog.Value { return logValue(v) }
+
+// String prints the Matrikkel as LogValue does, identity numbers masked.
+func (v Matrikkel) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Matrikkel) GoString() string { return stringOf(v) }
 
 // Faktura: Innsyn Faktura V1.
 //
@@ -545,6 +653,12 @@ type Faktura struct {
 // LogValue logs the Faktura with identity numbers masked.
 func (v Faktura) LogValue() slog.Value { return logValue(v) }
 
+// String prints the Faktura as LogValue does, identity numbers masked.
+func (v Faktura) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Faktura) GoString() string { return stringOf(v) }
+
 // FakturaStatus:
 type FakturaStatus string
 
@@ -570,6 +684,12 @@ type FakturaLenke struct {
 
 // LogValue logs the FakturaLenke with identity numbers masked.
 func (v FakturaLenke) LogValue() slog.Value { return logValue(v) }
+
+// String prints the FakturaLenke as LogValue does, identity numbers masked.
+func (v FakturaLenke) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v FakturaLenke) GoString() string { return stringOf(v) }
 
 // FakturaForsendelseskanal:
 type FakturaForsendelseskanal string
@@ -599,6 +719,12 @@ type FakturaPdf struct {
 // LogValue logs the FakturaPdf with identity numbers masked.
 func (v FakturaPdf) LogValue() slog.Value { return logValue(v) }
 
+// String prints the FakturaPdf as LogValue does, identity numbers masked.
+func (v FakturaPdf) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v FakturaPdf) GoString() string { return stringOf(v) }
+
 // HistoriskFaktura: En tidligere faktura som har blitt erstattet
 type HistoriskFaktura struct {
 	// String Not Blank.
@@ -616,6 +742,12 @@ type HistoriskFaktura struct {
 // LogValue logs the HistoriskFaktura with identity numbers masked.
 func (v HistoriskFaktura) LogValue() slog.Value { return logValue(v) }
 
+// String prints the HistoriskFaktura as LogValue does, identity numbers masked.
+func (v HistoriskFaktura) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v HistoriskFaktura) GoString() string { return stringOf(v) }
+
 // FakturaVedlegg: Tittel og url for PDF-vedlegg
 type FakturaVedlegg struct {
 	// String Not Blank.
@@ -630,6 +762,12 @@ type FakturaVedlegg struct {
 
 // LogValue logs the FakturaVedlegg with identity numbers masked.
 func (v FakturaVedlegg) LogValue() slog.Value { return logValue(v) }
+
+// String prints the FakturaVedlegg as LogValue does, identity numbers masked.
+func (v FakturaVedlegg) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v FakturaVedlegg) GoString() string { return stringOf(v) }
 
 // FakturaKontaktinformasjon: Kontaktinformasjon
 type FakturaKontaktinformasjon struct {
@@ -655,6 +793,12 @@ type FakturaKontaktinformasjon struct {
 
 // LogValue logs the FakturaKontaktinformasjon with identity numbers masked.
 func (v FakturaKontaktinformasjon) LogValue() slog.Value { return logValue(v) }
+
+// String prints the FakturaKontaktinformasjon as LogValue does, identity numbers masked.
+func (v FakturaKontaktinformasjon) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v FakturaKontaktinformasjon) GoString() string { return stringOf(v) }
 
 // InnsendtSkjema: Innsyn Innsendt Skjema V1.
 //
@@ -689,6 +833,12 @@ type InnsendtSkjema struct {
 // LogValue logs the InnsendtSkjema with identity numbers masked.
 func (v InnsendtSkjema) LogValue() slog.Value { return logValue(v) }
 
+// String prints the InnsendtSkjema as LogValue does, identity numbers masked.
+func (v InnsendtSkjema) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v InnsendtSkjema) GoString() string { return stringOf(v) }
+
 // Skjemafil: Innsyn Skjemafil V1.
 //
 // Fil for bruk i skjema
@@ -705,6 +855,12 @@ type Skjemafil struct {
 
 // LogValue logs the Skjemafil with identity numbers masked.
 func (v Skjemafil) LogValue() slog.Value { return logValue(v) }
+
+// String prints the Skjemafil as LogValue does, identity numbers masked.
+func (v Skjemafil) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Skjemafil) GoString() string { return stringOf(v) }
 
 // Skjemakladd: Innsyn Skjemakladd V1.
 //
@@ -732,6 +888,12 @@ type Skjemakladd struct {
 
 // LogValue logs the Skjemakladd with identity numbers masked.
 func (v Skjemakladd) LogValue() slog.Value { return logValue(v) }
+
+// String prints the Skjemakladd as LogValue does, identity numbers masked.
+func (v Skjemakladd) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v Skjemakladd) GoString() string { return stringOf(v) }
 
 // BarnevernMappe: Barnevern Mappe V1.
 //
@@ -776,6 +938,12 @@ type BarnevernMappe struct {
 // LogValue logs the BarnevernMappe with identity numbers masked.
 func (v BarnevernMappe) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernMappe as LogValue does, identity numbers masked.
+func (v BarnevernMappe) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernMappe) GoString() string { return stringOf(v) }
+
 // BarnevernPart: Barnevern Part V1.
 //
 // Part i en mappe
@@ -792,6 +960,12 @@ type BarnevernPart struct {
 
 // LogValue logs the BarnevernPart with identity numbers masked.
 func (v BarnevernPart) LogValue() slog.Value { return logValue(v) }
+
+// String prints the BarnevernPart as LogValue does, identity numbers masked.
+func (v BarnevernPart) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernPart) GoString() string { return stringOf(v) }
 
 // BarnevernPartRolle: Angivelse av rollen til parten
 type BarnevernPartRolle string
@@ -824,6 +998,12 @@ type BarnevernMilepel struct {
 // LogValue logs the BarnevernMilepel with identity numbers masked.
 func (v BarnevernMilepel) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernMilepel as LogValue does, identity numbers masked.
+func (v BarnevernMilepel) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernMilepel) GoString() string { return stringOf(v) }
+
 // BarnevernLenke: Barnevern Lenke V1.
 //
 // Lenke
@@ -839,6 +1019,12 @@ type BarnevernLenke struct {
 // LogValue logs the BarnevernLenke with identity numbers masked.
 func (v BarnevernLenke) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernLenke as LogValue does, identity numbers masked.
+func (v BarnevernLenke) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernLenke) GoString() string { return stringOf(v) }
+
 // BarnevernLenkePredefinert: Predefinert lenketype inkludert oversettelser.
 type BarnevernLenkePredefinert struct {
 	// Predefinert type.
@@ -847,6 +1033,12 @@ type BarnevernLenkePredefinert struct {
 
 // LogValue logs the BarnevernLenkePredefinert with identity numbers masked.
 func (v BarnevernLenkePredefinert) LogValue() slog.Value { return logValue(v) }
+
+// String prints the BarnevernLenkePredefinert as LogValue does, identity numbers masked.
+func (v BarnevernLenkePredefinert) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernLenkePredefinert) GoString() string { return stringOf(v) }
 
 // BarnevernLenkePredefinertType: Predefinert type.
 type BarnevernLenkePredefinertType string
@@ -874,6 +1066,12 @@ type BarnevernLenkeEgendefinert struct {
 // LogValue logs the BarnevernLenkeEgendefinert with identity numbers masked.
 func (v BarnevernLenkeEgendefinert) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernLenkeEgendefinert as LogValue does, identity numbers masked.
+func (v BarnevernLenkeEgendefinert) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernLenkeEgendefinert) GoString() string { return stringOf(v) }
+
 // BarnevernLenkeEgendefinertUtseende: Definerer hvordan lenken skal vises. Vises som lenke dersom ingen verdi eller null er satt.
 type BarnevernLenkeEgendefinertUtseende string
 
@@ -898,6 +1096,12 @@ type BarnevernEdialogSkjema struct {
 // LogValue logs the BarnevernEdialogSkjema with identity numbers masked.
 func (v BarnevernEdialogSkjema) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernEdialogSkjema as LogValue does, identity numbers masked.
+func (v BarnevernEdialogSkjema) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernEdialogSkjema) GoString() string { return stringOf(v) }
+
 // BarnevernEdialogSkjemaPredefinertOversettelse: Predefinert oversettelse.
 type BarnevernEdialogSkjemaPredefinertOversettelse struct {
 	// Predefinert type.
@@ -906,6 +1110,12 @@ type BarnevernEdialogSkjemaPredefinertOversettelse struct {
 
 // LogValue logs the BarnevernEdialogSkjemaPredefinertOversettelse with identity numbers masked.
 func (v BarnevernEdialogSkjemaPredefinertOversettelse) LogValue() slog.Value { return logValue(v) }
+
+// String prints the BarnevernEdialogSkjemaPredefinertOversettelse as LogValue does, identity numbers masked.
+func (v BarnevernEdialogSkjemaPredefinertOversettelse) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernEdialogSkjemaPredefinertOversettelse) GoString() string { return stringOf(v) }
 
 // BarnevernEdialogSkjemaPredefinertOversettelseType: Predefinert type.
 type BarnevernEdialogSkjemaPredefinertOversettelseType string
@@ -931,6 +1141,12 @@ type BarnevernEdialogSkjemaEgendefinertOversettelse struct {
 
 // LogValue logs the BarnevernEdialogSkjemaEgendefinertOversettelse with identity numbers masked.
 func (v BarnevernEdialogSkjemaEgendefinertOversettelse) LogValue() slog.Value { return logValue(v) }
+
+// String prints the BarnevernEdialogSkjemaEgendefinertOversettelse as LogValue does, identity numbers masked.
+func (v BarnevernEdialogSkjemaEgendefinertOversettelse) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernEdialogSkjemaEgendefinertOversettelse) GoString() string { return stringOf(v) }
 
 // BarnevernJournalpost: Barnevern Journalpost V1.
 //
@@ -988,6 +1204,12 @@ type BarnevernJournalpost struct {
 // LogValue logs the BarnevernJournalpost with identity numbers masked.
 func (v BarnevernJournalpost) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernJournalpost as LogValue does, identity numbers masked.
+func (v BarnevernJournalpost) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernJournalpost) GoString() string { return stringOf(v) }
+
 // BarnevernJournalposttype: Navn på type journalpost. Mulige verdier: I - inngående dokument, U - utgående dokument, N - organinternt dokument for oppfølging, X - organinternt dokument uten oppfølging, S - saksframlegg. Se feltet M082 journalposttype i Noark 5.
 type BarnevernJournalposttype string
 
@@ -1015,6 +1237,12 @@ type BarnevernMappeId struct {
 // LogValue logs the BarnevernMappeId with identity numbers masked.
 func (v BarnevernMappeId) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernMappeId as LogValue does, identity numbers masked.
+func (v BarnevernMappeId) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernMappeId) GoString() string { return stringOf(v) }
+
 // BarnevernKorrespondansepart: Barnevern Korrespondansepart V1.
 //
 // Korrespondansepart i en mappe
@@ -1031,6 +1259,12 @@ type BarnevernKorrespondansepart struct {
 // LogValue logs the BarnevernKorrespondansepart with identity numbers masked.
 func (v BarnevernKorrespondansepart) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernKorrespondansepart as LogValue does, identity numbers masked.
+func (v BarnevernKorrespondansepart) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernKorrespondansepart) GoString() string { return stringOf(v) }
+
 // BarnevernPersonPart: En part som identifiserer en person
 type BarnevernPersonPart struct {
 	// Fødselsnummer
@@ -1044,6 +1278,12 @@ type BarnevernPersonPart struct {
 // LogValue logs the BarnevernPersonPart with identity numbers masked.
 func (v BarnevernPersonPart) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernPersonPart as LogValue does, identity numbers masked.
+func (v BarnevernPersonPart) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernPersonPart) GoString() string { return stringOf(v) }
+
 // BarnevernOrganisasjonPart: En part som identifiserer en organisasjon
 type BarnevernOrganisasjonPart struct {
 	// Organisasjonsnummer
@@ -1056,6 +1296,12 @@ type BarnevernOrganisasjonPart struct {
 
 // LogValue logs the BarnevernOrganisasjonPart with identity numbers masked.
 func (v BarnevernOrganisasjonPart) LogValue() slog.Value { return logValue(v) }
+
+// String prints the BarnevernOrganisasjonPart as LogValue does, identity numbers masked.
+func (v BarnevernOrganisasjonPart) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernOrganisasjonPart) GoString() string { return stringOf(v) }
 
 // BarnevernKorrespondanseparttype: Type korrespondansepart
 // . Mulige verdier: EA - avsender, EM - mottaker, EK - kopimottaker, IA - intern avsender, IM - intern mottaker, IK, intern kopimottaker. Se feltet M087 korrespondanseparttype i Noark 5.
@@ -1092,6 +1338,12 @@ type BarnevernDokument struct {
 // LogValue logs the BarnevernDokument with identity numbers masked.
 func (v BarnevernDokument) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernDokument as LogValue does, identity numbers masked.
+func (v BarnevernDokument) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernDokument) GoString() string { return stringOf(v) }
+
 // BarnevernJournalpostDokumenttype: Dokumenttype for journalposten
 type BarnevernJournalpostDokumenttype string
 
@@ -1126,6 +1378,12 @@ type BarnevernTiltaksplanDetaljer struct {
 // LogValue logs the BarnevernTiltaksplanDetaljer with identity numbers masked.
 func (v BarnevernTiltaksplanDetaljer) LogValue() slog.Value { return logValue(v) }
 
+// String prints the BarnevernTiltaksplanDetaljer as LogValue does, identity numbers masked.
+func (v BarnevernTiltaksplanDetaljer) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernTiltaksplanDetaljer) GoString() string { return stringOf(v) }
+
 // BarnevernTiltaksplanDetaljerTiltaksstatus:
 type BarnevernTiltaksplanDetaljerTiltaksstatus string
 
@@ -1148,3 +1406,9 @@ type BarnevernDelmal struct {
 
 // LogValue logs the BarnevernDelmal with identity numbers masked.
 func (v BarnevernDelmal) LogValue() slog.Value { return logValue(v) }
+
+// String prints the BarnevernDelmal as LogValue does, identity numbers masked.
+func (v BarnevernDelmal) String() string { return stringOf(v) }
+
+// GoString is String, for %#v.
+func (v BarnevernDelmal) GoString() string { return stringOf(v) }

@@ -171,6 +171,9 @@ func encodeMetadata(m Metadata) ([]byte, error) {
 	return b, nil
 }
 
+// stringOf is a metadata value for fmt: LogValue's text, identity numbers masked.
+func stringOf(v any) string { return logValue(v).String() }
+
 // logValue is a metadata value for slog: its fields by JSON name, identity numbers in
 // every string masked.
 func logValue(v any) slog.Value {

@@ -186,6 +186,12 @@ func (e EksponertFor) String() string {
 // LogValue is String.
 func (e EksponertFor) LogValue() slog.Value { return slog.StringValue(e.String()) }
 
+// GoString is String.
+func (e EksponertFor) GoString() string { return e.String() }
+
+// Format prints String for every verb (a fødselsnummer inside stays masked).
+func (e EksponertFor) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(e.String())) }
+
 // wire is the EksponertFor JSON, the fødselsnummer in full.
 func (e EksponertFor) wire() eksponertForWire {
 	w := eksponertForWire{IdentifikatorType: string(e.typ), Verdi: e.verdi}
@@ -240,6 +246,22 @@ type Melding struct {
 	// Metadata is the melding's content; its Versjon is the melding's versjon (required).
 	Metadata Metadata
 }
+
+// String shows the melding id, versjon and EksponertFor (masked), never the metadata.
+// (Marshalled as JSON a Melding holds its metadata document as it is.)
+func (m Melding) String() string {
+	v := "<nil>"
+	if m.Metadata != nil {
+		v = string(m.Metadata.Versjon())
+	}
+	return fmt.Sprintf("minside.Melding{MeldingID: %s, Versjon: %s, EksponertFor: %s}", m.MeldingID, v, m.EksponertFor)
+}
+
+// GoString is String.
+func (m Melding) GoString() string { return m.String() }
+
+// Format prints String for every verb.
+func (m Melding) Format(f fmt.State, verb rune) { _, _ = f.Write([]byte(m.String())) }
 
 // LogValue logs the melding id, versjon and EksponertFor (masked), never the metadata.
 func (m Melding) LogValue() slog.Value {

@@ -16,6 +16,8 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/digisos"
+	"github.com/fellesklient/fellesklient/fiks/edialog"
+	"github.com/fellesklient/fellesklient/fiks/minside"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
@@ -123,6 +125,18 @@ func TestHugeBodies(t *testing.T) {
 			c, err := digisos.New(digisos.Options{BaseURL: base, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a15"})
 			require.NoError(t, err)
 			_, err = c.Filer(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a12")
+			return err
+		}},
+		{"minside index", `{"opprettet":1,"oppdatert":0,"manglerSamtykke":0,"meldingerUtenSamtykke":["`, true, func(base string) error {
+			c, err := minside.New(minside.Options{BaseURL: base, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a16"})
+			require.NoError(t, err)
+			_, err = c.Index(ctx, []minside.Melding{{MeldingID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a17", EksponertFor: minside.Offentlig(), Metadata: minside.Journalpost{Tittel: "t"}}})
+			return err
+		}},
+		{"edialog skjema", `{"id":"0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a19","metadata":{"melding":"`, true, func(base string) error {
+			c, err := edialog.New(edialog.Options{BaseURL: base, Credentials: creds})
+			require.NoError(t, err)
+			_, err = c.Skjema(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a19")
 			return err
 		}},
 		{"svarut status", `[{"forsendelseId":"`, false, func(base string) error {

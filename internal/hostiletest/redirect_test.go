@@ -25,6 +25,8 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/digisos"
+	"github.com/fellesklient/fellesklient/fiks/edialog"
+	"github.com/fellesklient/fellesklient/fiks/minside"
 	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/folkeregister"
@@ -129,7 +131,44 @@ func scenarios(t *testing.T) []scenario {
 		require.NoError(t, err)
 		return c
 	}
+	minsideClient := func(t *testing.T, base string, hc *http.Client) *minside.Client {
+		c, err := minside.New(minside.Options{BaseURL: base, Credentials: creds, FiksOrgID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a16", HTTPClient: hc, MaxAttempts: 1})
+		require.NoError(t, err)
+		return c
+	}
+	edialogClient := func(t *testing.T, base string, hc *http.Client) *edialog.Client {
+		c, err := edialog.New(edialog.Options{BaseURL: base, Credentials: creds, HTTPClient: hc, MaxAttempts: 1})
+		require.NoError(t, err)
+		return c
+	}
+	tittel := "the document body"
 	return []scenario{
+		{"minside index", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := minsideClient(t, base, hc).Index(ctx, []minside.Melding{{MeldingID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a17",
+				EksponertFor: minside.Person(fnr), Metadata: minside.Journalpost{Tittel: tittel}}})
+			return err
+		}},
+		{"minside slett", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := minsideClient(t, base, hc).Slett(ctx, []minside.SlettMelding{{MeldingID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a17", Versjon: minside.VersjonJournalpostV1}})
+			return err
+		}},
+		{"minside slett ekstern-ref", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			return minsideClient(t, base, hc).SlettEksternRef(ctx, "", minside.VersjonJournalpostV1, "gruppe")
+		}},
+		{"edialog send", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := edialogClient(t, base, hc).Send(ctx, edialog.Innsending{Avsender: edialog.Avsender{Type: edialog.AvsenderPerson, ID: fnr.Unmasked(), Navn: "Kari"},
+				Mottaker: edialog.Mottaker{ID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a18"}, Metadata: edialog.Metadata{Tittel: tittel},
+				Vedlegg: []edialog.Vedlegg{edialog.BytesVedlegg("a.pdf", "application/pdf", []byte(tittel))}})
+			return err
+		}},
+		{"edialog avsender (PUT with a body)", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := edialogClient(t, base, hc).SettAvsender(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a19", edialog.Avsender{Type: edialog.AvsenderPerson, ID: fnr.Unmasked(), Navn: tittel})
+			return err
+		}},
+		{"edialog send inn", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
+			_, err := edialogClient(t, base, hc).SendInn(ctx, "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a19")
+			return err
+		}},
 		{"maskinporten token", func(ctx context.Context, t *testing.T, base string, hc *http.Client) error {
 			o := mpOpts(base, hc)
 			o.TokenURL = base + "/token"

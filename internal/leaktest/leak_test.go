@@ -18,6 +18,10 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/digisos/soknad"
+	"github.com/fellesklient/fellesklient/fiks/edialog"
+	"github.com/fellesklient/fellesklient/fiks/edialog/edialogtest"
+	"github.com/fellesklient/fellesklient/fiks/minside"
+	"github.com/fellesklient/fellesklient/fiks/minside/minsidetest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
@@ -237,6 +241,64 @@ func TestNoFoedselsnummerLeaks(t *testing.T) {
 	col.err("soknad schema error", err)
 	_, err = soknad.Read(bytes.NewReader(sokDoc(numbers[2], "x")[:200]))
 	col.err("soknad not json", err)
+
+	// Min side: meldinger exposed for persons, with identity numbers in the metadata, a
+	// schema error about one, a 403, 500s and a dropped answer; eDialog from a person.
+	org := "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a16"
+	ms := minsidetest.NewServer(t, minsidetest.Options{Maskinporten: mp})
+	ms.AddIntegrasjon(fikstest.Integrasjon{ID: "i", Passord: "p", Org: "910000020", Privileges: []string{minsidetest.Privilege(org)}})
+	ms.UtenSamtykke(ids[5])
+	mc, err := minside.New(minside.Options{BaseURL: ms.URL(), HTTPClient: ms.HTTPClient(), Logger: logs.Logger(), FiksOrgID: org, MaxAttempts: 2,
+		Credentials: fiks.Credentials{Token: ts, IntegrasjonID: "i", IntegrasjonPassord: "p"}})
+	require.NoError(t, err)
+	var meldinger []minside.Melding
+	for i, id := range ids[:8] {
+		pid := numbers[i+1]
+		jp := minside.Journalpost{Tittel: "Vedtak til " + numbers[i], EksponertFor: []minside.Part{{Type: minside.PartTypePERSON, Rolle: "Mottaker", Navn: "Kari", Id: &pid}}}
+		m := minside.Melding{MeldingID: fmt.Sprintf("0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a%02d", i), EksponertFor: minside.Person(id), Metadata: jp}
+		meldinger = append(meldinger, m)
+		// fmt only: a melding's JSON is its metadata document, which holds them.
+		col.texts = append(col.texts, fmt.Sprintf("melding: %v %+v %#v %s", m, m, m, m), fmt.Sprintf("journalpost: %v %+v %#v", jp, jp, jp))
+		col.value("eksponertFor", m.EksponertFor)
+		logs.Logger().Info("minside", "melding", m, "metadata", jp)
+	}
+	ms.FailNext(1, http.StatusInternalServerError, 0)
+	r, err := mc.Index(ctx, meldinger)
+	col.err("minside index", err)
+	col.value("minside result", r)
+	ms.FailNext(2, http.StatusInternalServerError, 0)
+	r, err = mc.Index(ctx, meldinger[:2])
+	col.err("minside 500", err)
+	col.value("minside 500 result", r)
+	ms.InjectFault(fikstest.Fault{DropAfter: true})
+	_, err = mc.Index(ctx, meldinger[:1])
+	col.err("minside drop", err)
+	other := meldinger[0]
+	other.FiksOrganisasjonID = "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a99"
+	_, err = mc.Index(ctx, []minside.Melding{other})
+	col.err("minside 403", err)
+	badType := minside.Journalposttype(numbers[0])
+	_, err = mc.Index(ctx, []minside.Melding{{MeldingID: other.MeldingID, EksponertFor: minside.Person(ids[0]), Metadata: minside.Journalpost{Tittel: numbers[1], Journalposttype: &badType}}})
+	col.err("minside schema", err)
+	_, err = mc.Index(ctx, []minside.Melding{{MeldingID: other.MeldingID, EksponertFor: minside.Person(ids[0]),
+		Metadata: minside.RawMetadata{V: minside.VersjonJournalpostV1, JSON: []byte(`{"tittel":"` + numbers[2] + `","x":` + numbers[3] + `}`)}}})
+	col.err("minside raw schema", err)
+	_, err = minside.ParseEksponertFor(numbers[len(numbers)-1])
+	col.err("minside parse", err)
+
+	ed := edialogtest.NewServer(t, edialogtest.Options{Maskinporten: mp})
+	ed.AddIntegrasjon(fikstest.Integrasjon{ID: "i", Passord: "p", Org: "910000020"})
+	edc, err := edialog.New(edialog.Options{BaseURL: ed.URL(), HTTPClient: ed.HTTPClient(), Logger: logs.Logger(),
+		Credentials: fiks.Credentials{Token: ts, IntegrasjonID: "i", IntegrasjonPassord: "p"}})
+	require.NoError(t, err)
+	av := edialog.Avsender{Type: edialog.AvsenderPerson, ID: numbers[4], Navn: "Kari"}
+	col.texts = append(col.texts, fmt.Sprintf("avsender: %v %+v %#v %s", av, av, av, av)) // fmt only: its JSON is the sender's data
+	logs.Logger().Info("edialog", "avsender", av)
+	_, err = edc.Send(ctx, edialog.Innsending{Avsender: av, Mottaker: edialog.Mottaker{ID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a18"}, Metadata: edialog.Metadata{Tittel: "t"}})
+	col.err("edialog unknown mottaker", err)
+	_, err = edc.Send(ctx, edialog.Innsending{Avsender: edialog.Avsender{Type: edialog.AvsenderPerson, ID: numbers[len(numbers)-1], Navn: "K"},
+		Mottaker: edialog.Mottaker{ID: numbers[0]}, Metadata: edialog.Metadata{Tittel: "t"}})
+	col.err("edialog bad input", err)
 
 	all := strings.Join(col.texts, "\n") + "\n" + logs.String()
 	require.NotEmpty(t, logs.String(), "the clients logged at debug")

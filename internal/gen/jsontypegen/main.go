@@ -17,10 +17,11 @@
 // that file; -defs names a schema under definitions by its key (without the V1 suffix);
 // -prefix DIR=P puts P before those names for files under DIR (barnevern/ has types of
 // the same names as mappe/); -enums makes every string enum a named type (the owner's
-// name and the property's); -time makes date-time strings time.Time. A "type" list with
+// name and the property's); -time makes date-time strings time.Time; -stringer gives every struct String and GoString
+// methods (the package's stringOf), so that fmt masks as slog does. A "type" list with
 // "null" (["string", "null"]) is the other type, optional.
 //
-// Usage: jsontypegen -o FILE -pkg NAME -from TEXT [-defs] [-enums] [-time] [-prefix DIR=P,...] ROOT FILE:TYPE...
+// Usage: jsontypegen -o FILE -pkg NAME -from TEXT [-defs] [-enums] [-time] [-stringer] [-prefix DIR=P,...] ROOT FILE:TYPE...
 package main
 
 import (
@@ -86,10 +87,11 @@ func main() {
 	defs := flag.Bool("defs", false, "name schemas under definitions by their key")
 	enums := flag.Bool("enums", false, "make every string enum a named type")
 	times := flag.Bool("time", false, "make date-time strings time.Time")
+	stringer := flag.Bool("stringer", false, "give every struct String and GoString methods calling the package's stringOf (fmt then masks like slog)")
 	prefix := flag.String("prefix", "", "DIR=PREFIX,...: a prefix for the names of definitions and enums in files under DIR")
 	flag.Parse()
 	if *out == "" || *pkg == "" || *from == "" || flag.NArg() < 2 {
-		log.Fatal("usage: jsontypegen -o FILE -pkg NAME -from TEXT [-defs] [-enums] [-time] [-prefix DIR=P,...] ROOT FILE:TYPE...")
+		log.Fatal("usage: jsontypegen -o FILE -pkg NAME -from TEXT [-defs] [-enums] [-time] [-stringer] [-prefix DIR=P,...] ROOT FILE:TYPE...")
 	}
 	g := &gen{root: flag.Arg(0), docs: map[string]node{}, types: map[string]*gotype{}, byKey: map[string]string{},
 		defs: *defs, enums: *enums, times: *times, prefixes: map[string]string{}, names: map[string]string{}}
@@ -148,6 +150,10 @@ func main() {
 		// slog's JSON handler would marshal a struct whole, identity numbers included:
 		// every type logs through the package's logValue, which masks them.
 		fmt.Fprintf(&b, "// LogValue logs the %s with identity numbers masked.\nfunc (v %s) LogValue() slog.Value { return logValue(v) }\n\n", t.name, t.name)
+		if *stringer {
+			fmt.Fprintf(&b, "// String prints the %s as LogValue does, identity numbers masked.\nfunc (v %s) String() string { return stringOf(v) }\n\n", t.name, t.name)
+			fmt.Fprintf(&b, "// GoString is String, for %%#v.\nfunc (v %s) GoString() string { return stringOf(v) }\n\n", t.name)
+		}
 	}
 	src, err := format.Source(b.Bytes())
 	if err != nil {
