@@ -15,6 +15,7 @@ func runMaskinportenToken(ctx context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fellesklient maskinporten token")
 	var tf tokenFlags
 	tf.register(fs, "")
+	raw := fs.Bool("raw", false, "print only the access token (for export MASKINPORTEN_TOKEN=$(...))")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,6 +40,12 @@ func runMaskinportenToken(ctx context.Context, e *env, args []string) error {
 		}
 	} else if tok, err = c.Fetch(ctx, tf.request()); err != nil {
 		return serviceErr(err)
+	}
+	if *raw {
+		if _, err := fmt.Fprintln(e.stdout, tok.Value); err != nil {
+			return ioErr(err)
+		}
+		return nil
 	}
 	out := struct {
 		AccessToken string `json:"access_token"`

@@ -71,6 +71,8 @@ func serviceOf(p string) string {
 var allowedService = map[string][]string{
 	"fiks/arkiv":   {"fiks/fiksio"},
 	"fiks/digisos": {"fiks/fiksio", "svarut"},
+	// eDialog delivers into SvarInn: its fake drives svaruttest (the client does not).
+	"fiks/edialog/edialogtest": {"svarut"},
 	// fikstest.NewFixture is the one start of every FIKS test, example and the
 	// quickstart: a Maskinporten client (the real grant flow) feeding FIKS credentials.
 	"fiks/fikstest": {"maskinporten"},
@@ -81,7 +83,8 @@ func allowed(p, imp string) (bool, string) {
 	switch {
 	case under(imp, "internal/gen"):
 		family := strings.SplitN(strings.TrimPrefix(imp, "internal/gen/"), "/", 2)[0]
-		owner := map[string]string{"svarut": "svarut", "einnsyn": "einnsyn", "noark5schema": "noark5", "fiksio": "fiks/fiksio", "fiksarkivschema": "noark5/fiksarkiv", "digisosschema": "fiks/digisos", "digisos": "fiks/digisos"}[family]
+		owner := map[string]string{"svarut": "svarut", "einnsyn": "einnsyn", "noark5schema": "noark5", "fiksio": "fiks/fiksio", "fiksarkivschema": "noark5/fiksarkiv", "digisosschema": "fiks/digisos", "digisos": "fiks/digisos",
+			"minsideschema": "fiks/minside", "edialog": "fiks/edialog"}[family]
 		if under(p, "internal/gen") || p == owner || (owner != "" && under(p, owner) && !isFake(p)) {
 			return true, ""
 		}
