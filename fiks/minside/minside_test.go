@@ -24,6 +24,8 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/minside"
 	"github.com/fellesklient/fellesklient/fiks/minside/minsidetest"
 	"github.com/fellesklient/fellesklient/ident"
+	schema "github.com/fellesklient/fellesklient/internal/gen/minsideschema"
+	"github.com/fellesklient/fellesklient/internal/testutil"
 )
 
 // A fødselsnummer and an organisasjonsnummer of no one.
@@ -448,4 +450,45 @@ func FuzzValidateMetadata(f *testing.F) {
 			t.Fatalf("parsed %q to nothing", doc)
 		}
 	})
+}
+
+// The verdict on every versjon's documents and their mutants (every value removed,
+// nulled, or replaced by a string, a number or an empty array) is that of an independent
+// implementation, Python's jsonschema (draft 2019-09, formats asserted), on the same
+// upstream schemas.
+func TestVerdictAgreesWithPythonJSONSchema(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	t.Parallel()
+	g := newDocGen(t)
+	total, invalid := 0, 0
+	for _, v := range minside.Versjoner() {
+		var docs [][]byte
+		for _, full := range []bool{true, false} {
+			var doc any
+			require.NoError(t, json.Unmarshal(g.document(t, v, full), &doc))
+			b, _ := json.Marshal(doc)
+			docs = append(docs, b)
+			for _, m := range testutil.JSONMutants(doc) {
+				b, err := json.Marshal(m)
+				require.NoError(t, err)
+				docs = append(docs, b)
+			}
+		}
+		want := testutil.PythonJSONSchema2019(t, schema.Files, schema.Base, v.SchemaPath(), docs)
+		for i, b := range docs {
+			got := minside.ValidateMetadata(v, b) == nil
+			if !want[i] {
+				invalid++
+			}
+			if got != want[i] {
+				t.Errorf("%s document %d: ValidateMetadata valid=%v, Python jsonschema valid=%v\n%s", v, i, got, want[i], b)
+			}
+		}
+		assert.True(t, want[0], "%s: the full document is valid for Python too", v)
+		total += len(docs)
+	}
+	t.Logf("%d documents, %d invalid", total, invalid)
+	assert.Greater(t, invalid, total/4)
 }

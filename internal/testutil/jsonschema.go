@@ -17,11 +17,38 @@ import (
 //go:embed jsonschema_oracle.py
 var oracle []byte
 
+//go:embed jsonschema2019_oracle.py
+var oracle2019 []byte
+
 // PythonJSONSchema judges each document with an independent implementation, Python's
 // jsonschema (Draft 6, refs resolved from the schema files on disk beside schemaPath):
 // valid or not, by document index. CI (CI=true) fails without python3-jsonschema; elsewhere
 // the test skips.
 func PythonJSONSchema(t testing.TB, schemaPath string, docs [][]byte) []bool {
+	t.Helper()
+	return pythonOracle(t, oracle, []string{schemaPath}, docs)
+}
+
+// PythonJSONSchema2019 is PythonJSONSchema for a draft 2019-09 schema set (KS's
+// fiks-innsyn-json-schema): files are schema texts by path, registered under base, and
+// root is the one judged against (a path in files). Formats are asserted (date-time, date,
+// uuid, and the set's custom int64).
+func PythonJSONSchema2019(t testing.TB, files map[string]string, base, root string, docs [][]byte) []bool {
+	t.Helper()
+	dir := t.TempDir()
+	for p, text := range files {
+		f := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(f), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return pythonOracle(t, oracle2019, []string{dir, base, root}, docs)
+}
+
+func pythonOracle(t testing.TB, oracle []byte, args []string, docs [][]byte) []bool {
 	t.Helper()
 	py := Tool(t, "python3")
 	if err := exec.Command(py, "-c", "import jsonschema").Run(); err != nil {
@@ -42,7 +69,7 @@ func PythonJSONSchema(t testing.TB, schemaPath string, docs [][]byte) []bool {
 			t.Fatal(err)
 		}
 	}
-	out, err := exec.Command(py, append([]string{script, schemaPath}, files...)...).CombinedOutput()
+	out, err := exec.Command(py, append(append([]string{script}, args...), files...)...).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
