@@ -1,6 +1,6 @@
 module github.com/fellesklient/fellesklient
 
-go 1.26.0
+go 1.25.0
 
 require (
 	github.com/beevik/etree v1.8.1
@@ -14,7 +14,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3
 	github.com/stretchr/testify v1.12.1
 	go.yaml.in/yaml/v3 v3.0.5
-	golang.org/x/oauth2 v0.37.0
+	golang.org/x/oauth2 v0.36.0
 	software.sslmate.com/src/go-pkcs12 v0.7.4
 )
 

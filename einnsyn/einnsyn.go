@@ -697,7 +697,7 @@ func (c *Client) getBytes(ctx context.Context, u string) ([]byte, error) {
 		return nil, newError(resp, httpx.ReadError(resp))
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(httpx.LimitBody(resp, MaxPageBytes))
+	b, err := httpx.ReadBody(resp, MaxPageBytes)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -728,7 +728,7 @@ func (c *Client) do(ctx context.Context, method, u string, body []byte, out any,
 	}
 	// Read whole (bounded), then decoded in place: half the allocation of a streaming
 	// json.Decoder, which copies its growing buffer.
-	b, err := io.ReadAll(httpx.LimitBody(resp, MaxObjectBytes))
+	b, err := httpx.ReadBody(resp, MaxObjectBytes)
 	if err == nil {
 		err = json.Unmarshal(b, out)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -216,7 +215,7 @@ func DecodeJSON(op string, resp *http.Response, out any, max int64) error {
 		return err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(httpx.LimitBody(resp, max))
+	b, err := httpx.ReadBody(resp, max)
 	if err == nil {
 		err = json.Unmarshal(b, out)
 	}

@@ -34,7 +34,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -362,7 +361,7 @@ func (c *Client) decode(op string, resp *http.Response, limit int64, decode func
 	defer resp.Body.Close()
 	// Read whole (bounded), then decoded in place: half the allocation of a streaming
 	// json.Decoder, which copies its growing buffer.
-	b, err := io.ReadAll(httpx.LimitBody(resp, limit))
+	b, err := httpx.ReadBody(resp, limit)
 	if err == nil {
 		err = decode(b)
 	}

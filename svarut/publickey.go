@@ -6,7 +6,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -46,7 +45,7 @@ func (c *Client) Sertifikat(ctx context.Context) (*x509.Certificate, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(httpx.LimitBody(resp, MaxPublickeyBytes))
+	b, err := httpx.ReadBody(resp, MaxPublickeyBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}

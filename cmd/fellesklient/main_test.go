@@ -82,6 +82,13 @@ func TestMaskinportenToken(t *testing.T) {
 		_, err := s.VerifyToken(strings.TrimSuffix(r.stdout, "\n"))
 		assert.NoError(t, err, "stdout is the token and nothing else")
 	})
+	t.Run("raw", func(t *testing.T) {
+		r := runCLI(t, nil, "maskinporten", "token", "--raw", "--issuer", issuer, "--client-id", "cli", "--scope", "ks:fiks", "--key", jwkFile)
+		require.Equal(t, 0, r.code, r.stderr)
+		require.True(t, strings.HasSuffix(r.stdout, "\n"))
+		_, err := s.VerifyToken(strings.TrimSuffix(r.stdout, "\n"))
+		assert.NoError(t, err, "stdout is the token and nothing else")
+	})
 	t.Run("p12", func(t *testing.T) {
 		r := runCLI(t, map[string]string{"P12_PW": "p12-hemmelig"}, "maskinporten", "token", "--issuer", issuer, "--client-id", "cli-cert", "--scope", "ks:fiks", "--key", p12File, "--p12-password-env", "P12_PW")
 		require.Equal(t, 0, r.code, r.stderr)

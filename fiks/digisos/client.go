@@ -266,7 +266,7 @@ func (c *Client) DokumentlagerSertifikat(ctx context.Context) (*x509.Certificate
 	if err := fiks.CheckResponse(op, resp); err != nil {
 		return nil, err
 	}
-	b, err := io.ReadAll(httpx.LimitBody(resp, 64<<10))
+	b, err := httpx.ReadBody(resp, 64<<10)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
 	}

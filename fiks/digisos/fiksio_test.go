@@ -21,12 +21,13 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
+	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
 
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testutil.Run(m) // and says how many skipped for lack of ../shared
 	fiksiotest.StopSharedBroker()
 	os.Exit(code)
 }

@@ -155,7 +155,7 @@ func TestImportRules(t *testing.T) {
 
 // TestLinks: only maskinporten links jwx; fiks, folkeregister and einnsyn do not link
 // pkcs12 (svarut does, through fiks/kryptering's key reading); only auth/redisstore and
-// lease/redislease link go-redis.
+// lease/redislease link go-redis; only auth/oauth2adapter links x/oauth2.
 func TestLinks(t *testing.T) {
 	noJWX := map[string]bool{"fiks": true, "svarut": true, "folkeregister": true, "einnsyn": true, "fiks/kryptering": true, "auth": true, "ident": true}
 	noPKCS12 := map[string]bool{"fiks": true, "folkeregister": true, "einnsyn": true, "auth": true, "ident": true}
@@ -163,8 +163,17 @@ func TestLinks(t *testing.T) {
 	noRedis := map[string]bool{"auth": true, "lease": true, "svarut": true, "maskinporten": true, "fiks": true, "fiks/fiksio": true, "lease/leasetest": true}
 	redisSeen := 0
 	seen := 0
+	oauth2Seen := false
 	for _, p := range load(t) {
 		for _, d := range p.deps {
+			// x/oauth2 is linked only through auth/oauth2adapter, for the callers who ask.
+			if strings.HasPrefix(d, "golang.org/x/oauth2") && p.path != "auth/oauth2adapter" {
+				t.Errorf("%s links %s (only auth/oauth2adapter may)", p.path, d)
+				break
+			}
+			if strings.HasPrefix(d, "golang.org/x/oauth2") {
+				oauth2Seen = true
+			}
 			if noJWX[p.path] && strings.HasPrefix(d, "github.com/lestrrat-go/jwx") {
 				t.Errorf("%s links %s", p.path, d)
 				break
@@ -188,6 +197,9 @@ func TestLinks(t *testing.T) {
 		if noRedis[p.path] {
 			redisSeen++
 		}
+	}
+	if !oauth2Seen {
+		t.Error("auth/oauth2adapter does not link x/oauth2: the check above cannot see it")
 	}
 	if seen != len(noJWX) || redisSeen != len(noRedis) {
 		t.Fatalf("checked %d of %d and %d of %d packages", seen, len(noJWX), redisSeen, len(noRedis))

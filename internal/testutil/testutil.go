@@ -10,12 +10,14 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
+	"fmt"
 	"log/slog"
 	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -152,6 +154,7 @@ func SharedFile(t testing.TB, rel string) string {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s is missing; CI needs ../shared beside the checkout", p)
 		}
+		sharedSkips.Add(1)
 		t.Skipf("%s is missing (../shared is not beside this checkout)", p)
 	}
 	return p
@@ -173,4 +176,24 @@ func (p *Pattern) Read(b []byte) (int, error) {
 		p.n++
 	}
 	return len(b), nil
+}
+
+// sharedSkips counts the tests of this test binary that skipped for lack of ../shared.
+var sharedSkips atomic.Int64
+
+// Run runs the package's tests (call it from TestMain: os.Exit(testutil.Run(m))) and then,
+// when some skipped for lack of ../shared, says how many in one line and how to get the
+// specs: on stderr (shown with -v or on failure) and on the terminal, if there is one
+// (go test shows nothing of a passing package in package-list mode).
+func Run(m *testing.M) int {
+	code := m.Run()
+	if n := sharedSkips.Load(); n > 0 {
+		msg := fmt.Sprintf("fellesklient: %d test(s) in this package skipped: ../shared (the specs and test vectors) is not beside this checkout; see CONTRIBUTING.md to get it\n", n)
+		fmt.Fprint(os.Stderr, msg)
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			_, _ = tty.WriteString(msg)
+			tty.Close()
+		}
+	}
+	return code
 }
