@@ -392,7 +392,7 @@ func decryptKey(ktri keyTransRecipientInfo, dec crypto.Decrypter, keyLen int) ([
 	case alg.Algorithm.Equal(oidRSAEncryption):
 		// SessionKeyLen: a wrong key yields a random key instead of an error (no padding
 		// oracle, RFC 3218); the content then fails its padding or tag check.
-		//lint:ignore SA1019 KS's .NET library adds a PKCS#1 v1.5 recipient to every message; reading it is required.
+		// (Deprecated in Go 1.26, for new code.) KS's .NET library adds a PKCS#1 v1.5 recipient to every message; reading it is required.
 		k, err := dec.Decrypt(rand.Reader, ktri.EncryptedKey, &rsa.PKCS1v15DecryptOptions{SessionKeyLen: keyLen})
 		if err != nil {
 			return nil, ErrNoRecipient

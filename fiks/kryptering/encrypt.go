@@ -120,7 +120,7 @@ func recipientInfo(c *x509.Certificate, key []byte, rnd io.Reader, legacy bool) 
 	var ek []byte
 	if legacy {
 		alg = pkix.AlgorithmIdentifier{Algorithm: oidRSAEncryption, Parameters: asn1.NullRawValue}
-		//lint:ignore SA1019 only for LegacyRecipients, which a caller must ask for by name.
+		// PKCS#1 v1.5 (deprecated in Go 1.26 for new code) only for LegacyRecipients, which a caller must ask for by name.
 		ek, err = rsa.EncryptPKCS1v15(rnd, pub, key)
 	} else {
 		sha := pkix.AlgorithmIdentifier{Algorithm: oidSHA256, Parameters: asn1.NullRawValue}
