@@ -24,11 +24,10 @@ func runFiksarkivValidate(ctx context.Context, e *env, args []string) error {
 	var of outputFlags
 	of.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(e.stderr, "usage: fellesklient fiksarkiv validate [--json] FILE...\n\n"+
-			"Check Fiks Arkiv payloads against the XSD of their root element (V1 or V2, every message type), in Go.\n"+
-			"One line per file; with --json one JSON object per line. Exit 0 when every file is valid, 1 otherwise.\n\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprint(e.stderr, "\nExample:\n  fellesklient fiksarkiv validate arkivmelding.xml sok.xml\n")
+		printUsage(e, fs, help{"fellesklient fiksarkiv validate [--json] FILE...",
+			"Check Fiks Arkiv payloads against the XSD of their root element (V1 or V2, every message type), in Go.\n" +
+				"One line per file; with --json one JSON object per line. Exit 0 when every file is valid, 1 otherwise.",
+			envNone, "fellesklient fiksarkiv validate arkivmelding.xml sok.xml"})
 	}
 	files, err := interspersed(fs, args)
 	if err != nil {

@@ -22,20 +22,9 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 )
 
-const fiksioEnvHelp = `
-Environment:
-  FIKS_INTEGRASJON_ID, FIKS_INTEGRASJON_PASSORD  the Fiks-integrasjon (required)
-  MASKINPORTEN_TOKEN  a token with scope ks:fiks (otherwise the maskinporten flags fetch one)
-`
-
-// fiksioUsage sets a FlagSet's help: purpose, arguments, environment, an example.
+// fiksioUsage sets a FIKS command's help: purpose, arguments, environment, an example.
 func fiksioUsage(fs *flag.FlagSet, e *env, synopsis, purpose, example string) {
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: %s\n\n%s\n\nFlags:\n", synopsis, purpose)
-		fs.PrintDefaults()
-		fmt.Fprint(e.stderr, fiksioEnvHelp)
-		fmt.Fprintf(e.stderr, "\nExample:\n  %s\n", example)
-	}
+	fs.Usage = func() { printUsage(e, fs, help{synopsis, purpose, envFIKS, example}) }
 }
 
 type fiksioFlags struct {

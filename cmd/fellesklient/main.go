@@ -149,6 +149,7 @@ func commands() *command {
 			{name: "summary", summary: "counts per element type and the date span", run: runNoark5Summary},
 			{name: "demo-uttrekk", summary: "write a synthetic deposit package for load tests and demos", run: runNoark5Demo},
 		}},
+		{name: "version", summary: "print the version of fellesklient and of Go it was built with", run: runVersion},
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{
 			{name: "encrypt", summary: "encrypt stdin to recipient certificates (CMS, KS profile) on stdout", run: runKrypteringEncrypt},
@@ -162,6 +163,9 @@ func commands() *command {
 }
 
 func run(ctx context.Context, e *env, args []string) int {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		args = append([]string{"version"}, args[1:]...)
+	}
 	err := dispatch(ctx, e, commands(), args, "fellesklient")
 	if err == nil {
 		return exitOK
@@ -169,7 +173,11 @@ func run(ctx context.Context, e *env, args []string) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
-	fmt.Fprintln(e.stderr, "fellesklient: "+oneLine(err.Error()))
+	msg := oneLine(err.Error())
+	if !strings.HasPrefix(msg, "fellesklient") {
+		msg = "fellesklient: " + msg
+	}
+	fmt.Fprintln(e.stderr, msg)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -210,6 +218,7 @@ func printHelp(w io.Writer, c *command, path string) {
 func newFlagSet(e *env, name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	setHelp(fs, e, name)
 	return fs
 }
 

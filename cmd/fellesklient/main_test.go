@@ -263,3 +263,51 @@ func mustPKCS8(t *testing.T, k any) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// Every subcommand's --help says what it does, its arguments, the environment it reads
+// and gives an example; it exits 0. A wrong or missing subcommand is a usage error, said
+// once.
+func TestEveryHelp(t *testing.T) {
+	var walk func(c *command, path []string)
+	n := 0
+	walk = func(c *command, path []string) {
+		if c.run != nil {
+			n++
+			r := runCLI(t, nil, append(path[1:], "--help")...)
+			name := strings.Join(path, " ")
+			assert.Equal(t, 0, r.code, name)
+			for _, want := range []string{"usage: " + name, "Flags:", "Environment:", "Example:\n  "} {
+				assert.Contains(t, r.stderr, want, "%s --help", name)
+			}
+			_, example, _ := strings.Cut(r.stderr, "Example:\n")
+			assert.Contains(t, example, name, "the example runs the command")
+			usage, _, _ := strings.Cut(strings.TrimPrefix(r.stderr, "usage: "), "\n")
+			purpose := strings.SplitN(r.stderr, "\n\n", 3)
+			assert.GreaterOrEqual(t, len(purpose), 2, name)
+			assert.NotEmpty(t, strings.TrimSpace(usage), name)
+			return
+		}
+		for _, s := range c.subs {
+			walk(s, append(append([]string(nil), path...), s.name))
+		}
+	}
+	walk(commands(), []string{"fellesklient"})
+	assert.Greater(t, n, 25)
+
+	r := runCLI(t, nil)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "fellesklient: missing subcommand")
+	assert.NotContains(t, r.stderr, "fellesklient: fellesklient")
+	r = runCLI(t, nil, "svarut", "nope")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "fellesklient svarut: unknown subcommand \"nope\"")
+	assert.NotContains(t, r.stderr, "fellesklient: fellesklient")
+
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		r = runCLI(t, nil, args...)
+		assert.Equal(t, 0, r.code)
+		assert.Regexp(t, `^fellesklient \S+.* go1\.\d+`, r.stdout)
+	}
+	r = runCLI(t, nil, "version", "--json")
+	assert.Contains(t, r.stdout, `"go": "go1.`)
+}
