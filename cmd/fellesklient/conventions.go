@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 
@@ -62,11 +65,15 @@ type tokenFlags struct {
 
 	tokenCacheRedis  string
 	tokenCacheKeyEnv string
+
+	// env is the command's --env (test or prod), when it has one: the issuer when --issuer
+	// is not given.
+	env *string
 }
 
 func (t *tokenFlags) register(fs *flag.FlagSet, defaultScope string) {
 	t.defaultScope = defaultScope
-	fs.StringVar(&t.issuer, "issuer", "", "Maskinporten: test, prod or an issuer URL")
+	fs.StringVar(&t.issuer, "issuer", "", "Maskinporten: test, prod or an issuer URL (default: the command's --env, when it has one)")
 	fs.StringVar(&t.clientID, "client-id", "", "Maskinporten client id")
 	fs.StringVar(&t.scope, "scope", defaultScope, "scopes, space separated")
 	fs.StringVar(&t.keyFile, "key", "", "key file: PEM, JWK JSON or .p12")
@@ -135,6 +142,9 @@ func (t *tokenFlags) request() maskinporten.Request {
 
 // client builds a maskinporten client from the flags.
 func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
+	if t.issuer == "" && t.env != nil {
+		t.issuer = *t.env // --env test means Maskinporten's TEST too
+	}
 	if t.issuer == "" {
 		return nil, usageErr("--issuer is required (test, prod or a URL)")
 	}
@@ -147,7 +157,7 @@ func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
 	if strings.TrimSpace(t.scope) == "" {
 		return nil, usageErr("--scope is required")
 	}
-	issuer, err := maskinporten.ParseEnvironment(t.issuer)
+	issuer, err := maskinporten.ParseEnvironment(issuerURL(t.issuer))
 	if err != nil {
 		return nil, usageErr("--issuer: %v", err)
 	}
@@ -155,9 +165,9 @@ func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return nil, ioErr(fmt.Errorf("reading key: %v", pe.Err))
+			return nil, ioErr(fmt.Errorf("--key %s: %v", t.keyFile, pe.Err))
 		}
-		return nil, ioErr(fmt.Errorf("reading key: %w", err))
+		return nil, ioErr(fmt.Errorf("--key %s: %w", t.keyFile, err))
 	}
 	password := ""
 	if t.p12PassEnv != "" {
@@ -169,7 +179,10 @@ func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
 	}
 	key, err := maskinporten.ParseKey(data, password)
 	if err != nil {
-		return nil, noErr(err)
+		if password == "" && isP12(t.keyFile, data) {
+			return nil, usageErr("--key %s: a .p12 needs its password: give --p12-password-env VAR, VAR being the environment variable that holds it", t.keyFile)
+		}
+		return nil, noErr(fmt.Errorf("--key %s: %w", t.keyFile, err))
 	}
 	if t.kid != "" {
 		key.KeyID = t.kid
@@ -193,6 +206,22 @@ func (t *tokenFlags) client(e *env) (*maskinporten.Client, error) {
 		return nil, noErr(err)
 	}
 	return c, nil
+}
+
+// issuerURL is --issuer as maskinporten.ParseEnvironment takes it: test and prod as they
+// are, an issuer URL without a path given its trailing slash (Maskinporten's issuer and
+// audience is "https://test.maskinporten.no/", and people type it without).
+func issuerURL(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Scheme != "" && u.Host != "" && u.Path == "" && u.RawQuery == "" {
+		return s + "/"
+	}
+	return s
+}
+
+// isP12 reports whether a key file is PKCS#12 by its name or its DER start.
+func isP12(name string, data []byte) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".p12" || ext == ".pfx" || len(data) > 0 && data[0] == 0x30 && !bytes.Contains(data[:min(len(data), 64)], []byte("-----"))
 }
 
 // tokenSource returns MASKINPORTEN_TOKEN when it is set, otherwise a maskinporten source
@@ -269,5 +298,6 @@ type fiksFlags struct {
 func (f *fiksFlags) register(fs *flag.FlagSet) {
 	f.sf.register(fs)
 	f.tf.register(fs, fiks.Scope)
+	f.tf.env = &f.sf.env
 	f.of.register(fs)
 }

@@ -311,3 +311,30 @@ func TestEveryHelp(t *testing.T) {
 	r = runCLI(t, nil, "version", "--json")
 	assert.Contains(t, r.stdout, `"go": "go1.`)
 }
+
+// An issuer URL without its trailing slash is Maskinporten's issuer all the same; a .p12
+// without a password says which flag gives it; a missing key file is named.
+func TestIssuerAndKeyErrors(t *testing.T) {
+	assert.Equal(t, "https://test.maskinporten.no/", issuerURL("https://test.maskinporten.no"))
+	assert.Equal(t, "https://test.maskinporten.no/", issuerURL("https://test.maskinporten.no/"))
+	assert.Equal(t, "test", issuerURL("test"))
+	assert.Equal(t, "http://127.0.0.1:8080/mp", issuerURL("http://127.0.0.1:8080/mp"))
+
+	s := maskinportentest.NewServer(t, maskinportentest.Options{Plain: true})
+	key := testutil.Key(t, 2048, 0)
+	s.AddClient(maskinportentest.Client{ID: "cli", Org: "910000020", Scopes: []string{"ks:fiks"}, Keys: map[string]*rsa.PublicKey{"kid-cli": &key.PublicKey}})
+	dir := t.TempDir()
+	pemFile := filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(pemFile, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
+	r := runCLI(t, nil, "maskinporten", "token", "--raw", "--issuer", s.URL(), "--client-id", "cli", "--scope", "ks:fiks", "--key", pemFile, "--kid", "kid-cli")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	p12 := filepath.Join(dir, "virksomhet.p12")
+	require.NoError(t, os.WriteFile(p12, []byte{0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03}, 0o600))
+	r = runCLI(t, nil, "maskinporten", "token", "--issuer", "test", "--client-id", "cli", "--scope", "ks:fiks", "--key", p12)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--p12-password-env")
+	r = runCLI(t, nil, "maskinporten", "token", "--issuer", "test", "--client-id", "cli", "--scope", "ks:fiks", "--key", filepath.Join(dir, "mangler.pem"))
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "mangler.pem")
+}

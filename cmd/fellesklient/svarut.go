@@ -183,6 +183,10 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	}
 	res, err := c.Send(ctx, f)
 	if err != nil {
+		var ve *svarut.ValidationError
+		if errors.As(err, &ve) {
+			return usageErr("%s", svarutFlagProblem(ve))
+		}
 		return serviceErr(err)
 	}
 	if of.json {
@@ -190,6 +194,35 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "sent %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
 	return nil
+}
+
+// svarutFlagProblem says a refused forsendelse in the flags that built it, not in
+// svarut.Forsendelse's field names.
+func svarutFlagProblem(ve *svarut.ValidationError) string {
+	switch ve.Field {
+	case "Mottaker.Postadresse":
+		if strings.Contains(ve.Problem, "unless KunDigitalLevering") {
+			return "give --adresse, --postnummer and --poststed (SvarUt may print the letter), or --kun-digital"
+		}
+		return "give --adresse, --postnummer and --poststed: " + ve.Problem
+	case "Mottaker":
+		if strings.Contains(ve.Problem, "KunDigitalLevering") {
+			return "--kun-digital needs --mottaker-fnr or --mottaker-orgnr (without one SvarUt can only print)"
+		}
+	}
+	flags := []struct{ field, flag string }{
+		{"Mottaker.Postadresse.Adresselinjer", "--adresse"}, {"Mottaker.Postadresse.Postnummer", "--postnummer"},
+		{"Mottaker.Postadresse.Poststed", "--poststed"}, {"Mottaker.Postadresse", "--adresse/--postnummer/--poststed"},
+		{"Mottaker.Navn", "--mottaker-navn"}, {"Mottaker.Organisasjonsnummer", "--mottaker-orgnr"}, {"Mottaker.Foedselsnummer", "--mottaker-fnr"},
+		{"Mottaker", "--mottaker-fnr/--mottaker-orgnr"}, {"Tittel", "--tittel"}, {"EksternReferanse", "--ekstern-referanse"},
+		{"Metadata", "--metadata"}, {"Dokumenter", "FILE"},
+	}
+	for _, f := range flags {
+		if ve.Field == f.field || strings.HasPrefix(ve.Field, f.field+".") || strings.HasPrefix(ve.Field, f.field+"[") {
+			return f.flag + ": " + ve.Problem
+		}
+	}
+	return ve.Error()
 }
 
 // runSvarutStatus: fellesklient svarut status --konto ID [--json] FORSENDELSE-ID...

@@ -102,6 +102,22 @@ func TestSvarutCLI(t *testing.T) {
 		assert.NotContains(t, r.stderr, "13097248023")
 	}
 	assert.Equal(t, before, s.fake.Requests())
+	// The refusals speak in flags, not in svarut.Forsendelse's fields.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--mottaker-fnr", "13097248022", "--mottaker-navn", "X", pdf}, "give --adresse, --postnummer and --poststed (SvarUt may print the letter), or --kun-digital"},
+		{[]string{"--mottaker-fnr", "13097248022", "--mottaker-navn", "X", "--adresse", "Gata 1", "--postnummer", "50", "--poststed", "BERGEN", pdf}, "--postnummer: four digits in Norway"},
+		{[]string{"--mottaker-orgnr", "974760673", "--mottaker-navn", "X", "--kun-digital", "--ekstern-referanse", strings.Repeat("r", 101), pdf}, "--ekstern-referanse: at most 100 characters"},
+	} {
+		r := runCLI(t, s.vars, append([]string{"svarut", "send", "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "T"}, tc.args...)...)
+		assert.Equal(t, 2, r.code, tc.args)
+		assert.Contains(t, r.stderr, tc.want)
+		assert.NotContains(t, r.stderr, "Mottaker.")
+		assert.NotContains(t, r.stderr, "KunDigitalLevering")
+	}
+	assert.Equal(t, before, s.fake.Requests())
 
 	// Receive.
 	in := t.TempDir()
