@@ -188,10 +188,17 @@ func MimeTypeFor(name string) string {
 }
 
 // Metadata is a key and value.
-type Metadata struct{ Key, Value string }
+type Metadata struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
 
 // Lenke is a link shown with the forsendelse.
-type Lenke struct{ URL, Tekst, Ledetekst string }
+type Lenke struct {
+	URL       string `json:"url"`
+	Tekst     string `json:"tekst"`
+	Ledetekst string `json:"ledetekst,omitempty"`
+}
 
 // Utskriftskonfigurasjon is the print configuration.
 type Utskriftskonfigurasjon struct {
@@ -215,14 +222,22 @@ type Signering struct {
 
 // NoarkMetadata is Noark 5 metadata about the forsendelse from your archive.
 type NoarkMetadata struct {
-	Saksaar, Journalaar                           int32
-	Sakssekvensnummer, Journalsekvensnummer       int64
-	Journalpostnummer                             int64
-	Journalposttype, Journalstatus                string
-	Journaldato, DokumentetsDato                  time.Time
-	Tittel, Saksbehandler, MappeID, MappeSystemID string
-	SystemID, RegistreringsID                     string
-	EkstraMetadata                                []Metadata
+	Saksaar              int32      `json:"saksaar,omitempty"`
+	Journalaar           int32      `json:"journalaar,omitempty"`
+	Sakssekvensnummer    int64      `json:"sakssekvensnummer,omitempty"`
+	Journalsekvensnummer int64      `json:"journalsekvensnummer,omitempty"`
+	Journalpostnummer    int64      `json:"journalpostnummer,omitempty"`
+	Journalposttype      string     `json:"journalposttype,omitempty"`
+	Journalstatus        string     `json:"journalstatus,omitempty"`
+	Journaldato          time.Time  `json:"journaldato,omitzero"`
+	DokumentetsDato      time.Time  `json:"dokumentetsDato,omitzero"`
+	Tittel               string     `json:"tittel,omitempty"`
+	Saksbehandler        string     `json:"saksbehandler,omitempty"`
+	MappeID              string     `json:"mappeId,omitempty"`
+	MappeSystemID        string     `json:"mappeSystemId,omitempty"`
+	SystemID             string     `json:"systemId,omitempty"`
+	RegistreringsID      string     `json:"registreringsId,omitempty"`
+	EkstraMetadata       []Metadata `json:"ekstraMetadata,omitempty"`
 }
 
 var (

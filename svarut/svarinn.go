@@ -149,70 +149,70 @@ func NewMottak(opts MottakOptions) (*Mottak, error) {
 // MottattForsendelse is a forsendelse waiting for this mottakersystem (SvarInn's
 // Forsendelse).
 type MottattForsendelse struct {
-	ID               string
-	Tittel           string
-	Dato             time.Time
-	Avsender         Avsender
-	Mottaker         MottakerAdresse
-	Forsendelsestype string
-	EksternReferanse string
-	Korrelasjonsid   string
+	ID               string          `json:"id"`
+	Tittel           string          `json:"tittel"`
+	Dato             time.Time       `json:"dato"`
+	Avsender         Avsender        `json:"avsender"`
+	Mottaker         MottakerAdresse `json:"mottaker"`
+	Forsendelsestype string          `json:"forsendelsestype"`
+	EksternReferanse string          `json:"eksternRef"`
+	Korrelasjonsid   string          `json:"korrelasjonsid"`
 	// Niva is the security level, "3" or "4"; Sikkerhetsniva says the same as V2 does,
 	// BETYDELIG or HOYESTE. Both are set with either version.
-	Niva           string
-	Sikkerhetsniva string
+	Niva           string `json:"niva"`
+	Sikkerhetsniva string `json:"sikkerhetsniva"`
 	// Status is V1's (V2 lists none).
-	Status string
+	Status string `json:"status,omitempty"`
 	// Filmetadata describes the files. V2 downloads them as one zip; V1 downloads one
 	// file as itself and several as one zip.
-	Filmetadata        []Filmetadata
-	SvarPaForsendelse  string
-	AvgivendeSystem    string
-	TaushetsbelagtPost bool
+	Filmetadata        []Filmetadata `json:"filmetadata"`
+	SvarPaForsendelse  string        `json:"svarPaForsendelse,omitempty"`
+	AvgivendeSystem    string        `json:"avgivendeSystem,omitempty"`
+	TaushetsbelagtPost bool          `json:"taushetsbelagtPost"`
 	// SvarSendesTil is where an answer goes, if the sender said.
-	SvarSendesTil *MottakerAdresse
+	SvarSendesTil *MottakerAdresse `json:"svarSendesTil,omitempty"`
 	// Lenker are the forsendelse's links.
-	Lenker []Lenke
+	Lenker []Lenke `json:"lenker,omitempty"`
 	// Metadata is the sender's Noark 5 metadata (metadataFraAvleverendeSystem), and
 	// MetadataForImport the metadata for filing it here (metadataForImport); V2 only.
-	Metadata          *NoarkMetadata
-	MetadataForImport *NoarkMetadata
+	Metadata          *NoarkMetadata `json:"metadataFraAvleverendeSystem,omitempty"`
+	MetadataForImport *NoarkMetadata `json:"metadataForImport,omitempty"`
 	downloadURL       string
 }
 
 // Avsender is the sender.
 type Avsender struct {
-	Navn string
+	Navn string `json:"navn"`
 	// Organisasjonsnummer is the sender's (V2).
-	Organisasjonsnummer string
-	Adresselinjer       []string
-	Postnummer          string
-	Poststed            string
-	Land                string
+	Organisasjonsnummer string   `json:"organisasjonsnummer,omitempty"`
+	Adresselinjer       []string `json:"adresselinjer,omitempty"`
+	Postnummer          string   `json:"postnummer,omitempty"`
+	Poststed            string   `json:"poststed,omitempty"`
+	Land                string   `json:"land,omitempty"`
 }
 
 // MottakerAdresse is the recipient as SvarUt addressed it, or where an answer goes.
 type MottakerAdresse struct {
-	Navn                string
-	Organisasjonsnummer string
+	Navn                string `json:"navn"`
+	Organisasjonsnummer string `json:"organisasjonsnummer,omitempty"`
 	// Foedselsnummer is set only in SvarSendesTil, for an answer to a person.
-	Foedselsnummer ident.Foedselsnummer
-	Adresselinjer  []string
-	Postnummer     string
-	Poststed       string
-	Land           string
+	Foedselsnummer ident.Foedselsnummer `json:"fodselsnummer,omitzero"`
+	Adresselinjer  []string             `json:"adresselinjer,omitempty"`
+	Postnummer     string               `json:"postnummer,omitempty"`
+	Poststed       string               `json:"poststed,omitempty"`
+	Land           string               `json:"land,omitempty"`
 }
 
 // Filmetadata describes one file.
 type Filmetadata struct {
-	Filnavn  string
-	MimeType string
+	Filnavn  string `json:"filnavn"`
+	MimeType string `json:"mimeType"`
 	// Sha256 is the hex SHA-256 of the file's content (V1 sha256hash, V2 hash).
-	Sha256    string
-	Storrelse int64
+	Sha256    string `json:"sha256,omitempty"`
+	Storrelse int64  `json:"storrelse"`
 	// DokumentType is free text, such as a Noark dokumenttype (V1 dokumentType, V2 type).
-	DokumentType   string
-	EkstraMetadata []Metadata
+	DokumentType   string     `json:"dokumentType,omitempty"`
+	EkstraMetadata []Metadata `json:"ekstraMetadata,omitempty"`
 }
 
 func deref[T any](p *T) T {

@@ -59,7 +59,7 @@ func readStored(t *testing.T, dir string) (map[string][]byte, map[string]string)
 		files[e.Name()] = b
 	}
 	var meta struct {
-		ID     string `json:"ID"`
+		ID     string `json:"id"`
 		Lagret struct {
 			Filer []svarut.SavedFile `json:"filer"`
 		} `json:"lagret"`

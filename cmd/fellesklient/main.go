@@ -48,6 +48,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -57,6 +58,8 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+
+	"github.com/fellesklient/fellesklient/fiks"
 )
 
 func main() {
@@ -173,16 +176,56 @@ func run(ctx context.Context, e *env, args []string) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}
+	code := exitNo
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
 	msg := oneLine(err.Error())
 	if !strings.HasPrefix(msg, "fellesklient") {
 		msg = "fellesklient: " + msg
 	}
-	fmt.Fprintln(e.stderr, msg)
-	var ee *exitError
-	if errors.As(err, &ee) {
-		return ee.code
+	if jsonMode(args) {
+		writeErrorJSON(e, msg, code, err)
+		return code
 	}
-	return exitNo
+	fmt.Fprintln(e.stderr, msg)
+	return code
+}
+
+// jsonMode reports whether the command line asks for JSON (--json, -json, --json=true).
+func jsonMode(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		switch a {
+		case "--json", "-json", "--json=true", "-json=true":
+			return true
+		}
+	}
+	return false
+}
+
+// writeErrorJSON writes an error under --json as one JSON object on stderr: the message,
+// the exit code, and what the service said (HTTP status, FIKS errorCode and errorId).
+func writeErrorJSON(e *env, msg string, code int, err error) {
+	out := map[string]any{"error": msg, "code": code}
+	var se interface{ HTTPStatusCode() int }
+	if errors.As(err, &se) {
+		out["status"] = se.HTTPStatusCode()
+	}
+	var fe *fiks.Error
+	if errors.As(err, &fe) {
+		if fe.ErrorCode != "" {
+			out["errorCode"] = fe.ErrorCode
+		}
+		if fe.ErrorID != "" {
+			out["errorId"] = fe.ErrorID
+		}
+	}
+	b, _ := json.Marshal(out)
+	fmt.Fprintln(e.stderr, string(b))
 }
 
 func dispatch(ctx context.Context, e *env, c *command, args []string, path string) error {

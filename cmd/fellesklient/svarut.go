@@ -268,10 +268,13 @@ func runSvarutStatus(ctx context.Context, e *env, args []string) error {
 		for i, s := range st {
 			list[i] = out{s.ID, string(s.Status), s.SisteStatusEndring}
 		}
-		return writeJSON(e, list)
-	}
-	for _, s := range st {
-		fmt.Fprintf(e.stdout, "%s  %-16s %s\n", s.ID, s.Status, s.SisteStatusEndring.Format(time.RFC3339))
+		if err := writeJSON(e, list); err != nil {
+			return err
+		}
+	} else {
+		for _, s := range st {
+			fmt.Fprintf(e.stdout, "%s  %-16s %s\n", s.ID, s.Status, s.SisteStatusEndring.Format(time.RFC3339))
+		}
 	}
 	if len(st) < len(ids) {
 		return noErr(fmt.Errorf("%d of %d forsendelser were not found on this konto", len(ids)-len(st), len(ids)))

@@ -81,6 +81,23 @@ func TestSvarutCLI(t *testing.T) {
 	assert.Contains(t, r.stdout, "MOTTATT")
 	r = runCLI(t, s.vars, "svarut", "status", "--base-url", s.fake.URL(), "--konto", s.konto, uuid.NewString())
 	assert.Equal(t, 1, r.code)
+	r = runCLI(t, s.vars, "svarut", "status", "--json", "--base-url", s.fake.URL(), "--konto", s.konto, uuid.NewString())
+	assert.Equal(t, 1, r.code, "not found is exit 1 with --json too")
+	assert.JSONEq(t, "[]", r.stdout)
+	// Under --json the error is one JSON object too: message, exit code, what SvarUt said.
+	s.fake.FailNext(1, 403, 0)
+	r = runCLI(t, s.vars, "svarut", "status", "--json", "--base-url", s.fake.URL(), "--konto", s.konto, uuid.NewString())
+	assert.Equal(t, 1, r.code)
+	var jerr map[string]any
+	require.NoError(t, json.Unmarshal([]byte(r.stderr), &jerr), r.stderr)
+	assert.Equal(t, float64(1), jerr["code"])
+	assert.Equal(t, float64(403), jerr["status"])
+	assert.NotEmpty(t, jerr["errorId"])
+	assert.Contains(t, jerr["error"], "fellesklient: ")
+	r = runCLI(t, s.vars, "svarut", "status", "--json", "--konto", s.konto)
+	assert.Equal(t, 2, r.code)
+	require.NoError(t, json.Unmarshal([]byte(r.stderr), &jerr), r.stderr)
+	assert.Equal(t, float64(2), jerr["code"])
 
 	// To an organisation with a receiving system, two files, files before the flags.
 	r = runCLI(t, s.vars, "svarut", "send", pdf, xml, "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Til kommunen",
@@ -128,8 +145,12 @@ func TestSvarutCLI(t *testing.T) {
 	got, err := os.ReadFile(filepath.Join(in, stored[1].ID, "vedlegg.xml"))
 	require.NoError(t, err)
 	assert.Equal(t, "<vedlegg/>", string(got))
-	_, err = os.Stat(filepath.Join(in, stored[1].ID, "forsendelse.json"))
-	assert.NoError(t, err)
+	metaJSON, err := os.ReadFile(filepath.Join(in, stored[1].ID, "forsendelse.json"))
+	require.NoError(t, err)
+	var metaDoc map[string]any
+	require.NoError(t, json.Unmarshal(metaJSON, &metaDoc))
+	assert.Equal(t, stored[1].ID, metaDoc["id"])
+	assertCamelCase(t, metaDoc, "forsendelse.json")
 	assert.Equal(t, "LEST", s.fake.Forsendelser()[1].Status)
 	// Encrypted to the certificate SvarUt publishes (fetched, no --svarut-sertifikat).
 	r = runCLI(t, s.vars, "svarut", "send", pdf, "--base-url", s.fake.URL(), "--konto", s.konto, "--tittel", "Kryptert",
@@ -211,5 +232,24 @@ func TestSvarutMemory(t *testing.T) {
 		rss := peak()
 		t.Logf("%s: peak RSS %d MiB for 200 MiB", name, rss>>20)
 		assert.Less(t, rss, int64(64<<20), name)
+	}
+}
+
+// assertCamelCase checks that every member name in v starts in lower case, as the
+// services spell them.
+func assertCamelCase(t *testing.T, v any, where string) {
+	t.Helper()
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if k != "" && k[0] >= 'A' && k[0] <= 'Z' {
+				t.Errorf("%s: member %q is not camelCase", where, k)
+			}
+			assertCamelCase(t, e, where)
+		}
+	case []any:
+		for _, e := range x {
+			assertCamelCase(t, e, where)
+		}
 	}
 }

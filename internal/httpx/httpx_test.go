@@ -40,6 +40,12 @@ func TestRedact(t *testing.T) {
 		{"fnr=13097248022,13097248022", []string{"13097248022"}, nil},
 		{"orgnr 974760673 and 12-digit 123456789012 stay", nil, []string{"974760673", "123456789012"}},
 		{"pid=13097248022", []string{"13097248022"}, nil},
+		// Ordinary words after a URL that ends in a secret's name stay.
+		{`Post "https://test.maskinporten.no/token": dial tcp: lookup test.maskinporten.no: no such host`, nil,
+			[]string{"dial tcp: lookup", "/token"}},
+		{"client_assertion=eyJhbGciOiJSUzI1NiJ9xyz&client_id=x", []string{"eyJhbGciOiJSUzI1NiJ9xyz"}, []string{"client_id=x"}},
+		{`{"client_secret" : "s3cr3t"}`, []string{"s3cr3t"}, nil},
+		{"x-token: abc123 next", []string{"abc123"}, []string{"next"}},
 	}
 	for _, tc := range cases {
 		out := httpx.Redact(tc.in)

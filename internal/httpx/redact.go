@@ -15,11 +15,19 @@ import (
 //   - PEM blocks of private keys,
 //   - 11-digit runs (fødselsnummer, D-nummer), masked to their first six digits (the
 //     birth date) as the module's identifier types print them.
+//
+// secretNames are the field names whose values Redact hides.
+const secretNames = `client_assertion|assertion|access_token|refresh_token|id_token|client_secret|password|passord|integrasjonpassord|integrasjon_passord|secret|token|pid`
+
 var (
-	pemRe    = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)
-	authRe   = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*`)
-	jwtRe    = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*\.?[A-Za-z0-9_\-]*`)
-	fieldRe  = regexp.MustCompile(`(?i)("?(?:assertion|access_token|refresh_token|id_token|client_secret|password|passord|integrasjonpassord|integrasjon_passord|secret|token|pid)"?\s*[:=]\s*"?)([^"&,\s}]+)`)
+	pemRe  = regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)
+	authRe = regexp.MustCompile(`(?i)\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*`)
+	jwtRe  = regexp.MustCompile(`eyJ[A-Za-z0-9_\-]*\.[A-Za-z0-9_\-]*\.?[A-Za-z0-9_\-]*`)
+	// A secret-named field: as a JSON member ("token": "..."), or as a form, query or
+	// header field (token=..., password: ...). A quote after the name counts only when one
+	// comes before it too, so that a URL ending in /token followed by `": dial tcp` is not
+	// a field named token.
+	fieldRe  = regexp.MustCompile(`(?i)("(?:` + secretNames + `)"\s*:\s*"?|\b(?:` + secretNames + `)\s*[:=]\s*"?)([^"&,\s}]+)`)
 	jwkPrvRe = regexp.MustCompile(`("(?:d|p|q|dp|dq|qi|k)"\s*:\s*")([^"]*)`)
 )
 
