@@ -90,7 +90,9 @@ type SaveResult struct {
 //     fails, and (with CheckStructure) a document with a broken structure are errors:
 //     nothing is stored and Receive does not acknowledge it.
 //   - A name longer than MaxNameBytes is a Permanent error, since no retry can store it.
-//     Errors never contain local paths (they are sent to SvarInn by Receive).
+//     Errors about the forsendelse never contain local paths (Receive sends them to
+//     SvarInn); a fault of the file system (a missing or read-only folder, a full disk)
+//     matches ErrLocal, names its path, and is reported to nobody (see ErrLocal).
 func Save(dir string, f *MottattForsendelse, fil *ReceivedFile, opts SaveOptions) (*SaveResult, error) {
 	if err := checkID("svarut.Save", f.ID); err != nil {
 		return nil, err
@@ -104,7 +106,7 @@ func Save(dir string, f *MottattForsendelse, fil *ReceivedFile, opts SaveOptions
 	}
 	stage, err := os.MkdirTemp(dir, partialPrefix+f.ID+"-*")
 	if err != nil {
-		return nil, pathless(err)
+		return nil, localFault(err)
 	}
 	defer os.RemoveAll(stage) // after the rename it no longer exists
 	s := &saver{stage: stage, opts: opts, names: newNamer(), meta: f.Filmetadata}
@@ -180,7 +182,7 @@ func CleanPartialOlder(dir string, age time.Duration) (int, error) {
 func cleanPartial(dir string, match func(name string) bool, cutoff time.Time) (int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return 0, pathless(err)
+		return 0, localFault(err)
 	}
 	n := 0
 	for _, e := range entries {
@@ -192,7 +194,7 @@ func cleanPartial(dir string, match func(name string) bool, cutoff time.Time) (i
 			continue
 		}
 		if err := os.RemoveAll(p); err != nil {
-			return n, pathless(err)
+			return n, localFault(err)
 		}
 		n++
 	}
@@ -255,7 +257,7 @@ func (s *saver) writeFile(name string, r io.Reader) (SavedFile, error) {
 		err = cerr
 	}
 	if err != nil {
-		return SavedFile{}, pathless(err)
+		return SavedFile{}, localFault(err)
 	}
 	return SavedFile{Name: name, Size: n, Sha256: hex.EncodeToString(h.Sum(nil))}, nil
 }
@@ -265,17 +267,17 @@ func (s *saver) writeFile(name string, r io.Reader) (SavedFile, error) {
 func (s *saver) unzip(fil *ReceivedFile, res *SaveResult) error {
 	tmp, err := os.CreateTemp(s.stage, partialPrefix+"*.zip")
 	if err != nil {
-		return pathless(err)
+		return localFault(err)
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
 	size, err := io.Copy(tmp, fil) // also runs the CMS checks
 	if err != nil {
-		return pathless(err)
+		return localFault(err)
 	}
 	zr, err := zip.NewReader(tmp, size)
 	if err != nil {
-		return fmt.Errorf("the download is not a valid zip: %w", pathless(err))
+		return fmt.Errorf("the download is not a valid zip: %w", localFault(err))
 	}
 	s.used = make([]bool, len(s.meta))
 	for i, zf := range zr.File {
@@ -381,7 +383,7 @@ func checkStructure(file, name string, size int64) error {
 	case strings.HasSuffix(lower, ".pdf"):
 		f, err := os.Open(file)
 		if err != nil {
-			return pathless(err)
+			return localFault(err)
 		}
 		defer f.Close()
 		head := make([]byte, 1024)
@@ -391,7 +393,7 @@ func checkStructure(file, name string, size int64) error {
 		}
 		tail := make([]byte, min(size, 1024))
 		if _, err := f.ReadAt(tail, size-int64(len(tail))); err != nil && err != io.EOF {
-			return pathless(err)
+			return localFault(err)
 		}
 		if !bytes.Contains(tail, []byte("%%EOF")) {
 			return ErrStructure
@@ -433,27 +435,17 @@ func nameError(name string, err error) error {
 	if errors.Is(err, syscall.ENAMETOOLONG) {
 		return Permanent(fmt.Errorf("a file name is %d bytes long; the file system refuses it", len(name)))
 	}
-	return pathless(err)
+	return localFault(err)
 }
 
-// pathlessError keeps the cause (errors.Is works) but not the local path.
-type pathlessError struct {
-	msg string
-	err error
-}
-
-func (e *pathlessError) Error() string { return e.msg }
-func (e *pathlessError) Unwrap() error { return e.err }
-
-// pathless drops the local path from *fs.PathError and *os.LinkError.
-func pathless(err error) error {
+// localFault marks a file-system error (*fs.PathError, *os.LinkError) as a local fault
+// (ErrLocal): the folder, the disk or a permission, not the forsendelse. Receive reports
+// it to nobody, so its message keeps the path; other errors are returned as they are.
+func localFault(err error) error {
 	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return &pathlessError{msg: pe.Op + ": " + pe.Err.Error(), err: pe.Err}
-	}
 	var le *os.LinkError
-	if errors.As(err, &le) {
-		return &pathlessError{msg: le.Op + ": " + le.Err.Error(), err: le.Err}
+	if errors.As(err, &pe) || errors.As(err, &le) {
+		return Local(err)
 	}
 	return err
 }
@@ -461,10 +453,10 @@ func pathless(err error) error {
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return pathless(err)
+		return localFault(err)
 	}
 	defer d.Close()
-	return pathless(d.Sync())
+	return localFault(d.Sync())
 }
 
 // replaceDir renames stage to target; an existing target (an earlier, unacknowledged
@@ -479,7 +471,7 @@ func replaceDir(stage, target string) error {
 			_, _ = rand.Read(rnd[:])
 			old := filepath.Join(filepath.Dir(target), partialPrefix+"old-"+filepath.Base(target)+"-"+hex.EncodeToString(rnd[:]))
 			if err := os.Rename(target, old); err != nil && !errors.Is(err, fs.ErrNotExist) {
-				return pathless(err)
+				return localFault(err)
 			}
 			defer os.RemoveAll(old)
 		}
@@ -487,5 +479,5 @@ func replaceDir(stage, target string) error {
 			return nil
 		}
 	}
-	return pathless(err)
+	return localFault(err)
 }

@@ -531,6 +531,25 @@ func (e permanentError) Unwrap() []error { return []error{e.err, ErrPermanent} }
 // then delivers the forsendelse through another channel instead of offering it again.
 func Permanent(err error) error { return permanentError{err} }
 
+// ErrLocal marks a handler error as a fault of this machine, not of the forsendelse: a
+// folder missing or read-only, a full disk, a permission. Receive reports nothing to
+// SvarInn for it (the forsendelse stays waiting, for after the fault is mended), stops,
+// and returns the error. Save's file-system errors match it; wrap your own with Local.
+var ErrLocal = errors.New("svarut: a local fault")
+
+type localError struct{ err error }
+
+func (e localError) Error() string   { return e.err.Error() }
+func (e localError) Unwrap() []error { return []error{e.err, ErrLocal} }
+
+// Local wraps a handler error as a local fault (ErrLocal).
+func Local(err error) error {
+	if err == nil || errors.Is(err, ErrLocal) {
+		return err
+	}
+	return localError{err}
+}
+
 // Handler handles one received forsendelse. It should store the file durably (read it to
 // io.EOF) before it returns nil; Receive acknowledges only then. It may be called again for
 // the same forsendelse if the process stops between its return and the acknowledgement:
@@ -550,6 +569,35 @@ type ReceiveResult struct {
 	// Elsewhere were listed here but handled by another replica (MottakOptions.Lease):
 	// it held or completed them, or took them over after this replica's lease lapsed.
 	Elsewhere int
+	// Forsendelser is each forsendelse Receive took up, in order, with what became of it.
+	Forsendelser []Resultat
+}
+
+// Utfall is what became of one forsendelse in Receive.
+type Utfall string
+
+// The outcomes of Resultat.
+const (
+	// Kvittert: handled, stored and acknowledged.
+	Kvittert Utfall = "KVITTERT"
+	// Feilet: reported failed to SvarInn (Permanent says how); Err is why.
+	Feilet Utfall = "FEILET"
+	// IkkeBehandlet: left waiting in SvarInn, nothing reported: a local fault (ErrLocal),
+	// ctx ended, or SvarInn or the lease store failed; Err is why.
+	IkkeBehandlet Utfall = "IKKE_BEHANDLET"
+	// Annensteds: handled by another replica.
+	Annensteds Utfall = "ANNENSTEDS"
+)
+
+// Resultat is one forsendelse's outcome in ReceiveResult.
+type Resultat struct {
+	ID        string
+	Tittel    string
+	Utfall    Utfall
+	Permanent bool
+	// Verified: the file was checked against the SHA-256 SvarInn listed (Kvittert only).
+	Verified bool
+	Err      error
 }
 
 // Receive receives every waiting forsendelse: it lists them, downloads each, hands it to h,
@@ -594,6 +642,7 @@ func (m *Mottak) Receive(ctx context.Context, h Handler) (ReceiveResult, error) 
 				case errors.Is(err, lease.ErrDone):
 					tried[f.ID] = true
 					res.Elsewhere++
+					res.Forsendelser = append(res.Forsendelser, Resultat{ID: f.ID, Tittel: f.Tittel, Utfall: Annensteds})
 					delete(heldElsewhere, f.ID)
 					continue
 				case errors.Is(err, lease.ErrHeld):
@@ -615,6 +664,7 @@ func (m *Mottak) Receive(ctx context.Context, h Handler) (ReceiveResult, error) 
 						}
 						tried[f.ID] = true
 						res.Elsewhere++
+						res.Forsendelser = append(res.Forsendelser, Resultat{ID: f.ID, Tittel: f.Tittel, Utfall: Annensteds})
 						continue
 					}
 				}
@@ -669,14 +719,21 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 		hctx, stop = lease.Keep(ctx, l, m.leaseTTL)
 	}
 	verified, herr := m.handle(hctx, f, h)
+	out := Resultat{ID: f.ID, Tittel: f.Tittel}
+	record := func(u Utfall, err error) {
+		out.Utfall, out.Err = u, err
+		res.Forsendelser = append(res.Forsendelser, out)
+	}
 	if lerr := stop(); lerr != nil {
 		// The lease could not be renewed while h worked: whatever h did, this replica
 		// no longer vouches for the forsendelse. Not acknowledged, not reported.
 		if errors.Is(lerr, lease.ErrLost) {
 			res.Elsewhere++
+			record(Annensteds, nil)
 			m.log.Warn("svarinn: the lease lapsed while handling; left to the replica that took it over", "forsendelse", f.ID)
 			return nil
 		}
+		record(IkkeBehandlet, lerr)
 		return errLeaseStore(lerr)
 	}
 	release := func() {
@@ -697,9 +754,11 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 			if err != nil {
 				if errors.Is(err, lease.ErrLost) {
 					res.Elsewhere++
+					record(Annensteds, nil)
 					m.log.Warn("svarinn: the lease lapsed before the acknowledgement; left to the replica that took it over", "forsendelse", f.ID)
 					return nil
 				}
+				record(IkkeBehandlet, err)
 				return fmt.Errorf("svarinn.Receive: the lease store failed; not acknowledged: %w", err)
 			}
 			var cancel context.CancelFunc
@@ -714,6 +773,7 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 			if errors.As(err, &se) {
 				release()
 			}
+			record(IkkeBehandlet, err)
 			return err
 		}
 		if l != nil {
@@ -722,6 +782,8 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 			}
 		}
 		res.Kvittert++
+		out.Verified = verified
+		record(Kvittert, nil)
 		if !verified {
 			res.Unverified++
 			m.log.Warn("svarinn: received without a checksum to verify it against", "forsendelse", f.ID)
@@ -731,7 +793,14 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 	}
 	if ctx.Err() != nil {
 		release()
+		record(IkkeBehandlet, ctx.Err())
 		return ctx.Err() // stopped: leave it waiting, report nothing
+	}
+	if errors.Is(herr, ErrLocal) {
+		// This machine's fault: SvarInn hears nothing, the forsendelse stays waiting.
+		release()
+		record(IkkeBehandlet, herr)
+		return fmt.Errorf("svarinn.Receive: forsendelse %s was not stored because of a local fault (nothing was reported to SvarInn; it stays waiting): %w", f.ID, herr)
 	}
 	permanent := errors.Is(herr, ErrPermanent)
 	err := m.MarkFailed(ctx, f.ID, herr.Error(), permanent)
@@ -739,12 +808,15 @@ func (m *Mottak) receiveOne(ctx context.Context, f *MottattForsendelse, h Handle
 	// and may be tried by any replica in its next pass.
 	release()
 	if err != nil {
+		record(IkkeBehandlet, err)
 		return err
 	}
 	res.Feilet++
 	if permanent {
 		res.Permanent++
 	}
+	out.Permanent = permanent
+	record(Feilet, herr)
 	m.log.Debug("svarinn: reported failed", "forsendelse", f.ID, "permanent", permanent)
 	return nil
 }

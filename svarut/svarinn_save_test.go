@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -96,7 +97,7 @@ func TestSaveDistinctNames(t *testing.T) {
 		Filer: []svaruttest.Fil{{Filnavn: svarut.MetadataFile, Innhold: []byte(`{"dokument":true}`)}}})
 
 	res, saved := receiveAll(t, m, dir, svarut.SaveOptions{CheckStructure: true})
-	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2}, res)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2}, counts(t, res))
 
 	files, names := readStored(t, filepath.Join(dir, zipID))
 	require.Len(t, files, len(filer), "one stored file per document")
@@ -153,7 +154,7 @@ func TestMottaPoisonedFirst(t *testing.T) {
 			Filer: []svaruttest.Fil{{Filnavn: "b.pdf", Innhold: pdf(fmt.Sprint(i))}}}))
 	}
 	res, _ := receiveAll(t, m, dir, svarut.SaveOptions{})
-	assert.Equal(t, svarut.ReceiveResult{Kvittert: 3, Feilet: 3}, res)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 3, Feilet: 3}, counts(t, res))
 	byID := map[string]svaruttest.Forsendelse{}
 	for _, f := range fx.fake.Forsendelser() {
 		byID[f.ID] = f
@@ -174,7 +175,7 @@ func TestMottaPoisonedFirst(t *testing.T) {
 		Key: fx.mottakKey(), DownloadFailurePermanent: true})
 	require.NoError(t, err)
 	res, _ = receiveAll(t, pm, dir, svarut.SaveOptions{})
-	assert.Equal(t, svarut.ReceiveResult{Feilet: 3, Permanent: 3}, res)
+	assert.Equal(t, svarut.ReceiveResult{Feilet: 3, Permanent: 3}, counts(t, res))
 	entries, _ := os.ReadDir(dir)
 	assert.Len(t, entries, 3, "only the good ones, no partial files")
 }
@@ -212,7 +213,7 @@ func testMottaCorruption(t *testing.T, v svarut.APIVersion) {
 	if v == svarut.V2 {
 		// V2 zips even one file: the entry's CRC-32 catches the flipped bit where no
 		// SHA-256 is listed.
-		assert.Equal(t, svarut.ReceiveResult{Kvittert: 1, Unverified: 1, Feilet: 3}, res)
+		assert.Equal(t, svarut.ReceiveResult{Kvittert: 1, Unverified: 1, Feilet: 3}, counts(t, res))
 		for _, id := range []string{withSum, zipWithout, without} {
 			assert.Equal(t, 0, byID[id].Kvitteringer)
 			assert.NoDirExists(t, filepath.Join(dir, id))
@@ -222,7 +223,7 @@ func testMottaCorruption(t *testing.T, v svarut.APIVersion) {
 		assert.False(t, saved[intact].Verified, "the result says it is unverified")
 		return
 	}
-	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2, Unverified: 2, Feilet: 2}, res)
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 2, Unverified: 2, Feilet: 2}, counts(t, res))
 	for _, id := range []string{withSum, zipWithout} {
 		assert.Equal(t, 0, byID[id].Kvitteringer)
 		assert.NoDirExists(t, filepath.Join(dir, id))
@@ -245,7 +246,7 @@ func TestMottaNameTooLong(t *testing.T) {
 	id := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID,
 		Filer: []svaruttest.Fil{{Filnavn: strings.Repeat("lang", 80) + ".pdf", Innhold: pdf("x")}}})
 	res, _ := receiveAll(t, m, dir, svarut.SaveOptions{})
-	assert.Equal(t, svarut.ReceiveResult{Feilet: 1, Permanent: 1}, res)
+	assert.Equal(t, svarut.ReceiveResult{Feilet: 1, Permanent: 1}, counts(t, res))
 	for _, f := range fx.fake.Forsendelser() {
 		require.Equal(t, id, f.ID)
 		assert.Equal(t, "IKKE_LEVERT", f.Status)
@@ -526,4 +527,39 @@ func TestIntegrasjon401KeepsToken(t *testing.T) {
 	_, err = c.Statuser(context.Background(), uuid.NewString())
 	require.ErrorIs(t, err, fiks.ErrTokenRejected)
 	assert.Equal(t, int32(1), bad.invalidated.Load())
+}
+
+// A folder that is missing (or is a file) is this machine's fault, not the
+// forsendelse's: Receive reports nothing to SvarInn (the forsendelse stays waiting),
+// stops with an error that matches ErrLocal and names the path, and lists the
+// forsendelse as not handled. After the fault is mended it is received.
+func TestLocalFaultNotReported(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t)
+	m := fx.mottak(t)
+	id := fx.fake.AddInnkommende(svaruttest.Innkommende{Mottakersystem: sysID, Tittel: "Vedtak", Filer: []svaruttest.Fil{{Filnavn: "vedtak.pdf", Innhold: pdf("x")}}})
+	missing := filepath.Join(t.TempDir(), "finnes-ikke")
+	file := filepath.Join(t.TempDir(), "en-fil")
+	require.NoError(t, os.WriteFile(file, nil, 0o600))
+	for _, dir := range []string{missing, file} {
+		res, err := m.Receive(context.Background(), svarut.SaveHandler(dir, svarut.SaveOptions{}, nil))
+		require.Error(t, err)
+		assert.ErrorIs(t, err, svarut.ErrLocal)
+		assert.Contains(t, err.Error(), dir, "the cause names the folder")
+		assert.Equal(t, svarut.ReceiveResult{}, counts(t, res))
+		require.Len(t, res.Forsendelser, 1)
+		assert.Equal(t, svarut.IkkeBehandlet, res.Forsendelser[0].Utfall)
+		assert.ErrorIs(t, res.Forsendelser[0].Err, svarut.ErrLocal)
+		for _, f := range fx.fake.Forsendelser() {
+			if f.ID == id {
+				assert.Equal(t, "KLAR_FOR_MOTTAK", f.Status, "nothing was reported to SvarInn")
+			}
+		}
+	}
+	require.NoError(t, os.Mkdir(missing, 0o700))
+	res, _ := receiveAll(t, m, missing, svarut.SaveOptions{})
+	assert.Equal(t, svarut.ReceiveResult{Kvittert: 1}, counts(t, res))
+	assert.Equal(t, id, res.Forsendelser[0].ID)
+	assert.ErrorIs(t, svarut.Local(errors.New("x")), svarut.ErrLocal)
+	assert.Nil(t, svarut.Local(nil))
 }

@@ -327,8 +327,13 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	if user == "" || pw == "" {
 		return usageErr("set SVARINN_BRUKER and SVARINN_PASSORD (the mottakersystem's id and servicepassord)")
 	}
-	if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+	if st, err := os.Stat(*dir); err == nil && !st.IsDir() {
 		return usageErr("--dir %s is not a directory", *dir)
+	} else if err != nil {
+		// A folder that is not there yet is made (a local fault is never SvarInn's).
+		if err := os.MkdirAll(*dir, 0o750); err != nil {
+			return ioErr(fmt.Errorf("--dir: %w", err))
+		}
 	}
 	kb, err := os.ReadFile(*keyFile)
 	if err != nil {
@@ -363,7 +368,8 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	}
 	res, err := m.Receive(ctx, svarut.SaveHandler(*dir, svarut.SaveOptions{CheckStructure: *checkStructure}, func(f *svarut.MottattForsendelse, saved *svarut.SaveResult) error {
 		if of.json {
-			return writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": saved.Files, "verified": saved.Verified, "dir": saved.Dir})
+			// Failing to print is this machine's fault: never reported to SvarInn.
+			return svarut.Local(writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": saved.Files, "verified": saved.Verified, "dir": saved.Dir}))
 		}
 		note := ""
 		if !saved.Verified {
@@ -379,7 +385,19 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%d received, %d failed\n", res.Kvittert, res.Feilet)
 		}
 	}
+	for _, r := range res.Forsendelser {
+		if r.Utfall == svarut.Feilet {
+			how := "for now"
+			if r.Permanent {
+				how = "permanently"
+			}
+			fmt.Fprintf(e.stderr, "failed %s (reported to SvarInn %s): %s\n", r.ID, how, oneLine(r.Err.Error()))
+		}
+	}
 	if err != nil {
+		if errors.Is(err, svarut.ErrLocal) {
+			return ioErr(err) // this machine's fault: exit 2, SvarInn was told nothing
+		}
 		return serviceErr(err)
 	}
 	if res.Feilet > 0 {

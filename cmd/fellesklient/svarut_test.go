@@ -136,8 +136,19 @@ func TestSvarutCLI(t *testing.T) {
 	}
 	assert.Equal(t, before, s.fake.Requests())
 
-	// Receive.
-	in := t.TempDir()
+	// A --dir that cannot be made is a local fault: exit 2, the cause named, nothing
+	// reported to SvarInn.
+	blocker := filepath.Join(t.TempDir(), "en-fil")
+	require.NoError(t, os.WriteFile(blocker, nil, 0o600))
+	r = runCLI(t, s.vars, "svarinn", "receive", "--base-url", s.fake.URL(), "--dir", filepath.Join(blocker, "inn"), "--key", s.keyFile)
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "not a directory")
+	for _, f := range s.fake.Forsendelser() {
+		assert.NotEqual(t, "IKKE_LEVERT", f.Status, "nothing was reported failed")
+	}
+
+	// Receive, into a --dir that does not exist yet (it is made).
+	in := filepath.Join(t.TempDir(), "ny", "inn")
 	r = runCLI(t, s.vars, "svarinn", "receive", "--base-url", s.fake.URL(), "--dir", in, "--key", s.keyFile)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "1 received, 0 failed")
