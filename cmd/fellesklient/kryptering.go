@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/fellesklient/fellesklient/fiks/kryptering"
 )
@@ -19,6 +20,8 @@ func runKrypteringEncrypt(_ context.Context, e *env, args []string) error {
 	var certs, legacy multiFlag
 	fs.Var(&certs, "cert", "recipient certificate, PEM or DER (repeatable)")
 	fs.Var(&legacy, "legacy-cert", "recipient that can only read RSA PKCS#1 v1.5 key transport (repeatable)")
+	outFile := fs.String("out", "", "write the CMS to FILE (it appears only when complete)")
+	force := fs.Bool("force", false, "write binary output to stdout even when it is a terminal")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -48,7 +51,12 @@ func runKrypteringEncrypt(_ context.Context, e *env, args []string) error {
 	if opts.LegacyRecipients, err = load(legacy); err != nil {
 		return err
 	}
-	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	dst, err := openOutput(e, *outFile, *force)
+	if err != nil {
+		return err
+	}
+	defer dst.abort()
+	out := bufio.NewWriterSize(dst, 64<<10)
 	w, err := kryptering.NewEncrypter(out, opts)
 	if err != nil {
 		return noErr(err)
@@ -62,7 +70,7 @@ func runKrypteringEncrypt(_ context.Context, e *env, args []string) error {
 	if err := out.Flush(); err != nil {
 		return ioErr(err)
 	}
-	return nil
+	return dst.commit()
 }
 
 // runKrypteringDecrypt: fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
@@ -72,6 +80,8 @@ func runKrypteringDecrypt(_ context.Context, e *env, args []string) error {
 	fs := newFlagSet(e, "fellesklient kryptering decrypt")
 	keyFile := fs.String("key", "", "private key: PEM (with optional certificate) or .p12")
 	passEnv := fs.String("p12-password-env", "", "name of the environment variable holding the .p12 password")
+	outFile := fs.String("out", "", "write the plaintext to FILE, which appears only when the whole message decrypted and checked")
+	force := fs.Bool("force", false, "write binary output to stdout even when it is a terminal")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -92,13 +102,21 @@ func runKrypteringDecrypt(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return noErr(err)
 	}
+	dst, err := openOutput(e, *outFile, *force)
+	if err != nil {
+		return err
+	}
+	defer dst.abort()
 	r, err := kryptering.NewDecrypter(bufio.NewReaderSize(e.stdin, 64<<10), key)
 	if err != nil {
 		return noErr(err)
 	}
-	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	out := bufio.NewWriterSize(dst, 64<<10)
 	if _, err := io.Copy(out, r); err != nil {
 		if errors.Is(err, kryptering.ErrIntegrity) || errors.Is(err, kryptering.ErrFormat) {
+			if *outFile != "" {
+				return noErr(fmt.Errorf("%w; %s was not written", err, *outFile))
+			}
 			_ = out.Flush()
 			return noErr(fmt.Errorf("%w; discard the output", err))
 		}
@@ -107,5 +125,57 @@ func runKrypteringDecrypt(_ context.Context, e *env, args []string) error {
 	if err := out.Flush(); err != nil {
 		return ioErr(err)
 	}
+	return dst.commit()
+}
+
+// output is where a command's binary output goes: stdout, or --out FILE written to a
+// temporary file beside it and renamed into place only by commit (so that a failed
+// decryption leaves no plaintext behind).
+type output struct {
+	io.Writer
+	f    *os.File
+	path string
+	done bool
+}
+
+// openOutput opens --out path, or stdout when path is "". Binary output to a terminal is
+// refused unless force.
+func openOutput(e *env, path string, force bool) (*output, error) {
+	if path == "" {
+		if e.stdoutTTY && !force {
+			return nil, usageErr("the output is binary and stdout is a terminal: give --out FILE, redirect stdout, or --force")
+		}
+		return &output{Writer: e.stdout}, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
+	if err != nil {
+		return nil, ioErr(fmt.Errorf("--out: %w", err))
+	}
+	return &output{Writer: f, f: f, path: path}, nil
+}
+
+// commit makes --out FILE appear, complete and synced.
+func (o *output) commit() error {
+	if o.f == nil {
+		return nil
+	}
+	if err := o.f.Sync(); err != nil {
+		return ioErr(fmt.Errorf("--out: %w", err))
+	}
+	if err := o.f.Close(); err != nil {
+		return ioErr(fmt.Errorf("--out: %w", err))
+	}
+	if err := os.Rename(o.f.Name(), o.path); err != nil {
+		return ioErr(fmt.Errorf("--out: %w", err))
+	}
+	o.done = true
 	return nil
+}
+
+// abort removes the temporary file unless commit ran.
+func (o *output) abort() {
+	if o.f != nil && !o.done {
+		o.f.Close()
+		os.Remove(o.f.Name())
+	}
 }

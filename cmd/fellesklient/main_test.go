@@ -247,6 +247,36 @@ func TestKryptering(t *testing.T) {
 	code, _, _ = runCLIStdin(t, ct, map[string]string{"PW": "feil"}, "kryptering", "decrypt", "--key", p12f, "--p12-password-env", "PW")
 	assert.Equal(t, 1, code)
 
+	// --out: the plaintext appears only when the whole message decrypted and checked.
+	outFile := filepath.Join(dir, "brev.txt")
+	code, got, stderr = runCLIStdin(t, ct, nil, "kryptering", "decrypt", "--key", kf, "--out", outFile)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, got, "nothing on stdout")
+	b, err := os.ReadFile(outFile)
+	require.NoError(t, err)
+	assert.Equal(t, plain, b)
+	spoilt := filepath.Join(dir, "spoilt.txt")
+	code, _, stderr = runCLIStdin(t, ct[:len(ct)-30], nil, "kryptering", "decrypt", "--key", kf, "--out", spoilt)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "was not written")
+	_, err = os.Stat(spoilt)
+	assert.ErrorIs(t, err, os.ErrNotExist, "no partial plaintext")
+	entries, _ := os.ReadDir(dir)
+	for _, en := range entries {
+		assert.NotContains(t, en.Name(), ".partial-", "the temporary file is gone")
+	}
+	code, _, stderr = runCLIStdin(t, plain, nil, "kryptering", "encrypt", "--cert", crt, "--out", filepath.Join(dir, "brev.cms"))
+	require.Equal(t, 0, code, stderr)
+	// Binary to a terminal is refused without --force.
+	var tout, terr bytes.Buffer
+	tty := &env{stdin: bytes.NewReader(ct), stdout: &tout, stderr: &terr, getenv: func(string) string { return "" }, stdoutTTY: true}
+	assert.Equal(t, 2, run(context.Background(), tty, []string{"kryptering", "decrypt", "--key", kf}))
+	assert.Contains(t, terr.String(), "--out FILE")
+	assert.Zero(t, tout.Len())
+	tty.stdin = bytes.NewReader(ct)
+	assert.Equal(t, 0, run(context.Background(), tty, []string{"kryptering", "decrypt", "--key", kf, "--force"}))
+	assert.Equal(t, plain, tout.Bytes())
+
 	for _, args := range [][]string{
 		{"kryptering", "encrypt"},
 		{"kryptering", "encrypt", "--cert", filepath.Join(dir, "missing.crt")},
