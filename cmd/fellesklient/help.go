@@ -60,7 +60,7 @@ var helps = map[string]help{
 		envNone, "fellesklient noark5 validate avlevering/"},
 	"fellesklient noark5 summary": {"fellesklient noark5 summary [--json] PATH",
 		"Count the element types of an extraction file and give its date span.", envNone, "fellesklient noark5 summary avlevering/arkivstruktur.xml"},
-	"fellesklient noark5 demo-uttrekk": {"fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]",
+	"fellesklient noark5 demo-uttrekk": {"fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR] [--force]",
 		"Write a synthetic deposit package (arkivstruktur, endringslogg, journals, arkivuttrekk.xml, documents) for load tests\nand demos.",
 		envNone, "fellesklient noark5 demo-uttrekk --registreringer 100000 --out avlevering"},
 }

@@ -164,6 +164,7 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	n := flags.Int("registreringer", 1000, "number of journalposter")
 	out := flags.String("out", "", "package folder to create (must not exist or be empty)")
 	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs to include (a deposit needs them)")
+	force := flags.Bool("force", false, "replace a package already in --out")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -179,13 +180,57 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintln(e.stderr, "note: without --schemas the package lacks the official XSDs a deposit must carry")
 	}
+	made, err := prepareOut(*out, *force)
+	if err != nil {
+		return err
+	}
 	res, err := noark5test.Uttrekk(*out, *n, skjemaer)
 	if err != nil {
-		return ioErr(err)
+		// Leave nothing half-written that would block the next run.
+		if made {
+			_ = os.RemoveAll(*out)
+		} else {
+			emptyDir(*out)
+		}
+		return ioErr(fmt.Errorf("%w (the partial package was removed)", err))
 	}
 	fmt.Fprintf(e.stdout, "%s: %d mapper, %d registreringer, %d dokumentfiler, %d endringer, %d journalregistreringer\n",
 		res.Dir, res.Mapper, res.Registreringer, res.Dokumentfiler, res.Endringer, res.Journalregistreringer)
 	return nil
+}
+
+// prepareOut makes --out ready for a new package: it must not exist (it is made, and
+// made reports so), be empty, or, with force, hold a Noark 5 package (which is removed).
+func prepareOut(dir string, force bool) (made bool, err error) {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return false, ioErr(fmt.Errorf("--out: %w", err))
+		}
+		return true, nil
+	case err != nil:
+		return false, ioErr(fmt.Errorf("--out: %w", err))
+	case len(entries) == 0:
+		return false, nil
+	case !force:
+		return false, usageErr("--out %s is not empty: give --force to replace the package in it, or another folder", dir)
+	}
+	for _, name := range []string{"arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml", "dokumenter"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			emptyDir(dir)
+			return false, nil
+		}
+	}
+	return false, usageErr("--out %s holds something that is not a Noark 5 package; --force replaces only a package", dir)
+}
+
+// emptyDir removes what dir holds, keeping dir.
+func emptyDir(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, en := range entries {
+		_ = os.RemoveAll(filepath.Join(dir, en.Name()))
+	}
 }
 
 // runNoark5Summary: fellesklient noark5 summary [--json] PATH.

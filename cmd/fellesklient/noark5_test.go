@@ -63,6 +63,36 @@ func TestNoark5CLI(t *testing.T) {
 	assert.Equal(t, 2, runCLI(t, nil, "noark5", "summary").code)
 }
 
+// A failed demo-uttrekk leaves nothing behind that would block the next run; --force
+// replaces a package (and only a package).
+func TestDemoUttrekkCleansUp(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	out := filepath.Join(root, "pakke")
+	r := runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5", "--out", out, "--schemas", filepath.Join(root, "ingen-xsd"))
+	assert.Equal(t, 2, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "partial package was removed")
+	_, err := os.Stat(out)
+	assert.ErrorIs(t, err, os.ErrNotExist)
+
+	r = runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5", "--out", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	r = runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "7", "--out", out)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "--force")
+	r = runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "7", "--out", out, "--force")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "7 registreringer")
+
+	other := filepath.Join(root, "annet")
+	require.NoError(t, os.MkdirAll(other, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(other, "viktig.txt"), []byte("x"), 0o600))
+	r = runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5", "--out", other, "--force")
+	assert.Equal(t, 2, r.code)
+	_, err = os.Stat(filepath.Join(other, "viktig.txt"))
+	assert.NoError(t, err, "--force replaces only a package")
+}
+
 // demo-uttrekk writes a package in bounded memory: the process's peak RSS stays under
 // 100 MiB (measured at 1 000 000 registreringer in BENCHMARKS.md; 20 000 here).
 func TestNoark5DemoMemory(t *testing.T) {
