@@ -46,6 +46,7 @@ func TestDemoPackageValidates(t *testing.T) {
 	rep, err := arkivuttrekk.Check(dir)
 	require.NoError(t, err)
 	assert.True(t, rep.Valid(), "%v", rep.Problems)
+	assert.Zero(t, rep.Warnings, "%v", rep.Problems)
 
 	// The XSDs are the official ones, byte for byte.
 	for _, f := range arkivuttrekk.Skjemafiler {
@@ -53,6 +54,24 @@ func TestDemoPackageValidates(t *testing.T) {
 		b, _ := os.ReadFile(filepath.Join(xsd, f))
 		assert.Equal(t, b, a, f)
 	}
+}
+
+// A package without the XSDs its arkivuttrekk.xml names is not a clean "valid": Check
+// warns of each absent schema.
+func TestCheckWarnsOfAbsentSchemas(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "uten")
+	_, err := noark5test.Uttrekk(dir, 5, nil)
+	require.NoError(t, err)
+	rep, err := arkivuttrekk.Check(dir)
+	require.NoError(t, err)
+	assert.True(t, rep.Valid())
+	var absent []string
+	for _, p := range rep.Problems {
+		if p.Severity == noark5.SeverityWarning && strings.Contains(p.Message, "does not hold it") {
+			absent = append(absent, p.File)
+		}
+	}
+	assert.Equal(t, []string{"arkivstruktur.xsd", "endringslogg.xsd", "loependeJournal.xsd", "metadatakatalog.xsd", "offentligJournal.xsd"}, absent)
 }
 
 // arkivuttrekk.xml has the structure of Arkivverket's template: the same elements and

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -51,6 +52,7 @@ func Check(dir string) (*Report, error) {
 	}
 	c.listed = listed
 	c.checkListedSums()
+	c.checkSchemas()
 	if err := c.validateFiles(); err != nil {
 		return nil, err
 	}
@@ -84,6 +86,26 @@ func (c *checker) checkListedSums() {
 			c.problem(name, "file", "listed in arkivuttrekk.xml but cannot be read: %v", errors.Unwrap(err))
 		case !strings.EqualFold(got, want):
 			c.problem(name, "checksum", "SHA-256 is %s; arkivuttrekk.xml says %s", got, want)
+		}
+	}
+}
+
+// checkSchemas warns of each XSD arkivuttrekk.xml names that the package lacks (one it
+// lists with a checksum is an error already, in checkListedSums): a deposit must carry
+// the official schemas its files are written against.
+func (c *checker) checkSchemas() {
+	names := make([]string, 0, len(c.listed.schemas))
+	for name := range c.listed.schemas {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if c.listed.sums[name] != "" {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(path.Clean(name)))); err != nil {
+			c.rep.add(noark5.Problem{File: name, Path: "/", Rule: "file", Severity: noark5.SeverityWarning,
+				Message: "arkivuttrekk.xml names this schema, but the package does not hold it (a deposit must carry the official XSDs)"})
 		}
 	}
 }
@@ -203,10 +225,12 @@ func counted(r *noark5.Report, what string) int {
 }
 
 type addmlInfo struct {
-	ok     bool
-	sums   map[string]string
-	counts map[string]int // "file.xml//element" -> count
-	files  int
+	ok   bool
+	sums map[string]string
+	// schemas are the XSD files the dataObjects name (property schema/file/name).
+	schemas map[string]bool
+	counts  map[string]int // "file.xml//element" -> count
+	files   int
 }
 
 // readADDML reads the checksums and counts an arkivuttrekk.xml gives.
@@ -227,7 +251,7 @@ func readADDML(name string) (*addmlInfo, error) {
 	if root == nil || root.Tag != "addml" || root.NamespaceURI() != ADDMLNamespace {
 		return nil, errors.New("arkivuttrekk.xml is not an ADDML document")
 	}
-	info := &addmlInfo{ok: true, sums: map[string]string{}, counts: map[string]int{}, files: -1}
+	info := &addmlInfo{ok: true, sums: map[string]string{}, counts: map[string]int{}, schemas: map[string]bool{}, files: -1}
 	value := func(e *etree.Element) string {
 		if v := e.SelectElement("value"); v != nil {
 			return strings.TrimSpace(v.Text())
@@ -277,6 +301,11 @@ func readADDML(name string) (*addmlInfo, error) {
 		for _, s := range named(ps, "schema") {
 			for _, f := range named(props(s), "file") {
 				file(f)
+				for _, n := range named(props(f), "name") {
+					if v := value(n); v != "" {
+						info.schemas[v] = true
+					}
+				}
 			}
 		}
 		for _, in := range named(ps, "info") {
