@@ -38,6 +38,11 @@ import (
 // DefaultBaseURL is eInnsyn's production API.
 const DefaultBaseURL = "https://api.einnsyn.no"
 
+// TestBaseURL is eInnsyn's test API (Digdir's KundeTest environment, the host Digdir's
+// official Java and TypeScript SDKs use for testing). API keys for it are issued by
+// Digdir's ServiceDesk.
+const TestBaseURL = "https://api.test.einnsyn.no"
+
 // MaxPageSize is the largest page the API gives (limit 1–100).
 const MaxPageSize = 100
 

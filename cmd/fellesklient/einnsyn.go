@@ -24,7 +24,7 @@ type einnsynFlags struct {
 }
 
 func (f *einnsynFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.env, "env", "prod", "eInnsyn environment: prod (eInnsyn publishes no test API; use --base-url for one)")
+	fs.StringVar(&f.env, "env", "prod", "eInnsyn environment: prod (api.einnsyn.no) or test (api.test.einnsyn.no, Digdir's KundeTest)")
 	fs.StringVar(&f.baseURL, "base-url", "", "API base URL (overrides --env; https, or http for loopback)")
 	fs.StringVar(&f.actingAs, "acting-as", "", "act for this Enhet (id or orgnummer; ACTING-AS)")
 	f.of.register(fs)
@@ -33,10 +33,14 @@ func (f *einnsynFlags) register(fs *flag.FlagSet) {
 func (f *einnsynFlags) client(e *env) (*einnsyn.Client, error) {
 	base := f.baseURL
 	if base == "" {
-		if f.env != "prod" {
-			return nil, usageErr("--env %q: eInnsyn publishes only prod (%s); give --base-url for another", f.env, einnsyn.DefaultBaseURL)
+		switch f.env {
+		case "prod":
+			base = einnsyn.DefaultBaseURL
+		case "test":
+			base = einnsyn.TestBaseURL
+		default:
+			return nil, usageErr("--env must be prod or test, not %q", f.env)
 		}
-		base = einnsyn.DefaultBaseURL
 	} else if err := maskinporten.CheckEndpointURL(base); err != nil {
 		return nil, usageErr("--base-url: %v", err)
 	}

@@ -74,7 +74,13 @@ func TestEinnsynSearch(t *testing.T) {
 	// Usage errors exit 2; a refused option (bad entity) exits 1 before any request.
 	before = fake.Requests()
 	assert.Equal(t, 2, runCLI(t, nil, "einnsyn", "search").code)
-	assert.Equal(t, 2, runCLI(t, nil, "einnsyn", "search", "x", "--env", "test").code)
+	assert.Equal(t, 2, runCLI(t, nil, "einnsyn", "search", "x", "--env", "staging").code)
+	for name, want := range map[string]string{"prod": "https://api.einnsyn.no", "test": "https://api.test.einnsyn.no"} {
+		f := einnsynFlags{env: name}
+		c, err := f.client(&env{getenv: func(string) string { return "" }})
+		require.NoError(t, err)
+		assert.Equal(t, want, strings.TrimSuffix(c.BaseURL(), "/"), name)
+	}
 	assert.Equal(t, 2, runCLI(t, nil, "einnsyn", "search", "x", "--base-url", "http://example.org").code)
 	assert.Equal(t, 1, runCLI(t, nil, "einnsyn", "search", "x", "--base-url", fake.URL(), "--entity", "Enhet").code)
 	assert.Equal(t, before, fake.Requests())
