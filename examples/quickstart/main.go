@@ -62,59 +62,77 @@ const (
 	rolle        = "rolle-saksbehandling"
 )
 
+// fakes are the in-process services the quickstart talks to, set up as a test would:
+// the municipality's Maskinporten client and Fiks-integrasjon (fikstest.NewFixture), and
+// Folkeregister, SvarUt/SvarInn and Min side fakes that trust them. Against TEST you
+// would have none of this: the clients below take Environment: fiks.Test instead of the
+// fakes' URLs (see docs/ for what to order).
+type fakes struct {
+	fx                        *fikstest.Fixture
+	freg                      *folkeregistertest.Server
+	svar                      *svaruttest.Server
+	innsyn                    *minsidetest.Server
+	konto, fiksOrg            string
+	kari, ola                 string         // the recipients' fødselsnumre
+	arkivKey                  kryptering.Key // the receiving archive's SvarInn key
+	arkivBruker, arkivPassord string
+}
+
+func startFakes() *fakes {
+	f := &fakes{konto: uuid.NewString(), fiksOrg: uuid.NewString(), arkivBruker: "arkivkommunen-sakarkiv", arkivPassord: "servicepassord"}
+	f.fx = fikstest.NewFixture(nil, kommune, "folkeregister:rolle:"+rolle, "svarut:konto:"+f.konto, minsidetest.Privilege(f.fiksOrg))
+	mp := f.fx.Maskinporten
+	f.freg = folkeregistertest.NewServer(nil, folkeregistertest.Options{Maskinporten: mp})
+	f.freg.AddIntegrasjon(f.fx.Integrasjon)
+	f.freg.AddRolle(folkeregistertest.Rolle{ID: rolle, Parts: []string{"person-basis"}})
+	f.kari = folkeregistertest.Foedselsnummer(time.Date(1972, 9, 13, 0, 0, 0, 0, time.UTC), 120)
+	f.ola = folkeregistertest.Foedselsnummer(time.Date(1985, 4, 2, 0, 0, 0, 0, time.UTC), 230)
+	f.freg.AddPerson(folkeregistertest.Person{Foedselsnummer: f.kari, Fornavn: "Kari", Etternavn: "Nordmann",
+		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 12, Husbokstav: "B", Postnummer: "5003", Poststed: "BERGEN"}})
+	f.freg.AddPerson(folkeregistertest.Person{Foedselsnummer: f.ola, Fornavn: "Ola", Etternavn: "Nordmann", Gradering: "strengtFortrolig"})
+	f.svar = svaruttest.NewServer(nil, svaruttest.Options{Maskinporten: mp})
+	f.svar.AddKonto(f.konto)
+	f.svar.AddIntegrasjon(f.fx.Integrasjon)
+	f.arkivKey = f.svar.NewMottakersystem(f.arkivBruker, f.arkivPassord, arkivKommune)
+	f.innsyn = minsidetest.NewServer(nil, minsidetest.Options{Maskinporten: mp})
+	f.innsyn.AddIntegrasjon(f.fx.Integrasjon)
+	return f
+}
+
+func (f *fakes) Close() {
+	f.innsyn.Close()
+	f.svar.Close()
+	f.freg.Close()
+	f.fx.Close()
+}
+
 func run(w io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	fk := startFakes()
+	defer fk.Close()
+	fx, creds := fk.fx, fk.fx.Credentials
 
-	// 1. Maskinporten: a fake with the municipality's client and a cached token source;
-	// the FIKS side: one Fiks-integrasjon for Folkeregister and SvarUt.
-	konto, fiksOrg := uuid.NewString(), uuid.NewString()
-	fx := fikstest.NewFixture(nil, kommune, "folkeregister:rolle:"+rolle, "svarut:konto:"+konto, minsidetest.Privilege(fiksOrg))
-	defer fx.Close()
-	mp, creds := fx.Maskinporten, fx.Credentials
+	// 1. Maskinporten: the municipality's token for ks:fiks, fetched once and cached.
 	tok, err := fx.Tokens.Token(ctx)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "1. Maskinporten: %v\n", tok) // prints without the token value
 
-	freg := folkeregistertest.NewServer(nil, folkeregistertest.Options{Maskinporten: mp})
-	defer freg.Close()
-	freg.AddIntegrasjon(fx.Integrasjon)
-	freg.AddRolle(folkeregistertest.Rolle{ID: rolle, Parts: []string{"person-basis"}})
-	kari := folkeregistertest.Foedselsnummer(time.Date(1972, 9, 13, 0, 0, 0, 0, time.UTC), 120)
-	ola := folkeregistertest.Foedselsnummer(time.Date(1985, 4, 2, 0, 0, 0, 0, time.UTC), 230)
-	freg.AddPerson(folkeregistertest.Person{Foedselsnummer: kari, Fornavn: "Kari", Etternavn: "Nordmann",
-		Bostedsadresse: &folkeregistertest.Adresse{Adressenavn: "Kirkeveien", Husnummer: 12, Husbokstav: "B", Postnummer: "5003", Poststed: "BERGEN"}})
-	freg.AddPerson(folkeregistertest.Person{Foedselsnummer: ola, Fornavn: "Ola", Etternavn: "Nordmann", Gradering: "strengtFortrolig"})
-
-	svar := svaruttest.NewServer(nil, svaruttest.Options{Maskinporten: mp})
-	defer svar.Close()
-	svar.AddKonto(konto)
-	svar.AddIntegrasjon(fx.Integrasjon)
-	// The receiving archive's system, with its own key and self-signed certificate.
-	arkivKey := svar.NewMottakersystem("arkivkommunen-sakarkiv", "servicepassord", arkivKommune)
-
 	// 2. Folkeregister: look the recipients up; honour address protection.
-	fr, err := folkeregister.New(folkeregister.Options{BaseURL: freg.URL(), HTTPClient: freg.HTTPClient(), Credentials: creds, Rolle: rolle})
+	fr, err := folkeregister.New(folkeregister.Options{BaseURL: fk.freg.URL(), HTTPClient: fk.freg.HTTPClient(), Credentials: creds, Rolle: rolle})
 	if err != nil {
 		return err
 	}
-	su, err := svarut.New(svarut.Options{BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(), Credentials: creds, Konto: konto,
-		Sertifikat: svar.Sertifikat(), LookupDelay: 50 * time.Millisecond})
-	if err != nil {
-		return err
+	fmt.Fprintln(w, "2. Folkeregister: the recipients")
+	type mottaker struct {
+		fnr ident.Foedselsnummer
+		m   svarut.Mottaker
+		kun bool // digital delivery only: no address may leave the register
 	}
-	// Min side (Fiks Innsyn): the parent also sees the decision on minside.kommune.no.
-	innsyn := minsidetest.NewServer(nil, minsidetest.Options{Maskinporten: mp})
-	defer innsyn.Close()
-	innsyn.AddIntegrasjon(fx.Integrasjon)
-	ms, err := minside.New(minside.Options{BaseURL: innsyn.URL(), HTTPClient: innsyn.HTTPClient(), Credentials: creds, FiksOrgID: fiksOrg})
-	if err != nil {
-		return err
-	}
-	vedtak := []byte("%PDF-1.7\nVedtak: Du har fått plass i Solsikken barnehage fra 1. august.\n")
-	for _, nr := range []string{kari, ola} {
+	var mottakere []mottaker
+	for _, nr := range []string{fk.kari, fk.ola} {
 		fnr, err := ident.ParseFoedselsnummer(nr)
 		if err != nil {
 			return err
@@ -124,36 +142,43 @@ func run(w io.Writer) error {
 			return err
 		}
 		navn, _ := p.GjeldendeNavn()
-		mottaker := svarut.Mottaker{Navn: navn.Fullt(), Foedselsnummer: fnr}
-		f := &svarut.Forsendelse{Tittel: "Vedtak om barnehageplass", Mottaker: mottaker,
-			Dokumenter: []svarut.Dokument{svarut.Bytes("vedtak.pdf", vedtak)}}
+		mt := mottaker{fnr: fnr, m: svarut.Mottaker{Navn: navn.Fullt(), Foedselsnummer: fnr}}
 		adr, err := p.Utsendingsadresse()
 		switch {
 		case errors.Is(err, folkeregister.ErrAdressebeskyttet):
-			// No address may leave the register: digital delivery only, never print.
-			f.KunDigitalLevering = true
-			fmt.Fprintf(w, "2. Folkeregister: %v %s: %v; sending digitally only, no print address\n", fnr, navn.Fullt(), err)
+			mt.kun = true
+			fmt.Fprintf(w, "   %v %s: %v; sending digitally only, no print address\n", fnr, navn.Fullt(), err)
 		case err != nil:
 			return err
 		default:
-			f.Mottaker.Postadresse = &svarut.Postadresse{Adresselinjer: adr.Adresselinjer, Postnummer: adr.Postnummer, Poststed: adr.Poststed}
-			fmt.Fprintf(w, "2. Folkeregister: %v %s, print address %s, %s %s\n", fnr, navn.Fullt(), strings.Join(adr.Adresselinjer, ", "), adr.Postnummer, adr.Poststed)
+			mt.m.Postadresse = &svarut.Postadresse{Adresselinjer: adr.Adresselinjer, Postnummer: adr.Postnummer, Poststed: adr.Poststed}
+			fmt.Fprintf(w, "   %v %s, print address %s, %s %s\n", fnr, navn.Fullt(), strings.Join(adr.Adresselinjer, ", "), adr.Postnummer, adr.Poststed)
 		}
-		// 3. SvarUt: send it, exactly once.
-		res, err := su.Send(ctx, f)
+		mottakere = append(mottakere, mt)
+	}
+
+	// 3. SvarUt: send the decision to each, exactly once, and a print-only letter to a
+	// neighbour known only by name and address.
+	su, err := svarut.New(svarut.Options{BaseURL: fk.svar.URL(), HTTPClient: fk.svar.HTTPClient(), Credentials: creds, Konto: fk.konto,
+		Sertifikat: fk.svar.Sertifikat(), LookupDelay: 50 * time.Millisecond})
+	if err != nil {
+		return err
+	}
+	vedtak := []byte("%PDF-1.7\nVedtak: Du har fått plass i Solsikken barnehage fra 1. august.\n")
+	fmt.Fprintln(w, "3. SvarUt: the decision")
+	var tilForelder string
+	for i, mt := range mottakere {
+		res, err := su.Send(ctx, &svarut.Forsendelse{Tittel: "Vedtak om barnehageplass", Mottaker: mt.m, KunDigitalLevering: mt.kun,
+			Dokumenter: []svarut.Dokument{svarut.Bytes("vedtak.pdf", vedtak)}})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "3. SvarUt: sent forsendelse %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
-		if nr == kari {
-			if err := showOnMinSide(ctx, w, ms, fnr, res.ID, len(vedtak)); err != nil {
-				return err
-			}
+		if i == 0 {
+			tilForelder = res.ID
 		}
+		fmt.Fprintf(w, "   sent forsendelse %s (eksternReferanse %s)\n", res.ID, res.EksternReferanse)
 	}
 	{
-		// A print-only letter: a neighbour known only by name and address (no fødselsnummer
-		// or organisasjonsnummer) gets the notice on paper; replies go to the office.
 		res, err := su.Send(ctx, &svarut.Forsendelse{Tittel: "Nabovarsel: søknad om barnehage i Fjordgata 5",
 			Mottaker:      svarut.Mottaker{Navn: "Eier av gnr 12 bnr 3", Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Fjordgata 3"}, Postnummer: "7010", Poststed: "TRONDHEIM"}},
 			SvarSendesTil: &svarut.Mottaker{Navn: "Oppvekstkontoret", Organisasjonsnummer: kommune, Postadresse: &svarut.Postadresse{Adresselinjer: []string{"Postboks 1"}, Postnummer: "5003", Poststed: "BERGEN"}},
@@ -161,11 +186,22 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "3. SvarUt: print-only letter %s to a recipient without an identity number\n", res.ID)
+		fmt.Fprintf(w, "   print-only letter %s to a recipient without an identity number\n", res.ID)
 	}
 
-	// 4. A copy to the other municipality's archive, encrypted, at security level 4.
-	svar.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
+	// 4. Min side (Fiks Innsyn): the parent also sees the decision on minside.kommune.no.
+	ms, err := minside.New(minside.Options{BaseURL: fk.innsyn.URL(), HTTPClient: fk.innsyn.HTTPClient(), Credentials: creds, FiksOrgID: fk.fiksOrg})
+	if err != nil {
+		return err
+	}
+	if err := showOnMinSide(ctx, w, ms, mottakere[0].fnr, tilForelder, len(vedtak)); err != nil {
+		return err
+	}
+
+	// 5. A copy to the other municipality's archive, encrypted, at security level 4. The
+	// fake drops the connection after storing it: Send finds it by its reference instead
+	// of sending it twice.
+	fk.svar.InjectFault(svaruttest.Fault{DropAfter: true, Match: func(r *http.Request) bool { return r.Method == http.MethodPost }})
 	kopi, err := su.Send(ctx, &svarut.Forsendelse{
 		Tittel:              "Kopi: vedtak om barnehageplass",
 		Mottaker:            svarut.Mottaker{Navn: "Arkivkommunen", Organisasjonsnummer: arkivKommune},
@@ -177,13 +213,13 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "4. SvarUt: the connection dropped after the upload; Send found %s by its reference (gjenbrukt %v); SvarUt holds %d forsendelser\n",
-		kopi.ID, kopi.Gjenbrukt, len(svar.Forsendelser()))
+	fmt.Fprintf(w, "5. SvarUt: the connection dropped after the upload; Send found %s by its reference (gjenbrukt %v); SvarUt holds %d forsendelser\n",
+		kopi.ID, kopi.Gjenbrukt, len(fk.svar.Forsendelser()))
 
-	// 5. SvarInn V2 (the default): the archive receives it, decrypts it, checks it against
+	// 6. SvarInn V2 (the default): the archive receives it, decrypts it, checks it against
 	// the SHA-256 SvarInn lists, and acknowledges it (PATCH .../status MOTTATT) once stored.
-	mottak, err := svarut.NewMottak(svarut.MottakOptions{APIVersion: svarut.V2, BaseURL: svar.URL(), HTTPClient: svar.HTTPClient(),
-		Brukernavn: "arkivkommunen-sakarkiv", Passord: "servicepassord", Key: arkivKey})
+	mottak, err := svarut.NewMottak(svarut.MottakOptions{APIVersion: svarut.V2, BaseURL: fk.svar.URL(), HTTPClient: fk.svar.HTTPClient(),
+		Brukernavn: fk.arkivBruker, Passord: auth.Secret(fk.arkivPassord), Key: fk.arkivKey})
 	if err != nil {
 		return err
 	}
@@ -192,7 +228,7 @@ func run(w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "5. SvarInn V2: received %q (%s, %s, SHA-256 verified %v): %s", f.Tittel, fil.Filnavn, f.Sikkerhetsniva, fil.Verified(), strings.TrimPrefix(string(innhold), "%PDF-1.7\n"))
+		fmt.Fprintf(w, "6. SvarInn V2: received %q (%s, %s, SHA-256 verified %v): %s", f.Tittel, fil.Filnavn, f.Sikkerhetsniva, fil.Verified(), strings.TrimPrefix(string(innhold), "%PDF-1.7\n"))
 		return nil
 	})
 	if err != nil {
@@ -202,17 +238,17 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "6. SvarUt status of the copy: %s (%d acknowledged)\n", st[0].Status, resultat.Kvittert)
-	fmt.Fprintf(w, "token requests sent to Maskinporten: %d\n", mp.TokenRequests())
+	fmt.Fprintf(w, "7. SvarUt status of the copy: %s (%d acknowledged); token requests sent to Maskinporten: %d\n",
+		st[0].Status, resultat.Kvittert, fx.Maskinporten.TokenRequests())
 
-	// 7. Noark 5: the case system archives the decision as an arkivmelding, and
-	// 8. eInnsyn: publishes the journal entry, the child's name screened from the public.
+	// 8. Noark 5: the case system archives the decision as an arkivmelding, and
+	// 9. eInnsyn: publishes the journal entry, the child's name screened from the public.
 	arkivert, err := archiveAndPublish(ctx, w)
 	if err != nil {
 		return err
 	}
 
-	// FIKS IO runs on a private RabbitMQ node on loopback, shared by steps 9 and 10.
+	// FIKS IO runs on a private RabbitMQ node on loopback, shared by steps 10 and 11.
 	broker, err := fiksiotest.StartBroker()
 	switch {
 	case errors.Is(err, fiksiotest.ErrNoBroker):
@@ -223,29 +259,33 @@ func run(w io.Writer) error {
 		defer broker.Stop()
 	}
 
-	// 9. Fiks Arkiv over FIKS IO: the case system files the decision in the other
+	// 10. Fiks Arkiv over FIKS IO: the case system files the decision in the other
 	// municipality's archive, which answers with the saksnummer and journalpostnummer.
 	if err := archiveOverFiksIO(ctx, w, fx, broker, arkivert, vedtak); err != nil {
 		return err
 	}
 
-	// 10. DigiSos: Kari's application for økonomisk sosialhjelp arrives from nav.no (over
+	// 11. DigiSos: Kari's application for økonomisk sosialhjelp arrives from nav.no (over
 	// FIKS IO, or SvarInn without RabbitMQ); the social services case system reads
 	// soknad.json, acknowledges it, uploads the decision letter encrypted to Fiks
 	// Dokumentlager and reports vedtakFattet referencing it, checked against NAV's schema
 	// before it is sent.
-	if err := digisosCase(ctx, w, fx, broker, kari); err != nil {
+	if err := digisosCase(ctx, w, fx, broker, fk.kari); err != nil {
 		return err
 	}
 
-	// What a configuration error looks like: a scope the client does not have.
+	// 12. What a configuration error looks like: asking for a scope the client was not
+	// given. Maskinporten refuses with invalid_scope; the typed error says so, and that
+	// asking again will not help (not temporary). Expected: the quickstart shows it.
 	_, err = fx.Client.Fetch(ctx, maskinporten.Request{Scopes: []string{"skatteetaten:formueinntekt"}})
 	var mpErr *maskinporten.Error
 	if !errors.As(err, &mpErr) || !errors.Is(err, maskinporten.ErrInvalidScope) {
 		return fmt.Errorf("expected invalid_scope, got %v", err)
 	}
-	fmt.Fprintf(w, "unregistered scope: %s (code %s, temporary %v)\n", mpErr.Code, mpErr.MPCode, mpErr.Temporary())
-	fmt.Fprintln(w, "quickstart: ok")
+	fmt.Fprintf(w, "12. An expected refusal: a scope the client was not given is %s (code %s, temporary %v): order the scope in Samarbeidsportalen\n",
+		mpErr.Code, mpErr.MPCode, mpErr.Temporary())
+	fmt.Fprintln(w, "quickstart: ok. Nothing left this machine: every service above was an in-process fake on loopback.")
+	fmt.Fprintln(w, "Next: docs/maskinporten.md and the other guides in docs/ say what to order for TEST; the same calls then take Environment: fiks.Test.")
 	return nil
 }
 
@@ -263,7 +303,7 @@ func showOnMinSide(ctx context.Context, w io.Writer, ms *minside.Client, forelde
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "3. Min side: the decision indexed as %s for %v (%s, %d created), linked to the forsendelse\n",
+	fmt.Fprintf(w, "4. Min side: the decision indexed as %s for %v (%s, %d created), linked to the forsendelse\n",
 		jp.Versjon(), forelder, res.Meldinger[0].Status, res.Opprettet)
 	return nil
 }
@@ -308,7 +348,7 @@ func archiveAndPublish(ctx context.Context, w io.Writer) (*arkivmelding.Arkivmel
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(w, "7. Noark 5: archived saksmappe %d/%d with journalpost %d/%d as an arkivmelding (%d bytes)\n",
+	fmt.Fprintf(w, "8. Noark 5: archived saksmappe %d/%d with journalpost %d/%d as an arkivmelding (%d bytes)\n",
 		am.Mappe[0].Saksaar, am.Mappe[0].Sakssekvensnummer, 2026, 1234, len(xml))
 
 	fake := einnsyntest.NewServer(nil, einnsyntest.Options{})
@@ -346,7 +386,7 @@ func archiveAndPublish(ctx context.Context, w io.Writer) (*arkivmelding.Arkivmel
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(w, "8. eInnsyn: published saksmappe %s (%s); the public finds %q in %q, to %q\n", publisert.ID, publisert.Saksnummer,
+		fmt.Fprintf(w, "9. eInnsyn: published saksmappe %s (%s); the public finds %q in %q, to %q\n", publisert.ID, publisert.Saksnummer,
 			jp.OffentligTittel, jp.Saksmappe.Object.OffentligTittel, jp.Korrespondansepart[0].Object.KorrespondansepartNavn)
 	}
 	return arkivert, nil
@@ -369,7 +409,7 @@ func digisosCase(ctx context.Context, w io.Writer, fx *fikstest.Fixture, broker 
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "10. DigiSos: application %s (eksternRef %s) arrived over %s from %v: %q, to %s; %d file(s), vedlegg.json lists %d\n",
+		fmt.Fprintf(w, "11. DigiSos: application %s (eksternRef %s) arrived over %s from %v: %q, to %s; %d file(s), vedlegg.json lists %d\n",
 			s.DigisosID[:8], s.EksternRef, s.Kanal, sok.Data.Personalia.PersonIdentifikator.Verdi, sok.Data.Begrunnelse.HvaSokesOm,
 			*sok.Mottaker.NavEnhetsnavn, len(s.Filer), len(vs.Vedlegg[0].Filer))
 		arrived <- sok
@@ -546,7 +586,7 @@ func fiksArkivmelding(am *arkivmelding.Arkivmelding) *fiksarkiv.Arkivmelding {
 // journalpostnummer it gave. Without rabbitmq-server it says how to get it and goes on.
 func archiveOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, broker *fiksiotest.Broker, am *arkivmelding.Arkivmelding, vedtak []byte) error {
 	if broker == nil {
-		fmt.Fprintln(w, "9. Fiks Arkiv over FIKS IO: skipped: no RabbitMQ here (apt-get install rabbitmq-server, then run the quickstart again)")
+		fmt.Fprintln(w, "10. Fiks Arkiv over FIKS IO: skipped: no RabbitMQ here (apt-get install rabbitmq-server, then run the quickstart again)")
 		return nil
 	}
 	arkivFx := fx.Another(nil, arkivKommune)
@@ -602,7 +642,7 @@ func archiveOverFiksIO(ctx context.Context, w io.Writer, fx *fikstest.Fixture, b
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "9. Fiks Arkiv over FIKS IO: %s filed the decision in %s; kvittering: saksnummer %d/%d, journalpost %d/%d nr. %d in the case, %d document(s)\n",
+	fmt.Fprintf(w, "10. Fiks Arkiv over FIKS IO: %s filed the decision in %s; kvittering: saksnummer %d/%d, journalpost %d/%d nr. %d in the case, %d document(s)\n",
 		am.System, mottaker.KontoNavn, *k.Mappe.Saksaar, *k.Mappe.Sakssekvensnummer, *k.Registrering.Journalaar, *k.Registrering.Journalsekvensnummer,
 		*k.Registrering.Journalpostnummer, len(k.Registrering.Dokumentbeskrivelse))
 	return nil

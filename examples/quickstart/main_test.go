@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,17 +19,30 @@ func TestQuickstart(t *testing.T) {
 		"Ola Nordmann: folkeregister: the address is protected (strengtFortrolig); no address is given; sending digitally only",
 		"gjenbrukt true); SvarUt holds 4 forsendelser",
 		"print-only letter",
-		"3. Min side: the decision indexed as JOURNALPOST_V1 for 138972*****",
-		"5. SvarInn V2: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, HOYESTE, SHA-256 verified true): Vedtak: Du har fått plass",
-		"status of the copy: LEST (1 acknowledged)",
-		"token requests sent to Maskinporten: 1",
-		"7. Noark 5: archived saksmappe 2026/42 with journalpost 2026/1234 as an arkivmelding",
+		"4. Min side: the decision indexed as JOURNALPOST_V1 for 138972*****",
+		"6. SvarInn V2: received \"Kopi: vedtak om barnehageplass\" (vedtak.pdf, HOYESTE, SHA-256 verified true): Vedtak: Du har fått plass",
+		"7. SvarUt status of the copy: LEST (1 acknowledged); token requests sent to Maskinporten: 1",
+		"8. Noark 5: archived saksmappe 2026/42 with journalpost 2026/1234 as an arkivmelding",
 		`the public finds "Vedtak om barnehageplass" in "Barnehageopptak 2026", to "Skjermet"`,
-		"9. Fiks Arkiv over FIKS IO: Barnehagesystem filed the decision in Arkivkommune arkiv; kvittering: saksnummer 2026/1, journalpost 2026/1 nr. 1 in the case, 1 document(s)",
+		"10. Fiks Arkiv over FIKS IO: Barnehagesystem filed the decision in Arkivkommune arkiv; kvittering: saksnummer 2026/1, journalpost 2026/1 nr. 1 in the case, 1 document(s)",
 		"vedtakFattet reported (1 status version(s) at Fiks); a status without systemversjon was refused before sending",
-		"MP-200", "quickstart: ok"} {
+		"MP-200", "quickstart: ok. Nothing left this machine", "Next: docs/maskinporten.md"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("output lacks %q:\n%s", want, s)
+		}
+	}
+	// Every step is numbered once, in order.
+	var steps []int
+	for _, line := range strings.Split(s, "\n") {
+		var n int
+		if _, err := fmt.Sscanf(line, "%d. ", &n); err == nil {
+			steps = append(steps, n)
+		}
+	}
+	for i, n := range steps {
+		if n != i+1 {
+			t.Errorf("steps are %v: step %d out of order or repeated", steps, n)
+			break
 		}
 	}
 	if strings.Contains(s, "Kari Nordmann\"") || strings.Contains(s, "- Kari") {
