@@ -22,6 +22,7 @@ func runKrypteringEncrypt(_ context.Context, e *env, args []string) error {
 	fs.Var(&legacy, "legacy-cert", "recipient that can only read RSA PKCS#1 v1.5 key transport (repeatable)")
 	outFile := fs.String("out", "", "write the CMS to FILE (it appears only when complete)")
 	force := fs.Bool("force", false, "write binary output to stdout even when it is a terminal")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -61,7 +62,9 @@ func runKrypteringEncrypt(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return noErr(err)
 	}
-	if _, err := io.Copy(w, e.stdin); err != nil {
+	pb := newBar(e, *quiet, inputSize(e.stdin), "encrypting", false)
+	defer pb.done()
+	if _, err := io.Copy(w, pb.reader(e.stdin)); err != nil {
 		return ioErr(err)
 	}
 	if err := w.Close(); err != nil {
@@ -82,6 +85,7 @@ func runKrypteringDecrypt(_ context.Context, e *env, args []string) error {
 	passEnv := fs.String("p12-password-env", "", "name of the environment variable holding the .p12 password")
 	outFile := fs.String("out", "", "write the plaintext to FILE, which appears only when the whole message decrypted and checked")
 	force := fs.Bool("force", false, "write binary output to stdout even when it is a terminal")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -107,7 +111,9 @@ func runKrypteringDecrypt(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	defer dst.abort()
-	r, err := kryptering.NewDecrypter(bufio.NewReaderSize(e.stdin, 64<<10), key)
+	pb := newBar(e, *quiet, inputSize(e.stdin), "decrypting", false)
+	defer pb.done()
+	r, err := kryptering.NewDecrypter(bufio.NewReaderSize(pb.reader(e.stdin), 64<<10), key)
 	if err != nil {
 		return noErr(err)
 	}
@@ -178,4 +184,14 @@ func (o *output) abort() {
 		o.f.Close()
 		os.Remove(o.f.Name())
 	}
+}
+
+// inputSize is the size of stdin when it is a regular file, else -1 (unknown).
+func inputSize(r io.Reader) int64 {
+	if f, ok := r.(*os.File); ok {
+		if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	}
+	return -1
 }

@@ -368,3 +368,35 @@ func TestIssuerAndKeyErrors(t *testing.T) {
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "mangler.pem")
 }
+
+// Progress is drawn on stderr only when stderr is a terminal, and not with --quiet; it
+// never reaches stdout.
+func TestProgressOnATerminal(t *testing.T) {
+	dir := t.TempDir()
+	key := testutil.Key(t, 2048, 3)
+	cert := testutil.Cert(t, key, "mottaker", "910000020", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)
+	crt := filepath.Join(dir, "m.crt")
+	require.NoError(t, os.WriteFile(crt, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600))
+	plain := bytes.Repeat([]byte("x"), 4<<20)
+	in := filepath.Join(dir, "in.bin")
+	require.NoError(t, os.WriteFile(in, plain, 0o600))
+	runTTY := func(args ...string) (string, int) {
+		f, err := os.Open(in)
+		require.NoError(t, err)
+		defer f.Close()
+		var out, errb bytes.Buffer
+		e := &env{stdin: f, stdout: &out, stderr: &errb, getenv: func(string) string { return "" }, stderrTTY: true}
+		code := run(context.Background(), e, args)
+		return errb.String(), code
+	}
+	stderr, code := runTTY("kryptering", "encrypt", "--cert", crt, "--out", filepath.Join(dir, "a.cms"))
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "encrypting")
+	assert.Contains(t, stderr, "MB", "bytes shown")
+	stderr, code = runTTY("kryptering", "encrypt", "--cert", crt, "--quiet", "--out", filepath.Join(dir, "b.cms"))
+	require.Equal(t, 0, code)
+	assert.Empty(t, stderr)
+	code, _, stderr = runCLIStdin(t, plain, nil, "kryptering", "encrypt", "--cert", crt, "--out", filepath.Join(dir, "c.cms"))
+	require.Equal(t, 0, code)
+	assert.Empty(t, stderr, "not a terminal: quiet")
+}

@@ -23,6 +23,7 @@ var noark5Files = []string{"arkivstruktur", "endringslogg", "loependeJournal", "
 func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	flags := newFlagSet(e, "fellesklient noark5 validate")
 	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs: also validate with xmllint against them")
+	quiet := flags.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	var of outputFlags
 	of.register(flags)
 	pos, err := interspersed(flags, args)
@@ -56,7 +57,9 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return ioErr(err)
 		}
-		rep, err := noark5.Validate(f, nil)
+		pb := newBar(e, *quiet, st.Size(), "validating", false)
+		rep, err := noark5.Validate(pb.reader(f), nil)
+		pb.done()
 		f.Close()
 		var le *noark5.LimitError
 		if err != nil && !errors.As(err, &le) {

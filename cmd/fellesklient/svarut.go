@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -93,6 +94,7 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	certFile := fs.String("svarut-sertifikat", "", "pin SvarUt's encryption certificate (PEM) and encrypt the documents (default with --kryptert: the one SvarUt publishes)")
 	apiVersion := fs.String("api-version", "v3", "SvarUt send API: v3 (the current one) or v2 (replaced; takes a few fields v3 has no place for)")
 	kryptert := fs.Bool("kryptert", false, "encrypt the documents to SvarUt's certificate, fetched from SvarUt (forsendelse/publickey/hent)")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	files, err := interspersed(fs, args)
 	if err != nil {
 		return err
@@ -129,6 +131,7 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 	if len(adresse) > 0 || *postnr != "" || *poststed != "" {
 		f.Mottaker.Postadresse = &svarut.Postadresse{Adresselinjer: adresse, Postnummer: *postnr, Poststed: *poststed}
 	}
+	var total int64
 	for _, p := range files {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -137,7 +140,23 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 		if !st.Mode().IsRegular() {
 			return usageErr("%s is not a file", p)
 		}
+		total += st.Size()
 		f.Dokumenter = append(f.Dokumenter, svarut.Fil(p))
+	}
+	pb := newBar(e, *quiet, total, "sending", false)
+	defer pb.done()
+	for i := range f.Dokumenter {
+		open := f.Dokumenter[i].Open
+		f.Dokumenter[i].Open = func() (io.ReadCloser, error) {
+			rc, err := open()
+			if err != nil {
+				return nil, err
+			}
+			return struct {
+				io.Reader
+				io.Closer
+			}{pb.reader(rc), rc}, nil
+		}
 	}
 	if *metaFile != "" {
 		b, err := os.ReadFile(*metaFile)
@@ -294,6 +313,7 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	keyFile := fs.String("key", "", "the mottakersystem's private key: PEM or .p12 (required)")
 	p12Env := fs.String("p12-password-env", "", "name of the environment variable holding the .p12 password")
 	checkStructure := fs.Bool("check-structure", true, "refuse (report as failed) a PDF or zip-based document whose structure is broken")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	permanent := fs.Bool("download-failure-permanent", false, "report a forsendelse whose file cannot be downloaded or decrypted as permanently failed")
 	leaseRedis := fs.String("lease-redis", "", "coordinate replicas receiving for the same mottakersystem through Redis (redis://HOST:PORT/DB): each forsendelse is handled by one replica, once; replicas may share --dir")
 	leaseTTL := fs.Duration("lease-ttl", time.Minute, "how long a replica's lease on a forsendelse lasts without renewal (with --lease-redis)")
@@ -366,7 +386,9 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 	} else if n > 0 {
 		fmt.Fprintf(e.stderr, "removed %d partial file(s) an interrupted run left\n", n)
 	}
+	pb := newBar(e, *quiet, -1, "receiving", true)
 	res, err := m.Receive(ctx, svarut.SaveHandler(*dir, svarut.SaveOptions{CheckStructure: *checkStructure}, func(f *svarut.MottattForsendelse, saved *svarut.SaveResult) error {
+		pb.add(1)
 		if of.json {
 			// Failing to print is this machine's fault: never reported to SvarInn.
 			return svarut.Local(writeJSONLine(e, map[string]any{"id": f.ID, "tittel": f.Tittel, "filer": saved.Files, "verified": saved.Verified, "dir": saved.Dir}))
@@ -385,6 +407,7 @@ func runSvarinnReceive(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stdout, "%d received, %d failed\n", res.Kvittert, res.Feilet)
 		}
 	}
+	pb.done()
 	for _, r := range res.Forsendelser {
 		if r.Utfall == svarut.Feilet {
 			how := "for now"
