@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/digisos"
 	"github.com/fellesklient/fellesklient/ident"
 )
@@ -36,9 +35,7 @@ func (d *digisosCommand) client(e *env) (*digisos.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	test, _ := fiks.Test.Endpoints()
-	prod, _ := fiks.Prod.Endpoints()
-	base, err := d.ff.sf.resolve(test.API, prod.API)
+	base, err := fiksAPIBase(&d.ff.sf)
 	if err != nil {
 		return nil, err
 	}

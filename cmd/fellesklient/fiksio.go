@@ -49,9 +49,7 @@ func (f *fiksioFlags) register(fs *flag.FlagSet, amqp bool) {
 func (f *fiksioFlags) options(e *env) (fiksio.Options, error) {
 	o := fiksio.Options{HTTPClient: e.httpClient, UserAgent: "fellesklient-cli", AMQPAddr: f.amqpAddr, PlainAMQP: f.plain,
 		ApplicationName: "fellesklient-cli"}
-	test, _ := fiks.Test.Endpoints()
-	prod, _ := fiks.Prod.Endpoints()
-	base, err := f.ff.sf.resolve(test.API, prod.API)
+	base, err := fiksAPIBase(&f.ff.sf)
 	if err != nil {
 		return o, err
 	}
@@ -60,10 +58,12 @@ func (f *fiksioFlags) options(e *env) (fiksio.Options, error) {
 		if f.ff.sf.baseURL != "" {
 			return o, usageErr("--amqp-addr is required with --base-url")
 		}
-		o.AMQPAddr = test.FiksIOAMQP
+		env := fiks.Test
 		if f.ff.sf.env == "prod" {
-			o.AMQPAddr = prod.FiksIOAMQP
+			env = fiks.Prod
 		}
+		ep, _ := env.Endpoints()
+		o.AMQPAddr = ep.FiksIOAMQP
 	}
 	if f.amqpCA != "" {
 		b, err := os.ReadFile(f.amqpCA)

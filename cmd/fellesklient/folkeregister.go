@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
 )
@@ -47,9 +46,7 @@ func runFolkeregisterPerson(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	test, _ := fiks.Test.Endpoints()
-	prod, _ := fiks.Prod.Endpoints()
-	base, err := sf.resolve(test.API, prod.API)
+	base, err := fiksAPIBase(sf)
 	if err != nil {
 		return err
 	}

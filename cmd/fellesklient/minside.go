@@ -15,11 +15,12 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/minside"
 )
 
-// fiksAPIBase is the FIKS API host the service flags select.
-func fiksAPIBase(ff *fiksFlags) (string, error) {
+// fiksAPIBase is the FIKS API host (Folkeregister, FIKS IO, Digisos, Min side, eDialog)
+// the service flags select.
+func fiksAPIBase(sf *serviceFlags) (string, error) {
 	test, _ := fiks.Test.Endpoints()
 	prod, _ := fiks.Prod.Endpoints()
-	return ff.sf.resolve(test.API, prod.API)
+	return sf.resolve(test.API, prod.API)
 }
 
 // minsideCommand is what both minside subcommands share: the FIKS flags and --fiks-org.
@@ -41,7 +42,7 @@ func (m *minsideCommand) client(e *env) (*minside.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := fiksAPIBase(&m.ff)
+	base, err := fiksAPIBase(&m.ff.sf)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +267,7 @@ func runEdialogSend(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	base, err := fiksAPIBase(&ff)
+	base, err := fiksAPIBase(&ff.sf)
 	if err != nil {
 		return err
 	}
