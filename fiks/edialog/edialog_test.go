@@ -19,6 +19,7 @@ import (
 	"github.com/fellesklient/fellesklient/fiks/edialog"
 	"github.com/fellesklient/fellesklient/fiks/edialog/edialogtest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/svarut"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 )
@@ -204,4 +205,44 @@ func TestSteps(t *testing.T) {
 	require.NoError(t, e.c.SlettSkjema(ctx, d.ID))
 	_, err = e.c.Skjema(ctx, d.ID)
 	assert.ErrorIs(t, err, edialog.ErrNotFound)
+}
+
+// What the client sends and the fake answers has the shapes of edialog-api-v1.json,
+// closed to properties it does not have: NyttSkjemaV1, AvsenderV1, MottakerV1, MetadataV1
+// and SkjemaV1 (the upload body is not in the spec).
+func TestWireMatchesSpec(t *testing.T) {
+	oas := testutil.LoadOAS(t, "specs/fiks/edialog/openapi/edialog-api-v1.json")
+	e := newEnv(t)
+	fx := fikstest.NewFixture(t, "974760673")
+	fake := edialogtest.NewServer(t, edialogtest.Options{Maskinporten: fx.Maskinporten, SvarUt: e.svarut})
+	fake.AddIntegrasjon(fx.Integrasjon)
+	m := fake.AddMottaker(edialogtest.Mottaker{Navn: "Skole", Orgnr: "910000020", Mottakersystem: "sakarkiv"})
+	proxy, rec := testutil.RecordingProxy(t, fake.URL(), fake.HTTPClient().Transport)
+	c, err := edialog.New(edialog.Options{BaseURL: proxy, Credentials: fx.Credentials})
+	require.NoError(t, err)
+	in := innsending(e)
+	in.Mottaker.ID = m.ID
+	in.Avsender.Epost, in.Avsender.Telefonnummer, in.Avsender.Land = "kari@example.no", "+4799999999", "NO"
+	_, err = c.Send(context.Background(), in)
+	require.NoError(t, err)
+	check := func(schema string, doc []byte) {
+		t.Helper()
+		assert.NoError(t, testutil.ValidateJSON(oas.Validator(t, schema, true), doc), "%s: %s", schema, doc)
+	}
+	requests := map[string]string{"/avsender": "AvsenderV1", "/mottaker": "MottakerV1", "/metadata": "MetadataV1"}
+	seen := 0
+	for _, x := range rec.Exchanges() {
+		if x.Method == http.MethodPost && strings.HasSuffix(x.Path, "/skjemaer") {
+			check("NyttSkjemaV1", x.Response)
+			continue
+		}
+		for suffix, schema := range requests {
+			if strings.HasSuffix(x.Path, suffix) {
+				check(schema, x.Request)
+				seen++
+			}
+		}
+		check("SkjemaV1", x.Response)
+	}
+	assert.Equal(t, 3, seen)
 }

@@ -5,8 +5,6 @@ package fikstest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -17,6 +15,7 @@ import (
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/internal/fakefault"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
+	"github.com/google/uuid"
 )
 
 // Integrasjon is a Fiks-integrasjon as configured in Fiks forvaltning.
@@ -123,9 +122,10 @@ func (a *Auth) Check(integrasjonID, passord, token string) (Caller, error) {
 	return Caller{Integrasjon: in, Token: at}, nil
 }
 
-// ErrorBody is FIKS's error body.
+// ErrorBody is FIKS's error body (ErrorMessage in the FIKS OpenAPI documents: timestamp
+// in epoch milliseconds, errorId a UUID).
 type ErrorBody struct {
-	Timestamp string `json:"timestamp"`
+	Timestamp int64  `json:"timestamp"`
 	Status    int    `json:"status"`
 	Error     string `json:"error"`
 	ErrorID   string `json:"errorId"`
@@ -148,13 +148,11 @@ func WriteErrorCode(w http.ResponseWriter, r *http.Request, status int, code, me
 
 // WriteErrorDetail is WriteErrorCode with an errorJson (details, itself JSON).
 func WriteErrorDetail(w http.ResponseWriter, r *http.Request, status int, code, message, errorJSON string) {
-	var id [8]byte
-	_, _ = rand.Read(id[:])
 	b, _ := json.Marshal(ErrorBody{
-		Timestamp: time.Now().UTC().Format(time.RFC3339Nano),
+		Timestamp: time.Now().UnixMilli(),
 		Status:    status,
 		Error:     http.StatusText(status),
-		ErrorID:   hex.EncodeToString(id[:]),
+		ErrorID:   uuid.NewString(),
 		ErrorCode: code,
 		Path:      r.URL.Path,
 		Message:   message,

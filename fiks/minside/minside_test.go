@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -491,4 +492,47 @@ func TestVerdictAgreesWithPythonJSONSchema(t *testing.T) {
 	}
 	t.Logf("%d documents, %d invalid", total, invalid)
 	assert.Greater(t, invalid, total/4)
+}
+
+// What the client sends and the fake answers has the shapes of the OpenAPI documents
+// (innsyn-index-api-v2, innsyn-delete-api-v1), closed to properties they do not have:
+// IndexRequestV2 and MeldingIndexResponseV2, SlettMeldingerSpec and SlettRespons, and
+// ErrorMessage for the 403.
+func TestWireMatchesSpec(t *testing.T) {
+	index := testutil.LoadOAS(t, "specs/fiks/minside-innsyn/openapi/innsyn-index-api-v2.json")
+	del := testutil.LoadOAS(t, "specs/fiks/minside-innsyn/openapi/innsyn-delete-api-v1.json")
+	org := uuid.NewString()
+	fx := fikstest.NewFixture(t, string(orgnr), minsidetest.Privilege(org))
+	fake := minsidetest.NewServer(t, minsidetest.Options{Maskinporten: fx.Maskinporten})
+	fake.AddIntegrasjon(fx.Integrasjon)
+	proxy, rec := testutil.RecordingProxy(t, fake.URL(), fake.HTTPClient().Transport)
+	c, err := minside.New(minside.Options{BaseURL: proxy, Credentials: fx.Credentials, FiksOrgID: org})
+	require.NoError(t, err)
+	ms := meldinger(3)
+	ms[0].EksternRef, ms[0].TilgjengeligTil, ms[0].Sikkerhetsniva = "sakogarkiv.byggesak", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), 3
+	ms[1].EksponertFor = minside.Matrikkelenhet("0301-207/46/0/0")
+	_, err = c.Index(context.Background(), ms)
+	require.NoError(t, err)
+	_, err = c.Slett(context.Background(), []minside.SlettMelding{{MeldingID: ms[0].MeldingID, Versjon: minside.VersjonJournalpostV1}})
+	require.NoError(t, err)
+	other := ms[2]
+	other.FiksOrganisasjonID = uuid.NewString()
+	_, err = c.Index(context.Background(), []minside.Melding{other})
+	require.ErrorIs(t, err, minside.ErrIkkeAutorisert)
+
+	ex := rec.Exchanges()
+	require.Len(t, ex, 3)
+	check := func(o *testutil.OAS, schema string, doc []byte) {
+		t.Helper()
+		assert.NoError(t, testutil.ValidateJSON(o.Validator(t, schema, true), doc), "%s: %s", schema, doc)
+	}
+	check(index, "IndexRequestV2", ex[0].Request)
+	check(index, "MeldingIndexResponseV2", ex[0].Response)
+	check(del, "SlettMeldingerSpec", ex[1].Request)
+	check(del, "SlettRespons", ex[1].Response)
+	check(index, "IndexRequestV2", ex[2].Request)
+	assert.Equal(t, 403, ex[2].Status)
+	check(index, "ErrorMessage", ex[2].Response)
+	// The bite: a property the schema does not have is refused.
+	assert.Error(t, testutil.ValidateJSON(index.Validator(t, "IndexRequestV2", true), []byte(`{"meldinger":[],"ekstra":1}`)))
 }
