@@ -122,11 +122,7 @@ func runMinsideIndex(ctx context.Context, e *env, args []string) error {
 	res, err := c.Index(ctx, []minside.Melding{{MeldingID: id, Sikkerhetsniva: *niva, EksponertFor: ef, EksternRef: *eksternRef,
 		Metadata: minside.RawMetadata{V: v, JSON: b}}})
 	if err != nil {
-		var ve *minside.ValidationError
-		if errors.As(err, &ve) {
-			return usageErr("%s: %s", ve.Field, ve.Problem)
-		}
-		return serviceErr(err)
+		return clientErr(err)
 	}
 	status := res.Meldinger[0].Status
 	if m.ff.of.json {

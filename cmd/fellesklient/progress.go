@@ -34,8 +34,21 @@ func (b *bar) reader(r io.Reader) io.Reader {
 	if b.b == nil {
 		return r
 	}
+	return progress.Reader(r, b.from())
+}
+
+// from reports a new stream's bytes on top of what the bar shows now.
+func (b *bar) from() progress.Func {
 	base := b.b.State().CurrentNum
-	return progress.Reader(r, func(n int64) { _ = b.b.Set64(base + n) })
+	return func(n int64) { _ = b.b.Set64(base + n) }
+}
+
+// readCloser is reader for an io.ReadCloser; Close closes rc.
+func (b *bar) readCloser(rc io.ReadCloser) io.ReadCloser {
+	if b.b == nil {
+		return rc
+	}
+	return progress.ReadCloser(rc, b.from())
 }
 
 // add counts n items (or bytes).

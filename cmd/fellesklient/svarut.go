@@ -152,10 +152,7 @@ func runSvarutSend(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return nil, err
 			}
-			return struct {
-				io.Reader
-				io.Closer
-			}{pb.reader(rc), rc}, nil
+			return pb.readCloser(rc), nil
 		}
 	}
 	if *metaFile != "" {

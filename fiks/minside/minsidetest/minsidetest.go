@@ -298,10 +298,7 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, m := range req.Meldinger {
-		if !caller.HasPrivilege(Privilege(*m.FiksOrganisasjonID)) {
-			detail, _ := json.Marshal(map[string]string{"integrasjonId": caller.Integrasjon.ID, "fiksOrgId": *m.FiksOrganisasjonID})
-			fikstest.WriteErrorDetail(w, r, http.StatusForbidden, minside.ErrorCodeIkkeAutorisert,
-				"Integrasjonen er ikke autorisert for å indeksere på vegne av organisasjonen", string(detail))
+		if !authorized(w, r, caller, *m.FiksOrganisasjonID, "Integrasjonen er ikke autorisert for å indeksere på vegne av organisasjonen") {
 			return
 		}
 	}
@@ -375,9 +372,7 @@ func (s *Server) slettByID(w http.ResponseWriter, r *http.Request) {
 			fikstest.WriteError(w, r, http.StatusBadRequest, fmt.Sprintf("meldinger[%d]: fiksOrgId, meldingType og meldingId er påkrevd og må være gyldige", i))
 			return
 		}
-		if !caller.HasPrivilege(Privilege(m.FiksOrgID)) {
-			detail, _ := json.Marshal(map[string]string{"integrasjonId": caller.Integrasjon.ID, "fiksOrgId": m.FiksOrgID})
-			fikstest.WriteErrorDetail(w, r, http.StatusForbidden, minside.ErrorCodeIkkeAutorisert, "Integrasjonen er ikke autorisert for organisasjonen", string(detail))
+		if !authorized(w, r, caller, m.FiksOrgID, "Integrasjonen er ikke autorisert for organisasjonen") {
 			return
 		}
 	}
@@ -415,9 +410,7 @@ func (s *Server) slett(w http.ResponseWriter, r *http.Request) {
 		fikstest.WriteError(w, r, http.StatusBadRequest, "meldingId må være en UUID")
 		return
 	}
-	if !caller.HasPrivilege(Privilege(org)) {
-		detail, _ := json.Marshal(map[string]string{"integrasjonId": caller.Integrasjon.ID, "fiksOrgId": org})
-		fikstest.WriteErrorDetail(w, r, http.StatusForbidden, minside.ErrorCodeIkkeAutorisert, "Integrasjonen er ikke autorisert for organisasjonen", string(detail))
+	if !authorized(w, r, caller, org, "Integrasjonen er ikke autorisert for organisasjonen") {
 		return
 	}
 	s.mu.Lock()
@@ -444,6 +437,17 @@ func digitsRe(n int) *regexp.Regexp {
 		return fnrRe
 	}
 	return orgnrRe
+}
+
+// authorized reports whether caller has "Innsyn Index" on org; if not it answers Innsyn's
+// 403 INNSYN.INTEGRASJON_IKKE_AUTORISERT_FOR_INDEX, errorJson naming the pair.
+func authorized(w http.ResponseWriter, r *http.Request, caller fikstest.Caller, org, message string) bool {
+	if caller.HasPrivilege(Privilege(org)) {
+		return true
+	}
+	detail, _ := json.Marshal(map[string]string{"integrasjonId": caller.Integrasjon.ID, "fiksOrgId": org})
+	fikstest.WriteErrorDetail(w, r, http.StatusForbidden, minside.ErrorCodeIkkeAutorisert, message, string(detail))
+	return false
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
