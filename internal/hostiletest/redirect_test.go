@@ -404,3 +404,29 @@ func selfSignedCert(t *testing.T, key *rsa.PrivateKey) *x509.Certificate {
 	require.NoError(t, err)
 	return c
 }
+
+// TestEdialogUploadRedirect: eDialog's streamed upload (LastOppFil reads the skjema first,
+// then posts the file) answered with a redirect to another origin: no file, credential or
+// byte of the body follows it.
+func TestEdialogUploadRedirect(t *testing.T) {
+	sink := newRecorder(t, "127.0.0.2:0")
+	const id = "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a19"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"id":"`+id+`","filer":[]}`)
+			return
+		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Location", sink.srv.URL+"/upload")
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	creds := fiks.Credentials{Token: auth.Static("bearer-secret"), IntegrasjonID: "0c6f3c1e-7a0b-4a7e-9d7c-3f1f1d9e2a11", IntegrasjonPassord: "integrasjon-passord-secret"}
+	c, err := edialog.New(edialog.Options{BaseURL: srv.URL, Credentials: creds, HTTPClient: srv.Client(), MaxAttempts: 1})
+	require.NoError(t, err)
+	_, err = c.LastOppFil(context.Background(), id, edialog.BytesVedlegg("vedtak.pdf", "application/pdf", []byte("the document body")))
+	require.ErrorIs(t, err, edialog.ErrRedirect)
+	require.NotContains(t, err.Error(), "secret")
+	require.Empty(t, sink.requests())
+}
