@@ -42,6 +42,7 @@
 //	fellesklient noark5 validate [--schemas DIR] [--json] PATH
 //	fellesklient noark5 summary [--json] PATH
 //	fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]
+//	fellesklient fake [--port-base N] [--state DIR] [--json]
 //	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
 //	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
 package main
@@ -58,12 +59,13 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/fellesklient/fellesklient/fiks"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv,
 		stdoutTTY: isTerminal(os.Stdout), stderrTTY: isTerminal(os.Stderr)}, os.Args[1:])
 	stop()
@@ -162,6 +164,7 @@ func commands() *command {
 			{name: "summary", summary: "counts per element type and the date span", run: runNoark5Summary},
 			{name: "demo-uttrekk", summary: "write a synthetic deposit package for load tests and demos", run: runNoark5Demo},
 		}},
+		{name: "fake", summary: "run every fake on loopback, for integration tests in any language", run: runFake},
 		{name: "version", summary: "print the version of fellesklient and of Go it was built with", run: runVersion},
 		{name: "id", summary: "check fødselsnummer, D-nummer, H-nummer and organisasjonsnummer", run: runID},
 		{name: "kryptering", summary: "KS CMS encryption (SvarUt, SvarInn, FIKS IO)", subs: []*command{

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -41,6 +42,9 @@ import (
 type Options struct {
 	// Plain serves http instead of https (both on loopback).
 	Plain bool
+	// Listener, when set, is where the fake listens (a fixed loopback port); nil: a
+	// free loopback port. The fake closes it with Close.
+	Listener net.Listener
 	// AbsoluteLinks makes next/previous links full URLs instead of paths.
 	AbsoluteLinks bool
 	// MaxUnverified is how many unverified innsynskrav orders one e-mail address may have
@@ -86,7 +90,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{opts: opts, objs: map[string]*object{}, keys: map[string]string{}, tokens: map[string]string{}, secrets: map[string]string{}}
-	s.Server = fakefault.NewServer(fakefault.Config{Handler: http.HandlerFunc(s.serve), Plain: opts.Plain,
+	s.Server = fakefault.NewServer(fakefault.Config{Handler: http.HandlerFunc(s.serve), Plain: opts.Plain, Listener: opts.Listener,
 		WriteStatus: func(w http.ResponseWriter, r *http.Request, status int) {
 			writeError(w, status, typeFor(status), "injected fault", nil)
 		}})
@@ -98,6 +102,9 @@ func NewServer(t testing.TB, opts Options) *Server {
 
 // Enhet is an organisation unit to register in the fake.
 type Enhet struct {
+	// ID, when set, is the Enhet's id (an eInnsyn id, "enh_" and 26 base32 digits), so
+	// that it stays the same from one run of the fake to the next; empty: a new id.
+	ID        string
 	Navn      string
 	Orgnummer string
 	// Parent is the id of the Enhet this one is a sub-unit of.
@@ -121,7 +128,7 @@ func (s *Server) AddEnhet(e Enhet) string {
 	if e.Orgnummer != "" {
 		f["orgnummer"] = e.Orgnummer
 	}
-	o := s.store("enhet", "enh", f, nil, "")
+	o := s.storeID(e.ID, "enhet", "enh", f, nil, "")
 	if e.Parent != "" {
 		o.f["parent"] = e.Parent
 		o.parents = []string{e.Parent}
@@ -138,6 +145,14 @@ func (s *Server) AddAPIKey(enhetID string) auth.Secret {
 	s.keys[secret] = enhetID
 	s.mu.Unlock()
 	return auth.Secret(secret)
+}
+
+// AddAPIKeySecret accepts secret as an API key of the Enhet: a key kept from an earlier
+// run of the fake (AddAPIKey makes a new one).
+func (s *Server) AddAPIKeySecret(secret auth.Secret, enhetID string) {
+	s.mu.Lock()
+	s.keys[string(secret)] = enhetID
+	s.mu.Unlock()
 }
 
 // AddBearerToken accepts token as a bearer token for a person of the Enhet (as
@@ -280,13 +295,25 @@ var private = map[string]bool{"innsynskrav": true, "innsynskravBestilling": true
 
 // store adds an object (caller holds mu).
 func (s *Server) store(coll, prefix string, f map[string]any, parents []string, owner string) *object {
-	o := &object{id: newID(prefix), coll: coll, f: f, parents: parents, owner: owner}
+	return s.storeID("", coll, prefix, f, parents, owner)
+}
+
+// storeID is store under a given id ("" for a new one).
+func (s *Server) storeID(id, coll, prefix string, f map[string]any, parents []string, owner string) *object {
+	if id == "" {
+		id = newID(prefix)
+	}
+	o := &object{id: id, coll: coll, f: f, parents: parents, owner: owner}
 	s.objs[o.id] = o
 	s.order = append(s.order, o.id)
 	return o
 }
 
 const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// NewID is a new eInnsyn id with prefix ("enh", "sm", "jp", ...), as the API makes
+// them: for an Enhet.ID that is to stay the same across runs.
+func NewID(prefix string) string { return newID(prefix) }
 
 // newID is an eInnsyn id: prefix_ + a UUIDv7 in TypeID base32, so ids sort by creation.
 func newID(prefix string) string {

@@ -6,6 +6,7 @@ package fikstest
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -209,8 +210,12 @@ type Server struct {
 // NewHTTPServer starts h behind fault injection on loopback: the building block of a
 // FIKS fake (svaruttest, folkeregistertest). It panics if it cannot listen, as httptest
 // does.
-func NewHTTPServer(h http.Handler, plain bool) *Server {
-	return &Server{fakefault.NewServer(fakefault.Config{Handler: h, Plain: plain,
+func NewHTTPServer(h http.Handler, plain bool) *Server { return NewHTTPServerOn(h, plain, nil) }
+
+// NewHTTPServerOn is NewHTTPServer on a given listener (a fixed loopback port); nil: a
+// free loopback port.
+func NewHTTPServerOn(h http.Handler, plain bool, ln net.Listener) *Server {
+	return &Server{fakefault.NewServer(fakefault.Config{Handler: h, Plain: plain, Listener: ln,
 		WriteStatus: func(w http.ResponseWriter, r *http.Request, status int) {
 			WriteError(w, r, status, "injected fault")
 		}})}

@@ -5,6 +5,7 @@ package fakefault
 
 import (
 	"crypto/x509"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -138,6 +139,9 @@ type Config struct {
 	WriteStatus func(w http.ResponseWriter, r *http.Request, status int)
 	// Seen, if set, is called for every request before any fault applies.
 	Seen func(r *http.Request)
+	// Listener, when set, is where the server listens (a fixed loopback port, as
+	// `fellesklient fake` gives); nil: a free loopback port.
+	Listener net.Listener
 }
 
 // NewServer starts c.Handler behind fault injection on loopback. It panics if it cannot
@@ -152,10 +156,15 @@ func NewServer(c Config) *Server {
 		}
 		wrapped.ServeHTTP(w, r)
 	})
+	s.srv = httptest.NewUnstartedServer(counted)
+	if c.Listener != nil {
+		s.srv.Listener.Close()
+		s.srv.Listener = c.Listener
+	}
 	if c.Plain {
-		s.srv = httptest.NewServer(counted)
+		s.srv.Start()
 	} else {
-		s.srv = httptest.NewTLSServer(counted)
+		s.srv.StartTLS()
 	}
 	return s
 }

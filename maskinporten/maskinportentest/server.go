@@ -36,6 +36,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net"
 	"net/http"
 	"slices"
 	"strconv"
@@ -55,6 +56,9 @@ type Options struct {
 	// Plain serves plain HTTP on loopback instead of TLS (for tools that cannot be given
 	// the test CA, such as a CLI under test).
 	Plain bool
+	// Listener, when set, is where the fake listens (a fixed loopback port); nil: a
+	// free loopback port. The fake closes it with Close.
+	Listener net.Listener
 	// Now is the server's clock. Nil: time.Now. Change it any time with SetNow.
 	Now func() time.Time
 	// TokenLifetime is the expires_in of issued tokens. Default 120 s.
@@ -149,7 +153,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 	mux.HandleFunc("/.well-known/oauth-authorization-server", s.handleMetadata)
 	mux.HandleFunc("/token", s.handleToken)
 	mux.HandleFunc("/jwk", s.handleJWK)
-	s.Server = fakefault.NewServer(fakefault.Config{Handler: mux, Plain: opts.Plain, WriteStatus: s.writeInjected,
+	s.Server = fakefault.NewServer(fakefault.Config{Handler: mux, Plain: opts.Plain, Listener: opts.Listener, WriteStatus: s.writeInjected,
 		Seen: func(r *http.Request) {
 			if r.URL.Path == "/token" {
 				s.tokenRequests.Add(1)

@@ -39,6 +39,7 @@ import (
 	"math/big"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"os"
 	"slices"
@@ -67,6 +68,9 @@ type Options struct {
 	Maskinporten *maskinportentest.Server
 	// Plain serves plain HTTP on loopback instead of TLS.
 	Plain bool
+	// Listener, when set, is where the fake listens (a fixed loopback port); nil: a
+	// free loopback port. The fake closes it with Close.
+	Listener net.Listener
 	// Dir holds the stored documents. Empty: a temporary directory removed by Close.
 	Dir string
 	// Now is the fake's clock. Nil: time.Now.
@@ -225,7 +229,7 @@ func NewServer(t testing.TB, opts Options) *Server {
 	})
 	root.Handle("/api/", s.auth.Require(api))
 	root.Handle("/tjenester/", s.basic(inn))
-	s.Server = fikstest.NewHTTPServer(root, opts.Plain)
+	s.Server = fikstest.NewHTTPServerOn(root, opts.Plain, opts.Listener)
 	if t != nil {
 		t.Cleanup(s.Close)
 	}
