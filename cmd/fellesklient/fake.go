@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/fellesklient/fellesklient/auth"
+	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/fiks/digisos/digisostest"
@@ -123,6 +124,8 @@ type fakeAnnouncement struct {
 		APIKey    string `json:"apiKey"`
 		EnhetID   string `json:"enhetId"`
 		Orgnummer string `json:"orgnummer"`
+		// Journalposter are the demo journal's journalposter, public from the start.
+		Journalposter []string `json:"journalposter"`
 	} `json:"einnsyn"`
 	// Env is a file of shell exports (FIKS_INTEGRASJON_ID, SVARINN_BRUKER, ...) for the
 	// CLI: `. FILE`.
@@ -204,7 +207,7 @@ func printFakeAnnouncement(e *env, a *fakeAnnouncement) {
 	fmt.Fprintf(w, "                fiks-org %s, rolle %s, eDialog mottaker %s\n", a.FIKS.FiksOrgID, a.Folkeregister.Rolle, a.Edialog.Mottaker)
 	fmt.Fprintf(w, "SvarUt          %s   konto %s\n", a.SvarUt.BaseURL, a.SvarUt.Konto)
 	fmt.Fprintf(w, "SvarInn         %s   mottakersystem %s (org %s), key %s\n", a.SvarInn.BaseURL, a.SvarInn.Brukernavn, a.SvarInn.Orgnr, a.SvarInn.PrivateKey)
-	fmt.Fprintf(w, "eInnsyn         %s   enhet %s (org %s), API key in EINNSYN_API_KEY\n", a.EInnsyn.BaseURL, a.EInnsyn.EnhetID, a.EInnsyn.Orgnummer)
+	fmt.Fprintf(w, "eInnsyn         %s   enhet %s (org %s), API key in EINNSYN_API_KEY, a demo journal (%d journalposter)\n", a.EInnsyn.BaseURL, a.EInnsyn.EnhetID, a.EInnsyn.Orgnummer, len(a.EInnsyn.Journalposter))
 	fmt.Fprintf(w, "Folkeregister   synthetic persons: %s\n", strings.Join(a.Folkeregister.Personer[:5], " "))
 	fmt.Fprintf(w, "\nThe passwords and keys are in %s: `. %s` sets them for the CLI, for example:\n", a.Env, a.Env)
 	fmt.Fprintf(w, "  fellesklient folkeregister person %s --rolle %s --base-url %s --issuer %s --client-id %s --key %s\n",
@@ -225,6 +228,53 @@ type fakeServices struct {
 	fiksURL string
 	routes  []fakeRoute
 	persons []string
+	// journalposter are the ids of the demo journal published to the eInnsyn fake.
+	journalposter []string
+}
+
+// seedEInnsyn publishes a small public journal (a saksmappe with three journalposter) to
+// the eInnsyn fake, through its API, so that search and get find something at once.
+func seedEInnsyn(baseURL, apiKey string) ([]string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := einnsyn.New(einnsyn.Options{BaseURL: baseURL, APIKey: auth.Secret(apiKey), UserAgent: "fellesklient-fake"})
+	if err != nil {
+		return nil, err
+	}
+	ark, err := c.Arkiver.Create(ctx, "", &einnsyn.Arkiv{Tittel: "Sakarkiv"})
+	if err != nil {
+		return nil, err
+	}
+	del, err := c.Arkivdeler.Create(ctx, ark.ID, &einnsyn.Arkivdel{Tittel: "Sakarkiv 2026"})
+	if err != nil {
+		return nil, err
+	}
+	sm := &einnsyn.Saksmappe{Mappe: einnsyn.Mappe{OffentligTittel: "Reguleringsplan for Storgata", OffentligTittelSensitiv: "Reguleringsplan for Storgata"},
+		Saksaar: 2026, Sakssekvensnummer: 42}
+	for i, t := range []string{"Varsel om oppstart av reguleringsplan", "Merknad til varsel om oppstart", "Vedtak om reguleringsplan"} {
+		typ := einnsyn.UtgaaendeDokument
+		if i == 1 {
+			typ = einnsyn.InngaaendeDokument
+		}
+		jp := &einnsyn.Journalpost{Registrering: einnsyn.Registrering{OffentligTittel: t, OffentligTittelSensitiv: t},
+			Journalaar: 2026, Journalsekvensnummer: 100 + i, Journalpostnummer: i + 1, Journalposttype: typ, Journaldato: einnsyn.NewDato(2026, 3, 1+i)}
+		sm.Journalpost = append(sm.Journalpost, einnsyn.Ref[einnsyn.Journalpost]{Object: jp})
+	}
+	created, err := c.Saksmapper.Create(ctx, del.ID, sm)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for jp, err := range c.Journalposter.List(ctx, &einnsyn.ListOptions{Parent: created.ID, SortOrder: "asc"}) {
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, jp.ID)
+	}
+	if len(ids) != len(sm.Journalpost) {
+		return nil, fmt.Errorf("the saksmappe came back with %d journalposter, not %d", len(ids), len(sm.Journalpost))
+	}
+	return ids, nil
 }
 
 // fakeRoute sends the FIKS API's paths under prefix to one fake, as api.fiks.ks.no
@@ -281,6 +331,9 @@ func startFakeServices(sec *fakeSecrets, lns []net.Listener) (_ *fakeServices, e
 	f.einnsyn = einnsyntest.NewServer(nil, einnsyntest.Options{Plain: true, Listener: lns[fakePortEInnsyn]})
 	f.einnsyn.AddEnhet(einnsyntest.Enhet{ID: sec.EinnsynEnhetID, Navn: "Fellesklient kommune", Orgnummer: fakeOrg})
 	f.einnsyn.AddAPIKeySecret(auth.Secret(sec.EinnsynAPIKey), sec.EinnsynEnhetID)
+	if f.journalposter, err = seedEInnsyn(f.einnsyn.URL(), sec.EinnsynAPIKey); err != nil {
+		return nil, fmt.Errorf("publishing the demo journal to the eInnsyn fake: %w", err)
+	}
 
 	for _, r := range []struct{ service, prefix, base string }{
 		{"folkeregister", "/folkeregister/", f.freg.URL()},
@@ -388,6 +441,7 @@ func (f *fakeServices) announce(sec *fakeSecrets, dir string) (*fakeAnnouncement
 	a.Edialog.Mottaker = sec.EdialogMottaker
 	a.Digisos.FiksOrgID = sec.FiksOrgID
 	a.EInnsyn.BaseURL, a.EInnsyn.APIKey, a.EInnsyn.EnhetID, a.EInnsyn.Orgnummer = f.einnsyn.URL(), sec.EinnsynAPIKey, sec.EinnsynEnhetID, fakeOrg
+	a.EInnsyn.Journalposter = f.journalposter
 	a.Env = envFile
 	exports := []string{
 		"# fellesklient fake: the CLI's environment for the fakes (`. " + envFile + "`)",
@@ -407,6 +461,7 @@ func (f *fakeServices) announce(sec *fakeSecrets, dir string) (*fakeAnnouncement
 		"export FAKE_ROLLE=" + sec.Rolle,
 		"export FAKE_EDIALOG_MOTTAKER=" + sec.EdialogMottaker,
 		"export FAKE_EINNSYN=" + f.einnsyn.URL(),
+		"export FAKE_EINNSYN_JOURNALPOST=" + f.journalposter[0],
 		"export FAKE_FNR=" + f.persons[0],
 	}
 	for _, w := range []struct {
