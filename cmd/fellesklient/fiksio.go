@@ -218,6 +218,7 @@ func runFiksioSend(ctx context.Context, e *env, args []string) error {
 	signerKey := fs.String("signer-key", "", "the virksomhetssertifikat's private key: PEM or .p12 (required with files)")
 	signerCert := fs.String("signer-cert", "", "its certificate (PEM), when the key file has none")
 	passEnv := &f.ff.tf.p12PassEnv // --p12-password-env: one flag for every .p12 of the command
+	quiet := fs.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	fiksioUsage(fs, e, "fellesklient fiksio send --fra KONTO --til KONTO --type TYPE [--svar-paa ID] [--ttl D] [--header N=V]... [--klient-melding-id ID] [--mottaker-sertifikat PEM] --signer-key KEY [--signer-cert PEM] [--json] FILE...",
 		"Send a FIKS IO message: the files as an ASiC-E container, signed with the signer key, encrypted to the receiver.\nThe first file is the container's root file. Without files the message has no payload.",
 		"fellesklient fiksio send --fra $FRA --til $TIL --type no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett --signer-key virksomhet.p12 --p12-password-env P12_PASS arkivmelding.xml vedtak.pdf")
@@ -242,6 +243,7 @@ func runFiksioSend(ctx context.Context, e *env, args []string) error {
 		}
 		m.Headere[k] = v
 	}
+	var total int64
 	for _, p := range files {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -250,7 +252,12 @@ func runFiksioSend(ctx context.Context, e *env, args []string) error {
 		if !st.Mode().IsRegular() {
 			return usageErr("%s is not a file", p)
 		}
-		m.Filer = append(m.Filer, fiksio.Path(filepath.Base(p), p))
+		total += st.Size()
+	}
+	pb := newBar(e, *quiet || len(files) == 0, total, "sending", false)
+	defer pb.done()
+	for _, p := range files {
+		m.Filer = append(m.Filer, pb.file(filepath.Base(p), p))
 	}
 	if len(files) > 0 {
 		if *signerKey == "" {
@@ -333,6 +340,7 @@ func runFiksioReceive(ctx context.Context, e *env, args []string) error {
 	dir := fs.String("dir", "", "folder for the messages: DIR/<melding-id>/ (required)")
 	once := fs.Bool("once", false, "handle what is waiting and exit (after --idle without a new message)")
 	idle := fs.Duration("idle", 3*time.Second, "with --once: how long to wait for another message")
+	quiet := fs.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	fiksioUsage(fs, e, "fellesklient fiksio receive --konto KONTO --konto-key KEY --dir DIR [--once] [--amqp-addr HOST:PORT] [--amqp-ca PEM] [--plain] [--json]",
 		"Receive FIKS IO messages: each is decrypted, its container checked, its files and a melding.json of its headers\nwritten to DIR/<melding-id>/ and synced; only then is it acknowledged. A message already in DIR is acknowledged again\nwithout writing. The AMQP password is FIKS_INTEGRASJON_PASSORD, a space and a fresh token.",
 		"fellesklient fiksio receive --konto $KONTO --konto-key konto.key --dir innkommende --once")
@@ -381,9 +389,11 @@ func runFiksioReceive(ctx context.Context, e *env, args []string) error {
 		}()
 	}
 	var received, failed int
+	pb := newBar(e, *quiet, -1, "receiving", false)
+	defer pb.done()
 	err = c.Receive(rctx, func(hctx context.Context, m *fiksio.MottattMelding) error {
 		defer func() { mu.Lock(); last = time.Now(); mu.Unlock() }()
-		if err := storeMelding(hctx, *dir, m); err != nil {
+		if err := storeMelding(hctx, *dir, m, pb); err != nil {
 			failed++
 			fmt.Fprintf(e.stderr, "fellesklient: %s: %s (not acknowledged)\n", m.MeldingID, oneLine(err.Error()))
 			return err
@@ -409,7 +419,7 @@ func runFiksioReceive(ctx context.Context, e *env, args []string) error {
 
 // storeMelding writes m under dir/<melding-id>/: assembled in a hidden folder, every file
 // synced, then renamed whole. A melding already there is left as it is.
-func storeMelding(ctx context.Context, dir string, m *fiksio.MottattMelding) error {
+func storeMelding(ctx context.Context, dir string, m *fiksio.MottattMelding, pb *bar) error {
 	final := filepath.Join(dir, m.MeldingID)
 	if _, err := os.Stat(final); err == nil {
 		return nil // stored before the ack was lost: handled once
@@ -441,7 +451,7 @@ func storeMelding(ctx context.Context, dir string, m *fiksio.MottattMelding) err
 			if err != nil {
 				return err
 			}
-			err = writeSynced(filepath.Join(tmp, filepath.FromSlash(f.Name)), rc)
+			err = writeSynced(filepath.Join(tmp, filepath.FromSlash(f.Name)), pb.reader(rc))
 			rc.Close()
 			if err != nil {
 				return err

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
@@ -109,4 +111,28 @@ func TestFiksioCLI(t *testing.T) {
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stderr, "FIKS_INTEGRASJON_PASSORD")
 	assert.Contains(t, r.stderr, "Example:")
+
+	// On a terminal, send and receive show the bytes on stderr; --quiet and a pipe do not.
+	big := filepath.Join(dir, "stor.pdf")
+	require.NoError(t, os.WriteFile(big, bytes.Repeat([]byte("%PDF-1.7 "), 400_000), 0o600))
+	tty := func(vars map[string]string, args ...string) result {
+		var out, errb bytes.Buffer
+		e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(k string) string { return vars[k] }, stderrTTY: true}
+		return result{run(context.Background(), e, args), out.String(), errb.String()}
+	}
+	r = tty(va, "fiksio", "send", "--base-url", fake.URL(), "--fra", kontoA, "--til", kontoB, "--type", "t.v1",
+		"--signer-key", akey, "--signer-cert", acert, big)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "sending")
+	assert.Contains(t, r.stderr, "100%")
+	r = tty(vb, "fiksio", "receive", "--base-url", fake.URL(), "--amqp-addr", fake.AMQPAddr(), "--plain",
+		"--konto", kontoB, "--konto-key", mkey, "--dir", in, "--once", "--idle", "1s")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "1 received, 0 failed")
+	assert.Contains(t, r.stderr, "receiving")
+	assert.Contains(t, r.stderr, "MB")
+	r = tty(va, "fiksio", "send", "--base-url", fake.URL(), "--fra", kontoA, "--til", kontoB, "--type", "t.v1", "--quiet",
+		"--signer-key", akey, "--signer-cert", acert, big)
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Empty(t, r.stderr)
 }

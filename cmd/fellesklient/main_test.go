@@ -399,4 +399,18 @@ func TestProgressOnATerminal(t *testing.T) {
 	code, _, stderr = runCLIStdin(t, plain, nil, "kryptering", "encrypt", "--cert", crt, "--out", filepath.Join(dir, "c.cms"))
 	require.Equal(t, 0, code)
 	assert.Empty(t, stderr, "not a terminal: quiet")
+
+	// The demo package counts journalposter; validating a folder shows the bytes checked.
+	pkg := filepath.Join(dir, "avlevering")
+	stderr, code = runTTY("noark5", "demo-uttrekk", "--registreringer", "2000", "--out", pkg)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "writing journalposter")
+	assert.Contains(t, stderr, "2000/2000")
+	stderr, code = runTTY("noark5", "validate", pkg)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "checking")
+	assert.Contains(t, stderr, "100%")
+	stderr, code = runTTY("noark5", "validate", "--quiet", pkg)
+	require.Equal(t, 0, code, stderr)
+	assert.NotContains(t, stderr, "checking")
 }

@@ -42,7 +42,9 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	errorsN, warnings := 0, 0
 	var xmlFiles []string
 	if st.IsDir() {
-		rep, err := arkivuttrekk.Check(target)
+		pb := newBar(e, *quiet, packageSize(target), "checking", false)
+		rep, err := arkivuttrekk.Check(ctx, target, &arkivuttrekk.CheckOptions{OnProgress: pb.set()})
+		pb.done()
 		if err != nil {
 			return ioErr(err)
 		}
@@ -168,6 +170,7 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	out := flags.String("out", "", "package folder to create (must not exist or be empty)")
 	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs to include (a deposit needs them)")
 	force := flags.Bool("force", false, "replace a package already in --out")
+	quiet := flags.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
 	}
@@ -187,7 +190,9 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := noark5test.Uttrekk(*out, *n, skjemaer)
+	pb := newBar(e, *quiet, int64(*n), "writing journalposter", true)
+	res, err := noark5test.Uttrekk(ctx, *out, *n, &noark5test.UttrekkOptions{Skjemaer: skjemaer, OnProgress: pb.set()})
+	pb.done()
 	if err != nil {
 		// Leave nothing half-written that would block the next run.
 		if made {
@@ -200,6 +205,25 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: %d mapper, %d registreringer, %d dokumentfiler, %d endringer, %d journalregistreringer\n",
 		res.Dir, res.Mapper, res.Registreringer, res.Dokumentfiler, res.Endringer, res.Journalregistreringer)
 	return nil
+}
+
+// packageSize is the bytes Check will read of the package in dir (its files but the
+// ADDML and the XSDs), for the progress bar's total; -1 when it cannot tell.
+func packageSize(dir string) int64 {
+	var total int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "arkivuttrekk.xml" || strings.HasSuffix(d.Name(), ".xsd") {
+			return err
+		}
+		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {
+			total += info.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		return -1
+	}
+	return total
 }
 
 // prepareOut makes --out ready for a new package: it must not exist (it is made, and

@@ -2,10 +2,12 @@ package main
 
 import (
 	"io"
+	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
 
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
 	"github.com/fellesklient/fellesklient/progress"
 )
 
@@ -37,10 +39,15 @@ func (b *bar) reader(r io.Reader) io.Reader {
 	return progress.Reader(r, b.from())
 }
 
-// from reports a new stream's bytes on top of what the bar shows now.
+// from reports a stream's bytes on top of what the bar shows, as increments, so that
+// streams read at the same time add up. A stream read again from its start (a retried
+// upload given the same func) moves the bar back by what it had counted.
 func (b *bar) from() progress.Func {
-	base := b.b.State().CurrentNum
-	return func(n int64) { _ = b.b.Set64(base + n) }
+	var prev int64
+	return func(n int64) {
+		_ = b.b.Add64(n - prev)
+		prev = n
+	}
 }
 
 // readCloser is reader for an io.ReadCloser; Close closes rc.
@@ -49,6 +56,31 @@ func (b *bar) readCloser(rc io.ReadCloser) io.ReadCloser {
 		return rc
 	}
 	return progress.ReadCloser(rc, b.from())
+}
+
+// set is a progress.Func that shows its count as the bar's position; nil without a bar
+// (so a library skips the calls).
+func (b *bar) set() progress.Func {
+	if b.b == nil {
+		return nil
+	}
+	return func(n int64) { _ = b.b.Set64(n) }
+}
+
+// file is a FIKS IO file read from path, its bytes shown on the bar; one progress
+// func across the attempts, so a resend does not count twice.
+func (b *bar) file(navn, path string) fiksio.Fil {
+	if b.b == nil {
+		return fiksio.Path(navn, path)
+	}
+	fn := b.from()
+	return fiksio.Fil{Navn: navn, Open: func() (io.ReadCloser, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		return progress.ReadCloser(f, fn), nil
+	}}
 }
 
 // add counts n items (or bytes).

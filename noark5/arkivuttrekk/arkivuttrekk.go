@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/progress"
 )
 
 // Skjemafiler are the XSDs a v5.0 deposit carries, unmodified.
@@ -61,6 +62,10 @@ type Options struct {
 	InngaaendeSkille, UtgaaendeSkille string
 	// OmfatterDokumenterSomErKassert: documents were disposed of before the extraction.
 	OmfatterDokumenterSomErKassert bool
+
+	// OnProgress, when set, is called with the number of registreringer written so far,
+	// after each: the hook for a progress bar or a metric over a long extraction.
+	OnProgress progress.Func
 }
 
 // Endring is one entry of endringslogg.xml.
@@ -96,6 +101,7 @@ type Uttrekk struct {
 	arkivskap      []noark5.Arkivskaper
 	opened         []string
 	utenforJournal int
+	registreringer int64
 	err            error
 	closed         bool
 }

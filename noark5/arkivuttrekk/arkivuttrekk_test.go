@@ -1,6 +1,7 @@
 package arkivuttrekk_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +25,7 @@ func skjemaer(t *testing.T) string {
 func TestDemoPackageValidates(t *testing.T) {
 	xsd := skjemaer(t)
 	dir := filepath.Join(t.TempDir(), "avlevering")
-	res, err := noark5test.Uttrekk(dir, 120, os.DirFS(xsd))
+	res, err := noark5test.Uttrekk(context.Background(), dir, 120, &noark5test.UttrekkOptions{Skjemaer: os.DirFS(xsd)})
 	require.NoError(t, err)
 	assert.Equal(t, 120, res.Registreringer)
 	assert.Equal(t, 120, res.Dokumentfiler)
@@ -43,7 +44,7 @@ func TestDemoPackageValidates(t *testing.T) {
 	assert.Empty(t, testutil.XMLLint(t, testutil.SharedFile(t, "specs/noark5/xsd/addml/v8.2/addml.xsd"), addml))
 
 	// The package check agrees.
-	rep, err := arkivuttrekk.Check(dir)
+	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
 	require.NoError(t, err)
 	assert.True(t, rep.Valid(), "%v", rep.Problems)
 	assert.Zero(t, rep.Warnings, "%v", rep.Problems)
@@ -60,9 +61,9 @@ func TestDemoPackageValidates(t *testing.T) {
 // warns of each absent schema.
 func TestCheckWarnsOfAbsentSchemas(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "uten")
-	_, err := noark5test.Uttrekk(dir, 5, nil)
+	_, err := noark5test.Uttrekk(context.Background(), dir, 5, nil)
 	require.NoError(t, err)
-	rep, err := arkivuttrekk.Check(dir)
+	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
 	require.NoError(t, err)
 	assert.True(t, rep.Valid())
 	var absent []string
@@ -78,7 +79,7 @@ func TestCheckWarnsOfAbsentSchemas(t *testing.T) {
 // named properties in the same order; only the values differ.
 func TestADDMLFollowsTheTemplate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := noark5test.Uttrekk(dir, 5, os.DirFS(skjemaer(t)))
+	_, err := noark5test.Uttrekk(context.Background(), dir, 5, &noark5test.UttrekkOptions{Skjemaer: os.DirFS(skjemaer(t))})
 	require.NoError(t, err)
 	skeleton := func(file string) []string {
 		doc := etree.NewDocument()
@@ -109,7 +110,7 @@ func TestADDMLFollowsTheTemplate(t *testing.T) {
 
 func TestCheckFindsDamage(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := noark5test.Uttrekk(dir, 30, os.DirFS(skjemaer(t)))
+	_, err := noark5test.Uttrekk(context.Background(), dir, 30, &noark5test.UttrekkOptions{Skjemaer: os.DirFS(skjemaer(t))})
 	require.NoError(t, err)
 	// A document changed after the extraction, one deleted, the structure edited.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "dokumenter", "000", "3.pdf"), []byte("endret"), 0o644))
@@ -117,7 +118,7 @@ func TestCheckFindsDamage(t *testing.T) {
 	s, err := os.ReadFile(filepath.Join(dir, "endringslogg.xml"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "endringslogg.xml"), []byte(strings.Replace(string(s), "Arkivert", "Arkivert!", 1)), 0o644))
-	rep, err := arkivuttrekk.Check(dir)
+	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
 	require.NoError(t, err)
 	assert.False(t, rep.Valid())
 	var all []string
@@ -159,4 +160,61 @@ func TestNewRefuses(t *testing.T) {
 	require.ErrorContains(t, err, "a clean path inside the package")
 	_, err = u.Close()
 	require.Error(t, err, "an extraction with no endring cannot be closed")
+}
+
+// The writer and Check report progress (registreringer written, bytes read) and stop
+// when their context ends.
+func TestProgressAndCancel(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "avlevering")
+	var written []int64
+	res, err := noark5test.Uttrekk(context.Background(), dir, 300, &noark5test.UttrekkOptions{OnProgress: func(n int64) { written = append(written, n) }})
+	require.NoError(t, err)
+	require.Len(t, written, res.Registreringer)
+	for i, n := range written {
+		require.EqualValues(t, i+1, n)
+	}
+
+	// Check reads every XML file and every document once: the last report is their sum.
+	var want int64
+	for _, f := range []string{"arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		require.NoError(t, err)
+		want += st.Size()
+	}
+	require.NoError(t, filepath.WalkDir(filepath.Join(dir, "dokumenter"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			info, _ := d.Info()
+			want += info.Size()
+		}
+		return err
+	}))
+	var last int64
+	calls := 0
+	rep, err := arkivuttrekk.Check(context.Background(), dir, &arkivuttrekk.CheckOptions{OnProgress: func(n int64) {
+		require.GreaterOrEqual(t, n, last)
+		last = n
+		calls++
+	}})
+	require.NoError(t, err)
+	require.Zero(t, rep.Errors, "%v", rep.Problems)
+	assert.Equal(t, want, last)
+	assert.Greater(t, calls, 4)
+
+	// Cancelled half-way, each returns the context's error.
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = noark5test.Uttrekk(ctx, filepath.Join(t.TempDir(), "halv"), 300, &noark5test.UttrekkOptions{OnProgress: func(n int64) {
+		if n == 100 {
+			cancel()
+		}
+	}})
+	assert.ErrorIs(t, err, context.Canceled)
+	ctx, cancel = context.WithCancel(context.Background())
+	_, err = arkivuttrekk.Check(ctx, dir, &arkivuttrekk.CheckOptions{OnProgress: func(n int64) {
+		if n > want/2 {
+			cancel()
+		}
+	}})
+	assert.ErrorIs(t, err, context.Canceled)
+	_, err = arkivuttrekk.Check(ctx, dir, nil)
+	assert.ErrorIs(t, err, context.Canceled)
 }

@@ -1,8 +1,10 @@
 package arkivuttrekk
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/progress"
 )
 
 // Report is the outcome of Check: the problems of every file, package problems
@@ -39,12 +42,26 @@ func (r *Report) add(p noark5.Problem) {
 	}
 }
 
+// CheckOptions tune Check. The zero value (or nil) is fine.
+type CheckOptions struct {
+	// OnProgress, when set, is called with the bytes of the package read so far (its XML
+	// files and the document files they reference, each once), after every read.
+	OnProgress progress.Func
+}
+
 // Check validates a deposit folder: every XML file against the v5.0 rules (noark5.Validate),
 // every document file against the sjekksum and filstoerrelse its dokumentobjekt gives, and
 // arkivuttrekk.xml's checksums and counts against the files. The error is an I/O error
-// other than a missing or unreadable file, which are problems.
-func Check(dir string) (*Report, error) {
-	c := &checker{dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}}
+// other than a missing or unreadable file, which are problems, or ctx's error when it ends
+// first (a package of millions of records takes minutes).
+func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error) {
+	if opts == nil {
+		opts = &CheckOptions{}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	c := &checker{ctx: ctx, opts: opts, dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}}
 	listed, err := readADDML(filepath.Join(dir, "arkivuttrekk.xml"))
 	if err != nil {
 		c.problem("arkivuttrekk.xml", "file", "%v", err)
@@ -56,6 +73,9 @@ func Check(dir string) (*Report, error) {
 	if err := c.validateFiles(); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if c.badFile != nil {
 		return c.rep, c.badFile
 	}
@@ -65,6 +85,9 @@ func Check(dir string) (*Report, error) {
 
 // checker is Check's state for one package folder.
 type checker struct {
+	ctx     context.Context
+	opts    *CheckOptions
+	read    int64 // bytes read so far, for OnProgress
 	dir     string
 	rep     *Report
 	listed  *addmlInfo
@@ -127,8 +150,11 @@ func (c *checker) dokumentobjekt(d noark5.DokumentobjektRef) []noark5.Problem {
 		return p("file", "%s: the file is missing", ref)
 	}
 	defer f.Close()
-	sum, n, err := hashReader(f)
+	sum, n, err := hashReader(c.reader(f))
 	if err != nil {
+		if c.ctx.Err() != nil {
+			return nil // Check returns ctx's error
+		}
 		c.badFile = err
 		return p("file", "%s: %v", ref, err)
 	}
@@ -159,8 +185,11 @@ func (c *checker) validateFiles() error {
 		if name == "arkivstruktur.xml" {
 			opts.Dokumentobjekt = c.dokumentobjekt
 		}
-		r, err := noark5.Validate(f, opts)
+		r, err := noark5.Validate(c.reader(f), opts)
 		f.Close()
+		if cerr := c.ctx.Err(); cerr != nil {
+			return cerr
+		}
 		var le *noark5.LimitError
 		if err != nil && !errors.As(err, &le) {
 			return err // a limit is a problem in the report, not a failure to check
@@ -177,6 +206,30 @@ func (c *checker) validateFiles() error {
 		c.rep.Warnings += r.Warnings - count(r.Problems, noark5.SeverityWarning)
 	}
 	return nil
+}
+
+// reader is r counted into the package's progress and ended by Check's context.
+func (c *checker) reader(r io.Reader) io.Reader {
+	return &checkReader{c: c, r: r}
+}
+
+type checkReader struct {
+	c *checker
+	r io.Reader
+}
+
+func (cr *checkReader) Read(b []byte) (int, error) {
+	if err := cr.c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := cr.r.Read(b)
+	if n > 0 {
+		cr.c.read += int64(n)
+		if cr.c.opts.OnProgress != nil {
+			cr.c.opts.OnProgress(cr.c.read)
+		}
+	}
+	return n, err
 }
 
 // checkCounts compares the counts in arkivuttrekk.xml with what the files hold.

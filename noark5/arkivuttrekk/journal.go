@@ -130,6 +130,10 @@ func metadata(s *noark5.Skjerming) string {
 
 // noteRegistrering records what arkivuttrekk.xml and the journals need from a registrering.
 func (u *Uttrekk) noteRegistrering(r *noark5.Registrering) error {
+	u.registreringer++
+	if u.opts.OnProgress != nil {
+		u.opts.OnProgress(u.registreringer)
+	}
 	u.noteFlags(r)
 	jp := r.Journalpost
 	if jp == nil {

@@ -2,6 +2,7 @@ package noark5test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,15 +13,30 @@ import (
 
 	"github.com/fellesklient/fellesklient/noark5"
 	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
+	"github.com/fellesklient/fellesklient/progress"
 )
 
+// UttrekkOptions tune Uttrekk.
+type UttrekkOptions struct {
+	// Skjemaer holds the official v5.0 XSDs to copy into the package. Nil leaves them out
+	// (arkivuttrekk.Options.UtenSkjemaer): the package is then not ready for deposit.
+	Skjemaer fs.FS
+	// OnProgress is called with the journalposter written so far (arkivuttrekk.Options.OnProgress).
+	OnProgress progress.Func
+}
+
 // Uttrekk writes a realistic synthetic deposit of n journalposter into dir, with documents,
-// an endringslogg and both journals: for load tests and demonstrations. skjemaer holds the
-// official v5.0 XSDs.
-// A nil skjemaer leaves the XSDs out (arkivuttrekk.Options.UtenSkjemaer).
-func Uttrekk(dir string, n int, skjemaer fs.FS) (*arkivuttrekk.Result, error) {
-	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: skjemaer, UtenSkjemaer: skjemaer == nil, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
-		ArkivNavn: "Testkommune sakarkiv", SystemType: "Sakarkiv (Noark-5)",
+// an endringslogg and both journals: for load tests and demonstrations. It stops with
+// ctx's error when ctx ends; the partial folder is then the caller's to remove.
+func Uttrekk(ctx context.Context, dir string, n int, opts *UttrekkOptions) (*arkivuttrekk.Result, error) {
+	if opts == nil {
+		opts = &UttrekkOptions{}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: opts.Skjemaer, UtenSkjemaer: opts.Skjemaer == nil, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
+		ArkivNavn: "Testkommune sakarkiv", SystemType: "Sakarkiv (Noark-5)", OnProgress: opts.OnProgress,
 		Dokumenter: func(ref string) (io.ReadCloser, error) {
 			num, ok := strings.CutSuffix(path.Base(ref), ".pdf")
 			i, err := strconv.Atoi(num)
@@ -32,7 +48,7 @@ func Uttrekk(dir string, n int, skjemaer fs.FS) (*arkivuttrekk.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	sink := &demoSink{Uttrekk: u}
+	sink := &demoSink{Uttrekk: u, ctx: ctx}
 	if err := Write(sink, Options{Registreringer: n, Dokumenter: true}); err != nil {
 		u.Close()
 		return nil, err
@@ -44,10 +60,14 @@ func Uttrekk(dir string, n int, skjemaer fs.FS) (*arkivuttrekk.Result, error) {
 // to Arkivert when the case was closed.
 type demoSink struct {
 	*arkivuttrekk.Uttrekk
-	n int
+	ctx context.Context
+	n   int
 }
 
 func (s *demoSink) Registrering(r *noark5.Registrering) error {
+	if err := s.ctx.Err(); err != nil {
+		return err
+	}
 	if err := s.Uttrekk.Registrering(r); err != nil {
 		return err
 	}
