@@ -55,8 +55,8 @@ var helps = map[string]help{
 		"  EINNSYN_API_KEY  an API key (optional: the public needs none)", "fellesklient einnsyn search reguleringsplan --max 50 --json"},
 	"fellesklient einnsyn get": {"fellesklient einnsyn get ID [--expand FIELD]... [--json]",
 		"Show one eInnsyn object by its id.", "  EINNSYN_API_KEY  an API key (optional)", "fellesklient einnsyn get jp_01jh532p3ve6haq7n53xgpqayh --expand saksmappe"},
-	"fellesklient noark5 validate": {"fellesklient noark5 validate [--schemas DIR] [--json] PATH",
-		"Validate a Noark 5 v5.0 extraction file or a package folder in Go (the official XSD's verdict); with --schemas also\nwith xmllint. Exit 0 when valid, 1 with every problem when not.",
+	"fellesklient noark5 validate": {"fellesklient noark5 validate [--schemas[=DIR]] [--json] PATH",
+		"Validate a Noark 5 v5.0 extraction file or a package folder in Go (the official XSD's verdict); with --schemas also\nwith xmllint against the official XSDs the module carries (--schemas=DIR: those in DIR). Exit 0 when valid, 1 with\nevery problem when not.",
 		envNone, "fellesklient noark5 validate avlevering/"},
 	"fellesklient fake": {"fellesklient fake [--port-base N] [--state DIR] [--json]",
 		"Run every fake (Maskinporten, the FIKS API with Folkeregister, Min side, eDialog and DigiSos, SvarUt/SvarInn,\neInnsyn) on loopback with plain http until Ctrl-C or SIGTERM, for integration tests in any language. Prints the\nbase URLs and test credentials (one JSON object on the first line with --json) and writes the keys and an env.sh.",
@@ -64,7 +64,7 @@ var helps = map[string]help{
 	"fellesklient noark5 summary": {"fellesklient noark5 summary [--json] PATH",
 		"Count the element types of an extraction file and give its date span.", envNone, "fellesklient noark5 summary avlevering/arkivstruktur.xml"},
 	"fellesklient noark5 demo-uttrekk": {"fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR] [--force]",
-		"Write a synthetic deposit package (arkivstruktur, endringslogg, journals, arkivuttrekk.xml, documents) for load tests\nand demos.",
+		"Write a synthetic deposit package (arkivstruktur, endringslogg, journals, arkivuttrekk.xml, documents and the\nofficial XSDs) for load tests and demos.",
 		envNone, "fellesklient noark5 demo-uttrekk --registreringer 100000 --out avlevering"},
 }
 

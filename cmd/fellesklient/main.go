@@ -39,7 +39,7 @@
 //	fellesklient folkeregister person ID --rolle ROLLE [--parts a,b] [--show-identifiers] [--json]
 //	fellesklient einnsyn search QUERY [--max N] [--entity E]... [--json]   (EINNSYN_API_KEY optional)
 //	fellesklient einnsyn get ID [--expand FIELD]... [--json]
-//	fellesklient noark5 validate [--schemas DIR] [--json] PATH
+//	fellesklient noark5 validate [--schemas[=DIR]] [--json] PATH
 //	fellesklient noark5 summary [--json] PATH
 //	fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]
 //	fellesklient fake [--port-base N] [--state DIR] [--json]

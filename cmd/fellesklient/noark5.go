@@ -14,15 +14,40 @@ import (
 	"github.com/fellesklient/fellesklient/noark5"
 	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
 	"github.com/fellesklient/fellesklient/noark5/noark5test"
+	"github.com/fellesklient/fellesklient/noark5/skjemaer"
 )
 
 // noark5Files are the extraction files and the XSD that judges each.
 var noark5Files = []string{"arkivstruktur", "endringslogg", "loependeJournal", "offentligJournal"}
 
-// runNoark5Validate: fellesklient noark5 validate [--schemas DIR] [--json] PATH.
+// schemasFlag is --schemas (validate with xmllint against the embedded official XSDs) or
+// --schemas=DIR (against the v5.0 XSDs in DIR).
+type schemasFlag struct {
+	on  bool
+	dir string
+}
+
+func (s *schemasFlag) String() string   { return s.dir }
+func (s *schemasFlag) IsBoolFlag() bool { return true }
+func (s *schemasFlag) Set(v string) error {
+	switch v {
+	case "true":
+		s.on, s.dir = true, ""
+	case "false":
+		s.on, s.dir = false, ""
+	case "":
+		return errors.New("give --schemas alone, or --schemas=DIR")
+	default:
+		s.on, s.dir = true, v
+	}
+	return nil
+}
+
+// runNoark5Validate: fellesklient noark5 validate [--schemas[=DIR]] [--json] PATH.
 func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	flags := newFlagSet(e, "fellesklient noark5 validate")
-	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs: also validate with xmllint against them")
+	var schemas schemasFlag
+	flags.Var(&schemas, "schemas", "also validate with xmllint (when installed) against the official XSDs this module carries, or with\n--schemas=DIR against the v5.0 XSDs in DIR")
 	quiet := flags.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	var of outputFlags
 	of.register(flags)
@@ -31,7 +56,7 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if len(pos) != 1 {
-		return usageErr("usage: fellesklient noark5 validate [--schemas DIR] [--json] PATH (a file or an extraction folder)")
+		return usageErr("usage: fellesklient noark5 validate [--schemas[=DIR]] [--json] PATH (a file or an extraction folder)")
 	}
 	target := pos[0]
 	st, err := os.Stat(target)
@@ -75,28 +100,17 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		xmlFiles = []string{target}
 	}
 	var lint []string
-	if *schemas != "" {
-		bin, err := exec.LookPath("xmllint")
+	if schemas.on {
+		if st.IsDir() {
+			if _, err := os.Stat(filepath.Join(target, "arkivuttrekk.xml")); err == nil {
+				xmlFiles = append(xmlFiles, filepath.Join(target, "arkivuttrekk.xml"))
+			}
+		}
+		l, err := xmllintFiles(ctx, e, schemas.dir, xmlFiles)
 		if err != nil {
-			return ioErr(errors.New("--schemas needs xmllint (Debian: libxml2-utils)"))
+			return err
 		}
-		for _, f := range xmlFiles {
-			xsd, err := schemaFor(*schemas, f)
-			if err != nil {
-				return err
-			}
-			out, err := exec.CommandContext(ctx, bin, "--noout", "--nonet", "--stream", "--schema", xsd, f).CombinedOutput()
-			if err != nil {
-				var ee *exec.ExitError
-				if !errors.As(err, &ee) {
-					return ioErr(err)
-				}
-				if ee.ExitCode() != 3 && ee.ExitCode() != 4 && ee.ExitCode() != 1 {
-					return ioErr(fmt.Errorf("xmllint: %s", firstLine(string(out))))
-				}
-				lint = append(lint, strings.TrimSpace(string(out)))
-			}
-		}
+		lint = l
 	}
 	valid := errorsN == 0 && len(lint) == 0
 	if of.json {
@@ -141,7 +155,54 @@ func firstLine(s string) string {
 	return l
 }
 
-// schemaFor picks the XSD for an extraction file by its root.
+// xmllintFiles validates files with xmllint --stream against the embedded official XSDs
+// (written to a temporary folder), with dir's v5.0 XSDs instead when dir is set. It
+// returns what xmllint said of each invalid file; without xmllint it says so on stderr
+// and returns nothing.
+func xmllintFiles(ctx context.Context, e *env, dir string, files []string) ([]string, error) {
+	bin, err := exec.LookPath("xmllint")
+	if err != nil {
+		fmt.Fprintln(e.stderr, "note: --schemas: xmllint is not installed (Debian: libxml2-utils); only the Go validator ran")
+		return nil, nil
+	}
+	tmp, err := os.MkdirTemp("", "fellesklient-xsd-")
+	if err != nil {
+		return nil, ioErr(err)
+	}
+	defer os.RemoveAll(tmp)
+	for name, fsys := range map[string]fs.FS{"": skjemaer.V50(), "addml": skjemaer.ADDML()} {
+		if err := os.CopyFS(filepath.Join(tmp, name), fsys); err != nil {
+			return nil, ioErr(err)
+		}
+	}
+	if dir == "" {
+		dir = tmp
+	}
+	var lint []string
+	for _, f := range files {
+		xsd, err := schemaFor(dir, f)
+		if err != nil {
+			return nil, err
+		}
+		if strings.HasSuffix(xsd, "addml.xsd") {
+			xsd = filepath.Join(tmp, "addml", "addml.xsd")
+		}
+		out, err := exec.CommandContext(ctx, bin, "--noout", "--nonet", "--stream", "--schema", xsd, f).CombinedOutput()
+		if err != nil {
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) {
+				return nil, ioErr(err)
+			}
+			if ee.ExitCode() != 3 && ee.ExitCode() != 4 && ee.ExitCode() != 1 {
+				return nil, ioErr(fmt.Errorf("xmllint: %s", firstLine(string(out))))
+			}
+			lint = append(lint, strings.TrimSpace(string(out)))
+		}
+	}
+	return lint, nil
+}
+
+// schemaFor picks the XSD for an extraction file by its root (addml.xsd for the ADDML).
 func schemaFor(dir, file string) (string, error) {
 	f, err := os.Open(file)
 	if err != nil {
@@ -156,9 +217,12 @@ func schemaFor(dir, file string) (string, error) {
 			name = s
 		}
 	}
+	if strings.Contains(string(head[:n]), "<addml") {
+		return "addml.xsd", nil
+	}
 	xsd := filepath.Join(dir, name+".xsd")
 	if _, err := os.Stat(xsd); err != nil {
-		return "", usageErr("--schemas %s has no %s.xsd", dir, name)
+		return "", usageErr("--schemas=%s has no %s.xsd", dir, name)
 	}
 	return xsd, nil
 }
@@ -168,7 +232,7 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	flags := newFlagSet(e, "fellesklient noark5 demo-uttrekk")
 	n := flags.Int("registreringer", 1000, "number of journalposter")
 	out := flags.String("out", "", "package folder to create (must not exist or be empty)")
-	schemas := flags.String("schemas", "", "folder with the official v5.0 XSDs to include (a deposit needs them)")
+	schemas := flags.String("schemas", "", "include the v5.0 XSDs from this folder instead of the official ones the module carries")
 	force := flags.Bool("force", false, "replace a package already in --out")
 	quiet := flags.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	if err := parseFlags(flags, args); err != nil {
@@ -183,8 +247,6 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 	var skjemaer fs.FS
 	if *schemas != "" {
 		skjemaer = os.DirFS(*schemas)
-	} else {
-		fmt.Fprintln(e.stderr, "note: without --schemas the package lacks the official XSDs a deposit must carry")
 	}
 	made, err := prepareOut(*out, *force)
 	if err != nil {

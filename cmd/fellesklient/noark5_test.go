@@ -15,18 +15,36 @@ import (
 )
 
 func TestNoark5CLI(t *testing.T) {
-	xsd := filepath.Dir(testutil.SharedFile(t, "specs/noark5/xsd/v5.0/arkivstruktur.xsd"))
+	// No flags, no ../shared: the package carries the official schemas the module embeds.
 	out := filepath.Join(t.TempDir(), "pakke")
-	r := runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "250", "--out", out, "--schemas", xsd)
+	r := runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "250", "--out", out)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "250 registreringer, 250 dokumentfiler")
+	assert.Empty(t, r.stderr, "no note of missing schemas")
+	for _, f := range []string{"arkivstruktur.xsd", "metadatakatalog.xsd", "endringslogg.xsd", "loependeJournal.xsd", "offentligJournal.xsd", "addml.xsd"} {
+		assert.FileExists(t, filepath.Join(out, f))
+	}
+	r = runCLI(t, nil, "noark5", "validate", out)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "is valid (Noark 5 v5.0), 0 warning(s)")
 
-	// A valid folder and file: exit 0, also with xmllint.
+	// A valid folder and file: exit 0, also with xmllint, against the embedded schemas
+	// (--schemas) and against a folder of them (--schemas=DIR). The folder includes
+	// arkivuttrekk.xml, checked against addml.xsd.
 	testutil.Tool(t, "xmllint")
-	r = runCLI(t, nil, "noark5", "validate", "--schemas", xsd, out)
+	r = runCLI(t, nil, "noark5", "validate", "--schemas", out)
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 	assert.Contains(t, r.stderr, "is valid")
-	r = runCLI(t, nil, "noark5", "validate", filepath.Join(out, "arkivstruktur.xml"), "--schemas", xsd, "--json")
+	bad := filepath.Join(t.TempDir(), "pakke")
+	require.NoError(t, os.CopyFS(bad, os.DirFS(out)))
+	addml, err := os.ReadFile(filepath.Join(bad, "arkivuttrekk.xml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(bad, "arkivuttrekk.xml"), []byte(strings.Replace(string(addml), "<dataset", "<ukjent/><dataset", 1)), 0o644))
+	r = runCLI(t, nil, "noark5", "validate", "--schemas", bad)
+	assert.Equal(t, 1, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, "xmllint: ", "xmllint judged arkivuttrekk.xml against addml.xsd")
+	xsd := filepath.Dir(testutil.SharedFile(t, "specs/noark5/xsd/v5.0/arkivstruktur.xsd"))
+	r = runCLI(t, nil, "noark5", "validate", filepath.Join(out, "arkivstruktur.xml"), "--schemas="+xsd, "--json")
 	require.Equal(t, 0, r.code, r.stderr)
 	var rep struct {
 		Valid    bool
@@ -42,7 +60,7 @@ func TestNoark5CLI(t *testing.T) {
 
 	// An older-version file: exit 1 with the problems listed, and xmllint's too.
 	old := testutil.SharedFile(t, "specs/einnsyn/legacy-eformidling/examples/eksempelfiler/noark5_basiseksempel.xml")
-	r = runCLI(t, nil, "noark5", "validate", "--schemas", xsd, old)
+	r = runCLI(t, nil, "noark5", "validate", "--schemas", old)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stdout, "missing systemID before versjonsnummer [required]")
 	assert.Contains(t, r.stdout, "xmllint: ")
@@ -57,7 +75,8 @@ func TestNoark5CLI(t *testing.T) {
 	// Usage and I/O: exit 2.
 	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate").code)
 	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", filepath.Join(out, "finnes-ikke.xml")).code)
-	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", "--schemas", t.TempDir(), filepath.Join(out, "arkivstruktur.xml")).code)
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", "--schemas="+t.TempDir(), filepath.Join(out, "arkivstruktur.xml")).code)
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", "--schemas", t.TempDir(), filepath.Join(out, "arkivstruktur.xml")).code, "two paths")
 	assert.Equal(t, 2, runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5").code)
 	assert.Equal(t, 2, runCLI(t, nil, "noark5", "demo-uttrekk", "--registreringer", "5", "--out", out).code, "not empty")
 	assert.Equal(t, 2, runCLI(t, nil, "noark5", "summary").code)

@@ -25,22 +25,24 @@ import (
 	"strings"
 
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/skjemaer"
 	"github.com/fellesklient/fellesklient/progress"
 )
 
-// Skjemafiler are the XSDs a v5.0 deposit carries, unmodified.
-var Skjemafiler = []string{"arkivstruktur.xsd", "metadatakatalog.xsd", "endringslogg.xsd", "loependeJournal.xsd", "offentligJournal.xsd"}
+// Skjemafiler are the XSDs a v5.0 deposit carries, unmodified (with addml.xsd, which
+// arkivuttrekk.xml names).
+var Skjemafiler = skjemaer.V50Filer
 
 // Options describe the deposit.
 type Options struct {
 	// Dir is the package folder. It is created; it must not exist or be empty.
 	Dir string
-	// Skjemaer holds the official Noark 5 v5.0 XSDs (Skjemafiler). They are copied as
-	// they are: a deposit must carry the unmodified official schemas, and this module does
-	// not ship copies of them.
+	// Skjemaer holds the Noark 5 v5.0 XSDs (Skjemafiler) to copy into the package as they
+	// are. Nil: the official ones this module embeds (package skjemaer), which is what a
+	// deposit must carry; set it only to carry another official revision.
 	Skjemaer fs.FS
-	// UtenSkjemaer allows Skjemaer to be nil: the package then lacks the XSDs (and their
-	// checksums in arkivuttrekk.xml) and is not ready for deposit. For load tests.
+	// UtenSkjemaer leaves the XSDs out (and their checksums in arkivuttrekk.xml): the
+	// package is then not ready for deposit. For special cases such as load tests.
 	UtenSkjemaer bool
 	// Dokumenter opens the source of a document file, by its referanseDokumentfil. Nil: the
 	// extraction has no document files.
@@ -147,8 +149,11 @@ func New(opts Options) (*Uttrekk, error) {
 	if opts.Dir == "" {
 		return nil, invalid("Options.Dir is required")
 	}
-	if opts.Skjemaer == nil && !opts.UtenSkjemaer {
-		return nil, invalid("Options.Skjemaer is required: a deposit carries the official v5.0 XSDs")
+	switch {
+	case opts.UtenSkjemaer:
+		opts.Skjemaer = nil
+	case opts.Skjemaer == nil:
+		opts.Skjemaer = skjemaer.V50()
 	}
 	for _, name := range Skjemafiler {
 		if opts.Skjemaer == nil {

@@ -2,10 +2,12 @@ package arkivuttrekk_test
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/beevik/etree"
@@ -16,14 +18,15 @@ import (
 	"github.com/fellesklient/fellesklient/noark5"
 	"github.com/fellesklient/fellesklient/noark5/arkivuttrekk"
 	"github.com/fellesklient/fellesklient/noark5/noark5test"
+	"github.com/fellesklient/fellesklient/noark5/skjemaer"
 )
 
-func skjemaer(t *testing.T) string {
+func sharedSkjemaer(t *testing.T) string {
 	return filepath.Dir(testutil.SharedFile(t, "specs/noark5/xsd/v5.0/arkivstruktur.xsd"))
 }
 
 func TestDemoPackageValidates(t *testing.T) {
-	xsd := skjemaer(t)
+	xsd := sharedSkjemaer(t)
 	dir := filepath.Join(t.TempDir(), "avlevering")
 	res, err := noark5test.Uttrekk(context.Background(), dir, 120, &noark5test.UttrekkOptions{Skjemaer: os.DirFS(xsd)})
 	require.NoError(t, err)
@@ -61,7 +64,7 @@ func TestDemoPackageValidates(t *testing.T) {
 // warns of each absent schema.
 func TestCheckWarnsOfAbsentSchemas(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "uten")
-	_, err := noark5test.Uttrekk(context.Background(), dir, 5, nil)
+	_, err := noark5test.Uttrekk(context.Background(), dir, 5, &noark5test.UttrekkOptions{UtenSkjemaer: true})
 	require.NoError(t, err)
 	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
 	require.NoError(t, err)
@@ -79,7 +82,7 @@ func TestCheckWarnsOfAbsentSchemas(t *testing.T) {
 // named properties in the same order; only the values differ.
 func TestADDMLFollowsTheTemplate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := noark5test.Uttrekk(context.Background(), dir, 5, &noark5test.UttrekkOptions{Skjemaer: os.DirFS(skjemaer(t))})
+	_, err := noark5test.Uttrekk(context.Background(), dir, 5, nil)
 	require.NoError(t, err)
 	skeleton := func(file string) []string {
 		doc := etree.NewDocument()
@@ -110,7 +113,7 @@ func TestADDMLFollowsTheTemplate(t *testing.T) {
 
 func TestCheckFindsDamage(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "p")
-	_, err := noark5test.Uttrekk(context.Background(), dir, 30, &noark5test.UttrekkOptions{Skjemaer: os.DirFS(skjemaer(t))})
+	_, err := noark5test.Uttrekk(context.Background(), dir, 30, nil)
 	require.NoError(t, err)
 	// A document changed after the extraction, one deleted, the structure edited.
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "dokumenter", "000", "3.pdf"), []byte("endret"), 0o644))
@@ -133,16 +136,23 @@ func TestCheckFindsDamage(t *testing.T) {
 }
 
 func TestNewRefuses(t *testing.T) {
-	_, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: t.TempDir()})
+	// Schemas given instead of the embedded ones must be the complete v5.0 set.
+	_, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: filepath.Join(t.TempDir(), "a"), Skjemaer: fstest.MapFS{}})
 	require.ErrorIs(t, err, arkivuttrekk.ErrInvalid)
-	require.ErrorContains(t, err, "Skjemaer is required")
+	v40 := fstest.MapFS{}
+	for _, f := range arkivuttrekk.Skjemafiler {
+		v40[f] = &fstest.MapFile{Data: []byte(`<xs:schema version="4.0"/>`)}
+	}
+	_, err = arkivuttrekk.New(arkivuttrekk.Options{Dir: filepath.Join(t.TempDir(), "b"), Skjemaer: v40})
+	require.ErrorIs(t, err, arkivuttrekk.ErrInvalid)
+	require.ErrorContains(t, err, "not version 5.0")
 	dir := t.TempDir()
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "x"), nil, 0o644))
-	_, err = arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: os.DirFS(skjemaer(t))})
+	_, err = arkivuttrekk.New(arkivuttrekk.Options{Dir: dir})
 	require.ErrorIs(t, err, arkivuttrekk.ErrInvalid)
 
 	// A document path that leaves the package is refused.
-	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: filepath.Join(t.TempDir(), "p"), Skjemaer: os.DirFS(skjemaer(t))})
+	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: filepath.Join(t.TempDir(), "p")})
 	require.NoError(t, err)
 	t0 := noark5.Tid(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
 	require.NoError(t, u.StartArkiv(&noark5.Arkiv{SystemID: noark5.SystemID{ID: "3f2504e0-4f89-11d3-9a0c-0305e82c3301"}, Tittel: "A", OpprettetDato: t0,
@@ -217,4 +227,30 @@ func TestProgressAndCancel(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	_, err = arkivuttrekk.Check(ctx, dir, nil)
 	assert.ErrorIs(t, err, context.Canceled)
+}
+
+// With no options a package carries the official schemas the module embeds (and
+// addml.xsd), and every file in it validates with xmllint against the XSDs inside it:
+// ready for deposit without ../shared or a --schemas folder.
+func TestDefaultPackageCarriesOfficialSchemas(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "avlevering")
+	_, err := noark5test.Uttrekk(context.Background(), dir, 40, nil)
+	require.NoError(t, err)
+	for _, f := range arkivuttrekk.Skjemafiler {
+		got, err := os.ReadFile(filepath.Join(dir, f))
+		require.NoError(t, err)
+		want, err := fs.ReadFile(skjemaer.V50(), f)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, f)
+	}
+	for xml, xsd := range map[string]string{"arkivstruktur.xml": "arkivstruktur.xsd", "endringslogg.xml": "endringslogg.xsd",
+		"loependeJournal.xml": "loependeJournal.xsd", "offentligJournal.xml": "offentligJournal.xsd", "arkivuttrekk.xml": "addml.xsd"} {
+		doc, err := os.ReadFile(filepath.Join(dir, xml))
+		require.NoError(t, err)
+		assert.Empty(t, testutil.XMLLint(t, filepath.Join(dir, xsd), doc), xml)
+	}
+	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
+	require.NoError(t, err)
+	assert.True(t, rep.Valid(), "%v", rep.Problems)
+	assert.Zero(t, rep.Warnings, "%v", rep.Problems)
 }

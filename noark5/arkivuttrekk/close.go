@@ -16,6 +16,7 @@ import (
 	"github.com/beevik/etree"
 
 	"github.com/fellesklient/fellesklient/noark5"
+	"github.com/fellesklient/fellesklient/noark5/skjemaer"
 )
 
 // ADDMLNamespace is the namespace of arkivuttrekk.xml.
@@ -95,15 +96,22 @@ func (u *Uttrekk) finish() (*Result, error) {
 			return nil, err
 		}
 	}
-	for _, name := range Skjemafiler {
-		if u.opts.Skjemaer == nil {
-			break
+	if u.opts.Skjemaer != nil {
+		for _, name := range Skjemafiler {
+			b, err := fs.ReadFile(u.opts.Skjemaer, name)
+			if err != nil {
+				return nil, fmt.Errorf("arkivuttrekk: %w", err)
+			}
+			if err := writeSynced(filepath.Join(u.opts.Dir, name), b); err != nil {
+				return nil, err
+			}
 		}
-		b, err := fs.ReadFile(u.opts.Skjemaer, name)
+		// arkivuttrekk.xml names addml.xsd as its schema: the package carries it too.
+		b, err := fs.ReadFile(skjemaer.ADDML(), "addml.xsd")
 		if err != nil {
 			return nil, fmt.Errorf("arkivuttrekk: %w", err)
 		}
-		if err := writeSynced(filepath.Join(u.opts.Dir, name), b); err != nil {
+		if err := writeSynced(filepath.Join(u.opts.Dir, "addml.xsd"), b); err != nil {
 			return nil, err
 		}
 	}

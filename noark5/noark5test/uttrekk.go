@@ -18,9 +18,11 @@ import (
 
 // UttrekkOptions tune Uttrekk.
 type UttrekkOptions struct {
-	// Skjemaer holds the official v5.0 XSDs to copy into the package. Nil leaves them out
-	// (arkivuttrekk.Options.UtenSkjemaer): the package is then not ready for deposit.
+	// Skjemaer holds the v5.0 XSDs to copy into the package (arkivuttrekk.Options.Skjemaer);
+	// nil: the official ones the module embeds.
 	Skjemaer fs.FS
+	// UtenSkjemaer leaves the XSDs out: the package is then not ready for deposit.
+	UtenSkjemaer bool
 	// OnProgress is called with the journalposter written so far (arkivuttrekk.Options.OnProgress).
 	OnProgress progress.Func
 }
@@ -35,7 +37,7 @@ func Uttrekk(ctx context.Context, dir string, n int, opts *UttrekkOptions) (*ark
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: opts.Skjemaer, UtenSkjemaer: opts.Skjemaer == nil, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
+	u, err := arkivuttrekk.New(arkivuttrekk.Options{Dir: dir, Skjemaer: opts.Skjemaer, UtenSkjemaer: opts.UtenSkjemaer, Journaler: true, SystemNavn: "fellesklient demo-uttrekk",
 		ArkivNavn: "Testkommune sakarkiv", SystemType: "Sakarkiv (Noark-5)", OnProgress: opts.OnProgress,
 		Dokumenter: func(ref string) (io.ReadCloser, error) {
 			num, ok := strings.CutSuffix(path.Base(ref), ".pdf")
