@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 )
 
 // docBlock is a fenced shell block of the README or docs/ marked "sh tested": a session a
@@ -20,6 +22,8 @@ type docBlock struct {
 	file   string
 	line   int
 	script string
+	// fiksio: the block needs `fellesklient fake --fiksio` ("sh tested fiksio").
+	fiksio bool
 }
 
 func testedBlocks(t *testing.T, files ...string) []docBlock {
@@ -36,8 +40,8 @@ func testedBlocks(t *testing.T, files ...string) []docBlock {
 			line := sc.Text()
 			trimmed := strings.TrimSpace(line)
 			switch {
-			case cur == nil && trimmed == "```sh tested":
-				cur = &docBlock{file: f, line: n}
+			case cur == nil && (trimmed == "```sh tested" || trimmed == "```sh tested fiksio"):
+				cur = &docBlock{file: f, line: n, fiksio: strings.HasSuffix(trimmed, "fiksio")}
 			case cur != nil && trimmed == "```":
 				blocks = append(blocks, *cur)
 				cur = nil
@@ -73,7 +77,8 @@ func TestDocsSessions(t *testing.T) {
 	for _, b := range blocks {
 		perFile[filepath.Base(b.file)]++
 	}
-	for _, f := range []string{"README.md", "maskinporten.md", "svarut-svarinn.md", "folkeregister.md", "einnsyn.md", "minside-edialog.md", "noark5.md"} {
+	for _, f := range []string{"README.md", "maskinporten.md", "svarut-svarinn.md", "folkeregister.md", "einnsyn.md", "minside-edialog.md", "noark5.md",
+		"fiksio-fiksarkiv.md", "digisos.md"} {
 		require.Positive(t, perFile[f], "%s has no \"sh tested\" session", f)
 	}
 
@@ -85,7 +90,12 @@ func TestDocsSessions(t *testing.T) {
 		name := filepath.Base(b.file) + ":" + strconv.Itoa(b.line)
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
-			startFake(t, "--port-base", "0", "--state", filepath.Join(dir, ".fake"))
+			args := []string{"--port-base", "0", "--state", filepath.Join(dir, ".fake")}
+			if b.fiksio {
+				requireBrokerInstalled(t)
+				args = append(args, "--fiksio")
+			}
+			startFake(t, args...)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			cmd := exec.CommandContext(ctx, bash, "-euo", "pipefail", "-c", b.script)
@@ -97,5 +107,16 @@ func TestDocsSessions(t *testing.T) {
 			}
 			t.Logf("%s", out)
 		})
+	}
+}
+
+// requireBrokerInstalled skips without rabbitmq-server, except under CI=true.
+func requireBrokerInstalled(t *testing.T) {
+	t.Helper()
+	if !fiksiotest.BrokerInstalled() {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(fiksiotest.ErrNoBroker)
+		}
+		t.Skipf("%v: apt-get install rabbitmq-server to run the FIKS IO sessions", fiksiotest.ErrNoBroker)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
@@ -27,11 +28,16 @@ import (
 	"github.com/fellesklient/fellesklient/einnsyn"
 	"github.com/fellesklient/fellesklient/einnsyn/einnsyntest"
 	"github.com/fellesklient/fellesklient/fiks"
+	"github.com/fellesklient/fellesklient/fiks/arkiv/fiksarkivtest"
 	"github.com/fellesklient/fellesklient/fiks/digisos/digisostest"
 	"github.com/fellesklient/fellesklient/fiks/edialog/edialogtest"
+	"github.com/fellesklient/fellesklient/fiks/fiksio"
+	"github.com/fellesklient/fellesklient/fiks/fiksio/fiksiotest"
 	"github.com/fellesklient/fellesklient/fiks/fikstest"
+	"github.com/fellesklient/fellesklient/fiks/kryptering"
 	"github.com/fellesklient/fellesklient/fiks/minside/minsidetest"
 	"github.com/fellesklient/fellesklient/folkeregister/folkeregistertest"
+	"github.com/fellesklient/fellesklient/maskinporten"
 	"github.com/fellesklient/fellesklient/maskinporten/maskinportentest"
 	"github.com/fellesklient/fellesklient/svarut/svaruttest"
 	"github.com/google/uuid"
@@ -43,6 +49,7 @@ const (
 	fakePortFIKS         = 1
 	fakePortSvarUt       = 2
 	fakePortEInnsyn      = 3
+	fakePortAMQP         = 4 // with --fiksio
 	fakeDefaultPortBase  = 7700
 )
 
@@ -69,6 +76,13 @@ type fakeSecrets struct {
 	EdialogMottaker    string `json:"edialogMottaker"`
 	EinnsynEnhetID     string `json:"einnsynEnhetId"`
 	EinnsynAPIKey      string `json:"einnsynApiKey"`
+	// FIKS IO (--fiksio): the case system's konto and the reference archive's.
+	FagsystemKonto   string `json:"fagsystemKonto"`
+	FagsystemKeyPEM  string `json:"fagsystemKeyPem"`
+	FagsystemCertPEM string `json:"fagsystemCertPem"`
+	ArkivKonto       string `json:"arkivKonto"`
+	ArkivKeyPEM      string `json:"arkivKeyPem"`
+	ArkivCertPEM     string `json:"arkivCertPem"`
 }
 
 // fakeAnnouncement is the first line `fellesklient fake --json` prints: one member per
@@ -127,9 +141,29 @@ type fakeAnnouncement struct {
 		// Journalposter are the demo journal's journalposter, public from the start.
 		Journalposter []string `json:"journalposter"`
 	} `json:"einnsyn"`
+	// FIKSIO is FIKS IO with the reference Fiks Arkiv archive, with --fiksio.
+	FIKSIO *fakeFIKSIO `json:"fiksio,omitempty"`
 	// Env is a file of shell exports (FIKS_INTEGRASJON_ID, SVARINN_BRUKER, ...) for the
 	// CLI: `. FILE`.
 	Env string `json:"envFile"`
+}
+
+// fakeFIKSIO is the fiksio member of the announcement.
+type fakeFIKSIO struct {
+	// AMQPAddr is the broker's front door (plain AMQP; the password is the integrasjon
+	// password, a space and a Maskinporten token, as FIKS IO's).
+	AMQPAddr string `json:"amqpAddr"`
+	// FagsystemKonto is the case system's konto: send from it, receive the answers on it.
+	FagsystemKonto     string `json:"fagsystemKonto"`
+	FagsystemKeyPEM    string `json:"fagsystemKeyPem"`
+	FagsystemKey       string `json:"fagsystemKeyFile"`
+	FagsystemCertPEM   string `json:"fagsystemCertificatePem"`
+	FagsystemCert      string `json:"fagsystemCertificateFile"`
+	ArkivKonto         string `json:"arkivKonto"`
+	ArkivCertPEM       string `json:"arkivCertificatePem"`
+	ArkivCert          string `json:"arkivCertificateFile"`
+	Meldingsprotokoll  string `json:"meldingsprotokoll"`
+	ArkivIdentifikator string `json:"arkivIdentifikator"`
 }
 
 func runFake(ctx context.Context, e *env, args []string) error {
@@ -137,14 +171,15 @@ func runFake(ctx context.Context, e *env, args []string) error {
 	portBase := fs.Int("port-base", fakeDefaultPortBase, "first port: Maskinporten on N, the FIKS API on N+1, SvarUt/SvarInn on N+2, eInnsyn on N+3 (0: free ports)")
 	state := fs.String("state", "", "keep the credentials and keys in this folder, so they stay the same from one start to the next (default: new ones, removed on exit)")
 	asJSON := fs.Bool("json", false, "print the services and credentials as one JSON object on the first line of stdout")
+	withFIKSIO := fs.Bool("fiksio", false, "also run FIKS IO (on N+4 for AMQP), with the reference Fiks Arkiv archive answering on its arkiv konto; starts a private RabbitMQ node (5-20 s; Debian package rabbitmq-server)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErr("fake takes no arguments (got %q)", fs.Arg(0))
 	}
-	if *portBase < 0 || *portBase > 65535-fakePortEInnsyn {
-		return usageErr("--port-base %d: give a port between 1024 and %d, or 0 for free ports", *portBase, 65535-fakePortEInnsyn)
+	if *portBase < 0 || *portBase > 65535-fakePortAMQP {
+		return usageErr("--port-base %d: give a port between 1024 and %d, or 0 for free ports", *portBase, 65535-fakePortAMQP)
 	}
 	dir := *state
 	if dir == "" {
@@ -161,7 +196,11 @@ func runFake(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lns := make([]net.Listener, fakePortEInnsyn+1)
+	nPorts := fakePortEInnsyn + 1
+	if *withFIKSIO {
+		nPorts = fakePortAMQP + 1
+	}
+	lns := make([]net.Listener, nPorts)
 	for i := range lns {
 		addr := "127.0.0.1:0"
 		if *portBase != 0 {
@@ -176,7 +215,18 @@ func runFake(ctx context.Context, e *env, args []string) error {
 		}
 		lns[i] = ln
 	}
-	f, err := startFakeServices(sec, lns)
+	var broker *fiksiotest.Broker
+	if *withFIKSIO {
+		fmt.Fprintln(e.stderr, "fellesklient fake: starting a private RabbitMQ node for FIKS IO ...")
+		if broker, err = fiksiotest.StartBroker(); err != nil {
+			for _, l := range lns {
+				l.Close()
+			}
+			return ioErr(fmt.Errorf("--fiksio: %w", err))
+		}
+		defer broker.Stop()
+	}
+	f, err := startFakeServices(sec, lns, broker, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err
 	}
@@ -212,6 +262,10 @@ func printFakeAnnouncement(e *env, a *fakeAnnouncement) {
 	fmt.Fprintf(w, "\nThe passwords and keys are in %s: `. %s` sets them for the CLI, for example:\n", a.Env, a.Env)
 	fmt.Fprintf(w, "  fellesklient folkeregister person %s --rolle %s --base-url %s --issuer %s --client-id %s --key %s\n",
 		a.Folkeregister.Personer[0], a.Folkeregister.Rolle, a.FIKS.APIBaseURL, a.Maskinporten.Issuer, a.Maskinporten.ClientID, a.Maskinporten.PrivateKeyJWK)
+	if x := a.FIKSIO; x != nil {
+		fmt.Fprintf(w, "FIKS IO         AMQP %s (plain), konto %s (key %s); the reference archive on konto %s (%s, %s)\n",
+			x.AMQPAddr, x.FagsystemKonto, x.FagsystemKey, x.ArkivKonto, x.Meldingsprotokoll, x.ArkivIdentifikator)
+	}
 	fmt.Fprintln(w, "--json prints all of this, with the credentials, as one JSON object.")
 }
 
@@ -226,6 +280,9 @@ type fakeServices struct {
 	einnsyn *einnsyntest.Server
 	fiksAPI *http.Server
 	fiksURL string
+	fiksio  *fiksiotest.Server
+	arkivIO *fiksio.Client
+	arkiv   *fiksarkivtest.Arkiv
 	routes  []fakeRoute
 	persons []string
 	// journalposter are the ids of the demo journal published to the eInnsyn fake.
@@ -284,7 +341,7 @@ type fakeRoute struct {
 	target          *url.URL
 }
 
-func startFakeServices(sec *fakeSecrets, lns []net.Listener) (_ *fakeServices, err error) {
+func startFakeServices(sec *fakeSecrets, lns []net.Listener, broker *fiksiotest.Broker, logger *slog.Logger) (_ *fakeServices, err error) {
 	f := &fakeServices{}
 	defer func() {
 		if err != nil {
@@ -335,12 +392,20 @@ func startFakeServices(sec *fakeSecrets, lns []net.Listener) (_ *fakeServices, e
 		return nil, fmt.Errorf("publishing the demo journal to the eInnsyn fake: %w", err)
 	}
 
-	for _, r := range []struct{ service, prefix, base string }{
+	routes := []struct{ service, prefix, base string }{
 		{"folkeregister", "/folkeregister/", f.freg.URL()},
 		{"minside", "/innsyn-index/", f.minside.URL()},
 		{"edialog", "/edialog/", f.edialog.URL()},
 		{"digisos", "/digisos/", f.digisos.URL()},
-	} {
+	}
+	if broker != nil {
+		if err := f.startFIKSIO(sec, integ, broker, lns[fakePortAMQP], logger); err != nil {
+			return nil, fmt.Errorf("FIKS IO: %w", err)
+		}
+		routes = append(routes, struct{ service, prefix, base string }{"fiksio", "/fiks-io/", f.fiksio.URL()},
+			struct{ service, prefix, base string }{"dokumentlager", "/dokumentlager/", f.fiksio.URL()})
+	}
+	for _, r := range routes {
 		u, err := url.Parse(r.base)
 		if err != nil {
 			return nil, err
@@ -352,6 +417,74 @@ func startFakeServices(sec *fakeSecrets, lns []net.Listener) (_ *fakeServices, e
 	f.fiksAPI = &http.Server{Handler: f.fiksRouter(), ReadHeaderTimeout: 10 * time.Second}
 	go f.fiksAPI.Serve(ln) //nolint:errcheck // ends with ErrServerClosed on Close
 	return f, nil
+}
+
+// The Fiks Arkiv protocol the reference archive answers, and its address.
+const (
+	fakeArkivProtokoll = "no.ks.fiks.arkiv.v1"
+	fakeArkivAdresse   = "ORG_NO." + fakeOrg
+)
+
+// startFIKSIO starts the FIKS IO fake on broker with two kontoer, the case system's (the
+// announced integrasjon's) and the archive's, and the reference archive on the latter.
+func (f *fakeServices) startFIKSIO(sec *fakeSecrets, integ fikstest.Integrasjon, broker *fiksiotest.Broker, amqp net.Listener, logger *slog.Logger) error {
+	fag, err := identityFromPEM(sec.FagsystemKeyPEM, sec.FagsystemCertPEM)
+	if err != nil {
+		return err
+	}
+	ark, err := identityFromPEM(sec.ArkivKeyPEM, sec.ArkivCertPEM)
+	if err != nil {
+		return err
+	}
+	f.fiksio = fiksiotest.NewServer(nil, fiksiotest.Options{Maskinporten: f.mp, Broker: broker, Plain: true, AMQPListener: amqp})
+	f.fiksio.AddIntegrasjon(integ)
+	// The archive is another system: its own integrasjon, not announced.
+	arkInteg := fikstest.Integrasjon{ID: uuid.NewString(), Passord: randomHex(16), Org: fakeOrg}
+	f.fiksio.AddIntegrasjon(arkInteg)
+	if err := f.fiksio.AddKonto(fiksiotest.Konto{ID: sec.FagsystemKonto, Navn: "Fellesklient fagsystem", FiksOrgNavn: "Fellesklient kommune",
+		IntegrasjonID: integ.ID, Certificate: fag.Certificate}); err != nil {
+		return err
+	}
+	if err := f.fiksio.AddKonto(fiksiotest.Konto{ID: sec.ArkivKonto, Navn: "Fellesklient arkiv", FiksOrgNavn: "Fellesklient kommune",
+		IntegrasjonID: arkInteg.ID, Certificate: ark.Certificate,
+		Adresser: []fiksiotest.Adresse{{Identifikator: fakeArkivAdresse, Meldingsprotokoll: fakeArkivProtokoll, Sikkerhetsniva: 3}}}); err != nil {
+		return err
+	}
+	key, err := parseRSAKeyPEM(sec.ClientKeyPEM)
+	if err != nil {
+		return err
+	}
+	mp, err := maskinporten.New(maskinporten.Options{Environment: f.mp.Environment(), ClientID: sec.ClientID, Key: maskinporten.Key{Signer: key, KeyID: sec.Kid}})
+	if err != nil {
+		return err
+	}
+	tokens, err := mp.TokenSource(maskinporten.Request{Scopes: []string{fiks.Scope}})
+	if err != nil {
+		return err
+	}
+	f.arkivIO, err = fiksio.New(fiksio.Options{BaseURL: f.fiksio.URL(), KontoID: sec.ArkivKonto,
+		Credentials: fiks.Credentials{Token: tokens, IntegrasjonID: arkInteg.ID, IntegrasjonPassord: auth.Secret(arkInteg.Passord)},
+		Signer:      ark.Key, SignerCertificates: []*x509.Certificate{ark.Certificate}, Keys: []kryptering.Key{ark.DecryptionKey()},
+		AMQPAddr: f.fiksio.AMQPAddr(), PlainAMQP: true, ApplicationName: "fellesklient-fake-arkiv"})
+	if err != nil {
+		return err
+	}
+	// Requests must be signed; the signer is not judged (a vendor may sign with its own
+	// test certificate).
+	f.arkiv = fiksarkivtest.NewServer(nil, fiksarkivtest.Options{FIKSIO: f.arkivIO, Verify: &fiksio.VerifyOptions{RequireSignature: true}, Logger: logger})
+	return nil
+}
+
+func identityFromPEM(keyPEM, certPEM string) (*fiksiotest.Identity, error) {
+	k, err := parseRSAKeyPEM(keyPEM)
+	if err != nil {
+		return nil, err
+	}
+	c, err := parseCertPEM(certPEM)
+	if err != nil {
+		return nil, err
+	}
+	return &fiksiotest.Identity{Key: k, Certificate: c}, nil
 }
 
 // fiksRouter is the FIKS API host: each service's paths go to its fake, with the
@@ -382,6 +515,12 @@ func (f *fakeServices) fiksRouter() http.Handler {
 func (f *fakeServices) Close() {
 	if f.fiksAPI != nil {
 		f.fiksAPI.Close()
+	}
+	if f.arkiv != nil {
+		f.arkiv.Close()
+	}
+	if f.fiksio != nil {
+		f.fiksio.Close()
 	}
 	if f.einnsyn != nil {
 		f.einnsyn.Close()
@@ -443,6 +582,16 @@ func (f *fakeServices) announce(sec *fakeSecrets, dir string) (*fakeAnnouncement
 	a.EInnsyn.BaseURL, a.EInnsyn.APIKey, a.EInnsyn.EnhetID, a.EInnsyn.Orgnummer = f.einnsyn.URL(), sec.EinnsynAPIKey, sec.EinnsynEnhetID, fakeOrg
 	a.EInnsyn.Journalposter = f.journalposter
 	a.Env = envFile
+	files := []struct{ path, data string }{{mpKey, sec.ClientKeyPEM}, {mpJWK, jwk}, {svKey, sec.SvarinnKeyPEM}}
+	if f.fiksio != nil {
+		x := &fakeFIKSIO{AMQPAddr: f.fiksio.AMQPAddr(), FagsystemKonto: sec.FagsystemKonto, FagsystemKeyPEM: sec.FagsystemKeyPEM,
+			FagsystemKey: filepath.Join(dir, "fiksio-fagsystem.key"), FagsystemCertPEM: sec.FagsystemCertPEM, FagsystemCert: filepath.Join(dir, "fiksio-fagsystem.pem"),
+			ArkivKonto: sec.ArkivKonto, ArkivCertPEM: sec.ArkivCertPEM, ArkivCert: filepath.Join(dir, "fiksio-arkiv.pem"),
+			Meldingsprotokoll: fakeArkivProtokoll, ArkivIdentifikator: fakeArkivAdresse}
+		a.FIKSIO = x
+		files = append(files, struct{ path, data string }{x.FagsystemKey, x.FagsystemKeyPEM}, struct{ path, data string }{x.FagsystemCert, x.FagsystemCertPEM},
+			struct{ path, data string }{x.ArkivCert, x.ArkivCertPEM})
+	}
 	exports := []string{
 		"# fellesklient fake: the CLI's environment for the fakes (`. " + envFile + "`)",
 		"export FIKS_INTEGRASJON_ID=" + sec.IntegrasjonID,
@@ -464,9 +613,12 @@ func (f *fakeServices) announce(sec *fakeSecrets, dir string) (*fakeAnnouncement
 		"export FAKE_EINNSYN_JOURNALPOST=" + f.journalposter[0],
 		"export FAKE_FNR=" + f.persons[0],
 	}
-	for _, w := range []struct {
-		path, data string
-	}{{mpKey, sec.ClientKeyPEM}, {mpJWK, jwk}, {svKey, sec.SvarinnKeyPEM}, {envFile, strings.Join(exports, "\n") + "\n"}} {
+	if x := a.FIKSIO; x != nil {
+		exports = append(exports, "export FAKE_AMQP="+x.AMQPAddr, "export FAKE_FIKSIO_KONTO="+x.FagsystemKonto, "export FAKE_FIKSIO_KEY="+x.FagsystemKey,
+			"export FAKE_FIKSIO_CERT="+x.FagsystemCert, "export FAKE_ARKIV_KONTO="+x.ArkivKonto, "export FAKE_ARKIV_CERT="+x.ArkivCert)
+	}
+	files = append(files, struct{ path, data string }{envFile, strings.Join(exports, "\n") + "\n"})
+	for _, w := range files {
 		if err := os.WriteFile(w.path, []byte(w.data), 0o600); err != nil {
 			return nil, ioErr(err)
 		}
@@ -486,6 +638,11 @@ func loadFakeSecrets(path string) (*fakeSecrets, error) {
 		if _, err := parseRSAKeyPEM(s.ClientKeyPEM); err != nil {
 			return nil, ioErr(fmt.Errorf("%s: clientKeyPem: %w (remove the file to start afresh)", path, err))
 		}
+		if s.addFIKSIO() {
+			if err := saveFakeSecrets(path, &s); err != nil {
+				return nil, err
+			}
+		}
 		return &s, nil
 	case !errors.Is(err, fs.ErrNotExist):
 		return nil, ioErr(err)
@@ -494,14 +651,18 @@ func loadFakeSecrets(path string) (*fakeSecrets, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err = json.MarshalIndent(s, "", "  ")
+	return s, saveFakeSecrets(path, s)
+}
+
+func saveFakeSecrets(path string, s *fakeSecrets) error {
+	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
-		return nil, ioErr(err)
+		return ioErr(err)
 	}
-	return s, nil
+	return nil
 }
 
 func newFakeSecrets() (*fakeSecrets, error) {
@@ -522,7 +683,7 @@ func newFakeSecrets() (*fakeSecrets, error) {
 	}
 	einnsynKey := make([]byte, 16)
 	_, _ = rand.Read(einnsynKey)
-	return &fakeSecrets{
+	s := &fakeSecrets{
 		ClientID:           "fake-fagsystem",
 		Kid:                "fake-" + randomHex(4),
 		ClientKeyPEM:       rsaKeyPEM(clientKey),
@@ -538,7 +699,24 @@ func newFakeSecrets() (*fakeSecrets, error) {
 		EdialogMottaker:    uuid.NewString(),
 		EinnsynEnhetID:     einnsyntest.NewID("enh"),
 		EinnsynAPIKey:      "secret_" + hex.EncodeToString(einnsynKey),
-	}, nil
+	}
+	s.addFIKSIO()
+	return s, nil
+}
+
+// addFIKSIO makes the FIKS IO kontoer and their keys when the set-up has none (one kept
+// from before --fiksio existed).
+func (s *fakeSecrets) addFIKSIO() bool {
+	if s.FagsystemKonto != "" && s.ArkivKonto != "" {
+		return false
+	}
+	pemOf := func(id *fiksiotest.Identity) (string, string) {
+		return rsaKeyPEM(id.Key), string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: id.Certificate.Raw}))
+	}
+	s.FagsystemKonto, s.ArkivKonto = uuid.NewString(), uuid.NewString()
+	s.FagsystemKeyPEM, s.FagsystemCertPEM = pemOf(fiksiotest.NewIdentity("Fellesklient fagsystem", fakeOrg))
+	s.ArkivKeyPEM, s.ArkivCertPEM = pemOf(fiksiotest.NewIdentity("Fellesklient arkiv", fakeOrg))
+	return true
 }
 
 func randomHex(n int) string {

@@ -42,7 +42,7 @@
 //	fellesklient noark5 validate [--schemas[=DIR]] [--json] PATH
 //	fellesklient noark5 summary [--json] PATH
 //	fellesklient noark5 demo-uttrekk --registreringer N --out DIR [--schemas DIR]
-//	fellesklient fake [--port-base N] [--state DIR] [--json]
+//	fellesklient fake [--port-base N] [--state DIR] [--fiksio] [--json]
 //	fellesklient kryptering encrypt --cert FILE [--cert FILE]... < in > out
 //	fellesklient kryptering decrypt --key FILE [--p12-password-env VAR] < in > out
 package main

@@ -22,9 +22,12 @@ import (
 // ACCESS_REFUSED). After the handshake it copies bytes both ways.
 
 func (s *Server) startAMQP() error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
+	ln := s.opts.AMQPListener
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return err
+		}
 	}
 	if !s.opts.Plain {
 		cfg, cert, err := selfSignedTLS()

@@ -39,6 +39,12 @@ var ErrNoBroker = errors.New("fiksiotest: rabbitmq-server is not installed (Debi
 
 const rabbitBin = "/usr/lib/rabbitmq/bin"
 
+// BrokerInstalled reports whether rabbitmq-server is installed, so StartBroker can work.
+func BrokerInstalled() bool {
+	_, err := os.Stat(filepath.Join(rabbitBin, "rabbitmq-server"))
+	return err == nil
+}
+
 // RequireBroker starts a Broker for the test and stops it at t.Cleanup. Without
 // rabbitmq-server the test is skipped with a message saying how to install it, except
 // under CI=true, where it fails: CI must run what it claims to run.

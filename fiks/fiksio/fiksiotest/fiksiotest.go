@@ -56,6 +56,9 @@ type Options struct {
 	Broker *Broker
 	// Plain serves plain HTTP and plain AMQP on loopback instead of TLS.
 	Plain bool
+	// AMQPListener, when set, is where the AMQP front door listens (a fixed loopback
+	// port); nil: a free loopback port. The fake closes it with Close.
+	AMQPListener net.Listener
 	// DokumentlagerThreshold is the payload size above which the payload is kept in
 	// Dokumentlager and only its id travels over AMQP (default 5 MB, as FIKS IO).
 	DokumentlagerThreshold int64
