@@ -61,6 +61,8 @@ import (
 	"strings"
 	"syscall"
 
+	"golang.org/x/term"
+
 	"github.com/fellesklient/fellesklient/fiks"
 )
 
@@ -84,11 +86,9 @@ type env struct {
 	stdoutTTY, stderrTTY bool
 }
 
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
+// isTerminal reports whether f is a terminal. (A character device is not enough:
+// /dev/null is one, and `> /dev/null` must not be refused as binary to a terminal.)
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
 // Exit codes.
 const (

@@ -392,7 +392,7 @@ func TestProgressOnATerminal(t *testing.T) {
 	stderr, code := runTTY("kryptering", "encrypt", "--cert", crt, "--out", filepath.Join(dir, "a.cms"))
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, "encrypting")
-	assert.Contains(t, stderr, "MB", "bytes shown")
+	assert.Regexp(t, `[kMG]B/s`, stderr, "a byte rate shown")
 	stderr, code = runTTY("kryptering", "encrypt", "--cert", crt, "--quiet", "--out", filepath.Join(dir, "b.cms"))
 	require.Equal(t, 0, code)
 	assert.Empty(t, stderr)
@@ -413,4 +413,18 @@ func TestProgressOnATerminal(t *testing.T) {
 	stderr, code = runTTY("noark5", "validate", "--quiet", pkg)
 	require.Equal(t, 0, code, stderr)
 	assert.NotContains(t, stderr, "checking")
+}
+
+// /dev/null is a character device but not a terminal: `> /dev/null` is not refused as
+// binary output to a terminal, and draws no progress.
+func TestDevNullIsNotATerminal(t *testing.T) {
+	f, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, isTerminal(f))
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	defer w.Close()
+	assert.False(t, isTerminal(w))
 }
