@@ -15,6 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 )
 
 // Errors of the reader, for errors.Is.
@@ -53,11 +55,20 @@ var (
 // ErrIntegrity, never in io.EOF. As with any stream, plaintext read before an error must
 // be discarded.
 func NewDecrypter(src io.Reader, key Key) (io.Reader, error) {
+	return newDecrypter(src, key, readChunk, parallelMin, runtime.GOMAXPROCS(0))
+}
+
+// newDecrypter is NewDecrypter with the chunk size, the least ciphertext split across
+// goroutines and the number of them (1: sequential), for tests that compare the two.
+func newDecrypter(src io.Reader, key Key, chunk, parMin, workers int) (io.Reader, error) {
 	if key.Decrypter == nil {
 		return nil, errors.New("kryptering: no private key")
 	}
 	r := &reader{r: bufio.NewReaderSize(src, 64<<10)}
-	d := &decrypter{in: r}
+	d := &decrypter{in: r, chunk: chunk - chunk%aes.BlockSize, parMin: max(parMin, aes.BlockSize), workers: workers}
+	if d.chunk < aes.BlockSize {
+		d.chunk = aes.BlockSize
+	}
 	if err := d.readHeader(key); err != nil {
 		return nil, err
 	}
@@ -75,12 +86,17 @@ type decrypter struct {
 	auth  bool   // AuthEnvelopedData
 
 	content contentStream
-	cbc     cipher.BlockMode
+	block   cipher.Block        // AES for CBC (safe for concurrent use)
+	iv      [aes.BlockSize]byte // CBC: the ciphertext block before the next chunk
 	gcm     *gcmStream
 
-	cbuf  []byte // ciphertext buffer
-	out   []byte // plaintext ready to hand out
-	held  []byte // last decrypted block, held back (CBC)
+	chunk, parMin, workers int // ciphertext per fill; splitting across goroutines
+
+	cbufs [2][]byte   // ciphertext buffers: one decrypted while the other is read
+	which int         // the buffer the next chunk is read into
+	ahead *ciphertext // a chunk read while the last one was decrypted
+	out   []byte      // plaintext ready to hand out
+	held  []byte      // last decrypted block, held back (CBC)
 	done  bool
 	err   error
 	plain []byte // backing array of out
@@ -279,7 +295,8 @@ func (d *decrypter) setupCipher(alg pkix.AlgorithmIdentifier, cek []byte) error 
 		if err != nil {
 			return err
 		}
-		d.cbc = cipher.NewCBCDecrypter(block, iv)
+		d.block = block
+		copy(d.iv[:], iv)
 		return nil
 	}
 	if n := gcmKeySize(alg.Algorithm); n > 0 {
@@ -515,7 +532,41 @@ func (c *contentStream) Read(p []byte) (int, error) {
 	return n, err
 }
 
-const readChunk = 32 << 10
+// readChunk is how much ciphertext one fill decrypts: large enough to split across
+// cores, small enough to keep memory flat (two buffers of it per decrypter).
+const readChunk = 1 << 20
+
+// parallelMin is the least ciphertext worth splitting across goroutines.
+const parallelMin = 128 << 10
+
+// cbcDecrypt decrypts src (whole blocks) into dst with AES-CBC, continuing from d.iv.
+// CBC decryption of a block needs only the ciphertext block before it, so a long src is
+// cut into parts decrypted at the same time, each starting from the ciphertext block
+// before it; the output is the same as one CBC pass over src.
+func (d *decrypter) cbcDecrypt(dst, src []byte) {
+	parts := min(d.workers, len(src)/d.parMin)
+	if parts <= 1 {
+		cipher.NewCBCDecrypter(d.block, d.iv[:]).CryptBlocks(dst, src)
+	} else {
+		blocks := len(src) / aes.BlockSize
+		per := (blocks + parts - 1) / parts * aes.BlockSize
+		var wg sync.WaitGroup
+		for off := 0; off < len(src); off += per {
+			end := min(off+per, len(src))
+			iv := d.iv[:]
+			if off > 0 {
+				iv = src[off-aes.BlockSize : off]
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cipher.NewCBCDecrypter(d.block, iv).CryptBlocks(dst[off:end], src[off:end])
+			}()
+		}
+		wg.Wait()
+	}
+	copy(d.iv[:], src[len(src)-aes.BlockSize:])
+}
 
 func (d *decrypter) Read(p []byte) (int, error) {
 	for len(d.out) == 0 {
@@ -532,42 +583,77 @@ func (d *decrypter) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// fill decrypts the next piece of ciphertext into d.out.
-func (d *decrypter) fill() error {
-	if d.cbuf == nil {
-		d.cbuf = make([]byte, readChunk+aes.BlockSize)
-		d.plain = make([]byte, 0, readChunk+2*aes.BlockSize)
-	}
-	n, err := io.ReadAtLeast(&d.content, d.cbuf[:readChunk], aes.BlockSize)
-	eof := false
-	switch {
-	case err == nil:
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		eof = true
-	default:
-		return err
-	}
-	if d.gcm != nil {
-		return d.fillGCM(n, eof)
-	}
-	// CBC: whole blocks only; a partial block is completed by the next read.
-	for n%aes.BlockSize != 0 && !eof {
-		m, err := d.content.Read(d.cbuf[n : n+aes.BlockSize-n%aes.BlockSize])
-		n += m
-		if err == io.EOF {
-			eof = true
-		} else if err != nil {
-			return err
+// WriteTo writes the plaintext to w as it is decrypted, without an intermediate copy
+// (io.Copy uses it). It stops at the first error, as Read does.
+func (d *decrypter) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		for len(d.out) == 0 {
+			if d.err != nil {
+				return total, d.err
+			}
+			if d.done {
+				return total, nil
+			}
+			d.err = d.fill()
+		}
+		n, err := w.Write(d.out)
+		total += int64(n)
+		d.out = d.out[n:]
+		if err != nil {
+			return total, err
 		}
 	}
+}
+
+// fill decrypts the next piece of ciphertext into d.out.
+func (d *decrypter) fill() error {
+	if d.cbufs[0] == nil {
+		d.cbufs[0] = make([]byte, d.chunk+aes.BlockSize)
+		d.plain = make([]byte, 0, d.chunk+2*aes.BlockSize)
+	}
+	if d.gcm != nil {
+		c := d.readCiphertext(d.cbufs[0], false)
+		if c.err != nil {
+			return c.err
+		}
+		return d.fillGCM(c.buf[:c.n], c.eof)
+	}
+	cur := d.ahead
+	d.ahead = nil
+	if cur == nil {
+		c := d.readCiphertext(d.cbufs[d.which], true)
+		cur = &c
+	}
+	if cur.err != nil {
+		return cur.err
+	}
+	n, eof := cur.n, cur.eof
 	if n%aes.BlockSize != 0 {
 		return fmt.Errorf("%w: content is not a whole number of blocks", ErrIntegrity)
 	}
 	out := d.plain[:0]
 	out = append(out, d.held...)
 	start := len(out)
-	out = append(out, d.cbuf[:n]...)
-	d.cbc.CryptBlocks(out[start:], out[start:])
+	out = out[:start+n]
+	switch {
+	case n > 0 && d.workers > 1 && !eof:
+		// Decrypt this chunk while the next one is read into the other buffer.
+		if d.cbufs[1] == nil {
+			d.cbufs[1] = make([]byte, d.chunk+aes.BlockSize)
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			d.cbcDecrypt(out[start:], cur.buf[:n])
+		}()
+		d.which ^= 1
+		next := d.readCiphertext(d.cbufs[d.which], true)
+		<-done
+		d.ahead = &next
+	case n > 0:
+		d.cbcDecrypt(out[start:], cur.buf[:n])
+	}
 	if !eof {
 		// Hold back the last block: it may be the padded one.
 		if len(out) >= aes.BlockSize {
@@ -596,6 +682,39 @@ func (d *decrypter) fill() error {
 	d.held = nil
 	d.done = true
 	return nil
+}
+
+// ciphertext is one chunk of encrypted content as read.
+type ciphertext struct {
+	buf []byte
+	n   int
+	eof bool
+	err error
+}
+
+// readCiphertext reads the next chunk of encrypted content into buf: enough to split
+// across cores, but no more than that before plaintext is handed out, so that a slow
+// stream still streams. With whole (CBC), a partial block is completed first.
+func (d *decrypter) readCiphertext(buf []byte, whole bool) ciphertext {
+	n, err := io.ReadAtLeast(&d.content, buf[:d.chunk], min(d.chunk, 2*d.parMin))
+	eof := false
+	switch {
+	case err == nil:
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		eof = true
+	default:
+		return ciphertext{err: err}
+	}
+	for whole && n%aes.BlockSize != 0 && !eof {
+		m, err := d.content.Read(buf[n : n+aes.BlockSize-n%aes.BlockSize])
+		n += m
+		if err == io.EOF {
+			eof = true
+		} else if err != nil {
+			return ciphertext{err: err}
+		}
+	}
+	return ciphertext{buf: buf, n: n, eof: eof}
 }
 
 // finish reads what follows the content ([1] attributes, the GCM tag, end markers) and

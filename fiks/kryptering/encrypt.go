@@ -185,8 +185,8 @@ func (e *encrypter) Write(p []byte) (int, error) {
 // put encrypts whole blocks into the chunk buffer and flushes full chunks.
 func (e *encrypter) put(p []byte) {
 	start := len(e.buf)
-	e.buf = append(e.buf, p...)
-	e.cbc.CryptBlocks(e.buf[start:], e.buf[start:])
+	e.buf = e.buf[:start+len(p)] // room is within the chunk (Write takes no more)
+	e.cbc.CryptBlocks(e.buf[start:], p)
 	if len(e.buf) >= e.chunk {
 		e.flush()
 	}

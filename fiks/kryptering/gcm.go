@@ -143,9 +143,9 @@ func (g *gcmStream) verify() error {
 	return nil
 }
 
-func (d *decrypter) fillGCM(n int, eof bool) error {
-	out := d.plain[:n]
-	copy(out, d.cbuf[:n])
+func (d *decrypter) fillGCM(ct []byte, eof bool) error {
+	out := d.plain[:len(ct)]
+	copy(out, ct)
 	d.gcm.decrypt(out)
 	if eof {
 		if err := d.finish(); err != nil {
