@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -24,26 +23,9 @@ import (
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/folkeregister"
 	"github.com/fellesklient/fellesklient/ident"
+	"github.com/fellesklient/fellesklient/internal/testutil"
 	"github.com/fellesklient/fellesklient/maskinporten"
 )
-
-// lockedBuffer is a stderr the command and the test share.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startFake runs `fellesklient fake --json ARGS` in-process and returns its first line,
 // decoded, and the raw line; the command stops when the test ends (and must exit 0).
@@ -51,7 +33,7 @@ func startFake(t *testing.T, args ...string) (fakeAnnouncement, map[string]any) 
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	stderr := &lockedBuffer{}
+	stderr := &testutil.LogBuffer{}
 	done := make(chan int, 1)
 	go func() {
 		code := run(ctx, &env{stdin: strings.NewReader(""), stdout: pw, stderr: stderr, getenv: func(string) string { return "" }},
