@@ -100,7 +100,6 @@ func report(b *testing.B, run func()) {
 	items := float64(b.N * benchItems)
 	b.ReportMetric(items/b.Elapsed().Seconds(), "items/s")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/items, "allocs/item")
-	b.ReportMetric(0, "ns/op")
 }
 
 // BenchmarkIterate10k walks 10 000 journalposter, 100 pages of 100, over loopback:
