@@ -82,9 +82,7 @@ func TestDocsSessions(t *testing.T) {
 		require.Positive(t, perFile[f], "%s has no \"sh tested\" session", f)
 	}
 
-	bin := t.TempDir()
-	out, err := exec.Command("go", "build", "-o", filepath.Join(bin, "fellesklient"), ".").CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := filepath.Dir(builtCLI(t))
 
 	for _, b := range blocks {
 		name := filepath.Base(b.file) + ":" + strconv.Itoa(b.line)

@@ -6,7 +6,6 @@ import (
 	"encoding/pem"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,10 +24,7 @@ func TestCLIMemory(t *testing.T) {
 	}
 	const size = 256 << 20
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "fellesklient")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := builtCLI(t)
 
 	key := testutil.Key(t, 2048, 5)
 	cert := testutil.Cert(t, key, "mottaker", "910000020", nil, nil, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), false)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -119,9 +118,7 @@ func TestNoark5DemoMemory(t *testing.T) {
 		t.Skip("writes 20 000 records")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "fellesklient")
-	build, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(build))
+	bin := builtCLI(t)
 	cmd, cmdPeak := measured(t, bin, "noark5", "demo-uttrekk", "--registreringer", "20000", "--out", filepath.Join(dir, "p"))
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, string(out))

@@ -37,9 +37,7 @@ func TestSvarinnReplicas(t *testing.T) {
 			Filer: []svaruttest.Fil{{Filnavn: "brev.pdf", MimeType: "application/pdf", Innhold: fmt.Appendf(nil, "%%PDF-1.7 brev %d\n%%%%EOF\n", i)}}})
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "fellesklient")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := builtCLI(t)
 	shared := filepath.Join(dir, "innkommende")
 	require.NoError(t, os.Mkdir(shared, 0o700))
 

@@ -9,7 +9,6 @@ import (
 	"encoding/pem"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -195,9 +194,7 @@ func TestSvarutMemory(t *testing.T) {
 	const size = 200 << 20
 	s := newSvarutCLI(t)
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "fellesklient")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	require.NoError(t, err, string(out))
+	bin := builtCLI(t)
 	big := filepath.Join(dir, "stor.pdf")
 	f, err := os.Create(big)
 	require.NoError(t, err)
