@@ -80,7 +80,14 @@ type ValidateOptions struct {
 	// MaxTokenBytes bounds one token (a text or a tag with its attributes; default 16 MiB),
 	// so hostile input cannot make memory grow.
 	MaxTokenBytes int64
+	// Versjon is the Noark 5 version to judge by: "5.0" (the default), or "4.0" or "3.1"
+	// for older extractions, which are still deposited (their XSDs' content models, code
+	// lists as enumerations). Any other value is an error.
+	Versjon string
 }
+
+// Versjoner are the Noark 5 versions Validate knows, newest first.
+var Versjoner = []string{"5.0", "4.0", "3.1"}
 
 // DokumentobjektRef is what an arkivstruktur says about one document file.
 type DokumentobjektRef struct {
@@ -108,6 +115,8 @@ type Report struct {
 	Earliest, Latest string
 	// Bytes is how much was read.
 	Bytes int64
+	// Versjon is the Noark 5 version the file was judged by.
+	Versjon string
 
 	max          int
 	jdFirst      string
@@ -134,17 +143,22 @@ func (r *Report) add(p Problem) {
 	}
 }
 
-// Schemas are the namespaces Validate knows, by schema name.
-var schemas = []*schema.Schema{schema.Arkivstruktur, schema.Endringslogg, schema.LoependeJournal, schema.OffentligJournal}
+// schemasFor are the schemas of a Noark 5 version, by the roots they select.
+var schemasFor = map[string][]*schema.Schema{
+	"5.0": {schema.Arkivstruktur, schema.Endringslogg, schema.LoependeJournal, schema.OffentligJournal},
+	"4.0": schema.V40Schemas,
+	"3.1": schema.V31Schemas,
+}
 
 const xsiNS = "http://www.w3.org/2001/XMLSchema-instance"
 
 // maxDepth bounds nesting (mapper nest, but a real extraction is far shallower).
 const maxDepth = 256
 
-// Validate checks a Noark 5 v5.0 extraction file (arkivstruktur.xml, endringslogg.xml,
+// Validate checks a Noark 5 extraction file (arkivstruktur.xml, endringslogg.xml,
 // loependeJournal.xml or offentligJournal.xml, chosen by the root element) against the
-// rules of the official v5.0 XSD, in Go, streaming: element order and cardinality,
+// rules of the official XSD of its version (v5.0 unless Options.Versjon says 4.0 or 3.1),
+// in Go, streaming: element order and cardinality,
 // required elements, xsi:type, systemID and references as UUIDs, xs:date vs xs:dateTime,
 // integers, empty elements, stray text and attributes. Values outside the metadata
 // catalogue's code lists are warnings. The verdict (Report.Valid) is the XSD's. Memory
@@ -154,7 +168,15 @@ func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
 	if opts == nil {
 		opts = &ValidateOptions{}
 	}
-	rep := &Report{Counts: map[string]int{}, max: opts.MaxProblems}
+	versjon := opts.Versjon
+	if versjon == "" {
+		versjon = "5.0"
+	}
+	set, ok := schemasFor[versjon]
+	if !ok {
+		return nil, fmt.Errorf("noark5: Versjon %q: give one of %s", opts.Versjon, strings.Join(Versjoner, ", "))
+	}
+	rep := &Report{Counts: map[string]int{}, max: opts.MaxProblems, Versjon: versjon}
 	if rep.max == 0 {
 		rep.max = 1000
 	}
@@ -162,7 +184,7 @@ func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
 	if g.max == 0 {
 		g.max = 16 << 20
 	}
-	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g}
+	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g, schemas: set}
 	v.d.Strict = true
 	v.d.CharsetReader = xmlin.CharsetReader
 	err := v.run()
@@ -277,8 +299,10 @@ type validator struct {
 	d    *xml.Decoder
 	g    *guard
 	s    *schema.Schema
-	st   []frame             // by value, reused: no allocation per element
-	ns   []map[string]string // prefix -> namespace, one map per declaring element
+	// schemas are those of the version judged by.
+	schemas []*schema.Schema
+	st      []frame             // by value, reused: no allocation per element
+	ns      []map[string]string // prefix -> namespace, one map per declaring element
 }
 
 // push opens a frame on the stack, reusing the slices of the frame that was there before.
@@ -390,13 +414,13 @@ func (v *validator) run() error {
 }
 
 func (v *validator) root(t xml.StartElement) bool {
-	for _, s := range schemas {
+	for _, s := range v.schemas {
 		if t.Name.Space == s.Namespace && t.Name.Local == s.Root {
 			v.s = s
 		}
 	}
 	if v.s == nil {
-		v.problem(v.line(), "/"+t.Name.Local, "root", "{%s}%s is not the root of a Noark 5 v5.0 extraction file (arkiv, endringslogg, loependeJournal, offentligJournal in their namespaces)", t.Name.Space, t.Name.Local)
+		v.problem(v.line(), "/"+t.Name.Local, "root", "{%s}%s is not the root of a Noark 5 v%s extraction file (arkiv, endringslogg, loependeJournal, offentligJournal in their namespaces)", t.Name.Space, t.Name.Local, v.rep.Versjon)
 		return false
 	}
 	v.rep.Schema = v.s.Name
@@ -731,6 +755,15 @@ func (v *validator) simpleValue(f *frame) {
 		if f.name == "opprettetDato" && len(v.st) >= 2 && v.s.DerivedFrom(v.st[len(v.st)-2].typeName, "registrering") {
 			v.span("opprettetDato", collapsed[:10])
 		}
+	case schema.DateOrDateTime:
+		dt := raw
+		if t := strings.TrimRight(raw, " \t\r\n"); t != raw && zoneOf(t) != "" {
+			dt = t
+		}
+		if !validDate(raw) && !validDateTime(dt) {
+			v.problem(f.line, v.path(""), "date", "%q is neither an xs:date nor an xs:dateTime", clip(raw))
+			return
+		}
 	case schema.Integer:
 		if !isInteger(collapsed) {
 			v.problem(f.line, v.path(""), "integer", "%q is not an integer", clip(raw))
@@ -741,7 +774,11 @@ func (v *validator) simpleValue(f *frame) {
 			return
 		}
 	}
-	if kl, ok := schema.Kodelister[f.simple]; ok && !slices.Contains(kl.Verdier, raw) {
+	if len(f.st.Enum) > 0 && !slices.Contains(f.st.Enum, raw) {
+		v.problem(f.line, v.path(""), "kodeliste", "%q is not a value of %s: %s", clip(raw), f.simple, strings.Join(f.st.Enum, ", "))
+		return
+	}
+	if kl, ok := schema.Kodelister[f.simple]; ok && v.rep.Versjon == "5.0" && !slices.Contains(kl.Verdier, raw) {
 		v.rep.add(Problem{Line: f.line, Path: v.path(""), Rule: "kodeliste", Severity: SeverityWarning,
 			Message: fmt.Sprintf("%q is not a value of %s (%s): %s", clip(raw), f.simple, kl.Nr, strings.Join(kl.Verdier, ", "))})
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,23 +22,31 @@ import (
 
 const xsdDir = "specs/noark5/xsd/v5.0"
 
-// xsdFor returns the XSD that judges doc, by its root.
-func xsdFor(t *testing.T, doc []byte) string {
+// xsdOf returns the XSD in dir that judges doc, by its root.
+func xsdOf(t *testing.T, dir string, doc []byte) string {
 	t.Helper()
 	for _, name := range []string{"endringslogg", "loependeJournal", "offentligJournal"} {
 		if bytes.Contains(doc, []byte("/standarder/noark5/"+name+"\"")) && bytes.Contains(doc, []byte("<"+name)) {
-			return testutil.SharedFile(t, xsdDir+"/"+name+".xsd")
+			return testutil.SharedFile(t, dir+"/"+name+".xsd")
 		}
 	}
-	return testutil.SharedFile(t, xsdDir+"/arkivstruktur.xsd")
+	return testutil.SharedFile(t, dir+"/arkivstruktur.xsd")
 }
 
-// agree checks that Validate and xmllint give the same verdict on doc.
+// agree checks that Validate and xmllint give the same verdict on doc (v5.0).
 func agree(t *testing.T, label string, doc []byte) (goValid bool) {
 	t.Helper()
-	rep, err := noark5.Validate(bytes.NewReader(doc), nil)
+	return agreeVersjon(t, "5.0", label, doc)
+}
+
+// agreeVersjon checks that Validate with Versjon and xmllint with that version's official
+// XSD give the same verdict on doc.
+func agreeVersjon(t *testing.T, versjon, label string, doc []byte) (goValid bool) {
+	t.Helper()
+	rep, err := noark5.Validate(bytes.NewReader(doc), &noark5.ValidateOptions{Versjon: versjon})
 	require.NoError(t, err)
-	lint := testutil.XMLLint(t, xsdFor(t, doc), doc)
+	require.Equal(t, versjon, rep.Versjon)
+	lint := testutil.XMLLint(t, xsdOf(t, "specs/noark5/xsd/v"+versjon, doc), doc)
 	if rep.Valid() != (lint == "") {
 		var probs []string
 		for _, p := range rep.Problems {
@@ -79,6 +88,55 @@ func TestValidateAgreesOnOlderVersionExamples(t *testing.T) {
 		assert.False(t, valid, "%s is not v5.0", filepath.Base(f))
 	}
 	assert.GreaterOrEqual(t, n, 10)
+}
+
+// Older extractions (v4.0, v3.1) are judged by their own version's content model: on
+// every Noark 5 file among the shared examples, and on mutants of the two that are valid,
+// the verdict is xmllint's with that version's official XSD.
+func TestValidateOlderVersions(t *testing.T) {
+	dir := filepath.Dir(testutil.SharedFile(t, "specs/einnsyn/legacy-eformidling/examples/eksempelfiler/noark5_basiseksempel.xml"))
+	files, valid := 0, map[string]int{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".xml") {
+			return err
+		}
+		doc, err := os.ReadFile(p)
+		require.NoError(t, err)
+		if !bytes.Contains(doc, []byte("noark5/arkivstruktur")) {
+			return nil
+		}
+		files++
+		for _, v := range []string{"4.0", "3.1"} {
+			if agreeVersjon(t, v, v+" "+filepath.Base(p), doc) {
+				valid[v]++
+			}
+		}
+		return nil
+	}))
+	assert.GreaterOrEqual(t, files, 10)
+	assert.Equal(t, map[string]int{"4.0": 2, "3.1": 2}, valid, "two of the examples are valid v4.0 and v3.1 (xmllint says so too)")
+	// 250 mutants of each (1000 in all) in a normal run; NOARK5_MUTANTS=1000 for 4000.
+	per := 250
+	if v, err := strconv.Atoi(os.Getenv("NOARK5_MUTANTS")); err == nil && v > 0 {
+		per = v
+	}
+	n, stillValid := 0, 0
+	for _, base := range []string{"3_jpost_allefelter_noark5.xml", "noark5_basiseksempel.xml"} {
+		doc, err := os.ReadFile(filepath.Join(dir, base))
+		require.NoError(t, err)
+		for _, v := range []string{"4.0", "3.1"} {
+			for i, m := range mutate(doc, per) {
+				if agreeVersjon(t, v, fmt.Sprintf("%s %s mutant %d (%s)", v, base, i, m.what), m.doc) {
+					stillValid++
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d mutants of the v4.0/v3.1 examples (%d still valid): Validate agrees with xmllint on each", n, stillValid)
+	assert.Less(t, stillValid, n/2, "most mutants are invalid")
+	_, err := noark5.Validate(strings.NewReader("<arkiv/>"), &noark5.ValidateOptions{Versjon: "2.0"})
+	assert.ErrorContains(t, err, "5.0, 4.0, 3.1")
 }
 
 // Every problem names its line, path and rule.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -49,6 +50,7 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	var schemas schemasFlag
 	flags.Var(&schemas, "schemas", "also validate with xmllint (when installed) against the official XSDs this module carries, or with\n--schemas=DIR against the v5.0 XSDs in DIR")
 	quiet := flags.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
+	versjon := flags.String("versjon", "", "judge by Noark 5 version 5.0, 4.0 or 3.1 (default: a package's by the arkivstruktur.xsd it carries, else 5.0; a file's by the first version it is valid in, 5.0 first)")
 	var of outputFlags
 	of.register(flags)
 	pos, err := interspersed(flags, args)
@@ -58,6 +60,9 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("usage: fellesklient noark5 validate [--schemas[=DIR]] [--json] PATH (a file or an extraction folder)")
 	}
+	if *versjon != "" && !slices.Contains(noark5.Versjoner, *versjon) {
+		return usageErr("--versjon %s: give one of %s", *versjon, strings.Join(noark5.Versjoner, ", "))
+	}
 	target := pos[0]
 	st, err := os.Stat(target)
 	if err != nil {
@@ -66,31 +71,69 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	var problems []noark5.Problem
 	errorsN, warnings := 0, 0
 	var xmlFiles []string
+	used, detected := *versjon, ""
 	if st.IsDir() {
 		pb := newBar(e, *quiet, packageSize(target), "checking", false)
-		rep, err := arkivuttrekk.Check(ctx, target, &arkivuttrekk.CheckOptions{OnProgress: pb.set()})
+		rep, err := arkivuttrekk.Check(ctx, target, &arkivuttrekk.CheckOptions{OnProgress: pb.set(), Versjon: *versjon})
 		pb.done()
 		if err != nil {
 			return ioErr(err)
 		}
 		problems, errorsN, warnings = rep.Problems, rep.Errors, rep.Warnings
+		if used == "" {
+			used = rep.Versjon
+			if xsd, err := os.ReadFile(filepath.Join(target, "arkivstruktur.xsd")); err == nil && arkivuttrekk.SkjemaVersjon(xsd) != "" {
+				detected = "by the arkivstruktur.xsd it carries"
+			}
+		}
 		for _, f := range noark5Files {
 			if _, err := os.Stat(filepath.Join(target, f+".xml")); err == nil {
 				xmlFiles = append(xmlFiles, filepath.Join(target, f+".xml"))
 			}
 		}
 	} else {
-		f, err := os.Open(target)
-		if err != nil {
-			return ioErr(err)
+		judge := func(v string, pb *bar) (*noark5.Report, error) {
+			f, err := os.Open(target)
+			if err != nil {
+				return nil, ioErr(err)
+			}
+			defer f.Close()
+			rep, err := noark5.Validate(pb.reader(f), &noark5.ValidateOptions{Versjon: v})
+			var le *noark5.LimitError
+			if err != nil && !errors.As(err, &le) {
+				return nil, ioErr(err) // past a limit, the report says so and the file is invalid
+			}
+			return rep, nil
 		}
 		pb := newBar(e, *quiet, st.Size(), "validating", false)
-		rep, err := noark5.Validate(pb.reader(f), nil)
+		first := used
+		if first == "" {
+			first = noark5.Versjoner[0]
+		}
+		rep, err := judge(first, pb)
 		pb.done()
-		f.Close()
-		var le *noark5.LimitError
-		if err != nil && !errors.As(err, &le) {
-			return ioErr(err) // past a limit, the report says so and the file is invalid
+		if err != nil {
+			return err
+		}
+		if used == "" {
+			// An older extraction: the first version it is valid in. Invalid in every one,
+			// it is judged as v5.0.
+			used, detected = first, "valid in none of "+strings.Join(noark5.Versjoner, ", ")
+			if rep.Valid() {
+				detected = "the first version it is valid in"
+			}
+			for _, v := range noark5.Versjoner[1:] {
+				if rep.Valid() || rep.Schema == "" {
+					break
+				}
+				older, err := judge(v, &bar{})
+				if err != nil {
+					return err
+				}
+				if older.Valid() {
+					rep, used, detected = older, v, "the first version it is valid in"
+				}
+			}
 		}
 		for _, p := range rep.Problems {
 			p.File = filepath.Base(target)
@@ -106,11 +149,15 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 				xmlFiles = append(xmlFiles, filepath.Join(target, "arkivuttrekk.xml"))
 			}
 		}
-		l, err := xmllintFiles(ctx, e, schemas.dir, xmlFiles)
-		if err != nil {
-			return err
+		if used != "5.0" && schemas.dir == "" {
+			fmt.Fprintf(e.stderr, "note: --schemas: the module carries the v5.0 XSDs only; give --schemas=DIR with the v%s ones to run xmllint\n", used)
+		} else {
+			l, err := xmllintFiles(ctx, e, schemas.dir, xmlFiles)
+			if err != nil {
+				return err
+			}
+			lint = l
 		}
-		lint = l
 	}
 	valid := errorsN == 0 && len(lint) == 0
 	if of.json {
@@ -124,11 +171,12 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		}
 		out := struct {
 			Valid    bool          `json:"valid"`
+			Versjon  string        `json:"versjon"`
 			Errors   int           `json:"errors"`
 			Warnings int           `json:"warnings"`
 			Problems []jsonProblem `json:"problems"`
 			XMLLint  []string      `json:"xmllint,omitempty"`
-		}{valid, errorsN, warnings, []jsonProblem{}, lint}
+		}{valid, used, errorsN, warnings, []jsonProblem{}, lint}
 		for _, p := range problems {
 			out.Problems = append(out.Problems, jsonProblem{p.File, p.Line, p.Path, p.Rule, p.Severity.String(), p.Message})
 		}
@@ -144,10 +192,18 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if !valid {
-		return noErr(fmt.Errorf("%s is not valid: %d error(s), %d warning(s)", target, errorsN, warnings))
+		return noErr(fmt.Errorf("%s is not valid (Noark 5 v%s%s): %d error(s), %d warning(s)", target, used, detectedNote(detected), errorsN, warnings))
 	}
-	fmt.Fprintf(e.stderr, "%s is valid (Noark 5 v5.0), %d warning(s)\n", target, warnings)
+	fmt.Fprintf(e.stderr, "%s is valid (Noark 5 v%s%s), %d warning(s)\n", target, used, detectedNote(detected), warnings)
 	return nil
+}
+
+// detectedNote says how the version was chosen, when --versjon did not say it.
+func detectedNote(how string) string {
+	if how == "" {
+		return ""
+	}
+	return "; " + how
 }
 
 func firstLine(s string) string {

@@ -25,7 +25,7 @@ func TestNoark5CLI(t *testing.T) {
 	}
 	r = runCLI(t, nil, "noark5", "validate", out)
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stderr, "is valid (Noark 5 v5.0), 0 warning(s)")
+	assert.Contains(t, r.stderr, "is valid (Noark 5 v5.0; by the arkivstruktur.xsd it carries), 0 warning(s)")
 
 	// A valid folder and file: exit 0, also with xmllint, against the embedded schemas
 	// (--schemas) and against a folder of them (--schemas=DIR). The folder includes
@@ -59,11 +59,28 @@ func TestNoark5CLI(t *testing.T) {
 
 	// An older-version file: exit 1 with the problems listed, and xmllint's too.
 	old := testutil.SharedFile(t, "specs/einnsyn/legacy-eformidling/examples/eksempelfiler/noark5_basiseksempel.xml")
-	r = runCLI(t, nil, "noark5", "validate", "--schemas", old)
+	r = runCLI(t, nil, "noark5", "validate", "--versjon", "5.0", "--schemas", old)
 	assert.Equal(t, 1, r.code)
 	assert.Contains(t, r.stdout, "missing systemID before versjonsnummer [required]")
 	assert.Contains(t, r.stdout, "xmllint: ")
 	assert.Contains(t, r.stderr, "is not valid")
+
+	// Older extractions: judged by the first version they are valid in, or by the one
+	// asked for; invalid in all, by v5.0.
+	legacy := filepath.Dir(old)
+	r = runCLI(t, nil, "noark5", "validate", filepath.Join(legacy, "noark5_basiseksempel.xml"))
+	assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "is valid (Noark 5 v4.0; the first version it is valid in)")
+	r = runCLI(t, nil, "noark5", "validate", "--versjon", "3.1", "--json", filepath.Join(legacy, "3_jpost_allefelter_noark5.xml"))
+	assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, `"versjon": "3.1"`)
+	r = runCLI(t, nil, "noark5", "validate", filepath.Join(legacy, "kryssreferanse.xml"))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "Noark 5 v5.0; valid in none of 5.0, 4.0, 3.1")
+	r = runCLI(t, nil, "noark5", "validate", "--versjon", "4.0", "--schemas", filepath.Join(legacy, "noark5_basiseksempel.xml"))
+	assert.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "the module carries the v5.0 XSDs only")
+	assert.Equal(t, 2, runCLI(t, nil, "noark5", "validate", "--versjon", "2.0", out).code)
 
 	// A damaged package: exit 1.
 	require.NoError(t, os.WriteFile(filepath.Join(out, "dokumenter", "000", "7.pdf"), []byte("x"), 0o644))

@@ -254,3 +254,40 @@ func TestDefaultPackageCarriesOfficialSchemas(t *testing.T) {
 	assert.True(t, rep.Valid(), "%v", rep.Problems)
 	assert.Zero(t, rep.Warnings, "%v", rep.Problems)
 }
+
+// A package that carries the v4.0 arkivstruktur.xsd is judged as v4.0; CheckOptions.Versjon
+// overrides what the package says.
+func TestCheckJudgesByTheVersionThePackageCarries(t *testing.T) {
+	ex := testutil.SharedFile(t, "specs/einnsyn/legacy-eformidling/examples/eksempelfiler/noark5_basiseksempel.xml")
+	xsd := testutil.SharedFile(t, "specs/noark5/xsd/v4.0/arkivstruktur.xsd")
+	dir := t.TempDir()
+	for src, dst := range map[string]string{ex: "arkivstruktur.xml", xsd: "arkivstruktur.xsd"} {
+		b, err := os.ReadFile(src)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, dst), b, 0o644))
+	}
+	b, _ := os.ReadFile(xsd)
+	assert.Equal(t, "4.0", arkivuttrekk.SkjemaVersjon(b))
+	v50, _ := fs.ReadFile(skjemaer.V50(), "arkivstruktur.xsd")
+	assert.Equal(t, "5.0", arkivuttrekk.SkjemaVersjon(v50))
+	assert.Equal(t, "", arkivuttrekk.SkjemaVersjon([]byte("<xs:schema/>")))
+
+	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
+	require.NoError(t, err)
+	// The example's documents are not in the folder; every other problem is of content.
+	content := func(r *arkivuttrekk.Report) []string {
+		var out []string
+		for _, p := range r.Filer["arkivstruktur.xml"].Problems {
+			if p.Rule != "file" {
+				out = append(out, p.String())
+			}
+		}
+		return out
+	}
+	assert.Equal(t, "4.0", rep.Versjon)
+	assert.Empty(t, content(rep), "valid v4.0")
+	rep, err = arkivuttrekk.Check(context.Background(), dir, &arkivuttrekk.CheckOptions{Versjon: "5.0"})
+	require.NoError(t, err)
+	assert.Equal(t, "5.0", rep.Versjon)
+	assert.NotEmpty(t, content(rep), "not a v5.0 file")
+}

@@ -1,6 +1,7 @@
 package arkivuttrekk
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ import (
 // Report is the outcome of Check: the problems of every file, package problems
 // (checksums, counts, missing files), and each XML file's report.
 type Report struct {
+	// Versjon is the Noark 5 version the package was judged by.
+	Versjon  string
 	Problems []noark5.Problem
 	Errors   int
 	Warnings int
@@ -47,6 +50,21 @@ type CheckOptions struct {
 	// OnProgress, when set, is called with the bytes of the package read so far (its XML
 	// files and the document files they reference, each once), after every read.
 	OnProgress progress.Func
+	// Versjon is the Noark 5 version to judge the files by (noark5.ValidateOptions.Versjon).
+	// Empty: the version of the arkivstruktur.xsd the package carries, or 5.0 without one.
+	Versjon string
+}
+
+// SkjemaVersjon is the Noark 5 version an arkivstruktur.xsd declares (its version
+// attribute: "5.0", "4.0", "3.1"), or "" when it declares none Validate knows.
+func SkjemaVersjon(xsd []byte) string {
+	head := xsd[:min(len(xsd), 4096)]
+	for _, v := range noark5.Versjoner {
+		if bytes.Contains(head, []byte(`version="`+v+`"`)) {
+			return v
+		}
+	}
+	return ""
 }
 
 // Check validates a deposit folder: every XML file against the v5.0 rules (noark5.Validate),
@@ -61,7 +79,16 @@ func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	c := &checker{ctx: ctx, opts: opts, dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}}
+	c := &checker{ctx: ctx, opts: opts, dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}, versjon: opts.Versjon}
+	if c.versjon == "" {
+		c.versjon = "5.0"
+		if xsd, err := os.ReadFile(filepath.Join(dir, "arkivstruktur.xsd")); err == nil {
+			if v := SkjemaVersjon(xsd); v != "" {
+				c.versjon = v
+			}
+		}
+	}
+	c.rep.Versjon = c.versjon
 	listed, err := readADDML(filepath.Join(dir, "arkivuttrekk.xml"))
 	if err != nil {
 		c.problem("arkivuttrekk.xml", "file", "%v", err)
@@ -85,6 +112,7 @@ func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error)
 
 // checker is Check's state for one package folder.
 type checker struct {
+	versjon string // the Noark 5 version the files are judged by
 	ctx     context.Context
 	opts    *CheckOptions
 	read    int64 // bytes read so far, for OnProgress
@@ -181,7 +209,7 @@ func (c *checker) validateFiles() error {
 			}
 			continue
 		}
-		opts := &noark5.ValidateOptions{}
+		opts := &noark5.ValidateOptions{Versjon: c.versjon}
 		if name == "arkivstruktur.xml" {
 			opts.Dokumentobjekt = c.dokumentobjekt
 		}
