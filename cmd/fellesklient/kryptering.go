@@ -113,7 +113,7 @@ func runKrypteringDecrypt(_ context.Context, e *env, args []string) error {
 	defer dst.abort()
 	pb := newBar(e, *quiet, inputSize(e.stdin), "decrypting", false)
 	defer pb.done()
-	r, err := kryptering.NewDecrypter(bufio.NewReaderSize(pb.reader(e.stdin), 64<<10), key)
+	r, err := kryptering.NewDecrypter(pb.reader(e.stdin), key) // the decrypter buffers its input
 	if err != nil {
 		return noErr(err)
 	}
