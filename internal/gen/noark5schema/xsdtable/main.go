@@ -82,7 +82,7 @@ type simpleType struct {
 	Kind      string // String, Date, DateTime, DateOrDateTime, Integer, UUID
 	MinLength int
 	MinIncl   string
-	Label     bool // simpleContent with a label attribute (systemID)
+	Label     bool     // simpleContent with a label attribute (systemID)
 	Enum      []string // xs:enumeration values (v3.1 and v4.0 code lists)
 }
 
