@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/fellesklient/fellesklient/internal/httpx"
 	"github.com/fellesklient/fellesklient/internal/retry"
 )
@@ -41,7 +43,10 @@ type Error struct {
 	// Timestamp as FIKS gave it.
 	Timestamp string
 	// ErrorJSON is FIKS's errorJson (details for some errorCodes, itself JSON), redacted.
+	// ErrorJSONField gives one member of it with ids intact.
 	ErrorJSON string
+	// errorJSON is errorJson as it came, for ErrorJSONField; never printed.
+	errorJSON string
 	// Alvorlighetsgrad and Tilleggsinformasjon are from Folkeregisteret's own error body
 	// (FolkeregisterFeilmelding), which the Folkeregister proxy passes through; redacted.
 	Alvorlighetsgrad    string
@@ -104,7 +109,7 @@ func parseError(operation string, status int, body []byte) *Error {
 	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "" ||
 		eb.Feilkode != "" || eb.Feilmelding != "" || eb.Code != "" || eb.Feilreferanse != "") {
 		// Every field is the server's text and may echo what was sent: all are redacted.
-		e.ErrorID = httpx.Redact(firstNonEmpty(eb.ErrorID, eb.Feilreferanse))
+		e.ErrorID = redactID(firstNonEmpty(eb.ErrorID, eb.Feilreferanse))
 		e.ErrorCode = httpx.Redact(firstNonEmpty(eb.ErrorCode, eb.Kode, eb.Feilkode, eb.Code))
 		e.Message = httpx.Redact(firstNonEmpty(eb.Message, eb.Melding, eb.Feilmelding, eb.Error))
 		e.Alvorlighetsgrad = httpx.Redact(eb.Alvorlighetsgrad)
@@ -121,7 +126,7 @@ func parseError(operation string, status int, body []byte) *Error {
 			if json.Unmarshal(eb.ErrorJSON, &s) != nil {
 				s = string(eb.ErrorJSON) // newer services send an object, not a string
 			}
-			e.ErrorJSON = httpx.Redact(s)
+			e.ErrorJSON, e.errorJSON = httpx.Redact(s), s
 		}
 	} else if len(body) > 0 {
 		s := string(body)
@@ -223,4 +228,26 @@ func DecodeJSON(op string, resp *http.Response, out any, max int64) error {
 		return fmt.Errorf("%s: decoding the answer: %w", op, httpx.RedactError(err))
 	}
 	return nil
+}
+
+// redactID is an id from an error body: a UUID as it came (a UUID is never an identity
+// number, and one in about 400 holds 11 digits beside a hex letter, which the redactor
+// would mask: an errorId quoted to KS support must be the real one), anything else
+// redacted.
+func redactID(s string) string {
+	if uuid.Validate(s) == nil {
+		return s
+	}
+	return httpx.Redact(s)
+}
+
+// ErrorJSONField is the string member name of errorJson (as integrasjonId and fiksOrgId in
+// Min side's 403): a UUID as it came, anything else redacted, "" when there is none.
+func (e *Error) ErrorJSONField(name string) string {
+	var m map[string]any
+	if e.errorJSON == "" || json.Unmarshal([]byte(e.errorJSON), &m) != nil {
+		return ""
+	}
+	s, _ := m[name].(string)
+	return redactID(s)
 }

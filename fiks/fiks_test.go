@@ -93,6 +93,25 @@ func TestParseError(t *testing.T) {
 
 // TestFikstestAuth drives the three credential checks end to end: maskinporten client →
 // httpx stack → fikstest.Require.
+// Ids in an error body are kept whole: a UUID errorId (to quote to KS support) or an id in
+// errorJson whose last group holds 11 digits beside a hex letter is not an identity number,
+// while one that is not a UUID is still redacted.
+func TestErrorIDsAreNotMasked(t *testing.T) {
+	id := "20b5cee0-162d-47e0-8b46-e05763120677"
+	body := `{"status":403,"errorId":"` + id + `","errorCode":"X","message":"nei 13097248022",` +
+		`"errorJson":"{\"fiksOrgId\":\"` + id + `\",\"fnr\":\"13097248022\",\"n\":1}"}`
+	e := fiks.ParseError("op", 403, []byte(body))
+	assert.Equal(t, id, e.ErrorID)
+	assert.Equal(t, id, e.ErrorJSONField("fiksOrgId"))
+	assert.Equal(t, "130972*****", e.ErrorJSONField("fnr"))
+	assert.Equal(t, "", e.ErrorJSONField("n"), "not a string")
+	assert.Equal(t, "", e.ErrorJSONField("mangler"))
+	assert.NotContains(t, e.ErrorJSON, "13097248022")
+	assert.NotContains(t, e.Error(), "13097248022")
+	e = fiks.ParseError("op", 500, []byte(`{"status":500,"errorId":"ref 13097248022"}`))
+	assert.NotContains(t, e.ErrorID, "13097248022")
+}
+
 func TestFikstestAuth(t *testing.T) {
 	mp := maskinportentest.NewServer(t, maskinportentest.Options{})
 	opts := mp.NewClient("leverandor", "910000020", fiks.Scope, "annet:scope")

@@ -17,7 +17,6 @@ import (
 	"github.com/fellesklient/fellesklient/fiks"
 	"github.com/fellesklient/fellesklient/ident"
 	"github.com/fellesklient/fellesklient/internal/httpx"
-	"github.com/fellesklient/fellesklient/internal/mask"
 )
 
 // MaxBatch is the most meldinger one index request may hold (more: 422).
@@ -500,13 +499,5 @@ func wrapForbidden(err error) error {
 	if !errors.As(err, &fe) || fe.StatusCode != http.StatusForbidden || fe.ErrorCode != ErrorCodeIkkeAutorisert {
 		return err
 	}
-	e := &IkkeAutorisertError{Err: fe}
-	var detail struct {
-		IntegrasjonID string `json:"integrasjonId"`
-		FiksOrgID     string `json:"fiksOrgId"`
-	}
-	if fe.ErrorJSON != "" && json.Unmarshal([]byte(fe.ErrorJSON), &detail) == nil {
-		e.IntegrasjonID, e.FiksOrgID = mask.IdentityNumbers(detail.IntegrasjonID), mask.IdentityNumbers(detail.FiksOrgID)
-	}
-	return e
+	return &IkkeAutorisertError{Err: fe, IntegrasjonID: fe.ErrorJSONField("integrasjonId"), FiksOrgID: fe.ErrorJSONField("fiksOrgId")}
 }
