@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/fellesklient/fellesklient/internal/httpx"
 	"github.com/fellesklient/fellesklient/internal/retry"
 )
@@ -109,7 +107,7 @@ func parseError(operation string, status int, body []byte) *Error {
 	if json.Unmarshal(body, &eb) == nil && (eb.Message != "" || eb.ErrorID != "" || eb.Error != "" || eb.Kode != "" || eb.Melding != "" ||
 		eb.Feilkode != "" || eb.Feilmelding != "" || eb.Code != "" || eb.Feilreferanse != "") {
 		// Every field is the server's text and may echo what was sent: all are redacted.
-		e.ErrorID = redactID(firstNonEmpty(eb.ErrorID, eb.Feilreferanse))
+		e.ErrorID = httpx.RedactID(firstNonEmpty(eb.ErrorID, eb.Feilreferanse))
 		e.ErrorCode = httpx.Redact(firstNonEmpty(eb.ErrorCode, eb.Kode, eb.Feilkode, eb.Code))
 		e.Message = httpx.Redact(firstNonEmpty(eb.Message, eb.Melding, eb.Feilmelding, eb.Error))
 		e.Alvorlighetsgrad = httpx.Redact(eb.Alvorlighetsgrad)
@@ -230,17 +228,6 @@ func DecodeJSON(op string, resp *http.Response, out any, max int64) error {
 	return nil
 }
 
-// redactID is an id from an error body: a UUID as it came (a UUID is never an identity
-// number, and one in about 400 holds 11 digits beside a hex letter, which the redactor
-// would mask: an errorId quoted to KS support must be the real one), anything else
-// redacted.
-func redactID(s string) string {
-	if uuid.Validate(s) == nil {
-		return s
-	}
-	return httpx.Redact(s)
-}
-
 // ErrorJSONField is the string member name of errorJson (as integrasjonId and fiksOrgId in
 // Min side's 403): a UUID as it came, anything else redacted, "" when there is none.
 func (e *Error) ErrorJSONField(name string) string {
@@ -249,5 +236,5 @@ func (e *Error) ErrorJSONField(name string) string {
 		return ""
 	}
 	s, _ := m[name].(string)
-	return redactID(s)
+	return httpx.RedactID(s)
 }

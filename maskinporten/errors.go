@@ -136,7 +136,7 @@ func parseError(status int, header http.Header, body []byte) *Error {
 		e.Code = truncate(httpx.Redact(eb.Error), 128)
 		e.Description = httpx.Redact(eb.ErrorDescription)
 		e.URI = truncate(httpx.RedactURL(eb.ErrorURI), 512)
-		e.TraceID = truncate(httpx.Redact(eb.TraceID), 128)
+		e.TraceID = truncate(httpx.RedactID(eb.TraceID), 128)
 	} else if s := strings.TrimSpace(string(body)); s != "" && len(s) <= 512 && !strings.ContainsAny(s, "<>") {
 		e.Description = httpx.Redact(s)
 	}
@@ -148,7 +148,7 @@ func parseError(status int, header http.Header, body []byte) *Error {
 		}
 	}
 	if e.TraceID == "" && header != nil {
-		e.TraceID = truncate(httpx.Redact(header.Get("X-Trace-Id")), 128)
+		e.TraceID = truncate(httpx.RedactID(header.Get("X-Trace-Id")), 128)
 	}
 	if header != nil {
 		if d, ok := retry.RetryAfter(header.Get("Retry-After"), time.Now()); ok {

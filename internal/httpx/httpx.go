@@ -184,6 +184,28 @@ func ReadError(resp *http.Response) []byte {
 	return b
 }
 
+// RedactID is Redact for an id a server sends for quoting to its support (an errorId, a
+// trace id): an id of hex digits and hyphens with at least one letter (a UUID, a hex
+// trace id) is kept as it came, since such an id holds an 11-digit run beside a letter
+// often enough (one UUID in about 400, one 32-digit hex id in about 50) that masking it
+// would hand the user a wrong id; anything else, a bare number included, is redacted.
+func RedactID(s string) string {
+	letter := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '-':
+		case c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
+			letter = true
+		default:
+			return Redact(s)
+		}
+	}
+	if !letter {
+		return Redact(s)
+	}
+	return s
+}
+
 // RedactURL returns u without userinfo and with query values that may hold secrets or
 // identity numbers redacted.
 func RedactURL(raw string) string {

@@ -205,3 +205,19 @@ func TestURLQueryDroppedOnce(t *testing.T) {
 	assert.Contains(t, err.Error(), "https://api.example.no/sok")
 	assert.Contains(t, err.Error(), "is the server up?")
 }
+
+// An id to quote to support is kept whole when it is hex with a letter (a UUID, a hex
+// trace id), even with 11 digits beside a letter; a bare number is still masked.
+func TestRedactID(t *testing.T) {
+	for in, want := range map[string]string{
+		"20b5cee0-162d-47e0-8b46-e05763120677": "20b5cee0-162d-47e0-8b46-e05763120677",
+		"4bf92f3577b34da6a3ce929d0e0e4736":     "4bf92f3577b34da6a3ce929d0e0e4736",
+		"a13097248022f":                        "a13097248022f",
+		"13097248022":                          "130972*****",
+		"ref 13097248022":                      "ref 130972*****",
+		"":                                     "",
+	} {
+		assert.Equal(t, want, httpx.RedactID(in), in)
+	}
+	assert.NotEqual(t, "Bearer eyJhbGciOiJSUzI1NiJ9.e30.x", httpx.RedactID("Bearer eyJhbGciOiJSUzI1NiJ9.e30.x"))
+}
