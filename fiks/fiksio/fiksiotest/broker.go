@@ -93,7 +93,7 @@ func StopSharedBroker() {
 
 // StartBroker starts a private RabbitMQ node and waits until it accepts AMQP connections
 // (about 5-20 s). Call Stop when done. A node that loses one of its free ports to another
-// process between choosing and binding it (dist_port_already_used: seen once in 45 runs
+// process between choosing and binding it (dist_port_already_used: seen once in 48 runs
 // of the whole suite) is started again on new ports, up to three times.
 func StartBroker() (*Broker, error) {
 	if _, err := os.Stat(filepath.Join(rabbitBin, "rabbitmq-server")); err != nil {
