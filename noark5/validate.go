@@ -84,7 +84,18 @@ type ValidateOptions struct {
 	// for older extractions, which are still deposited (their XSDs' content models, code
 	// lists as enumerations). Any other value is an error.
 	Versjon string
+	// ADDMLVersjon is the ADDML version to judge an arkivuttrekk.xml by (its root is
+	// {http://www.arkivverket.no/standarder/addml}addml, whatever Versjon says): "8.3" (the
+	// default, what packages are written in) or "8.2". Both share one namespace, so a
+	// document does not say which; a package does, by the addml.xsd it carries.
+	ADDMLVersjon string
 }
+
+// ADDMLVersjoner are the ADDML versions Validate knows, newest first.
+var ADDMLVersjoner = []string{"8.3", "8.2"}
+
+// ADDMLNamespace is the namespace of ADDML (arkivuttrekk.xml), in both versions.
+const ADDMLNamespace = "http://www.arkivverket.no/standarder/addml"
 
 // Versjoner are the Noark 5 versions Validate knows, newest first.
 var Versjoner = []string{"5.0", "4.0", "3.1"}
@@ -102,7 +113,7 @@ type DokumentobjektRef struct {
 // Report is the outcome of Validate.
 type Report struct {
 	// Schema is the schema the root selected: arkivstruktur, endringslogg,
-	// loependeJournal or offentligJournal ("" when the root is none of them).
+	// loependeJournal, offentligJournal or addml ("" when the root is none of them).
 	Schema   string
 	Problems []Problem
 	// Errors and Warnings count every problem, also those not kept.
@@ -115,7 +126,8 @@ type Report struct {
 	Earliest, Latest string
 	// Bytes is how much was read.
 	Bytes int64
-	// Versjon is the Noark 5 version the file was judged by.
+	// Versjon is the version the file was judged by: the Noark 5 version, or for an
+	// ADDML file (Schema "addml") the ADDML version.
 	Versjon string
 
 	max          int
@@ -158,6 +170,8 @@ const maxDepth = 256
 // Validate checks a Noark 5 extraction file (arkivstruktur.xml, endringslogg.xml,
 // loependeJournal.xml or offentligJournal.xml, chosen by the root element) against the
 // rules of the official XSD of its version (v5.0 unless Options.Versjon says 4.0 or 3.1),
+// or a package's arkivuttrekk.xml against ADDML's (v8.3 unless Options.ADDMLVersjon says
+// 8.2: required attributes, empty elements, xs:unique),
 // in Go, streaming: element order and cardinality,
 // required elements, xsi:type, systemID and references as UUIDs, xs:date vs xs:dateTime,
 // integers, empty elements, stray text and attributes. Values outside the metadata
@@ -176,6 +190,15 @@ func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
 	if !ok {
 		return nil, fmt.Errorf("noark5: Versjon %q: give one of %s", opts.Versjon, strings.Join(Versjoner, ", "))
 	}
+	var addml *schema.Schema
+	for _, s := range schema.ADDMLSchemas {
+		if s.Version == opts.ADDMLVersjon || (opts.ADDMLVersjon == "" && addml == nil) {
+			addml = s
+		}
+	}
+	if opts.ADDMLVersjon != "" && addml == nil {
+		return nil, fmt.Errorf("noark5: ADDMLVersjon %q: give one of %s", opts.ADDMLVersjon, strings.Join(ADDMLVersjoner, ", "))
+	}
 	rep := &Report{Counts: map[string]int{}, max: opts.MaxProblems, Versjon: versjon}
 	if rep.max == 0 {
 		rep.max = 1000
@@ -184,7 +207,7 @@ func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
 	if g.max == 0 {
 		g.max = 16 << 20
 	}
-	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g, schemas: set}
+	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g, schemas: set, addml: addml}
 	v.d.Strict = true
 	v.d.CharsetReader = xmlin.CharsetReader
 	err := v.run()
@@ -293,16 +316,26 @@ func (f *frame) childPos(name string) int {
 	return 1
 }
 
+// activeUnique is an xs:unique constraint of the element at st[depth], with the values seen.
+type activeUnique struct {
+	depth int
+	u     *schema.Unique
+	seen  map[string]struct{}
+}
+
 type validator struct {
 	rep  *Report
 	opts *ValidateOptions
 	d    *xml.Decoder
 	g    *guard
 	s    *schema.Schema
-	// schemas are those of the version judged by.
+	// schemas are those of the version judged by, and addml the ADDML version's.
 	schemas []*schema.Schema
-	st      []frame             // by value, reused: no allocation per element
-	ns      []map[string]string // prefix -> namespace, one map per declaring element
+	addml   *schema.Schema
+	// uniq are the xs:unique constraints in force: of elements on the stack.
+	uniq []activeUnique
+	st   []frame             // by value, reused: no allocation per element
+	ns   []map[string]string // prefix -> namespace, one map per declaring element
 }
 
 // push opens a frame on the stack, reusing the slices of the frame that was there before.
@@ -414,13 +447,16 @@ func (v *validator) run() error {
 }
 
 func (v *validator) root(t xml.StartElement) bool {
+	if t.Name.Space == ADDMLNamespace {
+		return v.addmlRoot(t)
+	}
 	for _, s := range v.schemas {
 		if t.Name.Space == s.Namespace && t.Name.Local == s.Root {
 			v.s = s
 		}
 	}
 	if v.s == nil {
-		v.problem(v.line(), "/"+t.Name.Local, "root", "{%s}%s is not the root of a Noark 5 v%s extraction file (arkiv, endringslogg, loependeJournal, offentligJournal in their namespaces)", t.Name.Space, t.Name.Local, v.rep.Versjon)
+		v.problem(v.line(), "/"+t.Name.Local, "root", "{%s}%s is not the root of a Noark 5 v%s extraction file (arkiv, endringslogg, loependeJournal, offentligJournal in their namespaces) nor of an ADDML file (addml)", t.Name.Space, t.Name.Local, v.rep.Versjon)
 		return false
 	}
 	v.rep.Schema = v.s.Name
@@ -429,6 +465,71 @@ func (v *validator) root(t xml.StartElement) bool {
 	v.attrs(t, f, nil)
 	v.rep.Counts[f.typeName]++
 	return true
+}
+
+// addmlRoot starts an ADDML document. Every ADDML element is global, so XSD lets any of
+// them be the root (an arkivuttrekk.xml has addml).
+func (v *validator) addmlRoot(t xml.StartElement) bool {
+	v.s = v.addml
+	v.rep.Schema, v.rep.Versjon = v.s.Name, v.s.Version
+	p, ok := v.s.Elements[t.Name.Local]
+	if !ok {
+		v.problem(v.line(), "/"+t.Name.Local, "root", "%s is not an element of ADDML v%s (an arkivuttrekk.xml starts with addml)", t.Name.Local, v.s.Version)
+		return false
+	}
+	f := v.push(frame{name: t.Name.Local, line: v.line(), alt: -1})
+	v.pushNS(t, f)
+	if p.Simple != "" {
+		f.kind, f.simple, f.st = kSimple, p.Simple, v.s.Simple[p.Simple]
+		v.attrs(t, f, nil)
+		return true
+	}
+	f.kind, f.typeName, f.ct = kComplex, p.Complex, v.s.Complex[p.Complex]
+	v.attrs(t, f, &p)
+	v.rep.Counts[f.typeName]++
+	v.openUnique(f)
+	return true
+}
+
+// openUnique puts the xs:unique constraints of the element on top of the stack in force.
+func (v *validator) openUnique(f *frame) {
+	if f.ct == nil {
+		return
+	}
+	for i := range f.ct.Unique {
+		v.uniq = append(v.uniq, activeUnique{depth: len(v.st) - 1, u: &f.ct.Unique[i], seen: map[string]struct{}{}})
+	}
+}
+
+// checkUnique checks the element on top of the stack against the constraints in force
+// whose selector path leads to it.
+func (v *validator) checkUnique(t xml.StartElement) {
+	top := len(v.st) - 1
+	for i := range v.uniq {
+		a := &v.uniq[i]
+		if top-a.depth != len(a.u.Selector) {
+			continue
+		}
+		match := true
+		for k, step := range a.u.Selector {
+			if v.st[a.depth+1+k].name != step {
+				match = false
+				break
+			}
+		}
+		if !match {
+			continue
+		}
+		for _, at := range t.Attr {
+			if at.Name.Space == "" && at.Name.Local == a.u.Field {
+				if _, dup := a.seen[at.Value]; dup {
+					v.problem(v.st[top].line, v.path(""), "unique", "%s %q appears twice in one %s (xs:unique %s)", a.u.Field, clip(at.Value), v.st[a.depth].name, a.u.Name)
+				} else {
+					a.seen[at.Value] = struct{}{}
+				}
+			}
+		}
+	}
 }
 
 func (v *validator) pushNS(t xml.StartElement, f *frame) {
@@ -494,13 +595,17 @@ func (v *validator) start(t xml.StartElement) error {
 		f.kind, f.simple, f.st = kSimple, p.Simple, v.s.Simple[p.Simple]
 		v.attrs(t, f, nil)
 	default:
-		f.kind, f.typeName = kComplex, p.Complex
+		f.kind, f.typeName, f.ct = kComplex, p.Complex, v.s.Complex[p.Complex]
 		xt := v.attrs(t, f, &p)
 		if xt != "" {
 			f.typeName = xt
 		}
 		f.ct = v.s.Complex[f.typeName]
 		v.rep.Counts[f.typeName]++
+		if len(v.uniq) > 0 {
+			v.checkUnique(t)
+		}
+		v.openUnique(f)
 		if f.typeName == "dokumentobjekt" && v.opts.Dokumentobjekt != nil {
 			f.dok = &DokumentobjektRef{Line: line, Path: v.path("")}
 		}
@@ -590,12 +695,28 @@ func (v *validator) expected(parent *frame) string {
 // attrs checks attributes; for a complex element it returns the xsi:type, if any.
 func (v *validator) attrs(t xml.StartElement, f *frame, p *schema.Particle) string {
 	xt := ""
-	for _, a := range t.Attr {
+	var declared []schema.Attr
+	if f.kind == kComplex && f.ct != nil {
+		declared = f.ct.Attrs
+	}
+	var seen uint64 // bit i: declared[i] is there
+	for i, a := range t.Attr {
+		for _, b := range t.Attr[:i] {
+			if a.Name == b.Name {
+				v.problem(f.line, v.path(""), "xml", "not well-formed: attribute %s appears twice", a.Name.Local)
+			}
+		}
+		if a.Name.Space == "" {
+			if k := slices.IndexFunc(declared, func(d schema.Attr) bool { return d.Name == a.Name.Local }); k >= 0 {
+				seen |= 1 << k
+				continue
+			}
+		}
 		switch {
 		case a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns"):
 		case a.Name.Space == xsiNS && (a.Name.Local == "schemaLocation" || a.Name.Local == "noNamespaceSchemaLocation"):
 		case a.Name.Space == xsiNS && a.Name.Local == "type":
-			if p == nil {
+			if p == nil || (f.ct != nil && f.ct.Anonymous) {
 				v.problem(f.line, v.path(""), "xsi:type", "xsi:type on %s, which has no derived types", f.name)
 				continue
 			}
@@ -622,6 +743,11 @@ func (v *validator) attrs(t xml.StartElement, f *frame, p *schema.Particle) stri
 			v.problem(f.line, v.path(""), "attribute", "attribute %s is not allowed on %s", full, f.name)
 		}
 	}
+	for k, d := range declared {
+		if d.Required && seen&(1<<k) == 0 {
+			v.problem(f.line, v.path(""), "required", "attribute %s is required on %s", d.Name, f.name)
+		}
+	}
 	return xt
 }
 
@@ -638,6 +764,10 @@ func (v *validator) chars(c xml.CharData) {
 		}
 		f.text = append(f.text, c...)
 	case kComplex:
+		if f.ct != nil && f.ct.Empty && len(c) > 0 && !f.textOver {
+			v.problem(v.line(), v.path(""), "text", "%s is empty by its schema: no text, not even whitespace", f.name)
+			f.textOver = true
+		}
 		if len(bytes.TrimSpace(c)) > 0 && !f.textOver {
 			v.problem(v.line(), v.path(""), "text", "text is not allowed directly in %s", f.name)
 			f.textOver = true
@@ -696,6 +826,9 @@ func (v *validator) end() {
 	}
 	if f.nsDecl {
 		v.ns = v.ns[:len(v.ns)-1]
+	}
+	for len(v.uniq) > 0 && v.uniq[len(v.uniq)-1].depth == len(v.st)-1 {
+		v.uniq = v.uniq[:len(v.uniq)-1]
 	}
 	v.st = v.st[:len(v.st)-1]
 }

@@ -311,6 +311,11 @@ func TestValidateHostileInput(t *testing.T) {
 func FuzzValidate(f *testing.F) {
 	f.Add([]byte(`<arkiv xmlns="http://www.arkivverket.no/standarder/noark5/arkivstruktur"><systemID>3f2504e0-4f89-11d3-9a0c-0305e82c3301</systemID></arkiv>`))
 	f.Add([]byte(`<endringslogg xmlns="http://www.arkivverket.no/standarder/noark5/endringslogg"><endring/></endringslogg>`))
+	f.Add([]byte(`<addml xmlns="http://www.arkivverket.no/standarder/addml" name="a"><dataset><flatFiles><flatFile name="f" definitionReference="d"/>` +
+		`<flatFileDefinitions><flatFileDefinition name="d"><recordDefinitions><recordDefinition name="r"><keys><key><primaryKey/>` +
+		`<fieldDefinitionReferences><fieldDefinitionReference name="x"/><fieldDefinitionReference name="x"/></fieldDefinitionReferences></key></keys>` +
+		`<fieldDefinitions><fieldDefinition name="x" typeReference="t"><fixedLength> 3 </fixedLength><trimmed> </trimmed></fieldDefinition></fieldDefinitions>` +
+		`</recordDefinition></recordDefinitions></flatFileDefinition></flatFileDefinitions></flatFiles></dataset></addml>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		rep, err := noark5.Validate(bytes.NewReader(b), &noark5.ValidateOptions{MaxProblems: 50})
 		var le *noark5.LimitError

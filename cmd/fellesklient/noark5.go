@@ -51,6 +51,7 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	flags.Var(&schemas, "schemas", "also validate with xmllint (when installed) against the official XSDs this module carries, or with\n--schemas=DIR against the v5.0 XSDs in DIR")
 	quiet := flags.Bool("quiet", false, "no progress on stderr (shown only when stderr is a terminal)")
 	versjon := flags.String("versjon", "", "judge by Noark 5 version 5.0, 4.0 or 3.1 (default: a package's by the arkivstruktur.xsd it carries, else 5.0; a file's by the first version it is valid in, 5.0 first)")
+	addmlVersjon := flags.String("addml-versjon", "", "judge arkivuttrekk.xml by ADDML version 8.3 or 8.2 (default: a package's by the addml.xsd it carries, else 8.3; a file's by the first version it is valid in, 8.3 first)")
 	var of outputFlags
 	of.register(flags)
 	pos, err := interspersed(flags, args)
@@ -63,6 +64,9 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	if *versjon != "" && !slices.Contains(noark5.Versjoner, *versjon) {
 		return usageErr("--versjon %s: give one of %s", *versjon, strings.Join(noark5.Versjoner, ", "))
 	}
+	if *addmlVersjon != "" && !slices.Contains(noark5.ADDMLVersjoner, *addmlVersjon) {
+		return usageErr("--addml-versjon %s: give one of %s", *addmlVersjon, strings.Join(noark5.ADDMLVersjoner, ", "))
+	}
 	target := pos[0]
 	st, err := os.Stat(target)
 	if err != nil {
@@ -72,14 +76,17 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 	errorsN, warnings := 0, 0
 	var xmlFiles []string
 	used, detected := *versjon, ""
+	standard := "Noark 5" // or ADDML, for an arkivuttrekk.xml alone
+	usedADDML := *addmlVersjon
 	if st.IsDir() {
 		pb := newBar(e, *quiet, packageSize(target), "checking", false)
-		rep, err := arkivuttrekk.Check(ctx, target, &arkivuttrekk.CheckOptions{OnProgress: pb.set(), Versjon: *versjon})
+		rep, err := arkivuttrekk.Check(ctx, target, &arkivuttrekk.CheckOptions{OnProgress: pb.set(), Versjon: *versjon, ADDMLVersjon: *addmlVersjon})
 		pb.done()
 		if err != nil {
 			return ioErr(err)
 		}
 		problems, errorsN, warnings = rep.Problems, rep.Errors, rep.Warnings
+		usedADDML = rep.ADDMLVersjon
 		if used == "" {
 			used = rep.Versjon
 			if xsd, err := os.ReadFile(filepath.Join(target, "arkivstruktur.xsd")); err == nil && arkivuttrekk.SkjemaVersjon(xsd) != "" {
@@ -92,13 +99,13 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	} else {
-		judge := func(v string, pb *bar) (*noark5.Report, error) {
+		judge := func(v, av string, pb *bar) (*noark5.Report, error) {
 			f, err := os.Open(target)
 			if err != nil {
 				return nil, ioErr(err)
 			}
 			defer f.Close()
-			rep, err := noark5.Validate(pb.reader(f), &noark5.ValidateOptions{Versjon: v})
+			rep, err := noark5.Validate(pb.reader(f), &noark5.ValidateOptions{Versjon: v, ADDMLVersjon: av})
 			var le *noark5.LimitError
 			if err != nil && !errors.As(err, &le) {
 				return nil, ioErr(err) // past a limit, the report says so and the file is invalid
@@ -110,12 +117,34 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		if first == "" {
 			first = noark5.Versjoner[0]
 		}
-		rep, err := judge(first, pb)
+		rep, err := judge(first, usedADDML, pb)
 		pb.done()
 		if err != nil {
 			return err
 		}
-		if used == "" {
+		if rep.Schema == "addml" {
+			// An arkivuttrekk.xml: judged by ADDML, whose two versions share a namespace.
+			standard, used, detected = "ADDML", rep.Versjon, ""
+			if usedADDML == "" {
+				detected = "valid in none of " + strings.Join(noark5.ADDMLVersjoner, ", ")
+				if rep.Valid() {
+					detected = "the first version it is valid in"
+				}
+				for _, v := range noark5.ADDMLVersjoner[1:] {
+					if rep.Valid() {
+						break
+					}
+					older, err := judge(first, v, &bar{})
+					if err != nil {
+						return err
+					}
+					if older.Valid() {
+						rep, used, detected = older, v, "the first version it is valid in"
+					}
+				}
+			}
+			usedADDML = used
+		} else if used == "" {
 			// An older extraction: the first version it is valid in. Invalid in every one,
 			// it is judged as v5.0.
 			used, detected = first, "valid in none of "+strings.Join(noark5.Versjoner, ", ")
@@ -126,7 +155,7 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 				if rep.Valid() || rep.Schema == "" {
 					break
 				}
-				older, err := judge(v, &bar{})
+				older, err := judge(v, "", &bar{})
 				if err != nil {
 					return err
 				}
@@ -149,10 +178,10 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 				xmlFiles = append(xmlFiles, filepath.Join(target, "arkivuttrekk.xml"))
 			}
 		}
-		if used != "5.0" && schemas.dir == "" {
+		if standard == "Noark 5" && used != "5.0" && schemas.dir == "" {
 			fmt.Fprintf(e.stderr, "note: --schemas: the module carries the v5.0 XSDs only; give --schemas=DIR with the v%s ones to run xmllint\n", used)
 		} else {
-			l, err := xmllintFiles(ctx, e, schemas.dir, xmlFiles)
+			l, err := xmllintFiles(ctx, e, schemas.dir, usedADDML, xmlFiles)
 			if err != nil {
 				return err
 			}
@@ -170,13 +199,17 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 			Message  string `json:"message"`
 		}
 		out := struct {
-			Valid    bool          `json:"valid"`
-			Versjon  string        `json:"versjon"`
-			Errors   int           `json:"errors"`
-			Warnings int           `json:"warnings"`
-			Problems []jsonProblem `json:"problems"`
-			XMLLint  []string      `json:"xmllint,omitempty"`
-		}{valid, used, errorsN, warnings, []jsonProblem{}, lint}
+			Valid        bool          `json:"valid"`
+			Versjon      string        `json:"versjon,omitempty"`
+			ADDMLVersjon string        `json:"addmlVersjon,omitempty"`
+			Errors       int           `json:"errors"`
+			Warnings     int           `json:"warnings"`
+			Problems     []jsonProblem `json:"problems"`
+			XMLLint      []string      `json:"xmllint,omitempty"`
+		}{valid, used, usedADDML, errorsN, warnings, []jsonProblem{}, lint}
+		if standard == "ADDML" {
+			out.Versjon = "" // the Noark 5 version: none, for an ADDML file alone
+		}
 		for _, p := range problems {
 			out.Problems = append(out.Problems, jsonProblem{p.File, p.Line, p.Path, p.Rule, p.Severity.String(), p.Message})
 		}
@@ -192,9 +225,15 @@ func runNoark5Validate(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if !valid {
-		return noErr(fmt.Errorf("%s is not valid (Noark 5 v%s%s): %d error(s), %d warning(s)", target, used, detectedNote(detected), errorsN, warnings))
+		if st.IsDir() {
+			detected += "; arkivuttrekk.xml ADDML v" + usedADDML
+		}
+		return noErr(fmt.Errorf("%s is not valid (%s v%s%s): %d error(s), %d warning(s)", target, standard, used, detectedNote(detected), errorsN, warnings))
 	}
-	fmt.Fprintf(e.stderr, "%s is valid (Noark 5 v%s%s), %d warning(s)\n", target, used, detectedNote(detected), warnings)
+	if st.IsDir() {
+		detected += "; arkivuttrekk.xml ADDML v" + usedADDML
+	}
+	fmt.Fprintf(e.stderr, "%s is valid (%s v%s%s), %d warning(s)\n", target, standard, used, detectedNote(detected), warnings)
 	return nil
 }
 
@@ -212,10 +251,11 @@ func firstLine(s string) string {
 }
 
 // xmllintFiles validates files with xmllint --stream against the embedded official XSDs
-// (written to a temporary folder), with dir's v5.0 XSDs instead when dir is set. It
-// returns what xmllint said of each invalid file; without xmllint it says so on stderr
-// and returns nothing.
-func xmllintFiles(ctx context.Context, e *env, dir string, files []string) ([]string, error) {
+// (written to a temporary folder), with dir's v5.0 XSDs instead when dir is set, and
+// arkivuttrekk.xml against the embedded addml.xsd of ADDML version addml (8.3 when
+// empty). It returns what xmllint said of each invalid file; without xmllint it says so
+// on stderr and returns nothing.
+func xmllintFiles(ctx context.Context, e *env, dir, addml string, files []string) ([]string, error) {
 	bin, err := exec.LookPath("xmllint")
 	if err != nil {
 		fmt.Fprintln(e.stderr, "note: --schemas: xmllint is not installed (Debian: libxml2-utils); only the Go validator ran")
@@ -226,7 +266,11 @@ func xmllintFiles(ctx context.Context, e *env, dir string, files []string) ([]st
 		return nil, ioErr(err)
 	}
 	defer os.RemoveAll(tmp)
-	for name, fsys := range map[string]fs.FS{"": skjemaer.V50(), "addml": skjemaer.ADDML()} {
+	addmlFS := skjemaer.ADDML()
+	if addml == "8.2" {
+		addmlFS = skjemaer.ADDML82()
+	}
+	for name, fsys := range map[string]fs.FS{"": skjemaer.V50(), "addml": addmlFS} {
 		if err := os.CopyFS(filepath.Join(tmp, name), fsys); err != nil {
 			return nil, ioErr(err)
 		}
@@ -330,7 +374,7 @@ func runNoark5Demo(ctx context.Context, e *env, args []string) error {
 func packageSize(dir string) int64 {
 	var total int64
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == "arkivuttrekk.xml" || strings.HasSuffix(d.Name(), ".xsd") {
+		if err != nil || d.IsDir() || strings.HasSuffix(d.Name(), ".xsd") {
 			return err
 		}
 		if info, err := d.Info(); err == nil && info.Mode().IsRegular() {

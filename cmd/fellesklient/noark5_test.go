@@ -25,7 +25,26 @@ func TestNoark5CLI(t *testing.T) {
 	}
 	r = runCLI(t, nil, "noark5", "validate", out)
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
-	assert.Contains(t, r.stderr, "is valid (Noark 5 v5.0; by the arkivstruktur.xsd it carries), 0 warning(s)")
+	assert.Contains(t, r.stderr, "is valid (Noark 5 v5.0; by the arkivstruktur.xsd it carries; arkivuttrekk.xml ADDML v8.3), 0 warning(s)")
+
+	// arkivuttrekk.xml alone is an ADDML file: judged by the first version it is valid in
+	// (8.3, then 8.2), or by --addml-versjon.
+	r = runCLI(t, nil, "noark5", "validate", filepath.Join(out, "arkivuttrekk.xml"))
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "is valid (ADDML v8.3; the first version it is valid in), 0 warning(s)")
+	dup := filepath.Join(t.TempDir(), "dup.xml")
+	require.NoError(t, os.WriteFile(dup, []byte(`<fieldDefinitionReferences xmlns="http://www.arkivverket.no/standarder/addml">`+
+		`<fieldDefinitionReference name="a"/><fieldDefinitionReference name="a"/></fieldDefinitionReferences>`), 0o644))
+	r = runCLI(t, nil, "noark5", "validate", dup)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stderr, "is valid (ADDML v8.2; the first version it is valid in)")
+	r = runCLI(t, nil, "noark5", "validate", "--addml-versjon", "8.3", "--json", dup)
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	assert.Contains(t, r.stdout, `"addmlVersjon": "8.3"`)
+	assert.Contains(t, r.stdout, `appears twice in one fieldDefinitionReferences (xs:unique uniqueFieldReference)`)
+	r = runCLI(t, nil, "noark5", "validate", "--addml-versjon", "9", dup)
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "give one of 8.3, 8.2")
 
 	// A valid folder and file: exit 0, also with xmllint, against the embedded schemas
 	// (--schemas) and against a folder of them (--schemas=DIR). The folder includes

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -186,7 +187,7 @@ func TestProgressAndCancel(t *testing.T) {
 
 	// Check reads every XML file and every document once: the last report is their sum.
 	var want int64
-	for _, f := range []string{"arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
+	for _, f := range []string{"arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
 		st, err := os.Stat(filepath.Join(dir, f))
 		require.NoError(t, err)
 		want += st.Size()
@@ -290,4 +291,77 @@ func TestCheckJudgesByTheVersionThePackageCarries(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "5.0", rep.Versjon)
 	assert.NotEmpty(t, content(rep), "not a v5.0 file")
+}
+
+// arkivuttrekk.xml is validated against ADDML as well, by the version of the addml.xsd the
+// package carries; a checksum it gives in another algorithm than SHA-256 is an error, one
+// without its algorithm a warning.
+func TestCheckValidatesArkivuttrekk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "p")
+	_, err := noark5test.Uttrekk(context.Background(), dir, 5, nil)
+	require.NoError(t, err)
+	rep, err := arkivuttrekk.Check(context.Background(), dir, nil)
+	require.NoError(t, err)
+	require.True(t, rep.Valid(), "%v", rep.Problems)
+	assert.Equal(t, "8.3", rep.ADDMLVersjon)
+	require.NotNil(t, rep.Filer["arkivuttrekk.xml"])
+	assert.Equal(t, "addml", rep.Filer["arkivuttrekk.xml"].Schema)
+	assert.Greater(t, rep.Filer["arkivuttrekk.xml"].Counts["property"], 50)
+
+	path := filepath.Join(dir, "arkivuttrekk.xml")
+	orig, err := os.ReadFile(path)
+	require.NoError(t, err)
+	edit := func(old, new string) {
+		t.Helper()
+		require.Contains(t, string(orig), old)
+		require.NoError(t, os.WriteFile(path, []byte(strings.Replace(string(orig), old, new, 1)), 0o644))
+	}
+	problems := func(o *arkivuttrekk.CheckOptions) (*arkivuttrekk.Report, string) {
+		t.Helper()
+		rep, err := arkivuttrekk.Check(context.Background(), dir, o)
+		require.NoError(t, err)
+		var all []string
+		for _, p := range rep.Problems {
+			all = append(all, p.String())
+		}
+		return rep, strings.Join(all, "\n")
+	}
+
+	// A property without its required name is an ADDML error in arkivuttrekk.xml.
+	edit(`<property name="type">`, `<property>`)
+	rep, all := problems(nil)
+	assert.False(t, rep.Valid())
+	assert.Contains(t, all, "arkivuttrekk.xml:")
+	assert.Contains(t, all, "attribute name is required on property [required]")
+
+	// v8.2 requires dataset/reference; the package's addml.xsd says which version judges.
+	noRef := regexp.MustCompile(`(?s)<reference>.*</reference>`).ReplaceAllString(string(orig), "")
+	require.NoError(t, os.WriteFile(path, []byte(noRef), 0o644))
+	rep, _ = problems(nil)
+	assert.True(t, rep.Valid(), "v8.3 lets dataset/reference out: %v", rep.Problems)
+	v82, err := fs.ReadFile(skjemaer.ADDML82(), "addml.xsd")
+	require.NoError(t, err)
+	assert.Equal(t, "8.2", arkivuttrekk.ADDMLSkjemaVersjon(v82))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "addml.xsd"), v82, 0o644))
+	rep, all = problems(nil)
+	assert.Equal(t, "8.2", rep.ADDMLVersjon)
+	assert.False(t, rep.Valid())
+	assert.Contains(t, all, "missing reference")
+	rep, _ = problems(&arkivuttrekk.CheckOptions{ADDMLVersjon: "8.3"})
+	assert.Equal(t, "8.3", rep.ADDMLVersjon)
+
+	// Checksum algorithms.
+	v83, err := fs.ReadFile(skjemaer.ADDML(), "addml.xsd")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "addml.xsd"), v83, 0o644))
+	alg := regexp.MustCompile(`(?s)(<property name="algorithm">\s*<value>)SHA-256(</value>)`)
+	require.NoError(t, os.WriteFile(path, []byte(alg.ReplaceAllString(string(orig), "${1}MD5${2}")), 0o644))
+	rep, all = problems(nil)
+	assert.False(t, rep.Valid())
+	assert.Contains(t, all, `arkivstruktur.xml: /: arkivuttrekk.xml gives this file's checksum in "MD5", which cannot be checked`)
+	noAlg := regexp.MustCompile(`(?s)<property name="algorithm">\s*<value>SHA-256</value>\s*</property>`)
+	require.NoError(t, os.WriteFile(path, []byte(noAlg.ReplaceAllString(string(orig), "")), 0o644))
+	rep, all = problems(nil)
+	assert.True(t, rep.Valid(), "%v", rep.Problems)
+	assert.Contains(t, all, "without its algorithm; it is checked as SHA-256 [checksum] (warning)")
 }

@@ -23,11 +23,13 @@ import (
 // (checksums, counts, missing files), and each XML file's report.
 type Report struct {
 	// Versjon is the Noark 5 version the package was judged by.
-	Versjon  string
-	Problems []noark5.Problem
-	Errors   int
-	Warnings int
-	Filer    map[string]*noark5.Report
+	Versjon string
+	// ADDMLVersjon is the ADDML version its arkivuttrekk.xml was judged by.
+	ADDMLVersjon string
+	Problems     []noark5.Problem
+	Errors       int
+	Warnings     int
+	Filer        map[string]*noark5.Report
 }
 
 // Valid reports whether the package has no error.
@@ -53,6 +55,21 @@ type CheckOptions struct {
 	// Versjon is the Noark 5 version to judge the files by (noark5.ValidateOptions.Versjon).
 	// Empty: the version of the arkivstruktur.xsd the package carries, or 5.0 without one.
 	Versjon string
+	// ADDMLVersjon is the ADDML version to judge arkivuttrekk.xml by ("8.3" or "8.2").
+	// Empty: the version of the addml.xsd the package carries, or 8.3 without one.
+	ADDMLVersjon string
+}
+
+// ADDMLSkjemaVersjon is the ADDML version an addml.xsd declares ("8.3", "8.2"), or ""
+// when it declares none Validate knows.
+func ADDMLSkjemaVersjon(xsd []byte) string {
+	head := xsd[:min(len(xsd), 4096)]
+	for _, v := range noark5.ADDMLVersjoner {
+		if bytes.Contains(head, []byte(`version="`+v+`"`)) {
+			return v
+		}
+	}
+	return ""
 }
 
 // SkjemaVersjon is the Noark 5 version an arkivstruktur.xsd declares (its version
@@ -89,6 +106,16 @@ func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error)
 		}
 	}
 	c.rep.Versjon = c.versjon
+	c.addmlVersjon = opts.ADDMLVersjon
+	if c.addmlVersjon == "" {
+		c.addmlVersjon = noark5.ADDMLVersjoner[0]
+		if xsd, err := os.ReadFile(filepath.Join(dir, "addml.xsd")); err == nil {
+			if v := ADDMLSkjemaVersjon(xsd); v != "" {
+				c.addmlVersjon = v
+			}
+		}
+	}
+	c.rep.ADDMLVersjon = c.addmlVersjon
 	listed, err := readADDML(filepath.Join(dir, "arkivuttrekk.xml"))
 	if err != nil {
 		c.problem("arkivuttrekk.xml", "file", "%v", err)
@@ -112,15 +139,16 @@ func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error)
 
 // checker is Check's state for one package folder.
 type checker struct {
-	versjon string // the Noark 5 version the files are judged by
-	ctx     context.Context
-	opts    *CheckOptions
-	read    int64 // bytes read so far, for OnProgress
-	dir     string
-	rep     *Report
-	listed  *addmlInfo
-	files   int   // dokumentobjekter checked (a file shared by two counts twice; memory stays flat)
-	badFile error // a document file that could not be read to its end
+	versjon      string // the Noark 5 version the files are judged by
+	addmlVersjon string // and the ADDML version arkivuttrekk.xml is
+	ctx          context.Context
+	opts         *CheckOptions
+	read         int64 // bytes read so far, for OnProgress
+	dir          string
+	rep          *Report
+	listed       *addmlInfo
+	files        int   // dokumentobjekter checked (a file shared by two counts twice; memory stays flat)
+	badFile      error // a document file that could not be read to its end
 }
 
 // problem adds a problem of the package as a whole (not of a place in an XML file).
@@ -130,7 +158,22 @@ func (c *checker) problem(file, rule, format string, a ...any) {
 
 // checkListedSums compares the checksum of every file arkivuttrekk.xml lists.
 func (c *checker) checkListedSums() {
-	for name, want := range c.listed.sums {
+	names := make([]string, 0, len(c.listed.sums))
+	for name := range c.listed.sums {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		want := c.listed.sums[name]
+		switch alg := c.listed.algs[name]; strings.ToUpper(strings.ReplaceAll(alg, "-", "")) {
+		case "SHA256":
+		case "":
+			c.rep.add(noark5.Problem{File: name, Path: "/", Rule: "checksum", Severity: noark5.SeverityWarning,
+				Message: "arkivuttrekk.xml gives this file's checksum without its algorithm; it is checked as SHA-256"})
+		default:
+			c.problem(name, "checksum", "arkivuttrekk.xml gives this file's checksum in %q, which cannot be checked (a deposit uses SHA-256)", alg)
+			continue
+		}
 		got, err := sha256File(filepath.Join(c.dir, name))
 		switch {
 		case err != nil:
@@ -201,15 +244,15 @@ func (c *checker) dokumentobjekt(d noark5.DokumentobjektRef) []noark5.Problem {
 // validateFiles validates the package's XML files, and through arkivstruktur.xml every
 // document file.
 func (c *checker) validateFiles() error {
-	for _, name := range []string{"arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
+	for _, name := range []string{"arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
 		f, err := os.Open(filepath.Join(c.dir, name))
 		if err != nil {
 			if name == "arkivstruktur.xml" || name == "endringslogg.xml" || c.listed.sums[name] != "" {
 				c.problem(name, "file", "missing from the package")
 			}
-			continue
+			continue // a missing arkivuttrekk.xml is reported by readADDML
 		}
-		opts := &noark5.ValidateOptions{Versjon: c.versjon}
+		opts := &noark5.ValidateOptions{Versjon: c.versjon, ADDMLVersjon: c.addmlVersjon}
 		if name == "arkivstruktur.xml" {
 			opts.Dokumentobjekt = c.dokumentobjekt
 		}
@@ -308,6 +351,7 @@ func counted(r *noark5.Report, what string) int {
 type addmlInfo struct {
 	ok   bool
 	sums map[string]string
+	algs map[string]string // the checksum algorithm of each file in sums
 	// schemas are the XSD files the dataObjects name (property schema/file/name).
 	schemas map[string]bool
 	counts  map[string]int // "file.xml//element" -> count
@@ -332,7 +376,7 @@ func readADDML(name string) (*addmlInfo, error) {
 	if root == nil || root.Tag != "addml" || root.NamespaceURI() != ADDMLNamespace {
 		return nil, errors.New("arkivuttrekk.xml is not an ADDML document")
 	}
-	info := &addmlInfo{ok: true, sums: map[string]string{}, counts: map[string]int{}, schemas: map[string]bool{}, files: -1}
+	info := &addmlInfo{ok: true, sums: map[string]string{}, algs: map[string]string{}, counts: map[string]int{}, schemas: map[string]bool{}, files: -1}
 	value := func(e *etree.Element) string {
 		if v := e.SelectElement("value"); v != nil {
 			return strings.TrimSpace(v.Text())
@@ -357,7 +401,7 @@ func readADDML(name string) (*addmlInfo, error) {
 	// A file property: name and checksum value.
 	file := func(f *etree.Element) {
 		ps := props(f)
-		var fname, sum string
+		var fname, sum, alg string
 		for _, n := range named(ps, "name") {
 			fname = value(n)
 		}
@@ -365,9 +409,12 @@ func readADDML(name string) (*addmlInfo, error) {
 			for _, v := range named(props(c), "value") {
 				sum = value(v)
 			}
+			for _, a := range named(props(c), "algorithm") {
+				alg = value(a)
+			}
 		}
 		if fname != "" && sum != "" {
-			info.sums[fname] = sum
+			info.sums[fname], info.algs[fname] = sum, alg
 		}
 	}
 	for _, obj := range root.FindElements("//dataObject") {
