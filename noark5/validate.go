@@ -1,11 +1,11 @@
 package noark5
 
 import (
-	"bytes"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -15,6 +15,7 @@ import (
 	schema "github.com/fellesklient/fellesklient/internal/gen/noark5schema"
 	"github.com/fellesklient/fellesklient/internal/mask"
 	"github.com/fellesklient/fellesklient/noark5/internal/xmlin"
+	"github.com/fellesklient/fellesklient/noark5/internal/xmlscan"
 )
 
 // Severity says whether a problem makes the document invalid.
@@ -89,6 +90,13 @@ type ValidateOptions struct {
 	// default, what packages are written in) or "8.2". Both share one namespace, so a
 	// document does not say which; a package does, by the addml.xsd it carries.
 	ADDMLVersjon string
+}
+
+func (o *ValidateOptions) maxToken() int64 {
+	if o.MaxTokenBytes > 0 {
+		return o.MaxTokenBytes
+	}
+	return 16 << 20
 }
 
 // ADDMLVersjoner are the ADDML versions Validate knows, newest first.
@@ -179,6 +187,12 @@ const maxDepth = 256
 // does not grow with the document. The error is an I/O error; XML that is not well-formed
 // is a problem in the report.
 func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
+	return validate(r, opts, false)
+}
+
+// validate is Validate with the tokenizer chosen: xmlscan (fast, the default), or
+// encoding/xml's Decoder, kept as the reference the differential tests compare against.
+func validate(r io.Reader, opts *ValidateOptions, withEncodingXML bool) (*Report, error) {
 	if opts == nil {
 		opts = &ValidateOptions{}
 	}
@@ -207,9 +221,15 @@ func Validate(r io.Reader, opts *ValidateOptions) (*Report, error) {
 	if g.max == 0 {
 		g.max = 16 << 20
 	}
-	v := &validator{rep: rep, opts: opts, d: xml.NewDecoder(g), g: g, schemas: set, addml: addml}
-	v.d.Strict = true
-	v.d.CharsetReader = xmlin.CharsetReader
+	v := &validator{rep: rep, opts: opts, g: g, schemas: set, addml: addml}
+	if withEncodingXML {
+		v.d = xml.NewDecoder(g)
+		v.d.Strict = true
+		v.d.CharsetReader = xmlin.CharsetReader
+	} else {
+		v.sc = xmlscan.New(g, int(min(g.max, 1<<30)))
+		g.max = math.MaxInt64 // the scanner bounds each token itself
+	}
 	err := v.run()
 	rep.Bytes = g.total
 	if rep.hasJournaldt {
@@ -234,7 +254,7 @@ var (
 	// ErrTooDeep: elements nested deeper than 256 levels.
 	ErrTooDeep = xmlin.ErrTooDeep
 	// ErrTokenTooLarge: one token (a text, a tag) larger than the limit (16 MiB).
-	ErrTokenTooLarge = errors.New("a single token is too large")
+	ErrTokenTooLarge = xmlscan.ErrTokenTooLarge
 	// ErrDirective: a DOCTYPE; refused, so that no entity is ever expanded.
 	ErrDirective = xmlin.ErrDirective
 	// ErrEncoding: an encoding other than UTF-8 or UTF-16.
@@ -326,7 +346,8 @@ type activeUnique struct {
 type validator struct {
 	rep  *Report
 	opts *ValidateOptions
-	d    *xml.Decoder
+	sc   *xmlscan.Scanner // the tokenizer, or
+	d    *xml.Decoder     // encoding/xml's (the reference)
 	g    *guard
 	s    *schema.Schema
 	// schemas are those of the version judged by, and addml the ADDML version's.
@@ -354,8 +375,71 @@ func (v *validator) push(f frame) *frame {
 func (v *validator) top() *frame { return &v.st[len(v.st)-1] }
 
 func (v *validator) line() int {
+	if v.sc != nil {
+		return v.sc.Line()
+	}
 	l, _ := v.d.InputPos()
 	return l
+}
+
+// token is the next token of either tokenizer: its kind, and for Start the element, for
+// Text the characters (valid until the next call).
+func (v *validator) token() (xmlscan.Kind, xml.StartElement, []byte, error) {
+	if v.sc != nil {
+		k, err := v.sc.Next()
+		switch k {
+		case xmlscan.Start:
+			return k, xml.StartElement{Name: v.sc.Name, Attr: v.sc.Attr}, nil, err
+		case xmlscan.Text:
+			return k, xml.StartElement{}, v.sc.Text, err
+		}
+		return k, xml.StartElement{}, nil, err
+	}
+	for {
+		v.g.mark = v.d.InputOffset()
+		tok, err := v.d.Token()
+		if err != nil {
+			if err == io.EOF {
+				return xmlscan.EOF, xml.StartElement{}, nil, nil
+			}
+			return xmlscan.EOF, xml.StartElement{}, nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			return xmlscan.Start, t, nil, nil
+		case xml.EndElement:
+			return xmlscan.End, xml.StartElement{}, nil, nil
+		case xml.CharData:
+			return xmlscan.Text, xml.StartElement{}, t, nil
+		case xml.Directive:
+			return xmlscan.Directive, xml.StartElement{}, nil, nil
+		}
+	}
+}
+
+// fail reports a tokenizer's error: a problem of the document (nil), a bound reached
+// (*LimitError), or an I/O error to return.
+func (v *validator) fail(err error) error {
+	var se *xmlscan.SyntaxError
+	switch {
+	case errors.Is(err, ErrTokenTooLarge) || errors.Is(v.g.err, errTokenTooLarge):
+		v.problem(v.line(), v.path(""), "xml", "a single token is larger than %d bytes", v.opts.maxToken())
+		return &LimitError{Line: v.line(), Err: ErrTokenTooLarge}
+	case errors.Is(err, ErrEncoding) || errors.Is(v.g.err, ErrEncoding):
+		// Broken UTF-16 or another encoding is a fault of the document, as libxml2 reports it.
+		e := err
+		if v.g.err != nil {
+			e = v.g.err
+		}
+		v.problem(v.line(), v.path(""), "xml", "%v", e)
+		return nil
+	case v.g.err != nil:
+		return v.g.err
+	case v.sc != nil && !errors.As(err, &se):
+		return err
+	}
+	v.problem(v.line(), v.path(""), "xml", "not well-formed: %v", err)
+	return nil
 }
 
 func (v *validator) path(extra string) string {
@@ -387,32 +471,17 @@ func (v *validator) problem(line int, path, rule, format string, a ...any) {
 func (v *validator) run() error {
 	rootSeen := false
 	for {
-		v.g.mark = v.d.InputOffset()
-		tok, err := v.d.Token()
-		if err == io.EOF {
+		kind, t, text, err := v.token()
+		if err != nil {
+			return v.fail(err)
+		}
+		switch kind {
+		case xmlscan.EOF:
 			if !rootSeen {
 				v.problem(0, "/", "xml", "the document has no root element")
 			}
 			return nil
-		}
-		if err != nil {
-			if errors.Is(v.g.err, errTokenTooLarge) {
-				v.problem(v.line(), v.path(""), "xml", "a single token is larger than %d bytes", v.g.max)
-				return &LimitError{Line: v.line(), Err: ErrTokenTooLarge}
-			}
-			if errors.Is(v.g.err, ErrEncoding) {
-				// Broken UTF-16 is a fault of the document, as libxml2 reports it.
-				v.problem(v.line(), v.path(""), "xml", "%v", v.g.err)
-				return nil
-			}
-			if v.g.err != nil {
-				return v.g.err
-			}
-			v.problem(v.line(), v.path(""), "xml", "not well-formed: %v", err)
-			return nil
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
+		case xmlscan.Start:
 			if len(v.st) == 0 {
 				if rootSeen {
 					v.problem(v.line(), "/", "xml", "more than one root element")
@@ -431,15 +500,15 @@ func (v *validator) run() error {
 			if err := v.start(t); err != nil {
 				return err
 			}
-		case xml.EndElement:
+		case xmlscan.End:
 			if len(v.st) == 0 {
 				v.problem(v.line(), "/", "xml", "an end tag without its start")
 				return nil
 			}
 			v.end()
-		case xml.CharData:
-			v.chars(t)
-		case xml.Directive:
+		case xmlscan.Text:
+			v.chars(text)
+		case xmlscan.Directive:
 			v.problem(v.line(), v.path(""), "xml", "a DOCTYPE or other directive is not allowed in an extraction")
 			return nil
 		}
@@ -720,7 +789,7 @@ func (v *validator) attrs(t xml.StartElement, f *frame, p *schema.Particle) stri
 				v.problem(f.line, v.path(""), "xsi:type", "xsi:type on %s, which has no derived types", f.name)
 				continue
 			}
-			prefix, local, ok := strings.Cut(strings.TrimSpace(a.Value), ":")
+			prefix, local, ok := strings.Cut(trimXMLSpace(a.Value), ":")
 			if !ok {
 				prefix, local = "", prefix
 			}
@@ -751,7 +820,7 @@ func (v *validator) attrs(t xml.StartElement, f *frame, p *schema.Particle) stri
 	return xt
 }
 
-func (v *validator) chars(c xml.CharData) {
+func (v *validator) chars(c []byte) {
 	if len(v.st) == 0 {
 		return
 	}
@@ -768,7 +837,7 @@ func (v *validator) chars(c xml.CharData) {
 			v.problem(v.line(), v.path(""), "text", "%s is empty by its schema: no text, not even whitespace", f.name)
 			f.textOver = true
 		}
-		if len(bytes.TrimSpace(c)) > 0 && !f.textOver {
+		if !xmlscan.IsSpace(c) && !f.textOver { // XML's whitespace: U+00A0 is text
 			v.problem(v.line(), v.path(""), "text", "text is not allowed directly in %s", f.name)
 			f.textOver = true
 		}
@@ -779,26 +848,23 @@ func (v *validator) chars(c xml.CharData) {
 func (v *validator) skip() error {
 	depth := 1
 	for depth > 0 {
-		v.g.mark = v.d.InputOffset()
-		tok, err := v.d.Token()
+		kind, _, _, err := v.token()
 		if err != nil {
-			if err == io.EOF {
-				return nil
-			}
-			if v.g.err != nil && !errors.Is(v.g.err, errTokenTooLarge) {
-				return v.g.err
-			}
-			v.problem(v.line(), v.path(""), "xml", "not well-formed: %v", err)
-			return nil
+			return v.fail(err)
 		}
-		switch tok.(type) {
-		case xml.StartElement:
+		switch kind {
+		case xmlscan.EOF:
+			return nil
+		case xmlscan.Directive:
+			v.problem(v.line(), v.path(""), "xml", "a DOCTYPE or other directive is not allowed in an extraction")
+			return nil
+		case xmlscan.Start:
 			depth++
 			if len(v.st)+depth > maxDepth {
 				v.problem(v.line(), v.path(""), "xml", "nested deeper than %d elements", maxDepth)
 				return &LimitError{Line: v.line(), Err: ErrTooDeep}
 			}
-		case xml.EndElement:
+		case xmlscan.End:
 			depth--
 		}
 	}
@@ -849,7 +915,7 @@ func (v *validator) simpleValue(f *frame) {
 	collapsed := raw
 	switch f.st.Kind {
 	case schema.Integer:
-		collapsed = strings.TrimSpace(raw)
+		collapsed = trimXMLSpace(raw)
 	case schema.DateTime:
 		if t := strings.TrimRight(raw, " \t\r\n"); t != raw && zoneOf(t) != "" {
 			collapsed = t
@@ -930,6 +996,10 @@ func (v *validator) simpleValue(f *frame) {
 		}
 	}
 }
+
+// trimXMLSpace trims XML's whitespace (space, tab, CR, LF), not Unicode's: U+00A0 around a
+// value is part of it, as libxml2 judges it.
+func trimXMLSpace(s string) string { return strings.Trim(s, " \t\r\n") }
 
 func isInteger(s string) bool {
 	if s != "" && (s[0] == '+' || s[0] == '-') {

@@ -1,0 +1,9 @@
+package noark5
+
+import "io"
+
+// ValidateWithEncodingXML is Validate on encoding/xml's Decoder, the reference the
+// differential tests hold the scanner to.
+func ValidateWithEncodingXML(r io.Reader, opts *ValidateOptions) (*Report, error) {
+	return validate(r, opts, true)
+}
