@@ -328,6 +328,19 @@ func BenchmarkRead(b *testing.B) {
 				}
 			}
 		})
+		b.Run(fmt.Sprintf("n=%d/noark5.Validate-encoding-xml", n), func(b *testing.B) {
+			// The same validator on encoding/xml's Decoder instead of xmlscan: the
+			// baseline for the tokenizer.
+			b.SetBytes(st.Size())
+			for range b.N {
+				f, _ := os.Open(file)
+				rep, err := noark5.ValidateWithEncodingXML(f, nil)
+				f.Close()
+				if err != nil || !rep.Valid() {
+					b.Fatal(err, rep.Problems)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("n=%d/noark5.Registreringer", n), func(b *testing.B) {
 			b.SetBytes(st.Size())
 			for range b.N {

@@ -3,15 +3,19 @@ package arkivuttrekk
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/beevik/etree"
 
@@ -86,7 +90,8 @@ func SkjemaVersjon(xsd []byte) string {
 
 // Check validates a deposit folder: every XML file against the v5.0 rules (noark5.Validate),
 // every document file against the sjekksum and filstoerrelse its dokumentobjekt gives, and
-// arkivuttrekk.xml's checksums and counts against the files. The error is an I/O error
+// arkivuttrekk.xml against ADDML and its checksums and counts against the files. The XML
+// files are validated in parallel (one core each). The error is an I/O error
 // other than a missing or unreadable file, which are problems, or ctx's error when it ends
 // first (a package of millions of records takes minutes).
 func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error) {
@@ -96,7 +101,7 @@ func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	c := &checker{ctx: ctx, opts: opts, dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}, versjon: opts.Versjon}
+	c := &checker{ctx: ctx, opts: opts, dir: dir, rep: &Report{Filer: map[string]*noark5.Report{}}, versjon: opts.Versjon, sums: map[string]string{}}
 	if c.versjon == "" {
 		c.versjon = "5.0"
 		if xsd, err := os.ReadFile(filepath.Join(dir, "arkivstruktur.xsd")); err == nil {
@@ -122,11 +127,11 @@ func Check(ctx context.Context, dir string, opts *CheckOptions) (*Report, error)
 		listed = &addmlInfo{sums: map[string]string{}, counts: map[string]int{}}
 	}
 	c.listed = listed
-	c.checkListedSums()
 	c.checkSchemas()
 	if err := c.validateFiles(); err != nil {
 		return nil, err
 	}
+	c.checkListedSums() // the XML files' sums were taken while they were validated
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -143,7 +148,9 @@ type checker struct {
 	addmlVersjon string // and the ADDML version arkivuttrekk.xml is
 	ctx          context.Context
 	opts         *CheckOptions
-	read         int64 // bytes read so far, for OnProgress
+	sums         map[string]string // SHA-256 of the XML files validated
+	mu           sync.Mutex        // guards read and the calls of OnProgress
+	read         int64             // bytes read so far, for OnProgress
 	dir          string
 	rep          *Report
 	listed       *addmlInfo
@@ -174,7 +181,10 @@ func (c *checker) checkListedSums() {
 			c.problem(name, "checksum", "arkivuttrekk.xml gives this file's checksum in %q, which cannot be checked (a deposit uses SHA-256)", alg)
 			continue
 		}
-		got, err := sha256File(filepath.Join(c.dir, name))
+		got, err := c.sums[name], error(nil)
+		if got == "" {
+			got, err = sha256File(filepath.Join(c.dir, name))
+		}
 		switch {
 		case err != nil:
 			c.problem(name, "file", "listed in arkivuttrekk.xml but cannot be read: %v", errors.Unwrap(err))
@@ -241,10 +251,24 @@ func (c *checker) dokumentobjekt(d noark5.DokumentobjektRef) []noark5.Problem {
 	return out
 }
 
+// packageFiles are the XML files of a package, in the order their problems are reported.
+var packageFiles = []string{"arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"}
+
 // validateFiles validates the package's XML files, and through arkivstruktur.xml every
-// document file.
+// document file. The files are validated in parallel, one goroutine each and at most
+// GOMAXPROCS at a time (validating one file is sequential); their problems are reported in
+// packageFiles' order whatever finishes first.
 func (c *checker) validateFiles() error {
-	for _, name := range []string{"arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml", "offentligJournal.xml"} {
+	type result struct {
+		rep *noark5.Report
+		sum string // SHA-256 of the file, taken as it was read
+		err error
+		ran bool
+	}
+	results := make([]result, len(packageFiles))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var wg sync.WaitGroup
+	for i, name := range packageFiles {
 		f, err := os.Open(filepath.Join(c.dir, name))
 		if err != nil {
 			if name == "arkivstruktur.xml" || name == "endringslogg.xml" || c.listed.sums[name] != "" {
@@ -254,12 +278,39 @@ func (c *checker) validateFiles() error {
 		}
 		opts := &noark5.ValidateOptions{Versjon: c.versjon, ADDMLVersjon: c.addmlVersjon}
 		if name == "arkivstruktur.xml" {
-			opts.Dokumentobjekt = c.dokumentobjekt
+			opts.Dokumentobjekt = c.dokumentobjekt // the only file whose callback touches c
 		}
-		r, err := noark5.Validate(c.reader(f), opts)
-		f.Close()
-		if cerr := c.ctx.Err(); cerr != nil {
-			return cerr
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer f.Close()
+			h := sha256.New()
+			r, err := noark5.Validate(io.TeeReader(c.reader(f), h), opts)
+			sum := ""
+			if err == nil || errors.As(err, new(*noark5.LimitError)) {
+				// Validation may stop early (a document that is not well-formed): the
+				// rest is read for the sum.
+				if _, cerr := io.Copy(h, c.reader(f)); cerr == nil {
+					sum = hex.EncodeToString(h.Sum(nil))
+				}
+			}
+			results[i] = result{r, sum, err, true}
+		}()
+	}
+	wg.Wait()
+	if cerr := c.ctx.Err(); cerr != nil {
+		return cerr
+	}
+	for i, name := range packageFiles {
+		res := results[i]
+		if !res.ran {
+			continue
+		}
+		r, err := res.rep, res.err
+		if res.sum != "" {
+			c.sums[name] = res.sum
 		}
 		var le *noark5.LimitError
 		if err != nil && !errors.As(err, &le) {
@@ -295,10 +346,13 @@ func (cr *checkReader) Read(b []byte) (int, error) {
 	}
 	n, err := cr.r.Read(b)
 	if n > 0 {
+		// Files are read in parallel: one count, and OnProgress called once at a time.
+		cr.c.mu.Lock()
 		cr.c.read += int64(n)
 		if cr.c.opts.OnProgress != nil {
 			cr.c.opts.OnProgress(cr.c.read)
 		}
+		cr.c.mu.Unlock()
 	}
 	return n, err
 }

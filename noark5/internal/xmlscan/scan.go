@@ -59,8 +59,9 @@ const (
 type binding struct{ prefix, uri string }
 
 type open struct {
-	qname string // as written, for the end tag
-	nsLen int    // len(ns) before this element's declarations
+	qname string   // as written, for the end tag
+	name  xml.Name // resolved
+	nsLen int      // len(ns) before this element's declarations
 }
 
 // Scanner reads tokens from r.
@@ -476,6 +477,16 @@ func (s *Scanner) entity(b []byte) (rune, int, error) {
 
 // name reads a name starting at pos+i and returns its length (0 when there is none).
 func (s *Scanner) name(i int) (int, error) {
+	// Fast path: an ASCII name wholly in the buffer.
+	if b := s.buf[s.pos+i : s.end]; len(b) > 0 && nameClass[b[0]]&1 != 0 {
+		n := 1
+		for n < len(b) && nameClass[b[n]]&2 != 0 {
+			n++
+		}
+		if n < len(b) && nameClass[b[n]]&4 == 0 {
+			return n, nil
+		}
+	}
 	n := 0
 	for {
 		c, ok := s.at(i + n)
@@ -740,7 +751,7 @@ func (s *Scanner) startTag() (Kind, error) {
 		return EOF, s.syntax("namespace prefix %s of element <%s> is not declared", prefix, qname)
 	}
 	s.Name = xml.Name{Space: uri, Local: local}
-	s.stack = append(s.stack, open{qname: qname, nsLen: nsLen})
+	s.stack = append(s.stack, open{qname: qname, name: s.Name, nsLen: nsLen})
 	s.pos += i
 	if self {
 		s.pendingEnd = true
@@ -783,9 +794,7 @@ func (s *Scanner) endTag() (Kind, error) {
 	if top.qname != string(q) {
 		return EOF, s.syntax("element <%s> closed by </%s>", top.qname, q)
 	}
-	prefix, local, _ := split(top.qname)
-	uri, _ := s.lookup(prefix)
-	s.Name = xml.Name{Space: uri, Local: local}
+	s.Name = top.name
 	s.pos += i + 1
 	s.popElement()
 	return End, nil
