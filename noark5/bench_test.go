@@ -1,6 +1,7 @@
 package noark5_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/xml"
@@ -125,6 +126,46 @@ func writeStream(w io.Writer, n int) error {
 		}
 	}
 	return wr.Close()
+}
+
+// encodePerSaksmappe streams n journalposter with encoding/xml: one EncodeElement per
+// saksmappe (with its journalposter), the arkiv and arkivdel around them.
+func encodePerSaksmappe(w io.Writer, n int) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := xml.NewEncoder(bw)
+	if _, err := io.WriteString(bw, xml.Header); err != nil {
+		return err
+	}
+	type head struct {
+		XMLName xml.Name `xml:"arkiv"`
+		Xmlns   string   `xml:"xmlns,attr"`
+		Xsi     string   `xml:"xmlns:xsi,attr"`
+		noark5.Arkiv
+	}
+	var hb bytes.Buffer
+	if err := xml.NewEncoder(&hb).Encode(head{Xmlns: noark5.Namespace, Xsi: "http://www.w3.org/2001/XMLSchema-instance", Arkiv: arkv}); err != nil {
+		return err
+	}
+	bw.Write(bytes.TrimSuffix(hb.Bytes(), []byte("</arkiv>")))
+	hb.Reset()
+	if err := xml.NewEncoder(&hb).EncodeElement(adel, xml.StartElement{Name: xml.Name{Local: "arkivdel"}}); err != nil {
+		return err
+	}
+	bw.Write(bytes.TrimSuffix(hb.Bytes(), []byte("</arkivdel>")))
+	for k := 0; k*perSak < n; k++ {
+		m := sak(k + 1)
+		for i := k * perSak; i < min(n, (k+1)*perSak); i++ {
+			m.Registreringer = append(m.Registreringer, record(i+1))
+		}
+		if err := enc.EncodeElement(m, xml.StartElement{Name: xml.Name{Local: "mappe"}}); err != nil {
+			return err
+		}
+	}
+	if err := enc.Flush(); err != nil {
+		return err
+	}
+	io.WriteString(bw, "</arkivdel></arkiv>")
+	return bw.Flush()
 }
 
 // tree is the whole extraction as one value, for encoding/xml in one go.
@@ -288,6 +329,11 @@ func BenchmarkWrite(b *testing.B) {
 				}
 				return xml.NewEncoder(w).Encode(t)
 			})
+		})
+		b.Run(fmt.Sprintf("n=%d/encoding-xml-per-saksmappe", n), func(b *testing.B) {
+			// How anyone streams with encoding/xml: the containers' heads by hand, then one
+			// EncodeElement per saksmappe with its journalposter; no checks.
+			run(b, func(w io.Writer) error { return encodePerSaksmappe(w, n) })
 		})
 		b.Run(fmt.Sprintf("n=%d/etree", n), func(b *testing.B) {
 			run(b, func(w io.Writer) error {

@@ -71,7 +71,9 @@ type Writer struct {
 	opts   WriterOptions
 	stack  []*open
 	buf    bytes.Buffer
-	enc    *xml.Encoder
+	enc    *xml.Encoder // encoding/xml's, when std
+	e      enc          // the package's own
+	std    bool         // encode with encoding/xml (the reference, for tests)
 	err    error
 	closed bool
 	counts Counts
@@ -159,6 +161,9 @@ func contains(list []string, s string) bool {
 // marshal encodes v as element name (attrs added) at depth into w.buf.
 // The result starts at the element's start tag (the caller writes the first indent).
 func (w *Writer) marshal(name string, attrs []xml.Attr, v any, depth int) ([]byte, error) {
+	if !w.std {
+		return w.encode(name, attrs, v, depth), nil
+	}
 	w.buf.Reset()
 	if w.enc == nil {
 		w.enc = xml.NewEncoder(&w.buf)
@@ -175,6 +180,30 @@ func (w *Writer) marshal(name string, attrs []xml.Attr, v any, depth int) ([]byt
 		return nil, err
 	}
 	return bytes.TrimLeft(w.buf.Bytes(), " \n"), nil
+}
+
+// encode is marshal on the package's own encoder (encode.go): the same bytes, faster.
+// v is a pointer to one of the package's structs.
+func (w *Writer) encode(name string, attrs []xml.Attr, v any, depth int) []byte {
+	e := &w.e
+	e.b, e.indent, e.prefix = e.b[:0], w.opts.Indent, w.indent(depth)
+	switch v := v.(type) {
+	case *Mappe:
+		e.mappe(v, 0)
+	case *Registrering:
+		e.registrering(v, 0)
+	default:
+		rv := reflect.ValueOf(v).Elem()
+		var pairs []string
+		for _, a := range attrs {
+			pairs = append(pairs, a.Name.Local, a.Value)
+		}
+		e.start(name, pairs, 0)
+		n := len(e.b)
+		e.fields(encPlanFor(rv.Type()), rv, 1)
+		e.end(name, 0, len(e.b) > n)
+	}
+	return bytes.TrimLeft(e.b, " \n")
 }
 
 // head writes the start tag and fields of a container, without its end tag.
@@ -315,8 +344,7 @@ func (w *Writer) StartMappe(m *Mappe) error {
 	if t := m.Type(); t != "mappe" {
 		attrs = []xml.Attr{{Name: xml.Name{Local: "xsi:type"}, Value: t}}
 	}
-	head := mappePlain(*m)
-	if err := w.head("mappe", attrs, head); err != nil {
+	if err := w.head("mappe", attrs, (*mappePlain)(m)); err != nil {
 		return w.fail(err)
 	}
 	ext := any(nil)

@@ -36,10 +36,17 @@ var (
 
 // everything uses every element type of the model: nested arkiv, classification, plain
 // mappe, saksmappe and moetemappe, all four registrering types, and every part.
-func everything(t *testing.T) []byte {
+func everything(t *testing.T) []byte { return everythingWith(t, nil, true) }
+
+// everythingWith is everything on a Writer wrap returns (nil: as it is), with or without
+// indentation.
+func everythingWith(t *testing.T, wrap func(*noark5.Writer) *noark5.Writer, indent bool) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	w := noark5.NewWriter(&buf, &noark5.WriterOptions{Indent: true})
+	w := noark5.NewWriter(&buf, &noark5.WriterOptions{Indent: indent})
+	if wrap != nil {
+		w = wrap(w)
+	}
 	skj := &noark5.Skjerming{Tilgangsrestriksjon: "Unntatt offentlighet", Skjermingshjemmel: "Offl. § 13", SkjermingMetadata: []string{"Skjerming navn avsender"},
 		SkjermingDokument: "Skjerming av hele dokumentet", Skjermingsvarighet: &seks, SkjermingOpphoererDato: &d0}
 	grad := &noark5.Gradering{Grad: "Begrenset (sikkerhetsgrad)", Graderingsdato: t0, GradertAv: "leder", Nedgraderingsdato: &t0, NedgradertAv: "leder"}
@@ -271,4 +278,67 @@ func (zeroReader) Read(p []byte) (int, error) {
 		p[i] = 'a'
 	}
 	return len(p), nil
+}
+
+// The Writer's own encoder writes what encoding/xml's Encoder writes, byte for byte: on
+// the whole model, on synthetic extractions, and on values that need escaping (markup
+// characters, tabs and newlines, invalid UTF-8, non-characters), labels, and times with
+// fractions, zones, no zone and odd years.
+func TestEncoderAsEncodingXML(t *testing.T) {
+	for _, indent := range []bool{true, false} {
+		assert.Equal(t, string(everythingWith(t, noark5.WithEncodingXML, indent)), string(everythingWith(t, nil, indent)), "indent %v", indent)
+		for seed := uint64(1); seed <= 20; seed++ {
+			write := func(wrap func(*noark5.Writer) *noark5.Writer) string {
+				var buf bytes.Buffer
+				w := noark5.NewWriter(&buf, &noark5.WriterOptions{Indent: indent})
+				if wrap != nil {
+					w = wrap(w)
+				}
+				require.NoError(t, noark5test.Write(w, noark5test.Options{Registreringer: 30, Dokumenter: true, Seed: seed}))
+				require.NoError(t, w.Close())
+				return buf.String()
+			}
+			assert.Equal(t, write(noark5.WithEncodingXML), write(nil), "seed %d indent %v", seed, indent)
+		}
+		odd := []string{`a & b < c > d "e" 'f'`, "tab\there\nline\r\n", "bad \xff utf-8", "non\uFFFEchar", "emoji 🗂 æøå", "]]>", "\x01ctl"}
+		times := []noark5.Tidspunkt{
+			noark5.Tid(time.Date(2024, 5, 2, 10, 30, 0, 123456789, time.UTC)),
+			noark5.Tid(time.Date(2024, 5, 2, 10, 30, 0, 0, time.FixedZone("IST", 5*3600+1800))),
+			noark5.Tid(time.Date(2024, 5, 2, 10, 30, 0, 0, time.FixedZone("X", -3*3600))),
+			noark5.Tid(time.Date(2024, 5, 2, 10, 30, 0, 0, time.FixedZone("LMT", 3600+17))),
+			noark5.Tid(time.Date(12024, 5, 2, 10, 30, 0, 0, time.UTC)),
+			noark5.Tid(time.Date(24, 5, 2, 10, 30, 0, 0, time.UTC)),
+			{Time: time.Date(2024, 5, 2, 10, 30, 0, 0, time.UTC), UtenSone: true},
+		}
+		write := func(wrap func(*noark5.Writer) *noark5.Writer) (string, error) {
+			var buf bytes.Buffer
+			w := noark5.NewWriter(&buf, &noark5.WriterOptions{Indent: indent})
+			if wrap != nil {
+				w = wrap(w)
+			}
+			if err := w.StartArkiv(&noark5.Arkiv{SystemID: noark5.SystemID{ID: id1, Label: odd[0]}, Tittel: odd[1], OpprettetDato: times[0], OpprettetAv: "x",
+				AvsluttetDato: times[1], AvsluttetAv: "x", Arkivskaper: []noark5.Arkivskaper{{ArkivskaperID: "1", ArkivskaperNavn: odd[2]}}}); err != nil {
+				return "", err
+			}
+			if err := w.StartArkivdel(&noark5.Arkivdel{SystemID: noark5.SystemID{ID: id2}, Tittel: odd[3], Arkivdelstatus: "Avsluttet periode",
+				OpprettetDato: times[2], OpprettetAv: "x", AvsluttetDato: times[3], AvsluttetAv: "x"}); err != nil {
+				return "", err
+			}
+			for i, s := range odd {
+				r := noark5.Registrering{SystemID: noark5.SystemID{ID: id3, Label: s}, OpprettetDato: times[i%len(times)], OpprettetAv: s,
+					ArkivertDato: times[(i+4)%len(times)], ArkivertAv: "a", Tittel: s, Noekkelord: []string{s, "n"},
+					VirksomhetsspesifikkeMetadata: &noark5.AnyXML{InnerXML: "<x>" + strings.Repeat("&amp;", i) + "</x>"},
+					Merknad:                       []noark5.Merknad{{Merknadstekst: s, Merknadsdato: times[(i+5)%len(times)], MerknadRegistrertAv: "m"}}}
+				if err := w.Registrering(&r); err != nil {
+					return "", err
+				}
+			}
+			return buf.String(), w.Close()
+		}
+		want, err := write(noark5.WithEncodingXML)
+		require.NoError(t, err)
+		got, err := write(nil)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "indent %v", indent)
+	}
 }
