@@ -342,3 +342,42 @@ func TestEncoderAsEncodingXML(t *testing.T) {
 		assert.Equal(t, want, got, "indent %v", indent)
 	}
 }
+
+// FuzzEncoder: for any text and time, the Writer's encoder writes what encoding/xml's
+// does, or both refuse the value.
+func FuzzEncoder(f *testing.F) {
+	f.Add("tittel", "label", int64(0), 7200)
+	f.Add("a&b<c>\"'\t\n\r\xff\uFFFE", "", int64(123456789), -19800)
+	f.Add("]]>", "x\"y", int64(1), 3617)
+	f.Fuzz(func(t *testing.T, s, label string, nsec int64, off int) {
+		tid := noark5.Tid(time.Unix(1714645800, nsec%1e9).In(time.FixedZone("z", off%(18*3600))))
+		write := func(wrap func(*noark5.Writer) *noark5.Writer) (string, error) {
+			var buf bytes.Buffer
+			w := noark5.NewWriter(&buf, &noark5.WriterOptions{Indent: len(s)%2 == 0})
+			if wrap != nil {
+				w = wrap(w)
+			}
+			if err := w.StartArkiv(&noark5.Arkiv{SystemID: noark5.SystemID{ID: id1}, Tittel: "t", OpprettetDato: tid, OpprettetAv: "x", AvsluttetDato: tid,
+				AvsluttetAv: "x", Arkivskaper: []noark5.Arkivskaper{{ArkivskaperID: "1", ArkivskaperNavn: "n"}}}); err != nil {
+				return "", err
+			}
+			if err := w.StartArkivdel(&noark5.Arkivdel{SystemID: noark5.SystemID{ID: id2}, Tittel: "d", Arkivdelstatus: "s", OpprettetDato: tid, OpprettetAv: "x", AvsluttetDato: tid, AvsluttetAv: "x"}); err != nil {
+				return "", err
+			}
+			r := noark5.Registrering{SystemID: noark5.SystemID{ID: id3, Label: label}, OpprettetDato: tid, OpprettetAv: s, ArkivertDato: tid, ArkivertAv: "a", Tittel: s,
+				Korrespondansepart: []noark5.Korrespondansepart{{Korrespondanseparttype: s, KorrespondansepartNavn: label}}}
+			if err := w.Registrering(&r); err != nil {
+				return "", err
+			}
+			return buf.String(), w.Close()
+		}
+		want, err1 := write(noark5.WithEncodingXML)
+		got, err2 := write(nil)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("encoding/xml: %v; own encoder: %v", err1, err2)
+		}
+		if want != got {
+			t.Fatalf("encoding/xml wrote\n%s\nthe own encoder\n%s", want, got)
+		}
+	})
+}
