@@ -157,7 +157,28 @@ func openOutput(e *env, path string, force bool) (*output, error) {
 	if err != nil {
 		return nil, ioErr(fmt.Errorf("--out: %w", err))
 	}
-	return &output{Writer: f, f: f, path: path}, nil
+	return &output{Writer: &writeBehind{f: f}, f: f, path: path}, nil
+}
+
+// writeBehind writes to f and starts the disk writes of every 8 MiB as it goes, so that
+// writing to disk overlaps the work that produces the bytes (commit's fsync then waits
+// for the last stretch only: 256 MiB decrypted to a file on this machine's disk took
+// 0.43-0.97 s with one fsync at the end).
+type writeBehind struct {
+	f            *os.File
+	off, started int64
+}
+
+const writeBehindChunk = 8 << 20
+
+func (w *writeBehind) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	w.off += int64(n)
+	if w.off-w.started >= writeBehindChunk {
+		startWriteback(w.f, w.started, w.off-w.started)
+		w.started = w.off
+	}
+	return n, err
 }
 
 // commit makes --out FILE appear, complete and synced.
@@ -175,6 +196,14 @@ func (o *output) commit() error {
 		return ioErr(fmt.Errorf("--out: %w", err))
 	}
 	o.done = true
+	// The rename lasts once the folder is synced too.
+	if d, err := os.Open(filepath.Dir(o.path)); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil {
+			return ioErr(fmt.Errorf("--out: syncing the folder: %w", err))
+		}
+	}
 	return nil
 }
 
