@@ -66,21 +66,16 @@ type CheckOptions struct {
 
 // ADDMLSkjemaVersjon is the ADDML version an addml.xsd declares ("8.3", "8.2"), or ""
 // when it declares none Validate knows.
-func ADDMLSkjemaVersjon(xsd []byte) string {
-	head := xsd[:min(len(xsd), 4096)]
-	for _, v := range noark5.ADDMLVersjoner {
-		if bytes.Contains(head, []byte(`version="`+v+`"`)) {
-			return v
-		}
-	}
-	return ""
-}
+func ADDMLSkjemaVersjon(xsd []byte) string { return declared(xsd, noark5.ADDMLVersjoner) }
 
 // SkjemaVersjon is the Noark 5 version an arkivstruktur.xsd declares (its version
 // attribute: "5.0", "4.0", "3.1"), or "" when it declares none Validate knows.
-func SkjemaVersjon(xsd []byte) string {
+func SkjemaVersjon(xsd []byte) string { return declared(xsd, noark5.Versjoner) }
+
+// declared is the first of versions that the schema's head declares (version="...").
+func declared(xsd []byte, versions []string) string {
 	head := xsd[:min(len(xsd), 4096)]
-	for _, v := range noark5.Versjoner {
+	for _, v := range versions {
 		if bytes.Contains(head, []byte(`version="`+v+`"`)) {
 			return v
 		}

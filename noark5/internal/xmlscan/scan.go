@@ -518,6 +518,18 @@ func (s *Scanner) name(i int) (int, error) {
 	}
 }
 
+// nameAt is name, where a name must be: none there is a syntax error saying missing.
+func (s *Scanner) nameAt(i int, missing string) (int, error) {
+	n, err := s.name(i)
+	if err != nil || n > 0 {
+		return n, err
+	}
+	if _, ok := s.at(i); !ok {
+		return 0, s.eofErr()
+	}
+	return 0, s.syntax("%s", missing)
+}
+
 // isNameStart and isNameChar are XML 1.0 (fifth edition) NameStartChar and NameChar.
 func isNameStart(r rune) bool {
 	return r == ':' || r == '_' || (r >= 'A' && r <= 'Z') || (r >= 'a' && r <= 'z') ||
@@ -585,15 +597,9 @@ func (s *Scanner) lookup(prefix string) (string, bool) {
 }
 
 func (s *Scanner) startTag() (Kind, error) {
-	nlen, err := s.name(1)
+	nlen, err := s.nameAt(1, "a tag must start with a name after <")
 	if err != nil {
 		return EOF, err
-	}
-	if nlen == 0 {
-		if _, ok := s.at(1); !ok {
-			return EOF, s.eofErr()
-		}
-		return EOF, s.syntax("a tag must start with a name after <")
 	}
 	qname := s.str(s.buf[s.pos+1 : s.pos+1+nlen])
 	i := 1 + nlen
@@ -769,15 +775,9 @@ func (s *Scanner) popElement() {
 }
 
 func (s *Scanner) endTag() (Kind, error) {
-	nlen, err := s.name(2)
+	nlen, err := s.nameAt(2, "an end tag must have a name after </")
 	if err != nil {
 		return EOF, err
-	}
-	if nlen == 0 {
-		if _, ok := s.at(2); !ok {
-			return EOF, s.eofErr()
-		}
-		return EOF, s.syntax("an end tag must have a name after </")
 	}
 	q := s.buf[s.pos+2 : s.pos+2+nlen]
 	i, ok := s.skipSpace(2 + nlen)
@@ -842,15 +842,9 @@ func (s *Scanner) checkChars(b []byte) error {
 }
 
 func (s *Scanner) procInst() error {
-	nlen, err := s.name(2)
+	nlen, err := s.nameAt(2, "a processing instruction must start with a target name")
 	if err != nil {
 		return err
-	}
-	if nlen == 0 {
-		if _, ok := s.at(2); !ok {
-			return s.eofErr()
-		}
-		return s.syntax("a processing instruction must start with a target name")
 	}
 	target := string(s.buf[s.pos+2 : s.pos+2+nlen])
 	end, err := s.until(2+nlen, "?>")
