@@ -306,7 +306,13 @@ func LimitBody(resp *http.Response, max int64) io.Reader {
 func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 	r := limitBody(resp, max)
 	var chunks [][]byte
-	total, size := 0, 32<<10
+	// The first buffer fits a body whose length the response gives (one allocation of
+	// the right size; at most 1 MiB up front, whatever the header claims), else 4 KiB;
+	// the next ones double.
+	total, size := 0, 4<<10
+	if cl := resp.ContentLength; cl >= 0 && cl < max {
+		size = int(min(cl+1, 1<<20))
+	}
 	for {
 		buf := make([]byte, size)
 		n, err := io.ReadFull(r, buf)
@@ -319,6 +325,9 @@ func ReadBody(resp *http.Response, max int64) ([]byte, error) {
 			return nil, err
 		}
 		size = min(size*2, 8<<20)
+		if size < 4<<10 {
+			size = 4 << 10 // after a Content-Length that was too small
+		}
 	}
 	if len(chunks) == 1 {
 		return chunks[0], nil
