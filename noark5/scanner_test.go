@@ -3,6 +3,7 @@ package noark5_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -181,5 +182,25 @@ func TestScannerLibxml2Quirks(t *testing.T) {
 		assert.Equal(t, c.valid, rep.Valid(), "%q: %v", c.doc, rep.Problems)
 		lint := lintMany(t, xsdFor(t, []byte(c.doc)), [][]byte{[]byte(c.doc)})
 		assert.Equal(t, c.valid, lint[0], "xmllint on %q", c.doc)
+	}
+}
+
+// A fatal error inside a refused element is reported once.
+func TestFatalErrorReportedOnce(t *testing.T) {
+	for _, doc := range []string{
+		`<endringslogg xmlns="http://www.arkivverket.no/standarder/noark5/endringslogg"><ukjent><a></b></ukjent></endringslogg>`,
+		`<endringslogg xmlns="http://www.arkivverket.no/standarder/noark5/endringslogg"><ukjent><!DOCTYPE x></ukjent></endringslogg>`,
+	} {
+		for _, validate := range []func(io.Reader, *noark5.ValidateOptions) (*noark5.Report, error){noark5.Validate, noark5.ValidateWithEncodingXML} {
+			rep, err := validate(strings.NewReader(doc), nil)
+			require.NoError(t, err)
+			xml := 0
+			for _, p := range rep.Problems {
+				if p.Rule == "xml" {
+					xml++
+				}
+			}
+			assert.Equal(t, 1, xml, "%s: %v", doc, rep.Problems)
+		}
 	}
 }

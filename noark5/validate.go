@@ -498,6 +498,9 @@ func (v *validator) run() error {
 				return &LimitError{Line: v.line(), Err: ErrTooDeep}
 			}
 			if err := v.start(t); err != nil {
+				if err == errStop {
+					return nil
+				}
 				return err
 			}
 		case xmlscan.End:
@@ -844,20 +847,27 @@ func (v *validator) chars(c []byte) {
 	}
 }
 
+// errStop ends run after a problem that ends the document (a fatal XML error, a DOCTYPE)
+// was reported where it was found.
+var errStop = errors.New("stop")
+
 // skip skips the subtree of an element that was refused.
 func (v *validator) skip() error {
 	depth := 1
 	for depth > 0 {
 		kind, _, _, err := v.token()
 		if err != nil {
-			return v.fail(err)
+			if err := v.fail(err); err != nil {
+				return err
+			}
+			return errStop // reported once; the tokenizer would give the same error again
 		}
 		switch kind {
 		case xmlscan.EOF:
 			return nil
 		case xmlscan.Directive:
 			v.problem(v.line(), v.path(""), "xml", "a DOCTYPE or other directive is not allowed in an extraction")
-			return nil
+			return errStop
 		case xmlscan.Start:
 			depth++
 			if len(v.st)+depth > maxDepth {
