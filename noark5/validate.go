@@ -406,6 +406,14 @@ func (v *validator) token() (xmlscan.Kind, xml.StartElement, []byte, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			// encoding/xml lets an attribute appear twice; XML does not (xmlscan refuses it).
+			for i, a := range t.Attr {
+				for _, b := range t.Attr[:i] {
+					if a.Name == b.Name {
+						return xmlscan.EOF, xml.StartElement{}, nil, fmt.Errorf("attribute %s appears twice in <%s>", a.Name.Local, t.Name.Local)
+					}
+				}
+			}
 			return xmlscan.Start, t, nil, nil
 		case xml.EndElement:
 			return xmlscan.End, xml.StartElement{}, nil, nil
@@ -551,16 +559,28 @@ func (v *validator) addmlRoot(t xml.StartElement) bool {
 	}
 	f := v.push(frame{name: t.Name.Local, line: v.line(), alt: -1})
 	v.pushNS(t, f)
+	v.enter(t, f, p)
+	return true
+}
+
+// enter gives the frame just pushed for t the type particle p names: a simple type, or a
+// complex one (its xsi:type, if any) counted, checked against the xs:unique constraints
+// in force, and putting its own in force.
+func (v *validator) enter(t xml.StartElement, f *frame, p schema.Particle) {
 	if p.Simple != "" {
 		f.kind, f.simple, f.st = kSimple, p.Simple, v.s.Simple[p.Simple]
 		v.attrs(t, f, nil)
-		return true
+		return
 	}
 	f.kind, f.typeName, f.ct = kComplex, p.Complex, v.s.Complex[p.Complex]
-	v.attrs(t, f, &p)
+	if xt := v.attrs(t, f, &p); xt != "" {
+		f.typeName, f.ct = xt, v.s.Complex[xt]
+	}
 	v.rep.Counts[f.typeName]++
+	if len(v.uniq) > 0 {
+		v.checkUnique(t)
+	}
 	v.openUnique(f)
-	return true
 }
 
 // openUnique puts the xs:unique constraints of the element on top of the stack in force.
@@ -663,21 +683,8 @@ func (v *validator) start(t xml.StartElement) error {
 	case p.Simple == "Any":
 		f.kind = kAny
 		return nil
-	case p.Simple != "":
-		f.kind, f.simple, f.st = kSimple, p.Simple, v.s.Simple[p.Simple]
-		v.attrs(t, f, nil)
 	default:
-		f.kind, f.typeName, f.ct = kComplex, p.Complex, v.s.Complex[p.Complex]
-		xt := v.attrs(t, f, &p)
-		if xt != "" {
-			f.typeName = xt
-		}
-		f.ct = v.s.Complex[f.typeName]
-		v.rep.Counts[f.typeName]++
-		if len(v.uniq) > 0 {
-			v.checkUnique(t)
-		}
-		v.openUnique(f)
+		v.enter(t, f, p)
 		if f.typeName == "dokumentobjekt" && v.opts.Dokumentobjekt != nil {
 			f.dok = &DokumentobjektRef{Line: line, Path: v.path("")}
 		}
@@ -772,12 +779,7 @@ func (v *validator) attrs(t xml.StartElement, f *frame, p *schema.Particle) stri
 		declared = f.ct.Attrs
 	}
 	var seen uint64 // bit i: declared[i] is there
-	for i, a := range t.Attr {
-		for _, b := range t.Attr[:i] {
-			if a.Name == b.Name {
-				v.problem(f.line, v.path(""), "xml", "not well-formed: attribute %s appears twice", a.Name.Local)
-			}
-		}
+	for _, a := range t.Attr {
 		if a.Name.Space == "" {
 			if k := slices.IndexFunc(declared, func(d schema.Attr) bool { return d.Name == a.Name.Local }); k >= 0 {
 				seen |= 1 << k
