@@ -466,6 +466,11 @@ func storeMelding(ctx context.Context, dir string, m *fiksio.MottattMelding, pb 
 	if err := os.Rename(tmp, final); err != nil {
 		return err
 	}
+	return syncDir(dir)
+}
+
+// syncDir syncs a folder, so that a rename into it lasts.
+func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
 		return err

@@ -197,12 +197,8 @@ func (o *output) commit() error {
 	}
 	o.done = true
 	// The rename lasts once the folder is synced too.
-	if d, err := os.Open(filepath.Dir(o.path)); err == nil {
-		err = d.Sync()
-		d.Close()
-		if err != nil {
-			return ioErr(fmt.Errorf("--out: syncing the folder: %w", err))
-		}
+	if err := syncDir(filepath.Dir(o.path)); err != nil {
+		return ioErr(fmt.Errorf("--out: syncing the folder: %w", err))
 	}
 	return nil
 }
